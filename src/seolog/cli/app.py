@@ -1,0 +1,142 @@
+"""The root command: global options, command groups, and the one error funnel."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from seolog import __version__
+from seolog.errors import ExitCode, SeologError
+
+
+@dataclass
+class State:
+    """Global flags plus the AppContext, shared with every command through ctx.obj."""
+
+    db: str | None = None
+    quiet: bool = False
+    debug: bool = False
+    no_color: bool = False
+    _app: Any = field(default=None, repr=False)
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:
+            from seolog.config import database_url
+            from seolog.context import AppContext
+
+            self._app = AppContext(db_url=database_url(self.db))
+        return self._app
+
+
+class SeologGroup(TyperGroup):
+    """Every command runs through here: known errors print one line, bugs one line plus --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from seolog.cli import render
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except SeologError as e:
+            state = _state(ctx)
+            if state.debug:
+                traceback.print_exc()
+            render.error(e.message, e.hint, state.no_color)
+            ctx.exit(int(e.exit_code))
+        except KeyboardInterrupt:
+            render.error("interrupted", None, _state(ctx).no_color)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except Exception as e:
+            state = _state(ctx)
+            if state.debug:
+                traceback.print_exc()
+            render.error(
+                f"internal error: {type(e).__name__}: {e}",
+                "this is a bug in seolog; rerun with --debug for the traceback and report it",
+                state.no_color,
+            )
+            ctx.exit(int(ExitCode.INTERNAL))
+        finally:
+            state = _state(ctx)
+            if state._app is not None:
+                state._app.close()
+
+
+def _state(ctx: click.Context) -> State:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+app = typer.Typer(
+    cls=SeologGroup,
+    name="seolog",
+    help="SEO audits, a log of SEO work, and client reports, from the command line.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Start with: [bold]seolog scan https://www.example.com[/bold]  ·  Docs: README.md",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"seolog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL (default: SQLite in $SEOLOG_HOME).",
+            envvar="SEOLOG_DATABASE_URL",
+            show_envvar=True,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing but data and errors.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colours (also: NO_COLOR=1).", envvar="NO_COLOR")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """SEO audits, a log of SEO work, and client reports, from the command line."""
+    ctx.obj = State(db=db, quiet=quiet, debug=debug, no_color=no_color)
+
+
+def _mount() -> None:
+    from seolog.cli import scan, scans, sites
+
+    scan.register(app)
+    app.add_typer(sites.app, name="sites")
+    app.add_typer(scans.app, name="scans")
+
+
+_mount()
+
+
+def main() -> None:
+    app(prog_name="seolog")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

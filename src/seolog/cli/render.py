@@ -1,0 +1,195 @@
+"""Presentation: Rich tables, the progress display and one-line errors. stdout is data, stderr people."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from seolog.crawl.engine import CrawlStats
+    from seolog.services.scans import ScanResult
+
+
+def _color(no_color: bool) -> bool:
+    return not no_color and not os.environ.get("NO_COLOR")
+
+
+# Piped or redirected output has no terminal width; wrapping URLs at 80 columns helps nobody.
+PIPE_WIDTH = 160
+
+
+def out(no_color: bool = False) -> Console:
+    console = Console(file=sys.stdout, no_color=not _color(no_color), highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPE_WIDTH
+    return console
+
+
+def err(no_color: bool = False) -> Console:
+    return Console(file=sys.stderr, no_color=not _color(no_color), highlight=False)
+
+
+def error(message: str, hint: str | None, no_color: bool = False) -> None:
+    console = err(no_color)
+    line = Text("error: ", style="bold red")
+    line.append(message)
+    console.print(line, soft_wrap=True)
+    if hint:
+        console.print(Text(f"  hint: {hint}", style="dim"), soft_wrap=True)
+
+
+def note(message: str, quiet: bool, no_color: bool = False, style: str = "") -> None:
+    if not quiet:
+        err(no_color).print(Text(message, style=style), soft_wrap=True)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+def table(
+    title: str | None, columns: list[str], rows: list[list[Any]], no_color: bool = False
+) -> None:
+    t = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*("-" if v is None else str(v) for v in r))
+    out(no_color).print(t)
+
+
+def fields(pairs: list[tuple[str, Any]], no_color: bool = False) -> None:
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column(overflow="fold")
+    for k, v in pairs:
+        t.add_row(k, "-" if v is None or v == "" else str(v))
+    out(no_color).print(t)
+
+
+class ScanProgress:
+    """A live line on stderr: pages done, queued, rate, errors, elapsed. Off when not a TTY."""
+
+    def __init__(self, console: Console, max_pages: int) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.max_pages = max_pages
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.completed:>6.0f}[/] pages"),
+            BarColumn(bar_width=24),
+            TextColumn(
+                "{task.fields[queued]:>6} queued · {task.fields[rate]:>6.1f}/s · "
+                "[red]{task.fields[errors]}[/] errors · {task.fields[blocked]} blocked"
+            ),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task(
+            "crawl", total=None, queued=0, rate=0.0, errors=0, blocked=0
+        )
+
+    def __call__(self, stats: CrawlStats) -> None:
+        total = min(self.max_pages, stats.pages + stats.queued) or None
+        self.progress.update(
+            self.task,
+            completed=stats.pages,
+            total=total,
+            queued=stats.queued,
+            rate=stats.rate,
+            errors=stats.errors,
+            blocked=stats.blocked,
+        )
+
+
+@contextmanager
+def scan_progress(quiet: bool, no_color: bool, max_pages: int) -> Iterator[ScanProgress | None]:
+    console = err(no_color)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    bar = ScanProgress(console, max_pages)
+    with bar.progress:
+        yield bar
+
+
+def scan_summary(result: ScanResult, no_color: bool = False) -> None:
+    scan, site, c, stats = result.scan, result.site, result.counts, result.stats
+    status_style = {"completed": "green", "interrupted": "yellow", "failed": "red"}.get(
+        scan.status, ""
+    )
+    console = out(no_color)
+    console.print(
+        Text.assemble(
+            ("Scan ", "bold"), (f"#{scan.id}", "bold cyan"), f"  {site.name}  ", scan.start_url
+        )
+    )
+    elapsed = stats.get("elapsed_s")
+    pairs: list[tuple[str, Any]] = [
+        ("Status", Text(f"{scan.status} ({scan.stop_reason or '-'})", style=status_style)),
+        ("Pages", f"{c.total} stored, {c.html} HTML"),
+        (
+            "Responses",
+            f"{c.ok} ok · {c.redirects} redirected · {c.client_errors} 4xx · {c.server_errors} 5xx"
+            f" · {c.failed} failed · {c.blocked} blocked by robots.txt",
+        ),
+        (
+            "Time",
+            f"{duration(elapsed)} · {stats.get('pages_per_s', 0)} pages/s"
+            if elapsed is not None
+            else None,
+        ),
+        ("robots.txt", stats.get("robots")),
+        ("Sitemap URLs", stats.get("sitemap_urls")),
+    ]
+    skipped = stats.get("skipped") or {}
+    if skipped:
+        pairs.append(
+            ("Not crawled", ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in skipped.items()))
+        )
+    if scan.error_message:
+        pairs.append(("Error", Text(scan.error_message, style="red")))
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column(overflow="fold")
+    for k, v in pairs:
+        t.add_row(k, v if isinstance(v, Text) else ("-" if v is None else str(v)))
+    console.print(t)
+    for n in stats.get("notes") or []:
+        console.print(Text(f"note: {n}", style="yellow"), soft_wrap=True)
+
+
+def confirm_or_abort(question: str) -> None:
+    """Ask on a terminal; refuse (exit 2) where nobody can answer, so scripts never hang or delete."""
+    import typer
+
+    from seolog.errors import UsageError
+
+    if not sys.stdin.isatty():
+        raise UsageError("refusing to delete without confirmation", hint="pass --yes to confirm")
+    if not typer.confirm(question, default=False, err=True):
+        raise typer.Abort()

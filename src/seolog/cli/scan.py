@@ -1,0 +1,225 @@
+"""`seolog scan TARGET`: the main job. Crawl a site, a registered site or a folder into the store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from seolog.cli import options as o
+from seolog.cli.app import State
+
+EPILOG = """\
+[bold]Examples[/bold]
+
+  seolog scan https://www.example.com
+  seolog scan acme --max-pages 500            [dim]# a site registered with `seolog sites add`[/dim]
+  seolog scan ./public --base-url https://www.example.com   [dim]# a built static site[/dim]
+  seolog scan https://staging.example.com --auth user:pass --ignore-robots
+  seolog scan https://www.example.com --format json > scan.json
+  seolog scan --resume 12                     [dim]# finish an interrupted scan[/dim]
+
+[bold]Exit codes[/bold]
+
+  0 done · 1 a --fail-* gate failed · 2 bad flag or argument · 3 unknown site or bad config ·
+  4 start URL unreachable, or robots.txt forbids it · 5 database error · 70 internal error (a bug) ·
+  130 interrupted (pages so far are saved; resume with --resume ID)
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scan", epilog=EPILOG)(scan)
+
+
+def scan(
+    ctx: typer.Context,
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="A URL, a site name from `seolog sites list`, or a folder of HTML.",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        int | None,
+        typer.Option("--resume", help="Continue the interrupted scan with this ID.", metavar="ID"),
+    ] = None,
+    max_pages: Annotated[
+        int,
+        typer.Option(
+            "--max-pages", min=1, help="Stop after this many URLs.", rich_help_panel=o.CRAWL
+        ),
+    ] = o.DEFAULT_MAX_PAGES,
+    max_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--max-depth",
+            min=0,
+            help="Follow links at most this many clicks from the start.",
+            rich_help_panel=o.CRAWL,
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency", "-c", min=1, max=64, help="Parallel requests.", rich_help_panel=o.CRAWL
+        ),
+    ] = o.DEFAULT_CONCURRENCY,
+    rate: Annotated[
+        float | None,
+        typer.Option(
+            "--rate",
+            min=0.01,
+            help="At most this many requests per second.",
+            rich_help_panel=o.CRAWL,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", min=0.1, help="Seconds to wait for each response.", rich_help_panel=o.CRAWL
+        ),
+    ] = o.DEFAULT_TIMEOUT,
+    max_time: Annotated[
+        float | None,
+        typer.Option(
+            "--max-time",
+            min=1,
+            help="Stop crawling after this many seconds.",
+            rich_help_panel=o.CRAWL,
+        ),
+    ] = None,
+    max_body_size: Annotated[
+        str,
+        typer.Option(
+            "--max-body-size", help="Largest HTML body read, e.g. 5M.", rich_help_panel=o.CRAWL
+        ),
+    ] = "5M",
+    retries: Annotated[
+        int,
+        typer.Option(
+            "--retries",
+            min=0,
+            max=10,
+            help="Retries on connection errors, 429 and 503.",
+            rich_help_panel=o.CRAWL,
+        ),
+    ] = o.DEFAULT_RETRIES,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            help="Only crawl URLs matching this regex (repeatable).",
+            rich_help_panel=o.CRAWL,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude", help="Skip URLs matching this regex (repeatable).", rich_help_panel=o.CRAWL
+        ),
+    ] = None,
+    subdomains: Annotated[
+        bool,
+        typer.Option(
+            "--subdomains", help="Also crawl subdomains of the start host.", rich_help_panel=o.CRAWL
+        ),
+    ] = False,
+    ignore_robots: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-robots",
+            help="Do not obey robots.txt (prints a warning).",
+            rich_help_panel=o.CRAWL,
+        ),
+    ] = False,
+    no_sitemaps: Annotated[
+        bool,
+        typer.Option(
+            "--no-sitemaps", help="Do not seed the crawl from sitemaps.", rich_help_panel=o.CRAWL
+        ),
+    ] = False,
+    store_html: Annotated[
+        bool,
+        typer.Option(
+            "--store-html", help="Keep each page's HTML in the database.", rich_help_panel=o.CRAWL
+        ),
+    ] = False,
+    user_agent: Annotated[
+        str | None,
+        typer.Option(
+            "--user-agent",
+            help="User-Agent header (default names seolog).",
+            rich_help_panel=o.ACCESS,
+        ),
+    ] = None,
+    header: o.HeaderOpt = None,
+    cookie: o.CookieOpt = None,
+    auth: o.AuthOpt = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="For a folder: the public URL it will be served at."),
+    ] = None,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """Crawl a website (or a folder of HTML) politely, store every page, and print a summary.
+
+    robots.txt is obeyed, sitemaps seed the crawl, and pages stream to the database as they are
+    fetched, so Ctrl-C keeps everything crawled so far.
+    """
+    from seolog.cli import render
+    from seolog.config import CrawlSettings
+    from seolog.services import scans
+
+    state: State = ctx.obj
+    secrets = o.secrets(header, cookie, auth)
+    if resume is not None:
+        if target is not None:
+            raise typer.BadParameter(
+                "give either TARGET or --resume ID, not both", param_hint="--resume"
+            )
+        with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
+            result = scans.resume_scan(state.app, resume, secrets, bar)
+    else:
+        if target is None:
+            raise typer.BadParameter(
+                "say what to scan: a URL, a site name or a folder", param_hint="TARGET"
+            )
+        settings = CrawlSettings(
+            concurrency=concurrency,
+            rate=rate,
+            timeout=timeout,
+            max_pages=max_pages,
+            max_depth=max_depth,
+            max_time=max_time,
+            max_body_bytes=o.parse_size(max_body_size),
+            retries=retries,
+            include=include or [],
+            exclude=exclude or [],
+            subdomains=subdomains,
+            ignore_robots=ignore_robots,
+            use_sitemaps=not no_sitemaps,
+            store_html=store_html,
+            headers=secrets.headers,
+            cookies=secrets.cookies,
+            auth=secrets.auth,
+        )
+        if user_agent:
+            settings.user_agent = user_agent
+        if ignore_robots:
+            render.note(
+                "warning: --ignore-robots: robots.txt will not be obeyed",
+                state.quiet,
+                state.no_color,
+                "yellow",
+            )
+        request = scans.ScanRequest(target=target, settings=settings, base_url=base_url)
+        with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
+            result = scans.run_scan(state.app, request, bar)
+    if fmt is o.Format.json:
+        render.emit_json(scans.scan_document(result))
+    elif not state.quiet:
+        render.scan_summary(result, state.no_color)
+        render.note(
+            f"Details: seolog scans show {result.scan.id}", state.quiet, state.no_color, "dim"
+        )

@@ -1,0 +1,88 @@
+"""Settings: where seolog keeps its data and how a crawl behaves, with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from seolog import __version__
+
+DEFAULT_USER_AGENT = (
+    f"Mozilla/5.0 (compatible; seolog/{__version__}; +https://pypi.org/project/seolog/)"
+)
+# Robots.txt groups are matched on the product token, not the whole User-Agent string.
+ROBOTS_AGENT = "seolog"
+
+# Defaults, with the reasoning that picked them.
+DEFAULT_CONCURRENCY = 8  # loopback measurements: httpx is fastest at 4-8 connections per host
+DEFAULT_TIMEOUT = (
+    20.0  # seconds per request; slow CMS pages still answer, dead hosts fail fast enough
+)
+DEFAULT_MAX_PAGES = 10_000  # a whole small-business site; raise it for big sites
+DEFAULT_MAX_BODY = 5 * 1024 * 1024  # 5 MiB: larger than nearly any real HTML page
+DEFAULT_RETRIES = 2  # connection errors, 429 and 503 are retried this many times
+MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After ends the retries for that URL
+
+
+def seolog_home() -> Path:
+    """Config, data and cache all live under SEOLOG_HOME so tests and users can relocate them."""
+    env = os.environ.get("SEOLOG_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("seolog", appauthor=False))
+
+
+def database_url(explicit: str | None = None) -> str:
+    """--db beats SEOLOG_DATABASE_URL beats the SQLite file in SEOLOG_HOME."""
+    if explicit:
+        return explicit
+    env = os.environ.get("SEOLOG_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{seolog_home() / 'seolog.db'}"
+
+
+@dataclass
+class CrawlSettings:
+    """How one scan crawls. Stored with the scan (minus secrets) so a resume crawls the same way."""
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    rate: float | None = None  # requests per second across the crawl; None = as fast as allowed
+    timeout: float = DEFAULT_TIMEOUT
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_depth: int | None = None
+    max_time: float | None = None  # seconds for the whole crawl
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    retries: int = DEFAULT_RETRIES
+    retry_backoff: float = 0.5  # seconds before the first retry; doubles each time
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    subdomains: bool = False
+    ignore_robots: bool = False
+    use_sitemaps: bool = True
+    store_html: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
+    # Secrets: never stored with the scan (see to_stored).
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    auth: tuple[str, str] | None = None
+
+    SECRET_FIELDS = ("headers", "cookies", "auth")
+
+    def to_stored(self) -> dict[str, Any]:
+        """The settings as saved with a scan: secrets reduced to names so they never hit the disk."""
+        data = asdict(self)
+        data["headers"] = sorted(self.headers)
+        data["cookies"] = sorted(self.cookies)
+        data["auth"] = self.auth[0] if self.auth else None
+        return data
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> CrawlSettings:
+        known = {f.name for f in fields(cls)} - set(cls.SECRET_FIELDS)
+        return cls(**{k: v for k, v in data.items() if k in known})

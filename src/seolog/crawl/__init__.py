@@ -1,0 +1,1 @@
+"""The crawler: frontier, fetching, robots.txt, sitemaps and the async engine."""

@@ -1,0 +1,328 @@
+"""The async crawl loop: a worker pool over the frontier, with limits, a stop reason and stats.
+
+Everything a page yields leaves through `sink` as it is made, so memory holds the frontier and
+nothing else that grows with the site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from seolog.config import CrawlSettings
+from seolog.crawl.fetch import Fetcher, is_html_type
+from seolog.crawl.frontier import Frontier, Item, Scope
+from seolog.crawl.robots import Robots, RobotsRules
+from seolog.crawl.sitemap import discover
+from seolog.crawl.urls import origin_of
+from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, StopReason
+from seolog.errors import TargetUnreachable
+from seolog.parse.extract import decode_body, extract_page
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refreshes at 10 Hz
+
+
+@dataclass
+class CrawlStats:
+    """Counters reported live and stored with the scan (scrapy's stats collector)."""
+
+    pages: int = 0
+    html_pages: int = 0
+    errors: int = 0  # fetch failures plus 4xx/5xx answers
+    blocked: int = 0
+    redirects: int = 0
+    queued: int = 0
+    requests: int = 0
+    retries: int = 0
+    bytes: int = 0
+    elapsed: float = 0.0
+    sitemap_urls: int = 0
+    crawl_delay: float = 0.0
+    status: Counter[str] = field(default_factory=Counter)
+    skipped: dict[str, int] = field(default_factory=dict)
+    robots: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.elapsed if self.elapsed > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "html_pages": self.html_pages,
+            "errors": self.errors,
+            "blocked": self.blocked,
+            "redirects": self.redirects,
+            "requests": self.requests,
+            "retries": self.retries,
+            "bytes": self.bytes,
+            "elapsed_s": round(self.elapsed, 3),
+            "pages_per_s": round(self.rate, 1),
+            "sitemap_urls": self.sitemap_urls,
+            "crawl_delay_s": self.crawl_delay,
+            "status": dict(self.status),
+            "skipped": self.skipped,
+            "robots": self.robots,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class CrawlOutcome:
+    stop_reason: StopReason
+    stats: CrawlStats
+
+
+def _status_class(page: CrawledPage) -> str:
+    f = page.fetch
+    if f.error_kind is not None:
+        return f.error_kind.value
+    code = f.hops[0].status if f.hops else f.status_code
+    return f"{code // 100}xx" if code else "none"
+
+
+class Crawler:
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        start_url: str,
+        fetcher: Fetcher,
+        robots: Robots,
+        sink: Callable[[CrawledPage], None],
+        progress: Callable[[CrawlStats], None] | None = None,
+        frontier: Frontier | None = None,
+        pages_before: int = 0,
+    ) -> None:
+        self.settings = settings
+        self.start_url = start_url
+        self.scope = Scope(start_url, settings.subdomains, settings.include, settings.exclude)
+        self.frontier = frontier or Frontier(self.scope, settings.max_depth)
+        self.frontier.scope = self.scope
+        self.fetcher = fetcher
+        self.robots = robots
+        self.sink = sink
+        self.progress = progress
+        self.stats = CrawlStats(pages=pages_before)
+        self._started = pages_before  # pages emitted or in flight: what --max-pages counts
+        self._in_flight = 0
+        self._cond = asyncio.Condition()
+        self._t0 = time.monotonic()
+        self._last_progress = 0.0
+        self._stop: StopReason | None = None
+
+    # --- the run -------------------------------------------------------------------------
+
+    async def run(self, resume: bool = False) -> CrawlOutcome:
+        self._t0 = time.monotonic()
+        rules = await self.robots.rules_for(self.start_url)
+        self._apply_robots(rules)
+        if not resume:
+            await self._crawl_start(rules)
+        if self.settings.use_sitemaps:
+            await self._seed_sitemaps(rules)
+        workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.concurrency)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for w in workers:
+                w.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            self._report(force=True)
+        if self._stop is None:
+            self._stop = StopReason.MAX_PAGES if len(self.frontier) else StopReason.FINISHED
+        return CrawlOutcome(self._stop, self.stats)
+
+    def _apply_robots(self, rules: RobotsRules) -> None:
+        self.stats.robots = f"{rules.state} ({rules.detail})" if rules.detail else rules.state
+        delay = rules.crawl_delay
+        if delay > 0:
+            self.stats.crawl_delay = delay
+            self.fetcher.throttle.interval = max(self.fetcher.throttle.interval, delay)
+            self.stats.notes.append(f"robots.txt asks for a {delay:g}s crawl delay; honoured")
+        if rules.state == "unreachable" and not self.settings.ignore_robots:
+            if rules.detail.startswith("HTTP"):
+                raise TargetUnreachable(
+                    f"{rules.origin}/robots.txt answered {rules.detail}; RFC 9309 says crawl nothing "
+                    "while it is unavailable",
+                    hint="retry later, or pass --ignore-robots to crawl anyway",
+                )
+            raise TargetUnreachable(
+                f"cannot reach {rules.origin}: {rules.detail}",
+                hint="check the URL, the network and any VPN or firewall",
+            )
+
+    async def _crawl_start(self, rules: RobotsRules) -> None:
+        if not rules.allowed(self.start_url):
+            raise TargetUnreachable(
+                f"robots.txt at {rules.origin} forbids crawling {self.start_url}",
+                hint="crawl an allowed URL, or pass --ignore-robots (you are responsible for it)",
+            )
+        self.frontier.add(self.start_url, 0, 0, "start")
+        item = self.frontier.pop()
+        if item is None:  # pragma: no cover - add() of the start URL always succeeds
+            return
+        self._started += 1
+        page = await self._process(item)
+        if page is not None and page.fetch.error_kind not in (None, FetchErrorKind.TOO_LARGE):
+            raise TargetUnreachable(
+                f"cannot fetch {self.start_url}: {page.fetch.error}",
+                hint="check the URL, the network and any VPN or firewall",
+            )
+
+    async def _seed_sitemaps(self, rules: RobotsRules) -> None:
+        candidates = rules.sitemaps or [origin_of(self.start_url) + "/sitemap.xml"]
+        listed = set(rules.sitemaps)
+
+        def may_fetch(url: str) -> bool:
+            # Sitemaps named in robots.txt may live elsewhere (cross-submission); others must be ours.
+            return url in listed or (self.scope.is_internal(url) and rules.allowed(url))
+
+        urls, problems = await discover(self.fetcher, candidates, may_fetch)
+        for url in urls:
+            self.frontier.add_sitemap_url(url)
+        self.stats.sitemap_urls = len(self.frontier.sitemap_urls)
+        self.stats.notes.extend(f"sitemap problem: {p}" for p in problems)
+
+    async def _worker(self) -> None:
+        while True:
+            async with self._cond:
+                while True:
+                    item = self._next_item()
+                    if item is not None:
+                        self._in_flight += 1
+                        break
+                    if self._in_flight == 0 or self._stop is not None:
+                        self._cond.notify_all()
+                        return
+                    await self._cond.wait()
+            try:
+                await self._process(item)
+            finally:
+                async with self._cond:
+                    self._in_flight -= 1
+                    self._cond.notify_all()
+
+    def _next_item(self) -> Item | None:
+        if self._stop is not None:
+            return None
+        if (
+            self.settings.max_time is not None
+            and time.monotonic() - self._t0 > self.settings.max_time
+        ):
+            self._stop = StopReason.TIME_BUDGET
+            return None
+        if self._started >= self.settings.max_pages:
+            if len(self.frontier):
+                self._stop = StopReason.MAX_PAGES
+            return None
+        item = self.frontier.pop()
+        if item is not None:
+            self._started += 1
+        return item
+
+    # --- one URL ---------------------------------------------------------------------------
+
+    def _may_follow(self, url: str) -> bool:
+        """Follow a redirect now only if in scope and robots.txt for its origin is already known."""
+        if not self.scope.allows(url):
+            return False
+        rules = self.robots.cached(url)
+        return rules is not None and rules.allowed(url)
+
+    async def _process(self, item: Item) -> CrawledPage | None:
+        if not await self.robots.allowed(item.url):
+            blocked = FetchResult(
+                url=item.url,
+                final_url=item.url,
+                error_kind=FetchErrorKind.BLOCKED_ROBOTS,
+                error="disallowed by robots.txt",
+            )
+            return self._emit(
+                CrawledPage(blocked, item.depth, item.via, self._in_sitemap(item.url))
+            )
+        result = await self.fetcher.fetch(item.url, follow=self._may_follow)
+        page = CrawledPage(result, item.depth, item.via, self._in_sitemap(item.url))
+        final = result.final_url
+        if result.hops and result.ok:
+            if result.status_code is not None and 300 <= result.status_code < 400:
+                # Not followed (other host, or robots.txt not known yet): the frontier decides.
+                self.frontier.add(final, item.depth, item.hops, "redirect")
+                return self._emit(page)
+            if not self.frontier.seen(final) and self.scope.allows(final):
+                self.frontier.mark_seen(final)
+                self._emit(replace(page, fetch=replace(result, body=None)))
+                target = CrawledPage(
+                    replace(result, url=final, hops=()),
+                    item.depth,
+                    "redirect",
+                    self._in_sitemap(final),
+                )
+                self._parse(target, item)
+                return self._emit(target)
+            return self._emit(replace(page, fetch=replace(result, body=None)))
+        self._parse(page, item)
+        return self._emit(page)
+
+    def _in_sitemap(self, url: str) -> bool:
+        return url in self.frontier.sitemap_urls
+
+    def _parse(self, page: CrawledPage, item: Item) -> None:
+        f = page.fetch
+        if f.body is None:
+            return
+        if not is_html_type(f.content_type) and not (
+            not f.content_type
+            and f.body.lstrip()[:100].lower().startswith((b"<!doctype html", b"<html"))
+        ):
+            return
+        html = decode_body(f.body, f.content_type)
+        snapshot = extract_page(html, f.final_url, self.scope.is_internal)
+        page.snapshot = snapshot
+        page.fetch = replace(f, body=None)  # the bytes are not needed past this point
+        if self.settings.store_html:
+            page.html = html
+        depth = item.depth + 1 if item.depth is not None else None
+        hops = item.hops + 1
+        for link in snapshot.links:
+            if link.internal:
+                self.frontier.add(link.url, depth, hops)
+        # Canonical and hreflang targets are crawled too: checks need to know they answer.
+        for url in [snapshot.canonical, *(h.get("url") for h in snapshot.hreflang)]:
+            if url and url.startswith("http") and self.scope.is_internal(url):
+                self.frontier.add(url, depth, hops)
+
+    def _emit(self, page: CrawledPage) -> CrawledPage:
+        s = self.stats
+        s.pages += 1
+        cls = _status_class(page)
+        s.status[cls] += 1
+        if page.snapshot is not None:
+            s.html_pages += 1
+        f = page.fetch
+        if f.error_kind is FetchErrorKind.BLOCKED_ROBOTS:
+            s.blocked += 1
+        elif f.error_kind is not None or (f.status_code is not None and f.status_code >= 400):
+            s.errors += 1
+        if f.hops:
+            s.redirects += 1
+        self.sink(page)
+        self._report()
+        return page
+
+    def _report(self, force: bool = False) -> None:
+        now = time.monotonic()
+        s = self.stats
+        s.elapsed = now - self._t0
+        s.queued = len(self.frontier)
+        s.requests = self.fetcher.requests
+        s.retries = self.fetcher.retries
+        s.bytes = self.fetcher.bytes
+        s.skipped = dict(self.frontier.skipped)
+        if self.progress is not None and (force or now - self._last_progress >= PROGRESS_INTERVAL):
+            self._last_progress = now
+            self.progress(s)

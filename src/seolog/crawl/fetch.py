@@ -1,0 +1,359 @@
+"""The download boundary: one httpx client factory, and fetch_one, which never raises for a bad URL.
+
+Redirects are followed by hand so every hop is recorded; bodies are streamed and capped both
+before and after decompression; httpx exceptions become FetchErrorKind values here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ssl
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from seolog.config import MAX_RETRY_AFTER, CrawlSettings
+from seolog.crawl.urls import resolve_url
+from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
+
+MAX_REDIRECTS = 10  # browsers stop around 20; more than 10 hops is already a defect worth reporting
+RETRY_STATUSES = frozenset({429, 503})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Response headers kept with a page: the ones SEO checks read.
+RECORDED_HEADERS = (
+    "x-robots-tag",
+    "link",
+    "strict-transport-security",
+    "content-language",
+    "cache-control",
+    "last-modified",
+    "content-encoding",
+    "vary",
+)
+
+
+class Throttle:
+    """Spaces request starts across all workers: --rate and robots.txt Crawl-delay."""
+
+    def __init__(self, interval: float = 0.0) -> None:
+        self.interval = interval
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+@dataclass
+class UrlMap:
+    """Maps public URLs to the address actually fetched (a local folder served on 127.0.0.1)."""
+
+    public_origin: str = ""
+    wire_origin: str = ""
+
+    def to_wire(self, url: str) -> str:
+        if self.public_origin and url.startswith(self.public_origin):
+            return self.wire_origin + url[len(self.public_origin) :]
+        return url
+
+    def to_public(self, url: str) -> str:
+        if self.wire_origin and url.startswith(self.wire_origin):
+            return self.public_origin + url[len(self.wire_origin) :]
+        return url
+
+
+def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
+    """The one place an HTTP client is built: timeouts, pool size, our User-Agent, auth, cookies."""
+    headers = {
+        "User-Agent": settings.user_agent,
+        # We decompress ourselves so the decompressed size can be capped (compression bombs).
+        "Accept-Encoding": "gzip, deflate",
+        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+    }
+    headers.update(settings.headers)
+    return httpx.AsyncClient(
+        headers=headers,
+        cookies=settings.cookies or None,
+        auth=settings.auth,
+        timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+        limits=httpx.Limits(
+            max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+        ),
+        follow_redirects=False,
+        trust_env=False,  # no proxy from the environment pointing our crawl somewhere unexpected
+    )
+
+
+def classify_error(exc: Exception) -> FetchErrorKind:
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchErrorKind.TIMEOUT
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return FetchErrorKind.INVALID_URL
+    if isinstance(exc, httpx.ConnectError):
+        cause = exc.__context__ or exc.__cause__
+        text = str(exc).lower()
+        if isinstance(cause, ssl.SSLError) or "ssl" in text or "certificate" in text:
+            return FetchErrorKind.TLS
+        if (
+            "name or service" in text
+            or "getaddrinfo" in text
+            or "nodename" in text
+            or "name resolution" in text
+        ):
+            return FetchErrorKind.DNS
+        return FetchErrorKind.CONNECT
+    return FetchErrorKind.PROTOCOL
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def is_html_type(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _decompressor(encoding: str) -> zlib._Decompress | None:
+    encoding = encoding.strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, auto-detected
+    return None
+
+
+async def read_capped(response: httpx.Response, cap: int) -> bytes:
+    """Read and decompress a streamed body, raising BodyTooLarge past `cap` bytes either way."""
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise BodyTooLarge(int(declared))
+    decomp = _decompressor(response.headers.get("content-encoding", ""))
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        if decomp is not None:
+            try:
+                data = decomp.decompress(raw, cap - size + 1)
+            except zlib.error:
+                # A body that claims gzip but isn't: keep what it sent, like browsers do.
+                decomp = None
+                data = raw
+            else:
+                if decomp.unconsumed_tail:
+                    raise BodyTooLarge(size + len(data))
+        else:
+            data = raw
+        size += len(data)
+        if size > cap:
+            raise BodyTooLarge(size)
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+class Fetcher:
+    """fetch_one with the crawl's client, throttle, retry policy and URL map bound in."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: CrawlSettings,
+        throttle: Throttle | None = None,
+        url_map: UrlMap | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.throttle = throttle or Throttle()
+        self.url_map = url_map or UrlMap()
+        self.sleep = sleep
+        self.requests = 0
+        self.retries = 0
+        self.bytes = 0
+
+    async def _send(self, url: str) -> httpx.Response:
+        """One request with retries; returns an open streaming response or raises httpx errors."""
+        attempt = 0
+        while True:
+            await self.throttle.wait()
+            self.requests += 1
+            try:
+                response = await self.client.send(
+                    self.client.build_request("GET", self.url_map.to_wire(url)), stream=True
+                )
+            except (httpx.TransportError, httpx.InvalidURL) as e:
+                if attempt >= self.settings.retries or isinstance(
+                    e, httpx.UnsupportedProtocol | httpx.InvalidURL
+                ):
+                    raise
+                delay = self.settings.retry_backoff * 2**attempt
+            else:
+                if response.status_code not in RETRY_STATUSES or attempt >= self.settings.retries:
+                    return response
+                delay = retry_after_seconds(response.headers.get("retry-after"))
+                if delay is not None and delay > MAX_RETRY_AFTER:
+                    return response
+                delay = max(delay or 0.0, self.settings.retry_backoff * 2**attempt)
+                await response.aclose()
+            attempt += 1
+            self.retries += 1
+            await self.sleep(delay)
+
+    async def fetch(
+        self,
+        url: str,
+        follow: Callable[[str], bool] = lambda _u: True,
+        want_body: Callable[[str], bool] = is_html_type,
+        cap: int | None = None,
+    ) -> FetchResult:
+        """Fetch `url`, following redirects while `follow(target)` allows; never raises.
+
+        The body is downloaded only when `want_body(content_type)` says so.
+        """
+        cap = cap if cap is not None else self.settings.max_body_bytes
+        hops: list[RedirectHop] = []
+        visited = {url}
+        current = url
+        started = time.perf_counter()
+        while True:
+            t0 = time.perf_counter()
+            try:
+                response = await self._send(current)
+            except (httpx.HTTPError, httpx.InvalidURL) as e:
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    hops=tuple(hops),
+                    error_kind=classify_error(e),
+                    error=str(e) or type(e).__name__,
+                    response_ms=(time.perf_counter() - started) * 1000,
+                )
+            elapsed_ms = (time.perf_counter() - t0) * 1000
+            try:
+                status = response.status_code
+                location = response.headers.get("location")
+                if 300 <= status < 400 and location:
+                    await response.aclose()
+                    target = resolve_url(current, self.url_map.to_public(location))
+                    hops.append(RedirectHop(current, status, target or location))
+                    error: tuple[FetchErrorKind, str] | None = None
+                    if target is None:
+                        error = (
+                            FetchErrorKind.INVALID_URL,
+                            f"invalid redirect Location {location!r}",
+                        )
+                    elif target in visited:
+                        error = (FetchErrorKind.REDIRECT_LOOP, f"redirect loop back to {target}")
+                    elif len(hops) > MAX_REDIRECTS:
+                        error = (
+                            FetchErrorKind.TOO_MANY_REDIRECTS,
+                            f"more than {MAX_REDIRECTS} redirects",
+                        )
+                    if error is not None:
+                        return FetchResult(
+                            url=url,
+                            final_url=target or current,
+                            status_code=status,
+                            hops=tuple(hops),
+                            error_kind=error[0],
+                            error=error[1],
+                            response_ms=elapsed_ms,
+                        )
+                    if target is None or not follow(target):
+                        return FetchResult(
+                            url=url,
+                            final_url=target or current,
+                            status_code=status,
+                            hops=tuple(hops),
+                            response_ms=elapsed_ms,
+                        )
+                    visited.add(target)
+                    current = target
+                    continue
+                return await self._finish(url, current, response, hops, elapsed_ms, want_body, cap)
+            finally:
+                await response.aclose()
+
+    async def _finish(
+        self,
+        url: str,
+        final_url: str,
+        response: httpx.Response,
+        hops: list[RedirectHop],
+        elapsed_ms: float,
+        want_body: Callable[[str], bool],
+        cap: int,
+    ) -> FetchResult:
+        content_type = response.headers.get("content-type", "")
+        headers = {h: response.headers[h] for h in RECORDED_HEADERS if h in response.headers}
+        declared = response.headers.get("content-length")
+        size = int(declared) if declared and declared.isdigit() else None
+        body: bytes | None = None
+        if want_body(content_type) or (not content_type and 200 <= response.status_code < 300):
+            try:
+                body = await read_capped(response, cap)
+                size = len(body)
+            except BodyTooLarge as e:
+                return FetchResult(
+                    url=url,
+                    final_url=final_url,
+                    status_code=response.status_code,
+                    headers=headers,
+                    content_type=content_type,
+                    size=int(str(e.args[0])),
+                    response_ms=elapsed_ms,
+                    hops=tuple(hops),
+                    error_kind=FetchErrorKind.TOO_LARGE,
+                    error=f"body larger than the {cap:,}-byte cap (--max-body-size)",
+                )
+            except httpx.HTTPError as e:
+                return FetchResult(
+                    url=url,
+                    final_url=final_url,
+                    status_code=response.status_code,
+                    headers=headers,
+                    content_type=content_type,
+                    hops=tuple(hops),
+                    response_ms=elapsed_ms,
+                    error_kind=classify_error(e),
+                    error=str(e),
+                )
+            self.bytes += size
+        return FetchResult(
+            url=url,
+            final_url=final_url,
+            status_code=response.status_code,
+            headers=headers,
+            content_type=content_type,
+            body=body,
+            size=size,
+            response_ms=elapsed_ms,
+            hops=tuple(hops),
+        )

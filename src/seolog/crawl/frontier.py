@@ -1,0 +1,169 @@
+"""What to crawl next: scope, breadth-first order, dedupe and spider-trap guards."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from seolog.errors import UsageError
+
+# Spider-trap guards: no real site needs more, and a calendar or faceted search can't keep us busy.
+MAX_URL_LENGTH = 2048  # the common limit of browsers and CDNs
+MAX_SEGMENT_REPEATS = 3  # /a/b/a/b/a/b/... is a relative-link loop, not content
+MAX_PATH_SEGMENTS = 30
+MAX_QUERY_VARIANTS = 250  # distinct query strings per path (facets, sort orders, session ids)
+
+
+def _compile(patterns: list[str], flag: str) -> list[re.Pattern[str]]:
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(re.compile(p))
+        except re.error as e:
+            raise UsageError(
+                f"invalid {flag} pattern {p!r}: {e}",
+                hint="patterns are regular expressions searched in the full URL, e.g. '/blog/'",
+            ) from e
+    return compiled
+
+
+class Scope:
+    """Which URLs belong to the crawl: the start host (optionally its subdomains), then filters."""
+
+    def __init__(
+        self,
+        start_url: str,
+        subdomains: bool = False,
+        include: list[str] | None = None,
+        exclude: list[str] | None = None,
+    ) -> None:
+        parts = urlsplit(start_url)
+        self.start_url = start_url
+        self.host = parts.netloc
+        hostname = parts.hostname or ""
+        self.domain = hostname.removeprefix("www.")
+        self.subdomains = subdomains
+        self.include = _compile(include or [], "--include")
+        self.exclude = _compile(exclude or [], "--exclude")
+        self.is_internal_host = lru_cache(maxsize=1024)(self._is_internal_host)
+
+    def _is_internal_host(self, netloc: str) -> bool:
+        if netloc == self.host:
+            return True
+        if not self.subdomains:
+            return False
+        hostname = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
+        return hostname == self.domain or hostname.endswith("." + self.domain)
+
+    def is_internal(self, url: str) -> bool:
+        """Same site: links to these are internal links, whatever the filters say."""
+        return self.is_internal_host(urlsplit(url).netloc)
+
+    def allows(self, url: str) -> bool:
+        """Internal and passing --include/--exclude: these URLs get crawled."""
+        if not self.is_internal(url):
+            return False
+        if url == self.start_url:
+            return True
+        if self.include and not any(p.search(url) for p in self.include):
+            return False
+        return not any(p.search(url) for p in self.exclude)
+
+
+def trap_reason(url: str) -> str | None:
+    """Why a URL looks like a spider trap, or None. Cheap: runs on every discovered link."""
+    if len(url) > MAX_URL_LENGTH:
+        return "url too long"
+    path = urlsplit(url).path
+    segments = [s for s in path.split("/") if s]
+    if len(segments) > MAX_PATH_SEGMENTS:
+        return "path too deep"
+    if len(segments) > MAX_SEGMENT_REPEATS:
+        counts = Counter(segments)
+        if counts.most_common(1)[0][1] > MAX_SEGMENT_REPEATS:
+            return "repeated path segments"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    url: str
+    depth: int | None  # link distance from the start URL; None when reached via the sitemap only
+    hops: int  # link distance from whichever seed found it; --max-depth applies to this
+    via: str  # start | link | sitemap | redirect
+
+
+class Frontier:
+    """Breadth-first queue of in-scope URLs, each URL handed out at most once.
+
+    Link-discovered URLs come before sitemap-only URLs, so pages are reached by links first and
+    their link depth is the true one; sitemap URLs nobody links to (orphans) are crawled last.
+    """
+
+    def __init__(self, scope: Scope, max_depth: int | None = None) -> None:
+        self.scope = scope
+        self.max_depth = max_depth
+        self._links: deque[Item] = deque()
+        self._sitemap: deque[str] = deque()
+        self._seen: set[str] = set()
+        self.sitemap_urls: set[str] = set()
+        self._query_variants: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()
+
+    def __len__(self) -> int:
+        return len(self._links) + len(self._sitemap)
+
+    def seen(self, url: str) -> bool:
+        return url in self._seen
+
+    def mark_seen(self, url: str) -> None:
+        self._seen.add(url)
+
+    def _admit(self, url: str) -> bool:
+        if url in self._seen:
+            return False
+        if not self.scope.allows(url):
+            self.skipped["out_of_scope"] += 1
+            return False
+        reason = trap_reason(url)
+        if reason is None and "?" in url:
+            base = url.split("?", 1)[0]
+            if self._query_variants[base] >= MAX_QUERY_VARIANTS:
+                reason = "too many query variants"
+            else:
+                self._query_variants[base] += 1
+        if reason is not None:
+            self.skipped["trap"] += 1
+            self._seen.add(url)
+            return False
+        return True
+
+    def add(self, url: str, depth: int | None, hops: int, via: str = "link") -> bool:
+        if self.max_depth is not None and hops > self.max_depth:
+            if url not in self._seen:
+                self.skipped["max_depth"] += 1
+            return False
+        if not self._admit(url):
+            return False
+        self._seen.add(url)
+        self._links.append(Item(url, depth, hops, via))
+        return True
+
+    def add_sitemap_url(self, url: str) -> None:
+        """Remember a sitemap URL; crawl it after the link graph unless a link reaches it first."""
+        self.sitemap_urls.add(url)
+        if url not in self._seen and self.scope.allows(url):
+            self._sitemap.append(url)
+
+    def pop(self) -> Item | None:
+        if self._links:
+            return self._links.popleft()
+        while self._sitemap:
+            url = self._sitemap.popleft()
+            if url not in self._seen and self._admit(url):
+                self._seen.add(url)
+                return Item(url, None, 0, "sitemap")
+        return None

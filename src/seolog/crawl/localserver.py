@@ -1,0 +1,45 @@
+"""Serve a folder of built HTML on an ephemeral 127.0.0.1 port so it is crawled like a real site."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    # HTTP/1.1 keeps connections alive, as a real static host would.
+    protocol_version = "HTTP/1.1"
+    extensions_map = {  # noqa: RUF012 - the stdlib declares it as a class attribute
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".xml": "application/xml",
+        ".txt": "text/plain; charset=utf-8",
+    }
+
+    def list_directory(self, path: Any) -> None:
+        # A static host answers 404 for a folder without index.html; a listing would invent links.
+        self.send_error(404, "Not Found")
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Yield the origin (http://127.0.0.1:PORT) serving `folder` until the block exits."""
+    handler = partial(_Handler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="seolog-folder-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

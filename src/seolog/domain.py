@@ -1,0 +1,134 @@
+"""Plain data shared by every layer: what a fetch returns and what a page is made of.
+
+No I/O and no ORM here, so the crawler, the checks and the store can all depend on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ScanType(StrEnum):
+    MANUAL = "manual"
+    SCHEDULED = "scheduled"
+    CI = "ci"
+    API = "api"
+
+
+class ScanStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+class StopReason(StrEnum):
+    """Why a crawl ended (scrapy's close reason)."""
+
+    FINISHED = "finished"
+    MAX_PAGES = "max_pages"
+    TIME_BUDGET = "time_budget"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+
+
+class FetchErrorKind(StrEnum):
+    """Why a URL has no usable response. Stored in the database: values are public."""
+
+    BLOCKED_ROBOTS = "blocked_robots"
+    DNS = "dns"
+    CONNECT = "connect"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    PROTOCOL = "protocol"
+    TOO_LARGE = "too_large"
+    REDIRECT_LOOP = "redirect_loop"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    INVALID_URL = "invalid_url"
+    TIME_BUDGET = "time_budget"
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectHop:
+    url: str
+    status: int
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """One URL as the network answered it, after following redirects by hand.
+
+    `body` is None for non-HTML responses: they are recorded but never downloaded.
+    """
+
+    url: str
+    final_url: str
+    status_code: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = ""
+    body: bytes | None = None
+    size: int | None = None
+    response_ms: float | None = None
+    hops: tuple[RedirectHop, ...] = ()
+    error_kind: FetchErrorKind | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_kind is None
+
+    @property
+    def is_html(self) -> bool:
+        return self.body is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    url: str  # absolute, normalised
+    text: str
+    rel: str
+    internal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    src: str
+    alt: str | None  # None: no alt attribute at all; "": decorative
+
+
+@dataclass(slots=True)
+class PageSnapshot:
+    """Everything the checks need to know about one HTML page; the HTML itself is dropped."""
+
+    title: str | None = None
+    meta_description: str | None = None
+    h1: list[str] = field(default_factory=list)
+    h2: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    meta_robots: str | None = None
+    lang: str | None = None
+    hreflang: list[dict[str, str]] = field(default_factory=list)
+    word_count: int = 0
+    content_hash: str | None = None
+    open_graph: dict[str, str] = field(default_factory=dict)
+    twitter: dict[str, str] = field(default_factory=dict)
+    json_ld: list[str] = field(default_factory=list)
+    images: list[ImageRef] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
+    viewport: str | None = None
+    base_href: str | None = None
+
+
+@dataclass(slots=True)
+class CrawledPage:
+    """A fetched URL on its way to the store: the fetch, what was parsed, and where it was found."""
+
+    fetch: FetchResult
+    depth: int | None
+    found_via: str  # start | link | sitemap | redirect
+    in_sitemap: bool = False
+    snapshot: PageSnapshot | None = None
+    html: str | None = None  # kept only with --store-html

@@ -1,0 +1,55 @@
+"""The one error hierarchy and the one exit-code enum: scripts depend on both."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes. Public API: never renumber, only add."""
+
+    OK = 0
+    THRESHOLD = 1  # a --fail-under / --fail-on gate failed
+    USAGE = 2  # bad flag or argument (Click's own code)
+    CONFIG = 3  # bad configuration, unknown site or check code
+    UNREACHABLE = 4  # the start URL cannot be fetched, or robots.txt forbids it
+    STORAGE = 5  # database locked, migration failed, schema too new
+    SYNC = 6  # hosted API rejected us
+    REPORT = 7  # template or PDF rendering failed
+    INTERNAL = 70  # a bug: one line, --debug for the traceback
+    INTERRUPTED = 130  # Ctrl-C; partial work saved
+
+
+class SeologError(Exception):
+    """An error a user can act on: a one-line message, a hint naming the fix, an exit code."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(SeologError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(SeologError):
+    exit_code = ExitCode.CONFIG
+
+
+class NotFoundError(ConfigError):
+    """A site or scan named on the command line does not exist."""
+
+
+class TargetUnreachable(SeologError):
+    exit_code = ExitCode.UNREACHABLE
+
+
+class StorageError(SeologError):
+    exit_code = ExitCode.STORAGE
+
+
+class Interrupted(SeologError):
+    exit_code = ExitCode.INTERRUPTED

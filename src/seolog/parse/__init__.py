@@ -1,0 +1,1 @@
+"""HTML parsing: a fetched page becomes a PageSnapshot."""

@@ -1,0 +1,187 @@
+"""selectolax (Lexbor): an HTML response becomes a PageSnapshot; the HTML itself is not kept."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from seolog.crawl.urls import normalize_url, resolve_url
+from seolog.domain import ImageRef, LinkRef, PageSnapshot
+
+_CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_WS = re.compile(r"\s+")
+# The HTML spec looks for <meta charset> within the first 1024 bytes; allow some slack.
+_SNIFF_BYTES = 2048
+_NON_CONTENT_TAGS = ["script", "style", "noscript", "template", "svg"]
+_MAX_JSON_LD_CHARS = 100_000  # keep a big block's start; a check only needs to see it parse
+
+
+def decode_body(body: bytes, content_type: str) -> str:
+    """Decode leniently: header charset, then BOM, then <meta charset>, then UTF-8; never raise."""
+    candidates: list[str] = []
+    m = _CHARSET_HEADER.search(content_type)
+    if m:
+        candidates.append(m.group(1))
+    if body.startswith(codecs.BOM_UTF8):
+        candidates.insert(0, "utf-8-sig")
+    elif body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        candidates.insert(0, "utf-16")
+    m2 = _CHARSET_META.search(body[:_SNIFF_BYTES])
+    if m2:
+        candidates.append(m2.group(1).decode("ascii", "replace"))
+    for enc in candidates:
+        try:
+            codec = codecs.lookup(enc).name
+        except LookupError:
+            continue
+        return body.decode(codec, errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _clean(text: str | None) -> str:
+    return _WS.sub(" ", text).strip() if text else ""
+
+
+def _text(node: LexborNode) -> str:
+    return _clean(node.text(deep=True, separator=" "))
+
+
+class LinkResolver:
+    """Resolves hrefs with caches that hit across pages: site navigation repeats on every page."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        parts = urlsplit(base)
+        self.origin = f"{parts.scheme}://{parts.netloc}/"
+
+    def __call__(self, href: str) -> str | None:
+        href = href.strip()
+        if href.startswith(("http://", "https://")):
+            return normalize_url(href)
+        if href.startswith("/") and not href.startswith("//"):
+            return resolve_url(self.origin, href)
+        return resolve_url(self.base, href)
+
+
+def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> PageSnapshot:
+    """Parse one page. `url` is the page's final URL, against which relative links resolve."""
+    tree = LexborHTMLParser(html)
+    snap = PageSnapshot()
+    head = tree.head
+
+    base = url
+    base_node = tree.css_first("base[href]")
+    if base_node is not None:
+        href = base_node.attributes.get("href") or ""
+        resolved = resolve_url(url, href)
+        if resolved:
+            base = resolved
+            snap.base_href = resolved
+    resolve = LinkResolver(base)
+
+    title = (head.css_first("title") if head is not None else None) or tree.css_first("title")
+    if title is not None:
+        snap.title = _text(title)
+
+    html_node = tree.css_first("html")
+    if html_node is not None:
+        lang = html_node.attributes.get("lang")
+        snap.lang = lang.strip() if lang is not None else None
+
+    _extract_meta(tree, snap)
+    _extract_link_tags(tree, snap, resolve)
+
+    snap.h1 = [_text(n) for n in tree.css("h1")]
+    snap.h2 = [_text(n) for n in tree.css("h2")]
+
+    for node in tree.css('script[type="application/ld+json"]'):
+        raw = (node.text(deep=True) or "").strip()
+        if raw:
+            snap.json_ld.append(raw[:_MAX_JSON_LD_CHARS])
+
+    for node in tree.css("img"):
+        attrs = node.attributes
+        src = attrs.get("src") or attrs.get("data-src") or ""
+        snap.images.append(ImageRef(src=resolve(src) or src, alt=attrs.get("alt")))
+
+    snap.links = _extract_links(tree, resolve, is_internal)
+
+    tree.strip_tags(_NON_CONTENT_TAGS)
+    body = tree.body
+    words = (body.text(deep=True, separator=" ") if body is not None else "").split()
+    snap.word_count = len(words)
+    snap.content_hash = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    return snap
+
+
+def _extract_meta(tree: LexborHTMLParser, snap: PageSnapshot) -> None:
+    robots: list[str] = []
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        content = attrs.get("content")
+        if content is None:
+            continue
+        name = (attrs.get("name") or "").strip().lower()
+        prop = (attrs.get("property") or "").strip().lower()
+        if name == "description" and snap.meta_description is None:
+            snap.meta_description = _clean(content)
+        elif name in ("robots", "seolog"):
+            robots.append(content.strip())
+        elif name == "viewport" and snap.viewport is None:
+            snap.viewport = content.strip()
+        if prop.startswith("og:"):
+            snap.open_graph.setdefault(prop, content.strip())
+        elif name.startswith("twitter:") or prop.startswith("twitter:"):
+            snap.twitter.setdefault(name or prop, content.strip())
+    if robots:
+        snap.meta_robots = ", ".join(robots)
+
+
+def _extract_link_tags(
+    tree: LexborHTMLParser, snap: PageSnapshot, resolve: Callable[[str], str | None]
+) -> None:
+    for node in tree.css("link[rel]"):
+        attrs = node.attributes
+        rels = (attrs.get("rel") or "").lower().split()
+        href = attrs.get("href")
+        if href is None:
+            continue
+        if "canonical" in rels and snap.canonical is None:
+            snap.canonical = resolve(href) or href.strip()
+        elif "alternate" in rels and attrs.get("hreflang") is not None:
+            snap.hreflang.append(
+                {
+                    "lang": (attrs.get("hreflang") or "").strip(),
+                    "url": resolve(href) or href.strip(),
+                }
+            )
+
+
+def _extract_links(
+    tree: LexborHTMLParser, resolve: Callable[[str], str | None], is_internal: Callable[[str], bool]
+) -> list[LinkRef]:
+    links: list[LinkRef] = []
+    seen: set[tuple[str, str, str]] = set()
+    for node in tree.css("a[href], area[href]"):
+        attrs = node.attributes
+        target = resolve(attrs.get("href") or "")
+        if target is None:
+            continue
+        text = _text(node)
+        if not text:
+            img = node.css_first("img[alt]")
+            if img is not None:
+                text = _clean(img.attributes.get("alt"))
+        rel = (attrs.get("rel") or "").strip().lower()
+        key = (target, text, rel)
+        if key in seen:
+            continue
+        seen.add(key)
+        links.append(LinkRef(url=target, text=text, rel=rel, internal=is_internal(target)))
+    return links

@@ -1,0 +1,429 @@
+"""Scans: crawl a target into the store, resume an interrupted crawl, list and show scans."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from seolog import __version__
+from seolog.config import ROBOTS_AGENT, CrawlSettings
+from seolog.context import AppContext
+from seolog.crawl.engine import CrawlOutcome, CrawlStats
+from seolog.crawl.urls import root_url
+from seolog.domain import CrawledPage, ScanStatus, ScanType, StopReason
+from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
+from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
+from seolog.storage import repo
+from seolog.storage.db import session_scope
+from seolog.storage.models import Page, Scan, Site, utcnow
+
+SCHEMA_VERSION = 1  # of the JSON documents below; bump on incompatible change (CHANGELOG "Changed")
+WRITE_BATCH = (
+    200  # pages per transaction: big enough for bulk-insert speed, small enough to lose little
+)
+
+
+@dataclass
+class ScanRequest:
+    target: str  # URL, site name, or folder
+    settings: CrawlSettings = field(default_factory=CrawlSettings)
+    base_url: str | None = None  # the public URL a folder stands for
+    scan_type: ScanType | None = None
+
+
+@dataclass
+class ScanResult:
+    scan: Scan
+    site: Site
+    counts: repo.PageCounts
+    stats: dict[str, Any]
+
+
+class PageWriter:
+    """Buffers crawled pages and writes them in batches, so the store is never far behind."""
+
+    def __init__(self, ctx: AppContext, scan_id: int, pages_before: int = 0) -> None:
+        self.ctx = ctx
+        self.scan_id = scan_id
+        self.written = pages_before
+        self._buffer: list[CrawledPage] = []
+
+    def __call__(self, page: CrawledPage) -> None:
+        self._buffer.append(page)
+        if len(self._buffer) >= WRITE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        batch, self._buffer = self._buffer, []
+        repo.save_pages(self.ctx.engine, self.scan_id, batch, self.written + len(batch))
+        self.written += len(batch)
+
+
+@dataclass
+class _Target:
+    start_url: str  # public URL
+    folder: Path | None = None
+
+
+def _resolve_target(ctx: AppContext, request: ScanRequest) -> _Target:
+    target = request.target.strip()
+    if is_folder(target):
+        folder = Path(target).expanduser().resolve()
+        base = request.base_url or f"http://{_folder_host(folder)}.localhost/"
+        return _Target(root_url(parse_url(base, "--base-url")), folder)
+    if request.base_url:
+        raise UsageError(
+            "--base-url only applies when scanning a local folder", hint="drop --base-url"
+        )
+    if "://" in target or "." in target:
+        if (
+            "://" not in target
+            and ("/" in target or "\\" in target)
+            and not target.startswith("www.")
+        ) and not Path(target).exists():
+            raise UsageError(f"no such folder: {target}", hint="check the path, or give a URL")
+        return _Target(parse_url(target))
+    with session_scope(ctx.engine) as session:
+        try:
+            site = get_site(session, target)
+        except NotFoundError as e:
+            raise NotFoundError(
+                f"{target!r} is not a URL, a folder or a registered site",
+                hint="give https://…, a folder path, or a name from `seolog sites list`",
+            ) from e
+        return _Target(site.root_url)
+
+
+def _folder_host(folder: Path) -> str:
+    name = "".join(c if c.isalnum() or c == "-" else "-" for c in folder.name.lower()).strip("-")
+    return name or "site"
+
+
+@contextmanager
+def _wire(settings: CrawlSettings, start_url: str) -> Iterator[Any]:
+    """The HTTP client, and for a folder scan the local server it talks to."""
+    from seolog.crawl.fetch import Fetcher, Throttle, UrlMap, make_client
+
+    with ExitStack() as stack:
+        url_map = UrlMap()
+        if settings.folder:
+            from seolog.crawl.localserver import serve_folder
+
+            folder = Path(settings.folder)
+            if not folder.is_dir():
+                raise ConfigError(
+                    f"the scanned folder {folder} no longer exists",
+                    hint="restore it or start a new scan",
+                )
+            wire_origin = stack.enter_context(serve_folder(folder))
+            url_map = UrlMap(public_origin=root_url(start_url).rstrip("/"), wire_origin=wire_origin)
+        throttle = Throttle(1.0 / settings.rate if settings.rate else 0.0)
+
+        def build(client: Any) -> Fetcher:
+            return Fetcher(client, settings, throttle=throttle, url_map=url_map)
+
+        yield make_client, build
+
+
+def _robots_agent(user_agent: str) -> str:
+    """robots.txt groups match our product token: 'seolog', or the first token of a custom UA."""
+    if "seolog/" in user_agent:
+        return ROBOTS_AGENT
+    token = user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else ROBOTS_AGENT
+    return token.lower()
+
+
+def _crawl(
+    settings: CrawlSettings,
+    start_url: str,
+    writer: PageWriter,
+    progress: Callable[[CrawlStats], None] | None,
+    resume: tuple[set[str], list[tuple[str, int | None]]] | None = None,
+) -> CrawlOutcome:
+    from seolog.crawl.engine import Crawler
+    from seolog.crawl.robots import Robots
+
+    async def main() -> CrawlOutcome:
+        with _wire(settings, start_url) as (make_client, build):
+            async with make_client(settings) as client:
+                fetcher = build(client)
+                robots = Robots(fetcher, _robots_agent(settings.user_agent), settings.ignore_robots)
+                crawler = Crawler(
+                    settings,
+                    start_url,
+                    fetcher,
+                    robots,
+                    writer,
+                    progress,
+                    pages_before=writer.written,
+                )
+                if resume is not None:
+                    seen, pending = resume
+                    for url in seen:
+                        crawler.frontier.mark_seen(url)
+                    for url, depth in pending:
+                        d = depth + 1 if depth is not None else None
+                        crawler.frontier.add(url, d, d or 0)
+                return await crawler.run(resume=resume is not None)
+
+    return asyncio.run(main())
+
+
+def _finish(ctx: AppContext, scan_id: int, writer: PageWriter, **values: Any) -> None:
+    """Record how the crawl ended; runs on every path out, including Ctrl-C and crashes."""
+    writer.flush()
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        if scan is None:  # pragma: no cover - deleted under our feet
+            return
+        for k, v in values.items():
+            setattr(scan, k, v)
+        scan.pages_crawled = writer.written
+        scan.updated_at = utcnow()
+
+
+def _execute(
+    ctx: AppContext,
+    scan_id: int,
+    settings: CrawlSettings,
+    start_url: str,
+    writer: PageWriter,
+    progress: Callable[[CrawlStats], None] | None,
+    resume: tuple[set[str], list[tuple[str, int | None]]] | None = None,
+) -> None:
+    try:
+        outcome = _crawl(settings, start_url, writer, progress, resume)
+    except KeyboardInterrupt as e:
+        _finish(
+            ctx,
+            scan_id,
+            writer,
+            status=ScanStatus.INTERRUPTED.value,
+            stop_reason=StopReason.INTERRUPTED.value,
+        )
+        raise Interrupted(
+            f"scan {scan_id} interrupted; {writer.written} pages saved",
+            hint=f"finish it with `seolog scan --resume {scan_id}`",
+        ) from e
+    except SeologError as e:
+        _finish(
+            ctx,
+            scan_id,
+            writer,
+            status=ScanStatus.FAILED.value,
+            stop_reason=StopReason.FAILED.value,
+            error_message=e.message,
+            completed_at=utcnow(),
+        )
+        raise
+    except BaseException as e:
+        _finish(
+            ctx,
+            scan_id,
+            writer,
+            status=ScanStatus.FAILED.value,
+            stop_reason=StopReason.FAILED.value,
+            error_message=f"{type(e).__name__}: {e}",
+            completed_at=utcnow(),
+        )
+        raise
+    _finish(
+        ctx,
+        scan_id,
+        writer,
+        status=ScanStatus.COMPLETED.value,
+        stop_reason=outcome.stop_reason.value,
+        stats=outcome.stats.to_dict(),
+        completed_at=utcnow(),
+        error_message=None,
+    )
+
+
+def run_scan(
+    ctx: AppContext, request: ScanRequest, progress: Callable[[CrawlStats], None] | None = None
+) -> ScanResult:
+    """Crawl a URL, folder or registered site into a new scan. The scan row exists before the
+    first request, so a crash leaves a visible, resumable scan."""
+    target = _resolve_target(ctx, request)
+    settings = request.settings
+    if target.folder is not None:
+        settings.folder = str(target.folder)
+    scan_type = request.scan_type or (ScanType.CI if ctx.env.get("CI") else ScanType.MANUAL)
+    with session_scope(ctx.engine) as session:
+        site = ensure_site(session, target.start_url)
+        scan = repo.add(
+            session,
+            Scan(
+                site_id=site.id or 0,
+                start_url=target.start_url,
+                scan_type=scan_type.value,
+                status=ScanStatus.RUNNING.value,
+                settings=settings.to_stored(),
+                seolog_version=__version__,
+                started_at=utcnow(),
+            ),
+        )
+        scan_id = scan.id or 0
+    writer = PageWriter(ctx, scan_id)
+    _execute(ctx, scan_id, settings, target.start_url, writer, progress)
+    return get_scan(ctx, scan_id)
+
+
+RESUMABLE = (ScanStatus.INTERRUPTED.value, ScanStatus.RUNNING.value, ScanStatus.FAILED.value)
+
+
+def resume_scan(
+    ctx: AppContext,
+    scan_id: int,
+    secrets: CrawlSettings | None = None,
+    progress: Callable[[CrawlStats], None] | None = None,
+) -> ScanResult:
+    """Continue a scan from what is stored: crawled URLs are skipped, their unvisited links queued.
+
+    Secrets (auth, header values, cookies) are never stored, so they come again from `secrets`.
+    """
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        if scan is None:
+            raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
+        if scan.status not in RESUMABLE:
+            raise UsageError(
+                f"scan {scan_id} is {scan.status}; only interrupted or failed scans can be resumed",
+                hint=f"start a new one with `seolog scan {scan.start_url}`",
+            )
+        settings = CrawlSettings.from_stored(scan.settings or {})
+        if secrets is not None:
+            settings.headers, settings.cookies, settings.auth = (
+                secrets.headers,
+                secrets.cookies,
+                secrets.auth,
+            )
+        seen: set[str] = set()
+        for url, final in repo.crawled_urls(session, scan_id):
+            seen.add(url)
+            if final:
+                seen.add(final)
+        pending = list(repo.pending_links(session, scan_id))
+        start_url = scan.start_url
+        pages_before = scan.pages_crawled
+        scan.status = ScanStatus.RUNNING.value
+        scan.error_message = None
+        scan.updated_at = utcnow()
+    writer = PageWriter(ctx, scan_id, pages_before)
+    _execute(ctx, scan_id, settings, start_url, writer, progress, resume=(seen, pending))
+    return get_scan(ctx, scan_id)
+
+
+def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        if scan is None:
+            raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
+        site = repo.site_by_id(session, scan.site_id)
+        if site is None:  # pragma: no cover - the foreign key forbids it
+            raise NotFoundError(
+                f"scan {scan_id} has no site", hint="delete it with `seolog scans delete`"
+            )
+        return ScanResult(scan, site, repo.page_counts(session, scan_id), scan.stats or {})
+
+
+def list_scans(
+    ctx: AppContext, site: str | None = None, limit: int = 20
+) -> list[tuple[Scan, Site]]:
+    with session_scope(ctx.engine) as session:
+        site_id = get_site(session, site).id if site else None
+        return repo.list_scans(session, site_id, limit)
+
+
+def delete_scan(ctx: AppContext, scan_id: int) -> Scan:
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        if scan is None:
+            raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
+        repo.delete_scan(session, scan)
+        return scan
+
+
+def problem_pages(ctx: AppContext, scan_id: int, limit: int = 20) -> list[Any]:
+    with session_scope(ctx.engine) as session:
+        return repo.pages_of_scan(session, scan_id, problems_only=True, limit=limit)
+
+
+def scan_row(scan: Scan, site: Site) -> dict[str, Any]:
+    """One line of `scans list --format json`."""
+    return {
+        "id": scan.id,
+        "uuid": scan.uuid,
+        "site": site.name,
+        "url": scan.start_url,
+        "type": scan.scan_type,
+        "status": scan.status,
+        "stop_reason": scan.stop_reason,
+        "pages": scan.pages_crawled,
+        "score": scan.score,
+        "started_at": _iso(scan.started_at),
+        "completed_at": _iso(scan.completed_at),
+    }
+
+
+def page_row(page: Page) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status_code": page.status_code,
+        "final_status_code": page.final_status_code,
+        "error_kind": page.error_kind,
+        "error": page.error_message,
+        "depth": page.depth,
+        "found_via": page.found_via,
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def scan_document(result: ScanResult) -> dict[str, Any]:
+    """The scan as JSON for scripts. Field names are public API (see CHANGELOG)."""
+    scan, site, counts = result.scan, result.site, result.counts
+    duration = (
+        (scan.completed_at - scan.started_at).total_seconds()
+        if scan.completed_at and scan.started_at
+        else None
+    )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "scan": {
+            "id": scan.id,
+            "uuid": scan.uuid,
+            "site": site.name,
+            "url": scan.start_url,
+            "type": scan.scan_type,
+            "status": scan.status,
+            "stop_reason": scan.stop_reason,
+            "score": scan.score,
+            "pages": scan.pages_crawled,
+            "started_at": _iso(scan.started_at),
+            "completed_at": _iso(scan.completed_at),
+            "duration_s": round(duration, 3) if duration is not None else None,
+            "error": scan.error_message,
+            "seolog_version": scan.seolog_version,
+        },
+        "pages": {
+            "total": counts.total,
+            "html": counts.html,
+            "ok": counts.ok,
+            "redirects": counts.redirects,
+            "client_errors": counts.client_errors,
+            "server_errors": counts.server_errors,
+            "failed": counts.failed,
+            "blocked": counts.blocked,
+        },
+        "stats": result.stats,
+    }

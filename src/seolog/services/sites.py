@@ -1,0 +1,203 @@
+"""Sites: register, look up, edit and remove the websites seolog audits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from seolog.context import AppContext
+from seolog.crawl.urls import normalize_url, root_url
+from seolog.errors import NotFoundError, UsageError
+from seolog.storage import repo
+from seolog.storage.db import session_scope
+from seolog.storage.models import Site, utcnow
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HOSTLIKE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/.*)?$")
+
+
+def parse_url(value: str, what: str = "URL") -> str:
+    """Accept `https://host/path` or a bare `host.tld`; anything else is a usage error."""
+    candidate = value.strip()
+    if "://" not in candidate and _HOSTLIKE.match(candidate):
+        candidate = "https://" + candidate
+    url = normalize_url(candidate)
+    if url is None:
+        raise UsageError(
+            f"{value!r} is not a valid http(s) {what}",
+            hint="give a full address such as https://www.example.com/",
+        )
+    return url
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise UsageError(
+            f"invalid site name {name!r}",
+            hint="use letters, digits, '.', '-' or '_' (up to 100 characters), e.g. acme",
+        )
+    if name.isdigit():
+        raise UsageError(f"invalid site name {name!r}", hint="a site name cannot be only digits")
+    return name
+
+
+def check_email(email: str | None) -> str | None:
+    if email is not None and email and not _EMAIL.match(email):
+        raise UsageError(f"invalid e-mail address {email!r}", hint="use name@domain.tld")
+    return email or None
+
+
+def default_name(session: Session, url: str) -> str:
+    """A free site name from the host: www.acme.example → acme.example, then -2, -3 …"""
+    host = (urlsplit(url).hostname or "site").removeprefix("www.")
+    base = re.sub(r"[^A-Za-z0-9._-]", "-", host)[:90] or "site"
+    name, n = base, 1
+    while repo.site_by_name(session, name) is not None:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def get_site(session: Session, ident: str) -> Site:
+    """Find a site by name or numeric id."""
+    site = repo.site_by_name(session, ident)
+    if site is None and ident.isdigit():
+        site = repo.site_by_id(session, int(ident))
+    if site is None:
+        raise NotFoundError(
+            f"no site named {ident!r}",
+            hint="see `seolog sites list`, or add it with `seolog sites add URL`",
+        )
+    return site
+
+
+def ensure_site(session: Session, url: str) -> Site:
+    """The site a start URL belongs to, registered on first scan."""
+    root = root_url(url)
+    site = repo.site_by_root(session, root)
+    if site is None:
+        site = repo.add(session, Site(name=default_name(session, root), root_url=root))
+    return site
+
+
+@dataclass
+class SiteInput:
+    url: str | None = None
+    name: str | None = None
+    client: str | None = None
+    email: str | None = None
+    notes: str | None = None
+    active: bool | None = None
+
+
+def _save(session: Session, site: Site) -> Site:
+    try:
+        return repo.add(session, site)
+    except IntegrityError as e:
+        session.rollback()
+        raise UsageError(
+            f"a site with that name or URL already exists ({site.name}, {site.root_url})",
+            hint="see `seolog sites list`; names and root URLs are unique",
+        ) from e
+
+
+def add_site(ctx: AppContext, data: SiteInput) -> Site:
+    url = parse_url(data.url or "")
+    with session_scope(ctx.engine) as session:
+        root = root_url(url)
+        existing = repo.site_by_root(session, root)
+        if existing is not None:
+            raise UsageError(
+                f"{root} is already registered as {existing.name!r}",
+                hint=f"change it with `seolog sites edit {existing.name} ...`",
+            )
+        name = check_name(data.name) if data.name else default_name(session, root)
+        if repo.site_by_name(session, name) is not None:
+            raise UsageError(f"a site named {name!r} already exists", hint="pick another --name")
+        site = Site(
+            name=name,
+            root_url=root,
+            client_name=data.client,
+            client_email=check_email(data.email),
+            notes=data.notes,
+            active=True if data.active is None else data.active,
+        )
+        return _save(session, site)
+
+
+def list_sites(
+    ctx: AppContext, include_inactive: bool = True
+) -> list[tuple[Site, repo.SiteScanStats]]:
+    with session_scope(ctx.engine) as session:
+        return [
+            (s, repo.site_scan_stats(session, s.id or 0))
+            for s in repo.list_sites(session, include_inactive)
+        ]
+
+
+def show_site(ctx: AppContext, ident: str) -> tuple[Site, repo.SiteScanStats]:
+    with session_scope(ctx.engine) as session:
+        site = get_site(session, ident)
+        return site, repo.site_scan_stats(session, site.id or 0)
+
+
+def edit_site(ctx: AppContext, ident: str, data: SiteInput) -> Site:
+    with session_scope(ctx.engine) as session:
+        site = get_site(session, ident)
+        if data.name is not None and data.name != site.name:
+            name = check_name(data.name)
+            if repo.site_by_name(session, name) is not None:
+                raise UsageError(
+                    f"a site named {name!r} already exists", hint="pick another --name"
+                )
+            site.name = name
+        if data.url is not None:
+            site.root_url = root_url(parse_url(data.url))
+        if data.client is not None:
+            site.client_name = data.client or None
+        if data.email is not None:
+            site.client_email = check_email(data.email)
+        if data.notes is not None:
+            site.notes = data.notes or None
+        if data.active is not None:
+            site.active = data.active
+        site.updated_at = utcnow()
+        return _save(session, site)
+
+
+def remove_site(ctx: AppContext, ident: str) -> Site:
+    with session_scope(ctx.engine) as session:
+        site = get_site(session, ident)
+        repo.delete_site(session, site)
+        return site
+
+
+def site_document(site: Site, stats: repo.SiteScanStats | None = None) -> dict[str, Any]:
+    """A site as JSON for scripts. Field names are public API (see CHANGELOG)."""
+    data: dict[str, Any] = {
+        "id": site.id,
+        "uuid": site.uuid,
+        "name": site.name,
+        "url": site.root_url,
+        "client": site.client_name,
+        "email": site.client_email,
+        "notes": site.notes,
+        "active": site.active,
+        "created_at": site.created_at.isoformat(),
+        "updated_at": site.updated_at.isoformat(),
+    }
+    if stats is not None:
+        data["scans"] = stats.scans
+        data["last_scan_at"] = stats.last_scan_at.isoformat() if stats.last_scan_at else None
+    return data
+
+
+def is_folder(target: str) -> bool:
+    return "://" not in target and Path(target).expanduser().is_dir()

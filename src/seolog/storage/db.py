@@ -1,0 +1,113 @@
+"""Engine from a URL, SQLite pragmas, automatic migrations and the session scope helper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlmodel import Session
+
+from seolog import __version__
+from seolog.errors import StorageError
+from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # wait this long for another seolog writing the same file
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets `seolog scans list` read while a scan writes; foreign keys make deletes cascade.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine, creating the SQLite file's folder; no connection is made yet."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as e:
+        raise StorageError(
+            f"invalid database URL {url!r}",
+            hint="use a SQLAlchemy URL such as sqlite:///path/to/seolog.db",
+        ) from e
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ImportError, SQLAlchemyError) as e:
+        raise StorageError(
+            f"cannot use database {parsed.render_as_string(hide_password=True)}: {e}",
+            hint="install the driver for it (PostgreSQL: pip install 'seolog[postgres]')",
+        ) from e
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to HEAD; refuse a schema written by a newer seolog rather than damage it."""
+    try:
+        rev = current_revision(engine)
+        if rev == HEAD:
+            return
+        if rev is not None and rev not in KNOWN_REVISIONS:
+            raise StorageError(
+                f"the database schema ({rev}) is newer than this seolog {__version__} understands",
+                hint="upgrade seolog (pip install -U seolog), or point --db at another database",
+            )
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except OperationalError as e:
+        raise StorageError(
+            f"cannot open the database: {e.orig}",
+            hint="check the --db URL / SEOLOG_DATABASE_URL and that the file is writable",
+        ) from e
+
+
+def open_store(url: str) -> Engine:
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error, always close."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except OperationalError as e:
+        session.rollback()
+        raise StorageError(
+            f"database error: {e.orig}",
+            hint="another program may hold a lock on it; retry, or check the disk",
+        ) from e
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,8 @@
+"""Alembic migrations, run automatically on first use of a database.
+
+KNOWN_REVISIONS lists every revision this version of seolog can read, oldest first, so the
+common case (schema already at head) is answered without importing Alembic at all.
+"""
+
+KNOWN_REVISIONS = ("0001",)
+HEAD = KNOWN_REVISIONS[-1]

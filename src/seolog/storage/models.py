@@ -1,0 +1,150 @@
+"""The tables. Portable column types only, so the same schema runs on SQLite and PostgreSQL.
+
+Schema changes go through a migration in `migrations/versions/`; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Text, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite hands back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def _when() -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+def _json() -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+def _fk(target: str, index: bool = True) -> Any:
+    """A required foreign key; deleting the parent deletes the child (sites → scans → pages)."""
+    return Field(
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete="CASCADE"), nullable=False, index=index
+        )
+    )
+
+
+class Site(SQLModel, table=True):
+    __tablename__ = "sites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    name: str = Field(unique=True, max_length=200)
+    root_url: str = Field(unique=True, max_length=2048)
+    client_name: str | None = Field(default=None, max_length=200)
+    client_email: str | None = Field(default=None, max_length=320)
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    active: bool = True
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Scan(SQLModel, table=True):
+    __tablename__ = "scans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    site_id: int = _fk("sites.id")
+    start_url: str = Field(max_length=2048)
+    scan_type: str = Field(default="manual", max_length=20)
+    status: str = Field(default="pending", max_length=20, index=True)
+    settings: dict[str, Any] | None = _json()
+    pages_crawled: int = 0
+    score: int | None = None  # filled by the audit
+    stop_reason: str | None = Field(default=None, max_length=20)
+    stats: dict[str, Any] | None = _json()
+    error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    seolog_version: str = Field(max_length=40)
+    started_at: datetime | None = _when()
+    completed_at: datetime | None = _when()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Page(SQLModel, table=True):
+    __tablename__ = "pages"
+    __table_args__ = (Index("ix_pages_scan_url", "scan_id", "url", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = _fk("scans.id", index=False)
+    url: str = Field(max_length=2048)
+    final_url: str | None = Field(default=None, max_length=2048)
+    status_code: int | None = None  # the first response (3xx for a redirect)
+    final_status_code: int | None = None  # where the redirect chain ended
+    content_type: str | None = Field(default=None, max_length=200)
+    size_bytes: int | None = None
+    response_ms: float | None = None
+    depth: int | None = None  # link distance from the start URL; None: reached only via the sitemap
+    found_via: str = Field(default="link", max_length=20)
+    in_sitemap: bool = False
+    redirect_hops: int = 0
+    redirect_chain: list[dict[str, Any]] | None = _json()
+    title: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    meta_description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    h1: list[str] | None = _json()
+    h2: list[str] | None = _json()
+    canonical: str | None = Field(default=None, max_length=2048)
+    meta_robots: str | None = Field(default=None, max_length=500)
+    x_robots_tag: str | None = Field(default=None, max_length=500)
+    headers: dict[str, str] | None = _json()  # the SEO-relevant response headers only
+    lang: str | None = Field(default=None, max_length=50)
+    hreflang: list[dict[str, str]] | None = _json()
+    word_count: int | None = None
+    content_hash: str | None = Field(default=None, max_length=64)
+    open_graph: dict[str, str] | None = _json()
+    twitter: dict[str, str] | None = _json()
+    json_ld: list[str] | None = _json()
+    images: list[dict[str, Any]] | None = _json()
+    viewport: str | None = Field(default=None, max_length=500)
+    error_kind: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    fetched_at: datetime | None = _when()
+
+
+class Link(SQLModel, table=True):
+    __tablename__ = "links"
+    __table_args__ = (Index("ix_links_scan_target", "scan_id", "target_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = _fk("scans.id", index=False)
+    source_page_id: int = _fk("pages.id")
+    target_url: str = Field(max_length=2048)
+    anchor_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    rel: str | None = Field(default=None, max_length=200)
+    internal: bool = True

@@ -1,0 +1,273 @@
+"""Every query seolog makes. Small rows go through the ORM; pages and links through Core bulk inserts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from seolog.domain import CrawledPage
+from seolog.errors import StorageError
+from seolog.storage.models import Link, Page, Scan, Site
+
+PAGES = Page.__table__  # type: ignore[attr-defined]
+LINKS = Link.__table__  # type: ignore[attr-defined]
+
+
+# --- sites -----------------------------------------------------------------------------------
+
+
+def site_by_name(session: Session, name: str) -> Site | None:
+    return session.execute(select(Site).where(Site.name == name)).scalar_one_or_none()
+
+
+def site_by_root(session: Session, root_url: str) -> Site | None:
+    return session.execute(select(Site).where(Site.root_url == root_url)).scalar_one_or_none()
+
+
+def site_by_id(session: Session, site_id: int) -> Site | None:
+    return session.get(Site, site_id)
+
+
+def list_sites(session: Session, include_inactive: bool = True) -> list[Site]:
+    stmt = select(Site).order_by(Site.name)
+    if not include_inactive:
+        stmt = stmt.where(Site.active.is_(True))  # type: ignore[attr-defined]
+    return list(session.execute(stmt).scalars())
+
+
+def add(session: Session, row: Any) -> Any:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_site(session: Session, site: Site) -> None:
+    """Delete a site with its scans, pages and links, children first so no backend needs CASCADE."""
+    scan_ids = select(Scan.id).where(Scan.site_id == site.id)
+    session.execute(delete(Link).where(Link.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
+    session.execute(delete(Page).where(Page.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
+    session.execute(delete(Scan).where(Scan.site_id == site.id))
+    session.delete(site)
+
+
+# --- scans -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteScanStats:
+    scans: int
+    last_scan_at: datetime | None
+
+
+def site_scan_stats(session: Session, site_id: int) -> SiteScanStats:
+    row = session.execute(
+        select(func.count(Scan.id), func.max(Scan.started_at)).where(Scan.site_id == site_id)
+    ).one()
+    last = row[1]
+    if last is not None and last.tzinfo is None:  # func.max bypasses the column type on SQLite
+        last = last.replace(tzinfo=UTC)
+    return SiteScanStats(scans=row[0], last_scan_at=last)
+
+
+def scan_by_id(session: Session, scan_id: int) -> Scan | None:
+    return session.get(Scan, scan_id)
+
+
+def list_scans(
+    session: Session, site_id: int | None = None, limit: int = 20
+) -> list[tuple[Scan, Site]]:
+    stmt = (
+        select(Scan, Site).join(Site, Site.id == Scan.site_id).order_by(Scan.id.desc()).limit(limit)
+    )  # type: ignore[union-attr]
+    if site_id is not None:
+        stmt = stmt.where(Scan.site_id == site_id)
+    return [(r[0], r[1]) for r in session.execute(stmt)]
+
+
+def delete_scan(session: Session, scan: Scan) -> None:
+    session.execute(delete(Link).where(Link.scan_id == scan.id))
+    session.execute(delete(Page).where(Page.scan_id == scan.id))
+    session.delete(scan)
+
+
+@dataclass(frozen=True)
+class PageCounts:
+    total: int
+    html: int
+    ok: int  # 2xx
+    redirects: int  # 3xx
+    client_errors: int  # 4xx
+    server_errors: int  # 5xx
+    failed: int  # no response at all
+    blocked: int  # robots.txt said no
+
+
+def page_counts(session: Session, scan_id: int) -> PageCounts:
+    code = Page.status_code
+
+    def count_if(cond: Any) -> Any:
+        return func.sum(case((cond, 1), else_=0))
+
+    row = session.execute(
+        select(
+            func.count(Page.id),
+            count_if(Page.title.is_not(None) | Page.word_count.is_not(None)),  # type: ignore[union-attr]
+            count_if((code >= 200) & (code < 300)),  # type: ignore[operator]
+            count_if((code >= 300) & (code < 400)),  # type: ignore[operator]
+            count_if((code >= 400) & (code < 500)),  # type: ignore[operator]
+            count_if(code >= 500),  # type: ignore[operator]
+            count_if(code.is_(None) & (Page.error_kind != "blocked_robots")),  # type: ignore[union-attr]
+            count_if(Page.error_kind == "blocked_robots"),
+        ).where(Page.scan_id == scan_id)
+    ).one()
+    return PageCounts(*(int(v or 0) for v in row))
+
+
+def pages_of_scan(
+    session: Session, scan_id: int, problems_only: bool = False, limit: int | None = None
+) -> list[Page]:
+    stmt = select(Page).where(Page.scan_id == scan_id).order_by(Page.id)
+    if problems_only:
+        stmt = stmt.where((Page.status_code >= 400) | Page.error_kind.is_not(None))  # type: ignore[operator, union-attr]
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt).scalars())
+
+
+# --- the crawl's bulk writes and the resume frontier -------------------------------------------
+
+
+def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
+    f = page.fetch
+    s = page.snapshot
+    row: dict[str, Any] = {
+        "scan_id": scan_id,
+        "url": f.url,
+        "final_url": f.final_url,
+        "status_code": f.hops[0].status if f.hops else f.status_code,
+        "final_status_code": f.status_code,
+        "content_type": f.content_type or None,
+        "size_bytes": f.size,
+        "response_ms": round(f.response_ms, 1) if f.response_ms is not None else None,
+        "depth": page.depth,
+        "found_via": page.found_via,
+        "in_sitemap": page.in_sitemap,
+        "redirect_hops": len(f.hops),
+        "redirect_chain": [
+            {"url": h.url, "status": h.status, "location": h.location} for h in f.hops
+        ]
+        or None,
+        "x_robots_tag": f.headers.get("x-robots-tag"),
+        "headers": f.headers or None,
+        "error_kind": f.error_kind.value if f.error_kind else None,
+        "error_message": f.error,
+        "html": page.html,
+        "fetched_at": now,
+        "title": None,
+        "meta_description": None,
+        "h1": None,
+        "h2": None,
+        "canonical": None,
+        "meta_robots": None,
+        "lang": None,
+        "hreflang": None,
+        "word_count": None,
+        "content_hash": None,
+        "open_graph": None,
+        "twitter": None,
+        "json_ld": None,
+        "images": None,
+        "viewport": None,
+    }
+    if s is not None:
+        row.update(
+            title=s.title,
+            meta_description=s.meta_description,
+            h1=s.h1,
+            h2=s.h2,
+            canonical=s.canonical,
+            meta_robots=s.meta_robots,
+            lang=s.lang,
+            hreflang=s.hreflang or None,
+            word_count=s.word_count,
+            content_hash=s.content_hash,
+            open_graph=s.open_graph or None,
+            twitter=s.twitter or None,
+            json_ld=s.json_ld or None,
+            images=[{"src": i.src, "alt": i.alt} for i in s.images] or None,
+            viewport=s.viewport,
+        )
+    return row
+
+
+def save_pages(
+    engine: Engine, scan_id: int, pages: Sequence[CrawledPage], pages_crawled: int
+) -> None:
+    """Write a batch of pages with their links and the scan's running count in one transaction.
+
+    Core executemany with RETURNING is ~15x faster than ORM objects for these rows, and one
+    transaction per batch keeps the store consistent whenever the crawl is interrupted.
+    """
+    if not pages:
+        return
+    now = datetime.now(UTC)
+    try:
+        with engine.begin() as conn:
+            ids = (
+                conn.execute(
+                    insert(PAGES).returning(PAGES.c.id, sort_by_parameter_order=True),
+                    [_page_row(scan_id, p, now) for p in pages],
+                )
+                .scalars()
+                .all()
+            )
+            links = [
+                {
+                    "scan_id": scan_id,
+                    "source_page_id": page_id,
+                    "target_url": link.url,
+                    "anchor_text": link.text or None,
+                    "rel": link.rel or None,
+                    "internal": link.internal,
+                }
+                for page_id, p in zip(ids, pages, strict=True)
+                if p.snapshot is not None
+                for link in p.snapshot.links
+            ]
+            if links:
+                conn.execute(insert(LINKS), links)
+            conn.execute(
+                update(Scan)
+                .where(Scan.id == scan_id)
+                .values(pages_crawled=pages_crawled, updated_at=now)
+            )
+    except OperationalError as e:
+        raise StorageError(
+            f"cannot save crawled pages: {e.orig}", hint="check the disk and retry"
+        ) from e
+
+
+def crawled_urls(session: Session, scan_id: int) -> Iterator[tuple[str, str | None]]:
+    """(url, final_url) of every stored page: the 'seen' set a resumed crawl starts from."""
+    yield from session.execute(select(Page.url, Page.final_url).where(Page.scan_id == scan_id))  # type: ignore[misc]
+
+
+def pending_links(session: Session, scan_id: int) -> Iterable[tuple[str, int | None]]:
+    """Internal link targets not crawled yet, shallowest source first, for a resumed crawl."""
+    crawled = select(Page.url).where(Page.scan_id == scan_id)
+    stmt = (
+        select(Link.target_url, func.min(Page.depth))
+        .join(Page, Page.id == Link.source_page_id)
+        .where(Link.scan_id == scan_id, Link.internal.is_(True))  # type: ignore[attr-defined]
+        .where(Link.target_url.not_in(crawled))  # type: ignore[attr-defined]
+        .group_by(Link.target_url)
+        .order_by(func.min(Page.depth), Link.target_url)
+    )
+    return [(r[0], r[1]) for r in session.execute(stmt)]
