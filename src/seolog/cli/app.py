@@ -7,7 +7,6 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -35,15 +34,20 @@ class State:
         return self._app
 
 
+# Typer may vendor Click, so take Click's exception bases from Typer's own classes.
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+
+
 class SeologGroup(TyperGroup):
     """Every command runs through here: known errors print one line, bugs one line plus --debug."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         from seolog.cli import render
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        except _PASS_THROUGH:
             raise
         except SeologError as e:
             state = _state(ctx)
@@ -70,7 +74,7 @@ class SeologGroup(TyperGroup):
                 state._app.close()
 
 
-def _state(ctx: click.Context) -> State:
+def _state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, State) else State()
 
