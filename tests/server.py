@@ -51,7 +51,9 @@ class FixtureServer:
             disable_nagle_algorithm = True  # headers and body are separate writes
 
             def do_GET(self) -> None:
-                req = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                req = Request(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
+                )
                 with server._lock:
                     server.requests.append(req)
                 resp = server._respond(req)

@@ -56,7 +56,9 @@ def test_robots_rules_wildcards_and_agent_group(server: FixtureServer, cli, db):
         body="User-agent: *\nDisallow: /\n\nUser-agent: seolog\nDisallow: /*.php$\nDisallow: /tmp/\nAllow: /tmp/ok\n",
         content_type="text/plain",
     )
-    links = "".join(f'<a href="{p}">{p}</a>' for p in ["/a.php", "/a.php?x=1", "/tmp/x", "/tmp/ok", "/b"])
+    links = "".join(
+        f'<a href="{p}">{p}</a>' for p in ["/a.php", "/a.php?x=1", "/tmp/x", "/tmp/ok", "/b"]
+    )
     server.page("/", body=links)
     for p in ["/a.php?x=1", "/tmp/ok", "/b"]:
         server.page(p)
@@ -90,7 +92,9 @@ def test_robots_5xx_means_crawl_nothing(server, cli, db):
 
 
 def test_ignore_robots_warns_and_crawls(server, cli, db):
-    server.routes["/robots.txt"] = Response(body="User-agent: *\nDisallow: /\n", content_type="text/plain")
+    server.routes["/robots.txt"] = Response(
+        body="User-agent: *\nDisallow: /\n", content_type="text/plain"
+    )
     server.page("/")
     r = cli("scan", server.url(), "--ignore-robots", "--no-sitemaps")
     assert r.exit_code == 0
@@ -99,7 +103,9 @@ def test_ignore_robots_warns_and_crawls(server, cli, db):
 
 
 def test_start_url_forbidden_by_robots_exits_4(server, cli):
-    server.routes["/robots.txt"] = Response(body="User-agent: *\nDisallow: /\n", content_type="text/plain")
+    server.routes["/robots.txt"] = Response(
+        body="User-agent: *\nDisallow: /\n", content_type="text/plain"
+    )
     r = cli("scan", server.url())
     assert r.exit_code == ExitCode.UNREACHABLE
     assert "forbids crawling" in r.stderr
@@ -120,7 +126,9 @@ def test_unreachable_start_url_exits_4_with_one_line(cli, db):
 
 
 def test_crawl_delay_is_honoured(server, cli):
-    server.routes["/robots.txt"] = Response(body="User-agent: *\nCrawl-delay: 0.3\n", content_type="text/plain")
+    server.routes["/robots.txt"] = Response(
+        body="User-agent: *\nCrawl-delay: 0.3\n", content_type="text/plain"
+    )
     server.page("/", body='<a href="/a">a</a><a href="/b">b</a>')
     server.page("/a")
     server.page("/b")
@@ -134,7 +142,8 @@ def test_crawl_delay_is_honoured(server, cli):
 def test_sitemaps_from_robots_index_and_gzip(server, cli, db):
     origin = server.origin
     server.routes["/robots.txt"] = Response(
-        body=f"User-agent: *\nAllow: /\nSitemap: {origin}/sitemap_index.xml\n", content_type="text/plain"
+        body=f"User-agent: *\nAllow: /\nSitemap: {origin}/sitemap_index.xml\n",
+        content_type="text/plain",
     )
     server.routes["/sitemap_index.xml"] = Response(
         body=f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -146,7 +155,9 @@ def test_sitemaps_from_robots_index_and_gzip(server, cli, db):
         f"<url><loc>{origin}/post-1</loc></url><url><loc>{origin}/post-2</loc></url>"
         "<url><loc>https://elsewhere.example/x</loc></url></urlset>"
     )
-    server.routes["/posts.xml.gz"] = Response(body=gzip.compress(urlset.encode()), content_type="application/x-gzip")
+    server.routes["/posts.xml.gz"] = Response(
+        body=gzip.compress(urlset.encode()), content_type="application/x-gzip"
+    )
     server.page("/")
     server.page("/post-1")
     server.page("/post-2")
@@ -161,7 +172,8 @@ def test_sitemaps_from_robots_index_and_gzip(server, cli, db):
 
 def test_sitemap_fallback_location(server, cli, db):
     server.routes["/sitemap.xml"] = Response(
-        body=f"<urlset><url><loc>{server.origin}/only-in-sitemap</loc></url></urlset>", content_type="text/xml"
+        body=f"<urlset><url><loc>{server.origin}/only-in-sitemap</loc></url></urlset>",
+        content_type="text/xml",
     )
     server.page("/")
     server.page("/only-in-sitemap")
@@ -214,7 +226,11 @@ def test_spider_traps_end(server, cli, db):
     def calendar(req):
         m = re.search(r"m=(\d+)", req.path)
         n = int(m.group(1)) if m else 0
-        return Response(body=html(f"cal {n}", f'<a href="/cal?m={n + 1}">next</a><a href="/cal?m={n}&amp;v=1">v</a>'))
+        return Response(
+            body=html(
+                f"cal {n}", f'<a href="/cal?m={n + 1}">next</a><a href="/cal?m={n}&amp;v=1">v</a>'
+            )
+        )
 
     server.page("/", body='<a href="/x/">x</a><a href="/cal">cal</a>')
     for i in range(40):
@@ -235,7 +251,9 @@ def test_huge_bodies_and_compression_bombs_are_capped(server, cli, db):
     big = "<html><body>" + "x" * 3_000_000 + "</body></html>"
     bomb = gzip.compress(b"<html><body>" + b"0" * 50_000_000 + b"</body></html>")
     server.page("/", body='<a href="/big">b</a><a href="/bomb">z</a><a href="/video.mp4">v</a>')
-    server.routes["/big"] = Response(body=big, headers={"Content-Length": str(len(big)), "Connection": "close"})
+    server.routes["/big"] = Response(
+        body=big, headers={"Content-Length": str(len(big)), "Connection": "close"}
+    )
     server.routes["/bomb"] = Response(body=bomb, headers={"Content-Encoding": "gzip"})
     server.routes["/video.mp4"] = Response(body=b"\0" * 2_000_000, content_type="video/mp4")
     r = cli("scan", server.url(), "--no-sitemaps", "--max-body-size", "1M")
@@ -251,13 +269,17 @@ def test_huge_bodies_and_compression_bombs_are_capped(server, cli, db):
 def test_bad_encodings_decode_leniently(server, cli, db):
     server.page("/", body='<a href="/latin">l</a><a href="/bogus">b</a><a href="/garbage">g</a>')
     server.routes["/latin"] = Response(
-        body='<html><head><meta charset="iso-8859-1"><title>Café crème</title></head></html>'.encode("latin-1"),
+        body='<html><head><meta charset="iso-8859-1"><title>Café crème</title></head></html>'.encode(
+            "latin-1"
+        ),
         content_type="text/html",
     )
     server.routes["/bogus"] = Response(
         body="<title>Naïve</title>".encode(), content_type="text/html; charset=no-such-charset"
     )
-    server.routes["/garbage"] = Response(body=b"<title>ok \xff\xfe\xfa</title>", content_type="text/html; charset=utf-8")
+    server.routes["/garbage"] = Response(
+        body=b"<title>ok \xff\xfe\xfa</title>", content_type="text/html; charset=utf-8"
+    )
     assert cli("scan", server.url(), "--no-sitemaps").exit_code == 0
     pages = _pages(db)
     assert pages[server.url("/latin")]["title"] == "Café crème"
@@ -287,8 +309,17 @@ def test_429_with_retry_after_is_retried(server, cli, db):
 def test_headers_cookies_and_auth_are_sent_but_never_stored(server, cli, db):
     server.page("/")
     r = cli(
-        "scan", server.url(), "--no-sitemaps", "-H", "X-Token: s3cret-header", "--cookie", "session=s3cret-cookie",
-        "--auth", "user:s3cret-pass", "--user-agent", "AcmeBot/1.0",
+        "scan",
+        server.url(),
+        "--no-sitemaps",
+        "-H",
+        "X-Token: s3cret-header",
+        "--cookie",
+        "session=s3cret-cookie",
+        "--auth",
+        "user:s3cret-pass",
+        "--user-agent",
+        "AcmeBot/1.0",
     )
     assert r.exit_code == 0
     req = next(q for q in server.requests if q.path == "/")
@@ -318,7 +349,17 @@ def test_limits_max_pages_depth_include_exclude(server, cli, db):
     assert r.json()["scan"]["stop_reason"] == "max_pages"
     assert r.json()["scan"]["pages"] == 5
 
-    r = cli("scan", server.url(), "--no-sitemaps", "--max-depth", "1", "--exclude", "/skip/", "--format", "json")
+    r = cli(
+        "scan",
+        server.url(),
+        "--no-sitemaps",
+        "--max-depth",
+        "1",
+        "--exclude",
+        "/skip/",
+        "--format",
+        "json",
+    )
     urls = set(_pages(db, r.json()["scan"]["id"]))
     assert server.url("/deep/1") in urls and server.url("/deep/2") not in urls
     assert server.url("/skip/me") not in urls
@@ -353,7 +394,9 @@ def test_links_are_stored_with_anchor_rel_and_scope(server, cli, db):
     )
     server.page("/a")
     cli("scan", server.url(), "--no-sitemaps")
-    links = {(r.target_url, r.anchor_text, r.rel, bool(r.internal)) for r in db("SELECT * FROM links")}
+    links = {
+        (r.target_url, r.anchor_text, r.rel, bool(r.internal)) for r in db("SELECT * FROM links")
+    }
     assert (server.url("/a"), "Alpha", "nofollow", True) in links
     assert ("https://other.example/", "Out", None, False) in links
     assert not any(t.startswith("mailto") for t, *_ in links)

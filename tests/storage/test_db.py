@@ -1,0 +1,47 @@
+"""The store: migrations applied on first use, schema matches the models, SQLite pragmas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from seolog.storage import models  # noqa: F401
+from seolog.storage.db import MIGRATIONS_DIR, current_revision, open_store
+from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
+
+
+def test_first_use_creates_the_schema_at_head(tmp_path: Path):
+    engine = open_store(f"sqlite:///{tmp_path}/new/seolog.db")
+    assert (tmp_path / "new" / "seolog.db").exists()
+    assert current_revision(engine) == HEAD
+    assert {"sites", "scans", "pages", "links"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_migrations_match_the_models(tmp_path: Path):
+    """A model change without a migration fails here, before it reaches a user's database."""
+    engine = open_store(f"sqlite:///{tmp_path}/seolog.db")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+    engine.dispose()
+
+
+def test_known_revisions_list_every_migration_file():
+    files = sorted(p.name.split("_")[0] for p in (MIGRATIONS_DIR / "versions").glob("*.py"))
+    assert tuple(files) == KNOWN_REVISIONS
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/seolog.db"
+    open_store(url).dispose()
+    engine = open_store(url)
+    assert current_revision(engine) == HEAD
+    engine.dispose()

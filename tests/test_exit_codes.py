@@ -1,0 +1,71 @@
+"""One test per ExitCode that this version can produce (httpie's test_exit_status)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from seolog.errors import ExitCode
+
+
+def test_enum_values_are_the_documented_contract():
+    assert {e.name: int(e) for e in ExitCode} == {
+        "OK": 0,
+        "THRESHOLD": 1,
+        "USAGE": 2,
+        "CONFIG": 3,
+        "UNREACHABLE": 4,
+        "STORAGE": 5,
+        "SYNC": 6,
+        "REPORT": 7,
+        "INTERNAL": 70,
+        "INTERRUPTED": 130,
+    }
+
+
+def test_ok(cli):
+    assert cli("sites", "list").exit_code == ExitCode.OK
+
+
+def test_usage(cli):
+    assert cli("scan", "--max-pages", "zero").exit_code == ExitCode.USAGE
+    assert cli("no-such-command").exit_code == ExitCode.USAGE
+
+
+def test_config(cli):
+    assert cli("scan", "unknown-site").exit_code == ExitCode.CONFIG
+
+
+def test_unreachable(cli):
+    r = cli("scan", "http://127.0.0.1:9/", "--retries", "0", "--timeout", "2")
+    assert r.exit_code == ExitCode.UNREACHABLE
+
+
+def test_storage_newer_schema_is_refused(cli, home):
+    assert cli("sites", "list").exit_code == 0  # creates and migrates the database
+    with sqlite3.connect(home / "seolog.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    r = cli("sites", "list")
+    assert r.exit_code == ExitCode.STORAGE
+    assert "newer than this seolog" in r.stderr and "upgrade seolog" in r.stderr
+
+
+def test_storage_unopenable_database(cli, tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    r = cli("--db", f"sqlite:///{tmp_path}/file/seolog.db", "sites", "list")
+    assert r.exit_code == ExitCode.STORAGE
+    assert r.stderr.startswith("error:") and "Traceback" not in r.stderr
+
+
+def test_internal_error_is_one_line_with_debug_hint(cli, monkeypatch):
+    import seolog.services.sites as sites
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(sites, "list_sites", boom)
+    r = cli("sites", "list")
+    assert r.exit_code == ExitCode.INTERNAL
+    assert "internal error: RuntimeError: kaboom" in r.stderr and "--debug" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli("--debug", "sites", "list")
+    assert "Traceback" in r.stderr
