@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 
@@ -135,7 +136,7 @@ def test_crawl_delay_is_honoured(server, cli):
     r = cli("scan", server.url(), "--no-sitemaps")
     assert r.exit_code == 0
     times = sorted(req.at for req in server.requests if req.path in ("/", "/a", "/b"))
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(gaps) == 2 and min(gaps) >= 0.25
 
 

@@ -33,7 +33,7 @@ def test_ctrl_c_saves_progress_and_resume_finishes(server: FixtureServer, home: 
     while sum(p.startswith("/p") for p in server.paths()) < 20 and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == ExitCode.INTERRUPTED, err
     assert "seolog scan --resume 1" in err
     assert "Traceback" not in err

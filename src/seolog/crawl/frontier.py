@@ -60,7 +60,10 @@ class Scope:
 
     def is_internal(self, url: str) -> bool:
         """Same site: links to these are internal links, whatever the filters say."""
-        return self.is_internal_host(urlsplit(url).netloc)
+        # Hot path (every link of every page): URLs here are normalised, so the host is the third
+        # "/"-separated part; splitting the string is ~10x cheaper than urlsplit.
+        parts = url.split("/", 3)
+        return len(parts) > 2 and self.is_internal_host(parts[2])
 
     def allows(self, url: str) -> bool:
         """Internal and passing --include/--exclude: these URLs get crawled."""

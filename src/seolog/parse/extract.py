@@ -15,7 +15,6 @@ from seolog.domain import ImageRef, LinkRef, PageSnapshot
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
-_WS = re.compile(r"\s+")
 # The HTML spec looks for <meta charset> within the first 1024 bytes; allow some slack.
 _SNIFF_BYTES = 2048
 _NON_CONTENT_TAGS = ["script", "style", "noscript", "template", "svg"]
@@ -45,7 +44,7 @@ def decode_body(body: bytes, content_type: str) -> str:
 
 
 def _clean(text: str | None) -> str:
-    return _WS.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
 
 
 def _text(node: LexborNode) -> str:
