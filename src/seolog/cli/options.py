@@ -8,14 +8,7 @@ from typing import Annotated
 
 import typer
 
-from seolog.config import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_MAX_BODY,
-    DEFAULT_MAX_PAGES,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    CrawlSettings,
-)
+from seolog.config import CrawlSettings
 
 CRAWL = "Crawl"
 ACCESS = "Access (staging sites)"
@@ -117,19 +110,3 @@ def secrets(header: list[str] | None, cookie: list[str] | None, auth: str | None
     return CrawlSettings(
         headers=parse_headers(header), cookies=parse_cookies(cookie), auth=parse_auth(auth)
     )
-
-
-__all__ = [
-    "ACCESS",
-    "CRAWL",
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_MAX_BODY",
-    "DEFAULT_MAX_PAGES",
-    "DEFAULT_RETRIES",
-    "DEFAULT_TIMEOUT",
-    "AuthOpt",
-    "CookieOpt",
-    "Format",
-    "FormatOpt",
-    "HeaderOpt",
-]

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from seolog import config
 from seolog.cli import options as o
 from seolog.cli.app import State
 
@@ -49,7 +50,7 @@ def scan(
         typer.Option(
             "--max-pages", min=1, help="Stop after this many URLs.", rich_help_panel=o.CRAWL
         ),
-    ] = o.DEFAULT_MAX_PAGES,
+    ] = config.DEFAULT_MAX_PAGES,
     max_depth: Annotated[
         int | None,
         typer.Option(
@@ -64,7 +65,7 @@ def scan(
         typer.Option(
             "--concurrency", "-c", min=1, max=64, help="Parallel requests.", rich_help_panel=o.CRAWL
         ),
-    ] = o.DEFAULT_CONCURRENCY,
+    ] = config.DEFAULT_CONCURRENCY,
     rate: Annotated[
         float | None,
         typer.Option(
@@ -79,7 +80,7 @@ def scan(
         typer.Option(
             "--timeout", min=0.1, help="Seconds to wait for each response.", rich_help_panel=o.CRAWL
         ),
-    ] = o.DEFAULT_TIMEOUT,
+    ] = config.DEFAULT_TIMEOUT,
     max_time: Annotated[
         float | None,
         typer.Option(
@@ -104,7 +105,7 @@ def scan(
             help="Retries on connection errors, 429 and 503.",
             rich_help_panel=o.CRAWL,
         ),
-    ] = o.DEFAULT_RETRIES,
+    ] = config.DEFAULT_RETRIES,
     include: Annotated[
         list[str] | None,
         typer.Option(
