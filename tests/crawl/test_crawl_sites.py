@@ -402,3 +402,20 @@ def test_links_are_stored_with_anchor_rel_and_scope(server, cli, db):
     assert ("https://other.example/", "Out", None, False) in links
     assert not any(t.startswith("mailto") for t, *_ in links)
     assert "other.example" not in "".join(server.paths())
+
+
+def test_start_url_redirecting_to_another_host_moves_the_crawl(server, cli, db):
+    # 127.0.0.1 → localhost: the same server under another host name, like example.com → www.
+    other = f"http://localhost:{server.port}"
+    server.routes["/"] = lambda req: (
+        Response(body=html("Home", '<a href="/about">about</a>'))
+        if req.headers.get("host", "").startswith("localhost")
+        else Response(301, headers={"Location": other + "/"})
+    )
+    server.page("/about", title="About")
+    r = cli("scan", server.url(), "--no-sitemaps", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    pages = _pages(db)
+    assert pages[server.url("/")]["status_code"] == 301
+    assert pages[other + "/about"]["title"] == "About"
+    assert any("crawled that site instead" in n for n in r.json()["stats"]["notes"])

@@ -122,7 +122,7 @@ class Crawler:
         rules = await self.robots.rules_for(self.start_url)
         self._apply_robots(rules)
         if not resume:
-            await self._crawl_start(rules)
+            rules = await self._crawl_start(rules)
         if self.settings.use_sitemaps:
             await self._seed_sitemaps(rules)
         workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.concurrency)]
@@ -156,7 +156,12 @@ class Crawler:
                 hint="check the URL, the network and any VPN or firewall",
             )
 
-    async def _crawl_start(self, rules: RobotsRules) -> None:
+    async def _crawl_start(self, rules: RobotsRules, rescoped: bool = False) -> RobotsRules:
+        """Fetch the start URL alone: if it fails, nothing else is worth trying.
+
+        A start URL that redirects to another host (example.com → www.example.com) moves the
+        crawl to that host, once; returns the robots rules of the host being crawled.
+        """
         if not rules.allowed(self.start_url):
             raise TargetUnreachable(
                 f"robots.txt at {rules.origin} forbids crawling {self.start_url}",
@@ -165,14 +170,30 @@ class Crawler:
         self.frontier.add(self.start_url, 0, 0, "start")
         item = self.frontier.pop()
         if item is None:  # pragma: no cover - add() of the start URL always succeeds
-            return
+            return rules
         self._started += 1
         page = await self._process(item)
-        if page is not None and page.fetch.error_kind not in (None, FetchErrorKind.TOO_LARGE):
+        if page is None:  # pragma: no cover - _process always returns the start page
+            return rules
+        if page.fetch.error_kind not in (None, FetchErrorKind.TOO_LARGE):
             raise TargetUnreachable(
                 f"cannot fetch {self.start_url}: {page.fetch.error}",
                 hint="check the URL, the network and any VPN or firewall",
             )
+        final = page.fetch.final_url
+        if page.fetch.hops and not rescoped and not self.scope.is_internal(final):
+            self.stats.notes.append(
+                f"{self.start_url} redirects to {final}; crawled that site instead"
+            )
+            self.start_url = final
+            self.scope = Scope(
+                final, self.settings.subdomains, self.settings.include, self.settings.exclude
+            )
+            self.frontier.scope = self.scope
+            rules = await self.robots.rules_for(final)
+            self._apply_robots(rules)
+            return await self._crawl_start(rules, rescoped=True)
+        return rules
 
     async def _seed_sitemaps(self, rules: RobotsRules) -> None:
         candidates = rules.sitemaps or [origin_of(self.start_url) + "/sitemap.xml"]
