@@ -72,8 +72,6 @@ def test_bad_target_and_flags(cli):
 def test_scan_type_is_ci_under_ci(cli, server, monkeypatch):
     server.page("/")
     monkeypatch.setenv("CI", "true")
-    from seolog.cli import app as app_module  # noqa: F401
-
     r = cli("scan", server.url(), "--no-sitemaps", "--format", "json")
     assert r.json()["scan"]["type"] == "ci"
 

@@ -100,9 +100,9 @@ class Crawler:
     ) -> None:
         self.settings = settings
         self.start_url = start_url
-        self.scope = Scope(start_url, settings.subdomains, settings.include, settings.exclude)
+        self.scope = self._scope_for(start_url)
         self.frontier = frontier or Frontier(self.scope, settings.max_depth)
-        self.frontier.scope = self.scope
+        self.frontier.scope = self.scope  # a resumed crawl's frontier filters with the same scope
         self.fetcher = fetcher
         self.robots = robots
         self.sink = sink
@@ -173,8 +173,6 @@ class Crawler:
             return rules
         self._started += 1
         page = await self._process(item)
-        if page is None:  # pragma: no cover - _process always returns the start page
-            return rules
         if page.fetch.error_kind not in (None, FetchErrorKind.TOO_LARGE):
             raise TargetUnreachable(
                 f"cannot fetch {self.start_url}: {page.fetch.error}",
@@ -186,10 +184,7 @@ class Crawler:
                 f"{self.start_url} redirects to {final}; crawled that site instead"
             )
             self.start_url = final
-            self.scope = Scope(
-                final, self.settings.subdomains, self.settings.include, self.settings.exclude
-            )
-            self.frontier.scope = self.scope
+            self.scope = self.frontier.scope = self._scope_for(final)
             rules = await self.robots.rules_for(final)
             self._apply_robots(rules)
             return await self._crawl_start(rules, rescoped=True)
@@ -255,7 +250,11 @@ class Crawler:
         rules = self.robots.cached(url)
         return rules is not None and rules.allowed(url)
 
-    async def _process(self, item: Item) -> CrawledPage | None:
+    def _scope_for(self, start_url: str) -> Scope:
+        s = self.settings
+        return Scope(start_url, s.subdomains, s.include, s.exclude)
+
+    async def _process(self, item: Item) -> CrawledPage:
         if not await self.robots.allowed(item.url):
             blocked = FetchResult(
                 url=item.url,
