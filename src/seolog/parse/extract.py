@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -68,48 +69,63 @@ class LinkResolver:
         return resolve_url(self.base, href)
 
 
+# Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
+# compiles its selector, so ten separate queries cost more than parsing the page.
+_WANTED = "base, title, meta, link, h1, h2, script, img, a, area"  # <area> is a link too
+
+
 def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> PageSnapshot:
     """Parse one page. `url` is the page's final URL, against which relative links resolve."""
     tree = LexborHTMLParser(html)
     snap = PageSnapshot()
-    head = tree.head
+    nodes: dict[str, list[LexborNode]] = defaultdict(list)
+    for node in tree.css(_WANTED):
+        tag = node.tag or ""
+        nodes["a" if tag == "area" else tag].append(node)  # links keep document order
 
     base = url
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        href = base_node.attributes.get("href") or ""
+    for node in nodes["base"]:
+        href = node.attributes.get("href")
+        if href is None:
+            continue
         resolved = resolve_url(url, href)
         if resolved:
             base = resolved
             snap.base_href = resolved
+        break  # only the first <base href> counts
     resolve = LinkResolver(base)
 
-    title = (head.css_first("title") if head is not None else None) or tree.css_first("title")
+    head = tree.head
+    title = (head.css_first("title") if head is not None else None) or next(
+        iter(nodes["title"]), None
+    )
     if title is not None:
         snap.title = _text(title)
 
-    html_node = tree.css_first("html")
-    if html_node is not None:
-        lang = html_node.attributes.get("lang")
+    root = tree.root
+    if root is not None and root.tag == "html":
+        lang = root.attributes.get("lang")
         snap.lang = lang.strip() if lang is not None else None
 
-    _extract_meta(tree, snap)
-    _extract_link_tags(tree, snap, resolve)
+    _extract_meta(nodes["meta"], snap)
+    _extract_link_tags(nodes["link"], snap, resolve)
 
-    snap.h1 = [_text(n) for n in tree.css("h1")]
-    snap.h2 = [_text(n) for n in tree.css("h2")]
+    snap.h1 = [_text(n) for n in nodes["h1"]]
+    snap.h2 = [_text(n) for n in nodes["h2"]]
 
-    for node in tree.css('script[type="application/ld+json"]'):
+    for node in nodes["script"]:
+        if (node.attributes.get("type") or "").strip().lower() != "application/ld+json":
+            continue
         raw = (node.text(deep=True) or "").strip()
         if raw:
             snap.json_ld.append(raw[:_MAX_JSON_LD_CHARS])
 
-    for node in tree.css("img"):
+    for node in nodes["img"]:
         attrs = node.attributes
         src = attrs.get("src") or attrs.get("data-src") or ""
         snap.images.append(ImageRef(src=resolve(src) or src, alt=attrs.get("alt")))
 
-    snap.links = _extract_links(tree, resolve, is_internal)
+    snap.links = _extract_links(nodes["a"], resolve, is_internal)
 
     tree.strip_tags(_NON_CONTENT_TAGS)
     body = tree.body
@@ -119,9 +135,9 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
     return snap
 
 
-def _extract_meta(tree: LexborHTMLParser, snap: PageSnapshot) -> None:
+def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
     robots: list[str] = []
-    for node in tree.css("meta"):
+    for node in metas:
         attrs = node.attributes
         content = attrs.get("content")
         if content is None:
@@ -143,13 +159,13 @@ def _extract_meta(tree: LexborHTMLParser, snap: PageSnapshot) -> None:
 
 
 def _extract_link_tags(
-    tree: LexborHTMLParser, snap: PageSnapshot, resolve: Callable[[str], str | None]
+    link_tags: list[LexborNode], snap: PageSnapshot, resolve: Callable[[str], str | None]
 ) -> None:
-    for node in tree.css("link[rel]"):
+    for node in link_tags:
         attrs = node.attributes
         rels = (attrs.get("rel") or "").lower().split()
         href = attrs.get("href")
-        if href is None:
+        if href is None or not rels:
             continue
         if "canonical" in rels and snap.canonical is None:
             snap.canonical = resolve(href) or href.strip()
@@ -163,13 +179,18 @@ def _extract_link_tags(
 
 
 def _extract_links(
-    tree: LexborHTMLParser, resolve: Callable[[str], str | None], is_internal: Callable[[str], bool]
+    anchors: list[LexborNode],
+    resolve: Callable[[str], str | None],
+    is_internal: Callable[[str], bool],
 ) -> list[LinkRef]:
     links: list[LinkRef] = []
     seen: set[tuple[str, str, str]] = set()
-    for node in tree.css("a[href], area[href]"):
+    for node in anchors:
         attrs = node.attributes
-        target = resolve(attrs.get("href") or "")
+        href = attrs.get("href")
+        if href is None:
+            continue
+        target = resolve(href)
         if target is None:
             continue
         text = _text(node)
