@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, case, delete, func, insert, select, update
@@ -216,8 +217,9 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     """
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
     if compiled.positional and compiled.positiontup is not None:
-        order = compiled.positiontup
-        conn.exec_driver_sql(str(compiled), [tuple(r[k] for k in order) for r in rows])
+        keys = compiled.positiontup
+        row_tuple = itemgetter(*keys) if len(keys) > 1 else lambda r: (r[keys[0]],)
+        conn.exec_driver_sql(str(compiled), [row_tuple(r) for r in rows])
     else:
         conn.exec_driver_sql(str(compiled), rows)  # type: ignore[arg-type]
 
@@ -280,7 +282,7 @@ def pending_links(session: Session, scan_id: int) -> Iterable[tuple[str, int | N
     stmt = (
         select(Link.target_url, func.min(Page.depth))
         .join(Page, Page.id == Link.source_page_id)
-        .where(Link.scan_id == scan_id, Link.internal.is_(True))  # type: ignore[attr-defined]
+        .where(Page.scan_id == scan_id, Link.internal.is_(True))  # type: ignore[attr-defined]
         .where(Link.target_url.not_in(crawled))  # type: ignore[attr-defined]
         .group_by(Link.target_url)
         .order_by(func.min(Page.depth), Link.target_url)

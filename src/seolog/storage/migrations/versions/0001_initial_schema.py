@@ -119,7 +119,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("links", schema=None) as batch_op:
-        batch_op.create_index("ix_links_scan_target", ["scan_id", "target_url"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_links_source_page_id"), ["source_page_id"], unique=False
         )
@@ -129,7 +128,6 @@ def downgrade() -> None:
 
     with op.batch_alter_table("links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_links_source_page_id"))
-        batch_op.drop_index("ix_links_scan_target")
 
     op.drop_table("links")
     with op.batch_alter_table("pages", schema=None) as batch_op:
