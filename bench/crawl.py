@@ -2,9 +2,11 @@
 
     python bench/crawl.py                 # 10,000 pages, ~30 KB each, ~50 links per page
     python bench/crawl.py --pages 2000    # quicker
-    python bench/crawl.py --profile       # also write a pyinstrument profile (pip install pyinstrument)
+    python bench/crawl.py --profile       # also profile the crawl process (pip install pyinstrument)
 
-Prints pages/s and the peak RSS of the seolog process. nginx (Debian: apt-get install nginx-light)
+Prints pages/s and the peak memory of seolog: the crawl process and its page worker process,
+sampled together from /proc (Linux) every 20 ms, plus the larger of the two alone. The seolog
+under test is this checkout's (src/ first on PYTHONPATH), whatever else is installed. nginx (Debian: apt-get install nginx-light)
 serves the files so the server is never the bottleneck; without it a Python server is used and the
 numbers say more about that server than about seolog.
 """
@@ -15,12 +17,12 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -152,6 +154,44 @@ def start_python_server(root: Path, port: int) -> subprocess.Popen[bytes]:
     )
 
 
+class RssSampler(threading.Thread):
+    """Peak resident memory of a process tree (seolog and its page worker), from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_total = 0  # KiB, the processes together at one moment
+        self.peak_single = 0
+        self.done = threading.Event()
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _tree(self) -> list[int]:
+        pids, i = [self.pid], 0
+        while i < len(pids):
+            try:
+                kids = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
+            except OSError:
+                kids = []
+            pids.extend(int(k) for k in kids)
+            i += 1
+        return pids
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            sizes = [self._rss(p) for p in self._tree()]
+            self.peak_total = max(self.peak_total, sum(sizes))
+            self.peak_single = max(self.peak_single, *sizes)
+
+
 def wait_for(port: int) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -192,7 +232,8 @@ def main() -> None:
         )
     wait_for(port)
 
-    env = {**os.environ, "SEOLOG_HOME": str(work / "home")}
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env = {**os.environ, "SEOLOG_HOME": str(work / "home"), "PYTHONPATH": src}
     env.pop("SEOLOG_DATABASE_URL", None)
     scan = [
         "-m",
@@ -224,16 +265,21 @@ def main() -> None:
         cmd = [sys.executable, *scan]
     try:
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        sampler = RssSampler(proc.pid)
+        sampler.start()
+        stdout, stderr = proc.communicate()
         elapsed = time.perf_counter() - t0
+        sampler.done.set()
     finally:
         server.terminate()
         server.wait()
-    if done.returncode != 0:
-        print(done.stderr)
-        raise SystemExit(f"seolog exited {done.returncode}")
-    doc = json.loads(done.stdout)
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if proc.returncode != 0:
+        print(stderr)
+        raise SystemExit(f"seolog exited {proc.returncode}")
+    doc = json.loads(stdout)
     pages = doc["scan"]["pages"]
     db_size = (work / "home" / "seolog.db").stat().st_size / 1024 / 1024
     print(f"server:      {server_name}")
@@ -244,7 +290,10 @@ def main() -> None:
     print(
         f"crawl rate:  {doc['stats']['pages_per_s']:.0f} pages/s (crawl loop), {pages / elapsed:.0f} pages/s end to end"
     )
-    print(f"peak RSS:    {peak_mib:.0f} MiB")
+    print(
+        f"peak RSS:    {sampler.peak_total / 1024:.0f} MiB (crawl + page worker together; "
+        f"largest alone {sampler.peak_single / 1024:.0f} MiB)"
+    )
     print(f"database:    {db_size:.0f} MiB")
     if args.profile:
         print(f"profile:     {Path(__file__).parent / 'out' / 'profile.html'}")

@@ -4,6 +4,7 @@ fixture websites served by a real HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,17 @@ def server() -> Iterator[FixtureServer]:
     s = FixtureServer().start()
     yield s
     s.stop()
+
+
+@pytest.fixture
+def seolog_env(home: Path) -> dict[str, str]:
+    """Environment for running `python -m seolog` as a real process: this test's home, and the
+    same seolog code the tests import (a stale installed copy must not answer instead)."""
+    import seolog
+
+    src = str(Path(seolog.__file__).resolve().parent.parent)
+    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "SEOLOG_HOME": str(home), "PYTHONPATH": path}
 
 
 @pytest.fixture

@@ -30,6 +30,10 @@ class SeologError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep the hint when the error crosses from the page worker process.
+        return (type(self), (self.message, self.hint), self.__dict__)
+
 
 class UsageError(SeologError):
     exit_code = ExitCode.USAGE

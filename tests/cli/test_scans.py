@@ -80,3 +80,14 @@ def test_quiet_prints_nothing_but_errors(cli, server):
     server.page("/")
     r = cli("--quiet", "scan", server.url(), "--no-sitemaps")
     assert r.exit_code == 0 and r.stdout == "" and r.stderr == ""
+
+
+def test_an_in_memory_store_gets_the_same_scan_as_a_file(cli, home):
+    """A database only this process can see (sqlite://) is parsed and written inline, not by the
+    page worker process; the result must not differ."""
+    on_file = cli("scan", str(EXAMPLE_SITE), "--format", "json").json()
+    in_memory = cli("--db", "sqlite://", "scan", str(EXAMPLE_SITE), "--format", "json").json()
+    assert in_memory["scan"]["status"] == "completed"
+    assert in_memory["pages"] == on_file["pages"]
+    assert in_memory["pages"]["html"] == 12
+    assert in_memory["stats"]["html_pages"] == on_file["stats"]["html_pages"] == 12

@@ -6,6 +6,9 @@ import gzip
 import itertools
 import json
 import re
+import socket
+import struct
+import time
 
 from seolog.errors import ExitCode
 from tests.conftest import EXAMPLE_SITE
@@ -50,6 +53,21 @@ def test_folder_scan_with_base_url_stores_public_urls(cli, db):
     assert all(u.startswith("https://www.acme.example/") for u in urls)
     links = db("SELECT target_url FROM links WHERE internal")
     assert all("127.0.0.1" not in row.target_url for row in links)
+
+
+def test_folder_server_stays_quiet_when_a_client_resets_its_connection(capsys):
+    from seolog.crawl.localserver import serve_folder
+
+    with serve_folder(EXAMPLE_SITE) as origin:
+        host, port = origin.removeprefix("http://").split(":")
+        sock = socket.create_connection((host, int(port)))
+        # Linger 0: close() sends a reset, as a crawler dropping a keep-alive connection may.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.send(b"GET / HTT")
+        time.sleep(0.1)
+        sock.close()
+        time.sleep(0.2)
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_robots_rules_wildcards_and_agent_group(server: FixtureServer, cli, db):

@@ -1,4 +1,8 @@
-"""Ctrl-C in a real `seolog` process: the scan is saved as interrupted, and --resume finishes it."""
+"""Ctrl-C and crashes in a real `seolog` process: what was fetched is saved, --resume finishes.
+
+A scan runs as two processes: the crawl (network, frontier) and the page worker (parsing, storage).
+Either may die; neither may take fetched pages down with it or leave the store inconsistent.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from seolog.errors import ExitCode
 from tests.server import FixtureServer, Response, html
@@ -24,14 +30,43 @@ def _slow_site(server: FixtureServer) -> None:
         )
 
 
-def test_ctrl_c_saves_progress_and_resume_finishes(server: FixtureServer, home: Path, db) -> None:
-    _slow_site(server)
-    env = {**os.environ, "SEOLOG_HOME": str(home)}
-    cmd = [sys.executable, "-m", "seolog", "scan", server.url(), "--no-sitemaps", "-c", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+SCAN = [sys.executable, "-m", "seolog", "scan", "--no-sitemaps", "-c", "2"]
+CONCURRENCY = 2
+
+
+def _start_scan(server: FixtureServer, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start a scan of the slow site and return once it has requested 20 pages."""
+    proc = subprocess.Popen(
+        [*SCAN, server.url()], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 30
-    while sum(p.startswith("/p") for p in server.paths()) < 20 and time.monotonic() < deadline:
+    while _pages_requested(server) < 20 and time.monotonic() < deadline:
         time.sleep(0.02)
+    return proc
+
+
+def _pages_requested(server: FixtureServer) -> int:
+    return len({p for p in server.paths() if p.startswith("/p")})
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _wait_gone(pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
+        if "State:\tZ" in status:  # a zombie has exited; only its parent's wait is missing
+            return
+        time.sleep(0.02)
+
+
+def test_ctrl_c_saves_progress_and_resume_finishes(
+    server: FixtureServer, seolog_env: dict[str, str], db
+) -> None:
+    _slow_site(server)
+    proc = _start_scan(server, seolog_env)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == ExitCode.INTERRUPTED, err
@@ -41,7 +76,9 @@ def test_ctrl_c_saves_progress_and_resume_finishes(server: FixtureServer, home: 
     scan = db("SELECT status, stop_reason, pages_crawled FROM scans WHERE id = 1")[0]
     stored = db("SELECT count(*) AS n FROM pages WHERE scan_id = 1")[0].n
     assert scan.status == "interrupted" and scan.stop_reason == "interrupted"
-    assert 0 < stored < N_PAGES + 1
+    assert stored < N_PAGES + 1
+    # Every page fetched was saved; only the requests in flight at Ctrl-C were dropped.
+    assert stored >= _pages_requested(server) - CONCURRENCY
     assert scan.pages_crawled == stored  # the count matches the rows actually saved
 
     stored_before = {
@@ -50,7 +87,7 @@ def test_ctrl_c_saves_progress_and_resume_finishes(server: FixtureServer, home: 
     requests_before = len(server.requests)
     done = subprocess.run(
         [sys.executable, "-m", "seolog", "scan", "--resume", "1"],
-        env=env,
+        env=seolog_env,
         capture_output=True,
         text=True,
         timeout=60,
@@ -62,6 +99,52 @@ def test_ctrl_c_saves_progress_and_resume_finishes(server: FixtureServer, home: 
     assert db("SELECT status FROM scans WHERE id = 1")[0].status == "completed"
     # Pages stored before the interruption were not fetched again.
     assert not stored_before & set(server.paths()[requests_before:])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the worker")
+def test_a_killed_crawl_process_leaves_its_pages_saved_and_resumable(
+    server: FixtureServer, seolog_env: dict[str, str], db
+) -> None:
+    _slow_site(server)
+    proc = _start_scan(server, seolog_env)
+    (worker,) = _children(proc.pid)
+    proc.kill()  # SIGKILL: no handler runs in the crawl process
+    proc.communicate(timeout=30)
+    _wait_gone(worker)
+
+    # The worker saw its parent go and saved what it had, far fewer than one 200-page batch.
+    stored = db("SELECT count(*) AS n FROM pages WHERE scan_id = 1")[0].n
+    assert stored >= _pages_requested(server) - CONCURRENCY
+    scan = db("SELECT status, pages_crawled FROM scans WHERE id = 1")[0]
+    assert scan.status == "running" and scan.pages_crawled == stored
+
+    done = subprocess.run(
+        [sys.executable, "-m", "seolog", "scan", "--resume", "1"],
+        env=seolog_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    urls = [r.url for r in db("SELECT url FROM pages WHERE scan_id = 1")]
+    assert len(urls) == len(set(urls)) == N_PAGES + 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the worker")
+def test_a_killed_page_worker_fails_the_scan_with_one_clear_line(
+    server: FixtureServer, seolog_env: dict[str, str], db
+) -> None:
+    _slow_site(server)
+    proc = _start_scan(server, seolog_env)
+    (worker,) = _children(proc.pid)
+    os.kill(worker, signal.SIGKILL)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == ExitCode.INTERNAL
+    assert "page worker process stopped unexpectedly" in err
+    assert "seolog scan --resume" in err
+    assert "Traceback" not in err
+    scan = db("SELECT status, error_message FROM scans WHERE id = 1")[0]
+    assert scan.status == "failed" and "page worker" in scan.error_message
 
 
 def test_resume_refuses_a_completed_scan(server: FixtureServer, cli) -> None:

@@ -114,6 +114,10 @@ class ScanProgress:
         )
 
     def __call__(self, stats: CrawlStats) -> None:
+        if not self.progress.live.is_started:
+            # Started by the first update, not before the crawl: the page worker process is
+            # forked first, and forking while the display's refresh thread runs is unsafe.
+            self.progress.start()
         total = min(self.max_pages, stats.pages + stats.queued) or None
         self.progress.update(
             self.task,
@@ -133,8 +137,11 @@ def scan_progress(quiet: bool, no_color: bool, max_pages: int) -> Iterator[ScanP
         yield None
         return
     bar = ScanProgress(console, max_pages)
-    with bar.progress:
+    try:
         yield bar
+    finally:
+        if bar.progress.live.is_started:
+            bar.progress.stop()
 
 
 def scan_summary(result: ScanResult, no_color: bool = False) -> None:

@@ -1,7 +1,7 @@
 """The async crawl loop: a worker pool over the frontier, with limits, a stop reason and stats.
 
-Everything a page yields leaves through `sink` as it is made, so memory holds the frontier and
-nothing else that grows with the site.
+Every fetched page leaves through the pipeline as it is made (parsed and stored in the page worker
+process), so memory holds the frontier and nothing else that grows with the site.
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from seolog.config import CrawlSettings
-from seolog.crawl.fetch import Fetcher, is_html_type
+from seolog.crawl.fetch import Fetcher
 from seolog.crawl.frontier import Frontier, Item, Scope
+from seolog.crawl.handler import Found
+from seolog.crawl.pipeline import Pipeline
 from seolog.crawl.robots import Robots, RobotsRules
 from seolog.crawl.sitemap import discover
 from seolog.crawl.urls import origin_of
 from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, StopReason
 from seolog.errors import TargetUnreachable
-from seolog.parse.extract import decode_body, extract_page
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refreshes at 10 Hz
 
@@ -93,7 +95,7 @@ class Crawler:
         start_url: str,
         fetcher: Fetcher,
         robots: Robots,
-        sink: Callable[[CrawledPage], None],
+        pipeline: Pipeline,
         progress: Callable[[CrawlStats], None] | None = None,
         frontier: Frontier | None = None,
         pages_before: int = 0,
@@ -105,12 +107,16 @@ class Crawler:
         self.frontier.scope = self.scope  # a resumed crawl's frontier filters with the same scope
         self.fetcher = fetcher
         self.robots = robots
-        self.sink = sink
+        self.pipeline = pipeline
         self.progress = progress
         self.stats = CrawlStats(pages=pages_before)
         self._started = pages_before  # pages emitted or in flight: what --max-pages counts
-        self._in_flight = 0
-        self._cond = asyncio.Condition()
+        # URLs being fetched plus pages not back from the pipeline: while any remain, more URLs
+        # may come, so an idle worker waits for `_wake` instead of leaving.
+        self._busy = 0
+        self._wake = asyncio.Event()
+        self._handling: set[asyncio.Future[Found]] = set()
+        self._failure: BaseException | None = None
         self._t0 = time.monotonic()
         self._last_progress = 0.0
         self._stop: StopReason | None = None
@@ -119,6 +125,7 @@ class Crawler:
 
     async def run(self, resume: bool = False) -> CrawlOutcome:
         self._t0 = time.monotonic()
+        await self.pipeline.set_scope(self.scope)
         rules = await self.robots.rules_for(self.start_url)
         self._apply_robots(rules)
         if not resume:
@@ -128,11 +135,15 @@ class Crawler:
         workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.concurrency)]
         try:
             await asyncio.gather(*workers)
+            while self._handling:  # stopped early (a limit): count the pages still being handled
+                await asyncio.wait(self._handling)
         finally:
             for w in workers:
                 w.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             self._report(force=True)
+        if self._failure is not None:
+            raise self._failure
         if self._stop is None:
             self._stop = StopReason.MAX_PAGES if len(self.frontier) else StopReason.FINISHED
         return CrawlOutcome(self._stop, self.stats)
@@ -185,6 +196,7 @@ class Crawler:
             )
             self.start_url = final
             self.scope = self.frontier.scope = self._scope_for(final)
+            await self.pipeline.set_scope(self.scope)
             rules = await self.robots.rules_for(final)
             self._apply_robots(rules)
             return await self._crawl_start(rules, rescoped=True)
@@ -206,22 +218,20 @@ class Crawler:
 
     async def _worker(self) -> None:
         while True:
-            async with self._cond:
-                while True:
-                    item = self._next_item()
-                    if item is not None:
-                        self._in_flight += 1
-                        break
-                    if self._in_flight == 0 or self._stop is not None:
-                        self._cond.notify_all()
-                        return
-                    await self._cond.wait()
+            item = self._next_item()
+            if item is None:
+                if self._busy == 0 or self._stop is not None:
+                    self._wake.set()  # the crawl is over: let the waiting workers see it too
+                    return
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            self._busy += 1
             try:
                 await self._process(item)
             finally:
-                async with self._cond:
-                    self._in_flight -= 1
-                    self._cond.notify_all()
+                self._busy -= 1
+                self._wake.set()
 
     def _next_item(self) -> Item | None:
         if self._stop is not None:
@@ -262,8 +272,8 @@ class Crawler:
                 error_kind=FetchErrorKind.BLOCKED_ROBOTS,
                 error="disallowed by robots.txt",
             )
-            return self._emit(
-                CrawledPage(blocked, item.depth, item.via, self._in_sitemap(item.url))
+            return await self._emit(
+                CrawledPage(blocked, item.depth, item.via, self._in_sitemap(item.url)), item
             )
         result = await self.fetcher.fetch(item.url, follow=self._may_follow)
         page = CrawledPage(result, item.depth, item.via, self._in_sitemap(item.url))
@@ -272,57 +282,29 @@ class Crawler:
             if result.status_code is not None and 300 <= result.status_code < 400:
                 # Not followed (other host, or robots.txt not known yet): the frontier decides.
                 self.frontier.add(final, item.depth, item.hops, "redirect")
-                return self._emit(page)
+                return await self._emit(page, item)
             if not self.frontier.seen(final) and self.scope.allows(final):
+                # The redirect and its target are two pages; the target carries the body.
                 self.frontier.mark_seen(final)
-                self._emit(replace(page, fetch=replace(result, body=None)))
+                await self._emit(replace(page, fetch=replace(result, body=None)), item)
                 target = CrawledPage(
                     replace(result, url=final, hops=()),
                     item.depth,
                     "redirect",
                     self._in_sitemap(final),
                 )
-                self._parse(target, item)
-                return self._emit(target)
-            return self._emit(replace(page, fetch=replace(result, body=None)))
-        self._parse(page, item)
-        return self._emit(page)
+                return await self._emit(target, item)
+            return await self._emit(replace(page, fetch=replace(result, body=None)), item)
+        return await self._emit(page, item)
 
     def _in_sitemap(self, url: str) -> bool:
         return url in self.frontier.sitemap_urls
 
-    def _parse(self, page: CrawledPage, item: Item) -> None:
-        f = page.fetch
-        if f.body is None:
-            return
-        if not is_html_type(f.content_type) and not (
-            not f.content_type
-            and f.body.lstrip()[:100].lower().startswith((b"<!doctype html", b"<html"))
-        ):
-            return
-        html = decode_body(f.body, f.content_type)
-        snapshot = extract_page(html, f.final_url, self.scope.is_internal)
-        page.snapshot = snapshot
-        page.fetch = replace(f, body=None)  # the bytes are not needed past this point
-        if self.settings.store_html:
-            page.html = html
-        depth = item.depth + 1 if item.depth is not None else None
-        hops = item.hops + 1
-        for link in snapshot.links:
-            if link.internal:
-                self.frontier.add(link.url, depth, hops)
-        # Canonical and hreflang targets are crawled too: checks need to know they answer.
-        for url in [snapshot.canonical, *(h.get("url") for h in snapshot.hreflang)]:
-            if url and url.startswith("http") and self.scope.is_internal(url):
-                self.frontier.add(url, depth, hops)
-
-    def _emit(self, page: CrawledPage) -> CrawledPage:
+    async def _emit(self, page: CrawledPage, item: Item) -> CrawledPage:
+        """Count the page and hand it to the pipeline; `_handled` queues what it links to."""
         s = self.stats
         s.pages += 1
-        cls = _status_class(page)
-        s.status[cls] += 1
-        if page.snapshot is not None:
-            s.html_pages += 1
+        s.status[_status_class(page)] += 1
         f = page.fetch
         if f.error_kind is FetchErrorKind.BLOCKED_ROBOTS:
             s.blocked += 1
@@ -330,9 +312,33 @@ class Crawler:
             s.errors += 1
         if f.hops:
             s.redirects += 1
-        self.sink(page)
+        future = await self.pipeline.submit(page)
+        self._busy += 1
+        self._handling.add(future)
+        future.add_done_callback(partial(self._handled, item))
         self._report()
         return page
+
+    def _handled(self, item: Item, future: asyncio.Future[Found]) -> None:
+        self._busy -= 1
+        self._handling.discard(future)
+        self._wake.set()
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is not None:
+            if self._failure is None:
+                self._failure = error
+                self._stop = StopReason.FAILED
+            return
+        found = future.result()
+        if found.html:
+            self.stats.html_pages += 1
+        if found.urls:
+            depth = item.depth + 1 if item.depth is not None else None
+            hops = item.hops + 1
+            for url in found.urls:
+                self.frontier.add(url, depth, hops)
 
     def _report(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -50,6 +50,12 @@ class Scope:
         self.exclude = _compile(exclude or [], "--exclude")
         self.is_internal_host = lru_cache(maxsize=1024)(self._is_internal_host)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Sent to the page worker process: rebuilt there with a cache of its own.
+        include = [p.pattern for p in self.include]
+        exclude = [p.pattern for p in self.exclude]
+        return (type(self), (self.start_url, self.subdomains, include, exclude))
+
     def _is_internal_host(self, netloc: str) -> bool:
         if netloc == self.host:
             return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ from seolog import __version__
 from seolog.config import ROBOTS_AGENT, CrawlSettings
 from seolog.context import AppContext
 from seolog.crawl.engine import CrawlOutcome, CrawlStats
+from seolog.crawl.pipeline import WorkerDied
 from seolog.crawl.urls import root_url
-from seolog.domain import CrawledPage, ScanStatus, ScanType, StopReason
+from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
 from seolog.storage import repo
@@ -22,9 +24,6 @@ from seolog.storage.db import session_scope
 from seolog.storage.models import Page, Scan, Site, utcnow
 
 SCHEMA_VERSION = 1  # of the JSON documents below; bump on incompatible change (CHANGELOG "Changed")
-WRITE_BATCH = (
-    200  # pages per transaction: big enough for bulk-insert speed, small enough to lose little
-)
 
 
 @dataclass
@@ -41,28 +40,6 @@ class ScanResult:
     site: Site
     counts: repo.PageCounts
     stats: dict[str, Any]
-
-
-class PageWriter:
-    """Buffers crawled pages and writes them in batches, so the store is never far behind."""
-
-    def __init__(self, ctx: AppContext, scan_id: int, pages_before: int = 0) -> None:
-        self.ctx = ctx
-        self.scan_id = scan_id
-        self.written = pages_before
-        self._buffer: list[CrawledPage] = []
-
-    def __call__(self, page: CrawledPage) -> None:
-        self._buffer.append(page)
-        if len(self._buffer) >= WRITE_BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self._buffer:
-            return
-        batch, self._buffer = self._buffer, []
-        repo.save_pages(self.ctx.engine, self.scan_id, batch, self.written + len(batch))
-        self.written += len(batch)
 
 
 @dataclass
@@ -139,83 +116,123 @@ def _robots_agent(user_agent: str) -> str:
     return token.lower()
 
 
+Resume = tuple[set[str], list[tuple[str, int | None]]]  # URLs seen, links still to crawl
+
+
+def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, store_html: bool) -> Any:
+    """Parsing and storage go to a worker process, unless the store lives in this process."""
+    from functools import partial
+
+    from seolog.crawl.pipeline import InlinePipeline, WorkerPipeline
+    from seolog.storage.db import is_process_local
+    from seolog.storage.writer import PageWriter, open_writer
+
+    if is_process_local(ctx.db_url):
+        return InlinePipeline(PageWriter(ctx.engine, scan_id, pages_before), store_html)
+    # The worker opens its own connections; none of ours may be inherited by a forked child.
+    ctx.engine.dispose()
+    return WorkerPipeline(partial(open_writer, ctx.db_url, scan_id, pages_before), store_html)
+
+
 def _crawl(
+    ctx: AppContext,
+    scan_id: int,
+    pages_before: int,
     settings: CrawlSettings,
     start_url: str,
-    writer: PageWriter,
     progress: Callable[[CrawlStats], None] | None,
-    resume: tuple[set[str], list[tuple[str, int | None]]] | None = None,
+    resume: Resume | None = None,
 ) -> CrawlOutcome:
     from seolog.crawl.engine import Crawler
     from seolog.crawl.robots import Robots
 
+    pipeline = _pipeline(ctx, scan_id, pages_before, settings.store_html)
+
     async def main() -> CrawlOutcome:
-        with _wire(settings, start_url) as (make_client, build):
-            async with make_client(settings) as client:
-                fetcher = build(client)
-                robots = Robots(fetcher, _robots_agent(settings.user_agent), settings.ignore_robots)
-                crawler = Crawler(
-                    settings,
-                    start_url,
-                    fetcher,
-                    robots,
-                    writer,
-                    progress,
-                    pages_before=writer.written,
-                )
-                if resume is not None:
-                    seen, pending = resume
-                    for url in seen:
-                        crawler.frontier.mark_seen(url)
-                    for url, depth in pending:
-                        d = depth + 1 if depth is not None else None
-                        crawler.frontier.add(url, d, d or 0)
-                return await crawler.run(resume=resume is not None)
+        try:
+            with _wire(settings, start_url) as (make_client, build):
+                async with make_client(settings) as client:
+                    fetcher = build(client)
+                    robots = Robots(
+                        fetcher, _robots_agent(settings.user_agent), settings.ignore_robots
+                    )
+                    crawler = Crawler(
+                        settings,
+                        start_url,
+                        fetcher,
+                        robots,
+                        pipeline,
+                        progress,
+                        pages_before=pages_before,
+                    )
+                    if resume is not None:
+                        seen, pending = resume
+                        for url in seen:
+                            crawler.frontier.mark_seen(url)
+                        for url, depth in pending:
+                            d = depth + 1 if depth is not None else None
+                            crawler.frontier.add(url, d, d or 0)
+                    outcome = await crawler.run(resume=resume is not None)
+        except BaseException:
+            # Still save every page handed over (Ctrl-C lands here as a cancellation); the
+            # error that stopped the crawl is the one to report.
+            with contextlib.suppress(Exception):
+                await pipeline.aclose()
+            raise
+        await pipeline.aclose()
+        return outcome
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    finally:
+        pipeline.shutdown()
 
 
-def _finish(ctx: AppContext, scan_id: int, writer: PageWriter, **values: Any) -> None:
-    """Record how the crawl ended; runs on every path out, including Ctrl-C and crashes."""
-    writer.flush()
+def _finish(ctx: AppContext, scan_id: int, **values: Any) -> int:
+    """Record how the crawl ended; runs on every path out, including Ctrl-C and crashes.
+
+    Returns the pages stored: the page writer keeps the scan's count as it saves each batch.
+    """
     with session_scope(ctx.engine) as session:
         scan = repo.scan_by_id(session, scan_id)
         if scan is None:  # pragma: no cover - deleted under our feet
-            return
+            return 0
         for k, v in values.items():
             setattr(scan, k, v)
-        scan.pages_crawled = writer.written
         scan.updated_at = utcnow()
+        return scan.pages_crawled
 
 
 def _execute(
     ctx: AppContext,
     scan_id: int,
+    pages_before: int,
     settings: CrawlSettings,
     start_url: str,
-    writer: PageWriter,
     progress: Callable[[CrawlStats], None] | None,
-    resume: tuple[set[str], list[tuple[str, int | None]]] | None = None,
+    resume: Resume | None = None,
 ) -> None:
     try:
-        outcome = _crawl(settings, start_url, writer, progress, resume)
+        outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, progress, resume)
     except KeyboardInterrupt as e:
-        _finish(
+        saved = _finish(
             ctx,
             scan_id,
-            writer,
             status=ScanStatus.INTERRUPTED.value,
             stop_reason=StopReason.INTERRUPTED.value,
         )
         raise Interrupted(
-            f"scan {scan_id} interrupted; {writer.written} pages saved",
+            f"scan {scan_id} interrupted; {saved} pages saved",
             hint=f"finish it with `seolog scan --resume {scan_id}`",
         ) from e
     except SeologError as e:
+        if isinstance(e, WorkerDied):
+            e.hint = (
+                f"the pages saved so far are kept; finish with `seolog scan --resume {scan_id}`"
+            )
         _finish(
             ctx,
             scan_id,
-            writer,
             status=ScanStatus.FAILED.value,
             stop_reason=StopReason.FAILED.value,
             error_message=e.message,
@@ -226,7 +243,6 @@ def _execute(
         _finish(
             ctx,
             scan_id,
-            writer,
             status=ScanStatus.FAILED.value,
             stop_reason=StopReason.FAILED.value,
             error_message=f"{type(e).__name__}: {e}",
@@ -236,7 +252,6 @@ def _execute(
     _finish(
         ctx,
         scan_id,
-        writer,
         status=ScanStatus.COMPLETED.value,
         stop_reason=outcome.stop_reason.value,
         stats=outcome.stats.to_dict(),
@@ -270,8 +285,7 @@ def run_scan(
             ),
         )
         scan_id = scan.id or 0
-    writer = PageWriter(ctx, scan_id)
-    _execute(ctx, scan_id, settings, target.start_url, writer, progress)
+    _execute(ctx, scan_id, 0, settings, target.start_url, progress)
     return get_scan(ctx, scan_id)
 
 
@@ -315,8 +329,7 @@ def resume_scan(
         scan.status = ScanStatus.RUNNING.value
         scan.error_message = None
         scan.updated_at = utcnow()
-    writer = PageWriter(ctx, scan_id, pages_before)
-    _execute(ctx, scan_id, settings, start_url, writer, progress, resume=(seen, pending))
+    _execute(ctx, scan_id, pages_before, settings, start_url, progress, resume=(seen, pending))
     return get_scan(ctx, scan_id)
 
 

@@ -61,6 +61,12 @@ def make_engine(url: str) -> Engine:
         ) from e
 
 
+def is_process_local(url: str) -> bool:
+    """True for a database no other process can open (SQLite in memory)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
