@@ -21,9 +21,18 @@ from tests.server import FixtureServer, Response, html
 N_PAGES = 60
 
 
+# The home page also declares a canonical and an hreflang alternate that no link reaches: the crawl
+# queues them after the links, so an interrupted crawl has not fetched them and resume must.
+DECLARED = ["/home", "/de/"]
+TOTAL = N_PAGES + 1 + len(DECLARED)
+
+
 def _slow_site(server: FixtureServer) -> None:
     links = "".join(f'<a href="/p{i}">page {i}</a>' for i in range(N_PAGES))
-    server.page("/", body=links)
+    head = '<link rel="canonical" href="/home"><link rel="alternate" hreflang="de" href="/de/">'
+    server.page("/", body=links, head=head)
+    for path in DECLARED:
+        server.page(path)
     for i in range(N_PAGES):
         server.routes[f"/p{i}"] = Response(
             body=html(f"Page {i}", f'<a href="/p{(i + 1) % N_PAGES}">next</a>'), delay=0.05
@@ -76,7 +85,7 @@ def test_ctrl_c_saves_progress_and_resume_finishes(
     scan = db("SELECT status, stop_reason, pages_crawled FROM scans WHERE id = 1")[0]
     stored = db("SELECT count(*) AS n FROM pages WHERE scan_id = 1")[0].n
     assert scan.status == "interrupted" and scan.stop_reason == "interrupted"
-    assert stored < N_PAGES + 1
+    assert stored < TOTAL
     # Every page fetched was saved; only the requests in flight at Ctrl-C were dropped.
     assert stored >= _pages_requested(server) - CONCURRENCY
     assert scan.pages_crawled == stored  # the count matches the rows actually saved
@@ -95,7 +104,8 @@ def test_ctrl_c_saves_progress_and_resume_finishes(
     assert done.returncode == 0, done.stderr
     rows = db("SELECT url FROM pages WHERE scan_id = 1")
     urls = [r.url for r in rows]
-    assert len(urls) == len(set(urls)) == N_PAGES + 1  # every page once, none twice
+    assert len(urls) == len(set(urls)) == TOTAL  # every page once, none twice
+    assert {server.url(p) for p in DECLARED} <= set(urls)
     assert db("SELECT status FROM scans WHERE id = 1")[0].status == "completed"
     # Pages stored before the interruption were not fetched again.
     assert not stored_before & set(server.paths()[requests_before:])
@@ -127,7 +137,7 @@ def test_a_killed_crawl_process_leaves_its_pages_saved_and_resumable(
     )
     assert done.returncode == 0, done.stderr
     urls = [r.url for r in db("SELECT url FROM pages WHERE scan_id = 1")]
-    assert len(urls) == len(set(urls)) == N_PAGES + 1
+    assert len(urls) == len(set(urls)) == TOTAL
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the worker")
@@ -156,3 +166,19 @@ def test_resume_refuses_a_completed_scan(server: FixtureServer, cli) -> None:
     r = cli("scans", "resume", "99")
     assert r.exit_code == ExitCode.CONFIG
     assert "no scan with id 99" in r.stderr
+
+
+def test_a_scan_being_crawled_cannot_be_resumed_twice(
+    server: FixtureServer, seolog_env: dict[str, str], cli, db
+) -> None:
+    _slow_site(server)
+    proc = _start_scan(server, seolog_env)
+    r = cli("scan", "--resume", "1")
+    assert r.exit_code == ExitCode.STORAGE
+    assert "scan 1 is being crawled by another seolog process" in r.stderr
+    # The refused resume changed nothing: the first crawl finishes the scan on its own.
+    assert db("SELECT status FROM scans WHERE id = 1")[0].status == "running"
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert db("SELECT status FROM scans WHERE id = 1")[0].status == "interrupted"
+    assert cli("scan", "--resume", "1").exit_code == 0  # free again once that process is gone

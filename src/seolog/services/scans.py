@@ -21,6 +21,7 @@ from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, 
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
+from seolog.storage.lock import scan_lock
 from seolog.storage.models import Page, Scan, Site, utcnow
 
 SCHEMA_VERSION = 1  # of the JSON documents below; bump on incompatible change (CHANGELOG "Changed")
@@ -285,7 +286,8 @@ def run_scan(
             ),
         )
         scan_id = scan.id or 0
-    _execute(ctx, scan_id, 0, settings, target.start_url, progress)
+    with scan_lock(ctx.db_url, scan_id):  # so `scan --resume` cannot start it twice meanwhile
+        _execute(ctx, scan_id, 0, settings, target.start_url, progress)
     return get_scan(ctx, scan_id)
 
 
@@ -302,35 +304,43 @@ def resume_scan(
 
     Secrets (auth, header values, cookies) are never stored, so they come again from `secrets`.
     """
-    with session_scope(ctx.engine) as session:
-        scan = repo.scan_by_id(session, scan_id)
-        if scan is None:
-            raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
-        if scan.status not in RESUMABLE:
-            raise UsageError(
-                f"scan {scan_id} is {scan.status}; only interrupted or failed scans can be resumed",
-                hint=f"start a new one with `seolog scan {scan.start_url}`",
-            )
-        settings = CrawlSettings.from_stored(scan.settings or {})
-        if secrets is not None:
-            settings.headers, settings.cookies, settings.auth = (
-                secrets.headers,
-                secrets.cookies,
-                secrets.auth,
-            )
-        seen: set[str] = set()
-        for url, final in repo.crawled_urls(session, scan_id):
-            seen.add(url)
-            if final:
-                seen.add(final)
-        pending = list(repo.pending_links(session, scan_id))
-        start_url = scan.start_url
-        pages_before = scan.pages_crawled
-        scan.status = ScanStatus.RUNNING.value
-        scan.error_message = None
-        scan.updated_at = utcnow()
-    _execute(ctx, scan_id, pages_before, settings, start_url, progress, resume=(seen, pending))
+    # Locked before anything is read or changed: another process may be crawling this scan.
+    with scan_lock(ctx.db_url, scan_id):
+        with session_scope(ctx.engine) as session:
+            scan = repo.scan_by_id(session, scan_id)
+            if scan is None:
+                raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
+            if scan.status not in RESUMABLE:
+                raise UsageError(
+                    f"scan {scan_id} is {scan.status}; only interrupted or failed scans can be resumed",
+                    hint=f"start a new one with `seolog scan {scan.start_url}`",
+                )
+            settings = CrawlSettings.from_stored(scan.settings or {})
+            if secrets is not None:
+                settings.headers, settings.cookies, settings.auth = (
+                    secrets.headers,
+                    secrets.cookies,
+                    secrets.auth,
+                )
+            resume = _resume_state(session, scan_id)
+            start_url, pages_before = scan.start_url, scan.pages_crawled
+            scan.status = ScanStatus.RUNNING.value
+            scan.error_message = None
+            scan.updated_at = utcnow()
+        _execute(ctx, scan_id, pages_before, settings, start_url, progress, resume)
     return get_scan(ctx, scan_id)
+
+
+def _resume_state(session: Any, scan_id: int) -> Resume:
+    """The URLs already crawled, and what the crawl had queued: links, canonicals, hreflangs."""
+    seen: set[str] = set()
+    for url, final in repo.crawled_urls(session, scan_id):
+        seen.add(url)
+        if final:
+            seen.add(final)
+    pending = [*repo.pending_links(session, scan_id), *repo.declared_targets(session, scan_id)]
+    pending.sort(key=lambda p: (p[1] is None, p[1] or 0))  # shallowest first, as the crawl does
+    return seen, pending
 
 
 def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:

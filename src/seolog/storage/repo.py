@@ -288,3 +288,21 @@ def pending_links(session: Session, scan_id: int) -> Iterable[tuple[str, int | N
         .order_by(func.min(Page.depth), Link.target_url)
     )
     return [(r[0], r[1]) for r in session.execute(stmt)]
+
+
+def declared_targets(session: Session, scan_id: int) -> Iterator[tuple[str, int | None]]:
+    """Canonical and hreflang URLs the scan's pages declare, with the declaring page's depth.
+
+    A crawl queues these as well as links, so a resumed crawl must find them again; the caller
+    drops the ones already crawled or out of scope.
+    """
+    stmt = select(Page.canonical, Page.hreflang, Page.depth).where(  # type: ignore[call-overload]
+        Page.scan_id == scan_id,
+        (Page.canonical.is_not(None)) | (Page.hreflang.is_not(None)),  # type: ignore[union-attr]
+    )
+    for canonical, hreflang, depth in session.execute(stmt):
+        if canonical:
+            yield canonical, depth
+        for entry in hreflang or []:
+            if entry.get("url"):
+                yield entry["url"], depth
