@@ -58,6 +58,17 @@ def _pages_requested(server: FixtureServer) -> int:
     return len({p for p in server.paths() if p.startswith("/p")})
 
 
+def _resume_to_the_end(env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "seolog", "scan", "--resume", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def _children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -94,14 +105,7 @@ def test_ctrl_c_saves_progress_and_resume_finishes(
         r.url.removeprefix(server.origin) for r in db("SELECT url FROM pages WHERE scan_id = 1")
     }
     requests_before = len(server.requests)
-    done = subprocess.run(
-        [sys.executable, "-m", "seolog", "scan", "--resume", "1"],
-        env=seolog_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    _resume_to_the_end(seolog_env)
     rows = db("SELECT url FROM pages WHERE scan_id = 1")
     urls = [r.url for r in rows]
     assert len(urls) == len(set(urls)) == TOTAL  # every page once, none twice
@@ -128,14 +132,7 @@ def test_a_killed_crawl_process_leaves_its_pages_saved_and_resumable(
     scan = db("SELECT status, pages_crawled FROM scans WHERE id = 1")[0]
     assert scan.status == "running" and scan.pages_crawled == stored
 
-    done = subprocess.run(
-        [sys.executable, "-m", "seolog", "scan", "--resume", "1"],
-        env=seolog_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    _resume_to_the_end(seolog_env)
     urls = [r.url for r in db("SELECT url FROM pages WHERE scan_id = 1")]
     assert len(urls) == len(set(urls)) == TOTAL
 
