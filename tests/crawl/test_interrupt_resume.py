@@ -45,6 +45,7 @@ CONCURRENCY = 2
 
 def _start_scan(server: FixtureServer, env: dict[str, str]) -> subprocess.Popen[str]:
     """Start a scan of the slow site and return once it has requested 20 pages."""
+    _slow_site(server)
     proc = subprocess.Popen(
         [*SCAN, server.url()], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -85,7 +86,6 @@ def _wait_gone(pid: int, timeout: float = 30) -> None:
 def test_ctrl_c_saves_progress_and_resume_finishes(
     server: FixtureServer, seolog_env: dict[str, str], db
 ) -> None:
-    _slow_site(server)
     proc = _start_scan(server, seolog_env)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=30)
@@ -119,7 +119,6 @@ def test_ctrl_c_saves_progress_and_resume_finishes(
 def test_a_killed_crawl_process_leaves_its_pages_saved_and_resumable(
     server: FixtureServer, seolog_env: dict[str, str], db
 ) -> None:
-    _slow_site(server)
     proc = _start_scan(server, seolog_env)
     (worker,) = _children(proc.pid)
     proc.kill()  # SIGKILL: no handler runs in the crawl process
@@ -141,7 +140,6 @@ def test_a_killed_crawl_process_leaves_its_pages_saved_and_resumable(
 def test_a_killed_page_worker_fails_the_scan_with_one_clear_line(
     server: FixtureServer, seolog_env: dict[str, str], db
 ) -> None:
-    _slow_site(server)
     proc = _start_scan(server, seolog_env)
     (worker,) = _children(proc.pid)
     os.kill(worker, signal.SIGKILL)
@@ -168,7 +166,6 @@ def test_resume_refuses_a_completed_scan(server: FixtureServer, cli) -> None:
 def test_a_scan_being_crawled_cannot_be_resumed_twice(
     server: FixtureServer, seolog_env: dict[str, str], cli, db
 ) -> None:
-    _slow_site(server)
     proc = _start_scan(server, seolog_env)
     r = cli("scan", "--resume", "1")
     assert r.exit_code == ExitCode.STORAGE
