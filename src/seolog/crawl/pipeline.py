@@ -145,7 +145,10 @@ class WorkerPipeline(Pipeline):
         # Write and enqueue with no await in between: the FIFO must match the frames sent.
         self._writer.write(len(data).to_bytes(_HEADER, "big") + data)
         self._pending.append(future)
-        await self._writer.drain()  # waits only when the worker has fallen far behind
+        try:
+            await self._writer.drain()  # waits only when the worker has fallen far behind
+        except ConnectionError:
+            raise await self._worker_died() from None
         return future
 
     async def _read_replies(self, reader: asyncio.StreamReader) -> None:
@@ -161,13 +164,21 @@ class WorkerPipeline(Pipeline):
                 else:
                     future.set_exception(value)
         except (asyncio.IncompleteReadError, ConnectionError):
+            await self._worker_died()
+
+    async def _worker_died(self) -> BaseException:
+        """Fail everything waiting on the worker with one error naming how it ended."""
+        if self._failure is None:
             await asyncio.to_thread(self.process.join, 1.0)  # for its exit code
-            self._fail(
-                WorkerDied(
-                    f"the page worker process stopped unexpectedly ({self._how_it_ended()})",
-                    hint="the pages saved so far are kept; resume the scan to finish it",
+            if self._failure is None:
+                self._fail(
+                    WorkerDied(
+                        f"the page worker process stopped unexpectedly ({self._how_it_ended()})",
+                        hint="the pages saved so far are kept; resume the scan to finish it",
+                    )
                 )
-            )
+        assert self._failure is not None
+        return self._failure
 
     def _how_it_ended(self) -> str:
         code = self.process.exitcode
