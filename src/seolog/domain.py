@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class ScanType(StrEnum):
@@ -48,6 +49,29 @@ class FetchErrorKind(StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     INVALID_URL = "invalid_url"
     TIME_BUDGET = "time_budget"
+
+
+class Severity(StrEnum):
+    """How bad a finding is. Stored and printed: values are public."""
+
+    ERROR = "error"  # hurts indexing or users now: broken pages, missing titles, noindex by mistake
+    WARNING = "warning"  # weakens rankings or snippets: duplicates, long titles, redirects
+    NOTICE = "notice"  # worth a look: thin content, deep pages, generic link text
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "notice": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem a check found, on one URL (a page, or the site's root/robots/sitemap URL)."""
+
+    code: str
+    severity: Severity
+    url: str
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +156,5 @@ class CrawledPage:
     in_sitemap: bool = False
     snapshot: PageSnapshot | None = None
     html: str | None = None  # kept only with --store-html
+    findings: list[Finding] = field(default_factory=list)  # from the page checks
+    indexable: bool | None = None  # None: not an HTML page

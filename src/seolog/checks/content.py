@@ -1,0 +1,204 @@
+"""What a page says: title, meta description, headings, body text, indexability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seolog.checks.facts import is_content, robots_directives, says_noindex
+from seolog.checks.registry import Hit, page_check
+from seolog.checks.thresholds import Thresholds
+from seolog.domain import CrawledPage, PageSnapshot, Severity
+
+
+def _snap(page: CrawledPage) -> PageSnapshot | None:
+    return page.snapshot if is_content(page) else None
+
+
+# --- titles ------------------------------------------------------------------------------------
+
+
+@page_check(
+    code="title-missing",
+    family="titles",
+    severity=Severity.ERROR,
+    title="Page has no title",
+    why="The title is the headline of the search result and the strongest on-page relevance hint; "
+    "without one, search engines make one up.",
+    fix="Add a unique <title> that says what the page offers, in 30-60 characters.",
+    lighthouse="document-title (Document has a <title> element)",
+)
+def title_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and not (snap.title or "").strip():
+        yield Hit("no <title>" if snap.title is None else "the <title> is empty")
+
+
+@page_check(
+    code="title-too-long",
+    family="titles",
+    severity=Severity.WARNING,
+    title="Title is too long",
+    why="Search results cut long titles off (about 600 pixels), so the end of it is never seen.",
+    fix="Put the important words first and shorten the title to the threshold.",
+    thresholds=("title_max_chars",),
+)
+def title_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and snap.title and len(snap.title) > t.title_max_chars:
+        yield Hit(
+            f"title is {len(snap.title)} characters (max {t.title_max_chars})",
+            {"length": len(snap.title), "title": snap.title, "max": t.title_max_chars},
+        )
+
+
+@page_check(
+    code="title-too-short",
+    family="titles",
+    severity=Severity.WARNING,
+    title="Title is too short",
+    why="A very short title wastes the most visible line of the search result.",
+    fix="Describe the page: its topic, what it offers, and the brand if room is left.",
+    thresholds=("title_min_chars",),
+)
+def title_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and snap.title and len(snap.title) < t.title_min_chars:
+        yield Hit(
+            f"title is {len(snap.title)} characters (min {t.title_min_chars})",
+            {"length": len(snap.title), "title": snap.title, "min": t.title_min_chars},
+        )
+
+
+# --- meta descriptions -------------------------------------------------------------------------
+
+
+@page_check(
+    code="meta-description-missing",
+    family="descriptions",
+    severity=Severity.WARNING,
+    title="Page has no meta description",
+    why="The description is the snippet under the title in search results; without one, search "
+    "engines quote whatever text they pick, which rarely sells the page.",
+    fix='Add <meta name="description"> summarising the page in 70-160 characters.',
+    lighthouse="meta-description (Document has a meta description)",
+)
+def meta_description_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and not (snap.meta_description or "").strip():
+        yield Hit(
+            "no meta description" if snap.meta_description is None else "empty meta description"
+        )
+
+
+@page_check(
+    code="meta-description-too-long",
+    family="descriptions",
+    severity=Severity.NOTICE,
+    title="Meta description is too long",
+    why="Snippets are cut at about 160 characters; the rest is never shown.",
+    fix="Shorten it, keeping the key message in the first 150 characters.",
+    thresholds=("description_max_chars",),
+)
+def meta_description_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    text = snap.meta_description if snap is not None else None
+    if text and len(text) > t.description_max_chars:
+        yield Hit(
+            f"meta description is {len(text)} characters (max {t.description_max_chars})",
+            {"length": len(text), "max": t.description_max_chars},
+        )
+
+
+@page_check(
+    code="meta-description-too-short",
+    family="descriptions",
+    severity=Severity.NOTICE,
+    title="Meta description is too short",
+    why="A very short description leaves most of the snippet unused or rewritten by the engine.",
+    fix="Say what the page offers and why to click, in 70-160 characters.",
+    thresholds=("description_min_chars",),
+)
+def meta_description_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    text = snap.meta_description if snap is not None else None
+    if text and len(text) < t.description_min_chars:
+        yield Hit(
+            f"meta description is {len(text)} characters (min {t.description_min_chars})",
+            {"length": len(text), "min": t.description_min_chars},
+        )
+
+
+# --- headings ----------------------------------------------------------------------------------
+
+
+@page_check(
+    code="h1-missing",
+    family="headings",
+    severity=Severity.WARNING,
+    title="Page has no H1",
+    why="The H1 tells users and search engines what the page is about at a glance.",
+    fix="Add one <h1> with the page's main topic, close to the title's wording.",
+)
+def h1_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and not any(h.strip() for h in snap.h1):
+        yield Hit("no <h1>" if not snap.h1 else "the <h1> is empty")
+
+
+@page_check(
+    code="h1-multiple",
+    family="headings",
+    severity=Severity.NOTICE,
+    title="Page has more than one H1",
+    why="Several H1s blur what the page's main topic is.",
+    fix="Keep one H1 for the main topic and make the others H2.",
+)
+def h1_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and len(snap.h1) > 1:
+        yield Hit(f"{len(snap.h1)} <h1> elements", {"h1": snap.h1})
+
+
+# --- body text and indexability ----------------------------------------------------------------
+
+
+@page_check(
+    code="content-thin",
+    family="content",
+    severity=Severity.NOTICE,
+    title="Little body text",
+    why="Pages with very little text rarely answer a query well enough to rank.",
+    fix="Expand the page with useful content, or merge it into a related page and redirect.",
+    thresholds=("thin_content_words",),
+)
+def content_thin(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is not None and snap.word_count < t.thin_content_words:
+        yield Hit(
+            f"{snap.word_count} words of body text (min {t.thin_content_words})",
+            {"words": snap.word_count, "min": t.thin_content_words},
+        )
+
+
+@page_check(
+    code="noindex",
+    family="indexability",
+    severity=Severity.WARNING,
+    title="Page is excluded from search (noindex)",
+    why="A noindex page never appears in search results; on a page meant to rank it is a costly "
+    "mistake (often left over from a staging site).",
+    fix='Remove the noindex from <meta name="robots"> or the X-Robots-Tag header if the page '
+    "should rank; otherwise keep it out of the sitemap and internal navigation.",
+    lighthouse="is-crawlable (Page isn't blocked from indexing)",
+)
+def noindex(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if not is_content(page):
+        return
+    directives = robots_directives(page)
+    if says_noindex(directives):
+        source = []
+        if page.snapshot is not None and page.snapshot.meta_robots:
+            source.append("meta robots")
+        if page.fetch.headers.get("x-robots-tag"):
+            source.append("X-Robots-Tag")
+        yield Hit(f"noindex by {' and '.join(source)}", {"directives": sorted(directives)})

@@ -1,0 +1,72 @@
+"""Small questions many checks ask about a page, answered once."""
+
+from __future__ import annotations
+
+from seolog.domain import CrawledPage, FetchErrorKind
+
+
+def parse_directives(*sources: str | None) -> set[str]:
+    """Directives from <meta name=robots> and X-Robots-Tag values, lowercased; a `bot:` prefix
+    dropped (a directive aimed at one crawler still keeps that crawler's index away)."""
+    found: set[str] = set()
+    for source in sources:
+        for part in (source or "").lower().split(","):
+            token = part.split(":", 1)[-1].strip()
+            if token:
+                found.add(token)
+    return found
+
+
+def robots_directives(page: CrawledPage) -> set[str]:
+    meta = page.snapshot.meta_robots if page.snapshot else None
+    return parse_directives(meta, page.fetch.headers.get("x-robots-tag"))
+
+
+def says_noindex(directives: set[str]) -> bool:
+    return bool({"noindex", "none"} & directives)
+
+
+def is_noindex(page: CrawledPage) -> bool:
+    return says_noindex(robots_directives(page))
+
+
+def is_html(page: CrawledPage) -> bool:
+    return page.snapshot is not None
+
+
+def is_final(page: CrawledPage) -> bool:
+    """A record of the URL itself, not of a redirect to somewhere else."""
+    return not page.fetch.hops
+
+
+def is_indexable(page: CrawledPage) -> bool | None:
+    """Could this page appear in search: HTML, 2xx, not noindex, not canonicalised elsewhere.
+    None for what is not an HTML page."""
+    if not is_html(page):
+        return None
+    f = page.fetch
+    if f.status_code is None or not 200 <= f.status_code < 300 or not is_final(page):
+        return False
+    if is_noindex(page):
+        return False
+    canonical = page.snapshot.canonical if page.snapshot else None
+    return not canonical or canonical == f.final_url
+
+
+NETWORK_ERRORS = frozenset(
+    {
+        FetchErrorKind.DNS,
+        FetchErrorKind.CONNECT,
+        FetchErrorKind.TIMEOUT,
+        FetchErrorKind.TLS,
+        FetchErrorKind.PROTOCOL,
+        FetchErrorKind.INVALID_URL,
+    }
+)
+
+
+def is_content(page: CrawledPage) -> bool:
+    """An HTML page answering 2xx at its own URL: the pages content checks apply to. An error
+    page's missing title is not a finding; its status is."""
+    code = page.fetch.status_code
+    return is_html(page) and is_final(page) and code is not None and 200 <= code < 300

@@ -1,0 +1,170 @@
+"""Status codes, fetch failures, redirects, speed and size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seolog.checks.facts import NETWORK_ERRORS, is_final, is_html
+from seolog.checks.registry import Hit, page_check
+from seolog.checks.thresholds import Thresholds
+from seolog.domain import CrawledPage, FetchErrorKind, Severity
+
+_STATUS_WHY = (
+    "Search engines drop pages that answer with an error, and visitors who arrive from search or "
+    "from your own links hit a dead end."
+)
+
+
+def _status(page: CrawledPage) -> int | None:
+    return page.fetch.status_code if is_final(page) else None
+
+
+@page_check(
+    code="http-4xx",
+    family="http",
+    severity=Severity.ERROR,
+    title="Page answers with a 4xx client error",
+    why=_STATUS_WHY,
+    fix="Restore the page, or redirect its URL (301) to the closest live page and update links.",
+    lighthouse="http-status-code (Page has successful HTTP status code)",
+)
+def http_4xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    status = _status(page)
+    if status is not None and 400 <= status < 500:
+        yield Hit(f"answered HTTP {status}", {"status": status})
+
+
+@page_check(
+    code="http-5xx",
+    family="http",
+    severity=Severity.ERROR,
+    title="Page answers with a 5xx server error",
+    why=_STATUS_WHY + " Repeated 5xx answers also make crawlers slow down on the whole site.",
+    fix="Find the server error in the application logs and fix it; check again after deploying.",
+    lighthouse="http-status-code (Page has successful HTTP status code)",
+)
+def http_5xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    status = _status(page)
+    if status is not None and status >= 500:
+        yield Hit(f"answered HTTP {status}", {"status": status})
+
+
+@page_check(
+    code="fetch-failed",
+    family="http",
+    severity=Severity.ERROR,
+    title="Page could not be fetched",
+    why="No response at all (DNS, connection, timeout, TLS): neither crawlers nor users get it.",
+    fix="Check DNS, the certificate and the server for this URL; retry the scan to rule out a blip.",
+)
+def fetch_failed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    f = page.fetch
+    if f.error_kind in NETWORK_ERRORS:
+        yield Hit(f"{f.error_kind.value}: {f.error}", {"error_kind": f.error_kind.value})
+
+
+@page_check(
+    code="redirect-chain",
+    family="http",
+    severity=Severity.WARNING,
+    title="URL needs two or more redirects",
+    why="Each hop costs users a round trip and crawlers follow only a few hops before giving up.",
+    fix="Redirect the first URL straight to the final one, and link to the final URL directly.",
+)
+def redirect_chain(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    f = page.fetch
+    if f.error_kind is FetchErrorKind.TOO_MANY_REDIRECTS or (
+        len(f.hops) >= 2 and f.error_kind is not FetchErrorKind.REDIRECT_LOOP
+    ):
+        chain = [h.url for h in f.hops] + [f.final_url]
+        yield Hit(f"{len(f.hops)} redirects: {' -> '.join(chain)}", {"chain": chain})
+
+
+@page_check(
+    code="redirect-loop",
+    family="http",
+    severity=Severity.ERROR,
+    title="Redirects loop back to a URL already visited",
+    why="The URL never reaches a page: browsers show an error and crawlers give up.",
+    fix="Fix the redirect rules so the chain ends at a page that answers 200.",
+)
+def redirect_loop(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    f = page.fetch
+    if f.error_kind is FetchErrorKind.REDIRECT_LOOP:
+        chain = [h.url for h in f.hops] + [f.final_url]
+        yield Hit(f"redirect loop: {' -> '.join(chain)}", {"chain": chain})
+
+
+@page_check(
+    code="redirect-broken",
+    family="http",
+    severity=Severity.ERROR,
+    title="URL redirects to an error",
+    why="The redirect leads users and crawlers to a page that fails.",
+    fix="Point the redirect at a live page.",
+)
+def redirect_broken(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    f = page.fetch
+    if f.hops and f.status_code is not None and f.status_code >= 400:
+        yield Hit(
+            f"redirects to {f.final_url}, which answers HTTP {f.status_code}",
+            {"target": f.final_url, "status": f.status_code},
+        )
+
+
+@page_check(
+    code="slow-response",
+    family="performance",
+    severity=Severity.WARNING,
+    title="Server responds slowly",
+    why="A slow first byte delays everything after it; crawlers also fetch fewer pages per visit.",
+    fix="Cache the page (CDN or server cache), or profile what the server does for this URL.",
+    lighthouse="server-response-time (Reduce initial server response time)",
+    thresholds=("slow_response_ms",),
+)
+def slow_response(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    ms = page.fetch.response_ms
+    if is_html(page) and ms is not None and ms > t.slow_response_ms:
+        yield Hit(
+            f"responded in {ms:,.0f} ms (threshold {t.slow_response_ms:,} ms)",
+            {"response_ms": round(ms), "threshold": t.slow_response_ms},
+        )
+
+
+@page_check(
+    code="page-too-large",
+    family="performance",
+    severity=Severity.WARNING,
+    title="HTML document is very large",
+    why="Big HTML is slow to download and parse on phones; Googlebot reads only the first 15 MB.",
+    fix="Move inline data, SVG and styles out of the HTML; paginate very long lists.",
+    thresholds=("max_html_bytes",),
+)
+def page_too_large(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    f = page.fetch
+    too_large = f.error_kind is FetchErrorKind.TOO_LARGE
+    if too_large or (is_html(page) and f.size is not None and f.size > t.max_html_bytes):
+        size = f.size or 0
+        yield Hit(
+            f"HTML is {size:,} bytes (threshold {t.max_html_bytes:,})",
+            {"bytes": size, "threshold": t.max_html_bytes},
+        )
+
+
+@page_check(
+    code="hsts-missing",
+    family="security",
+    severity=Severity.NOTICE,
+    title="HTTPS page without Strict-Transport-Security",
+    why="Without HSTS, a first visit over plain HTTP can be intercepted before the redirect.",
+    fix="Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` on HTTPS responses.",
+)
+def hsts_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    f = page.fetch
+    if (
+        is_html(page)
+        and is_final(page)
+        and f.final_url.startswith("https://")
+        and "strict-transport-security" not in f.headers
+    ):
+        yield Hit("no Strict-Transport-Security header")

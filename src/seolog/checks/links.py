@@ -1,0 +1,145 @@
+"""Links and images on a page: link text, link count, click depth, alt text, mixed content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seolog.checks.facts import is_content
+from seolog.checks.registry import Hit, page_check
+from seolog.checks.thresholds import Thresholds
+from seolog.domain import CrawledPage, Severity
+
+# Lighthouse's list for English, plus the variants consultants keep finding.
+GENERIC_LINK_TEXT = frozenset(
+    {
+        "click here",
+        "click this",
+        "click",
+        "go",
+        "here",
+        "information",
+        "info",
+        "learn more",
+        "link",
+        "more",
+        "more info",
+        "more information",
+        "read more",
+        "right here",
+        "see more",
+        "start",
+        "this",
+        "this page",
+        "this link",
+        "continue",
+        "continue reading",
+        "details",
+        "view more",
+    }
+)
+_EXAMPLES = 10  # links listed in a finding's details; the count says how many there are
+
+
+@page_check(
+    code="link-text-generic",
+    family="links",
+    severity=Severity.NOTICE,
+    title="Links with generic text",
+    why="Link text tells search engines and screen-reader users what the target is about; "
+    '"click here" tells them nothing.',
+    fix='Use the target\'s topic as the link text, e.g. "garden spade sizes" instead of "here".',
+    lighthouse="link-text (Links have descriptive text)",
+)
+def link_text_generic(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if not is_content(page) or page.snapshot is None:
+        return
+    generic = [
+        {"url": link.url, "text": link.text}
+        for link in page.snapshot.links
+        if link.text.lower().strip(" .!?:»>→") in GENERIC_LINK_TEXT
+    ]
+    if generic:
+        texts = sorted({g["text"] for g in generic})
+        yield Hit(
+            f"{len(generic)} link(s) with generic text: {', '.join(repr(x) for x in texts[:5])}",
+            {"count": len(generic), "links": generic[:_EXAMPLES]},
+        )
+
+
+@page_check(
+    code="links-too-many",
+    family="links",
+    severity=Severity.NOTICE,
+    title="Very many links on one page",
+    why="Each link passes a smaller share of the page's value, and crawlers may skip some.",
+    fix="Trim navigation and footer links; split long lists into paginated or category pages.",
+    thresholds=("max_links_per_page",),
+)
+def links_too_many(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if is_content(page) and page.snapshot is not None:
+        count = len(page.snapshot.links)
+        if count > t.max_links_per_page:
+            yield Hit(
+                f"{count} links (max {t.max_links_per_page})",
+                {"links": count, "max": t.max_links_per_page},
+            )
+
+
+@page_check(
+    code="page-deep",
+    family="links",
+    severity=Severity.NOTICE,
+    title="Page is many clicks from the start page",
+    why="Pages deep in the link structure are crawled less often and seen as less important.",
+    fix="Link to it from a hub or category page closer to the home page.",
+    thresholds=("max_click_depth",),
+)
+def page_deep(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if is_content(page) and page.depth is not None and page.depth > t.max_click_depth:
+        yield Hit(
+            f"{page.depth} clicks from the start URL (max {t.max_click_depth})",
+            {"depth": page.depth, "max": t.max_click_depth},
+        )
+
+
+@page_check(
+    code="image-alt-missing",
+    family="images",
+    severity=Severity.WARNING,
+    title="Images without an alt attribute",
+    why="Alt text is what search engines and screen readers know of an image; image search "
+    'depends on it. Decorative images should carry an empty alt="".',
+    fix='Add alt text describing each image, or alt="" where the image is decoration.',
+    lighthouse="image-alt (Image elements have [alt] attributes)",
+)
+def image_alt_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if not is_content(page) or page.snapshot is None:
+        return
+    missing = [img.src for img in page.snapshot.images if img.alt is None]
+    if missing:
+        yield Hit(
+            f"{len(missing)} image(s) without alt: {', '.join(missing[:3])}",
+            {"count": len(missing), "images": missing[:_EXAMPLES]},
+        )
+
+
+@page_check(
+    code="mixed-content",
+    family="security",
+    severity=Severity.WARNING,
+    title="HTTPS page loads images over HTTP",
+    why="Browsers block or flag insecure resources on secure pages, and show the page as not "
+    "fully secure.",
+    fix="Serve the images over HTTPS (or with protocol-relative URLs on an HTTPS host).",
+)
+def mixed_content(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if not is_content(page) or page.snapshot is None:
+        return
+    if not page.fetch.final_url.startswith("https://"):
+        return
+    insecure = [img.src for img in page.snapshot.images if img.src.startswith("http://")]
+    if insecure:
+        yield Hit(
+            f"{len(insecure)} image(s) over plain HTTP: {', '.join(insecure[:3])}",
+            {"count": len(insecure), "images": insecure[:_EXAMPLES]},
+        )

@@ -1,0 +1,74 @@
+"""The numbers checks compare against. Defaults follow common SEO practice; each is documented
+here once and shown by `seolog checks list` and `seolog checks explain`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from seolog.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # Google shows ~50-60 characters of a title (about 600 px); below ~30 says too little.
+    title_min_chars: int = 30
+    title_max_chars: int = 60
+    # Snippets show ~150-160 characters; below ~70 leaves Google to write its own.
+    description_min_chars: int = 70
+    description_max_chars: int = 160
+    # Screaming Frog's "low content" default: under 200 words rarely answers a query.
+    thin_content_words: int = 200
+    # Lighthouse flags a server response (time to first byte) over 600 ms.
+    slow_response_ms: int = 600
+    # HTML alone, not its assets; Googlebot stops reading at 15 MB, users suffer long before.
+    max_html_bytes: int = 1_048_576
+    # Links on one page before each passes little value and crawlers may skip some.
+    max_links_per_page: int = 300
+    # Clicks from the start page; deeper pages are crawled less and rank worse.
+    max_click_depth: int = 4
+
+    @staticmethod
+    def describe() -> dict[str, str]:
+        return {
+            "title_min_chars": "shortest title, in characters",
+            "title_max_chars": "longest title, in characters",
+            "description_min_chars": "shortest meta description, in characters",
+            "description_max_chars": "longest meta description, in characters",
+            "thin_content_words": "fewest words of body text",
+            "slow_response_ms": "slowest response (time to first byte), in ms",
+            "max_html_bytes": "largest HTML document, in bytes",
+            "max_links_per_page": "most links on one page",
+            "max_click_depth": "deepest page, in clicks from the start URL",
+        }
+
+    def to_stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any] | None) -> Thresholds:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: int(v) for k, v in (data or {}).items() if k in known})
+
+    def with_overrides(self, pairs: list[str]) -> Thresholds:
+        """Apply `name=value` strings from the command line."""
+        values = self.to_stored()
+        for pair in pairs:
+            name, sep, raw = pair.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in values:
+                raise UsageError(
+                    f"unknown threshold {pair!r}",
+                    hint="use NAME=NUMBER with a name from `seolog checks list --thresholds`",
+                )
+            try:
+                number = int(raw.strip().replace("_", ""))
+            except ValueError:
+                raise UsageError(
+                    f"threshold {name} needs a whole number, not {raw.strip()!r}",
+                    hint=f"e.g. --threshold {name}={values[name]}",
+                ) from None
+            if number < 0:
+                raise UsageError(f"threshold {name} cannot be negative", hint="use 0 or more")
+            values[name] = number
+        return Thresholds(**values)
