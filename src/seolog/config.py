@@ -67,6 +67,7 @@ class CrawlSettings:
     store_html: bool = False
     user_agent: str = DEFAULT_USER_AGENT
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
+    thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden
     # Secrets: never stored with the scan (see to_stored).
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)

@@ -50,10 +50,20 @@ def discovered_urls(snap: PageSnapshot, is_internal: Callable[[str], bool]) -> t
     return tuple(dict.fromkeys(urls))
 
 
+Inspect = Callable[[CrawledPage], None]  # the audit's page checks: set findings on the page
+
+
 class PageHandler:
-    def __init__(self, sink: Sink, store_html: bool, scope: Scope | None = None) -> None:
+    def __init__(
+        self,
+        sink: Sink,
+        store_html: bool,
+        inspect: Inspect | None = None,
+        scope: Scope | None = None,
+    ) -> None:
         self.sink = sink
         self.store_html = store_html
+        self.inspect = inspect
         self.scope = scope  # set by the crawl before the first page; it may move once (redirect)
 
     def handle(self, page: CrawledPage) -> Found:
@@ -71,6 +81,8 @@ class PageHandler:
             found = Found(html=True, urls=discovered_urls(page.snapshot, self.scope.is_internal))
         if f.body is not None:
             page.fetch = replace(f, body=None)  # the bytes are not needed past this point
+        if self.inspect is not None:
+            self.inspect(page)
         self.sink(page)
         return found
 

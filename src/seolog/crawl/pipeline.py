@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from seolog.crawl.frontier import Scope
-from seolog.crawl.handler import Found, PageHandler, Sink
+from seolog.crawl.handler import Found, Inspect, PageHandler, Sink
 from seolog.domain import CrawledPage
 from seolog.errors import SeologError
 
@@ -64,8 +64,8 @@ class Pipeline:
 class InlinePipeline(Pipeline):
     """The handler in this process: for a database only this process can see (SQLite in memory)."""
 
-    def __init__(self, sink: Sink, store_html: bool) -> None:
-        self.handler = PageHandler(sink, store_html)
+    def __init__(self, sink: Sink, store_html: bool, inspect: Inspect | None = None) -> None:
+        self.handler = PageHandler(sink, store_html, inspect)
 
     async def submit(self, page: CrawledPage) -> asyncio.Future[Found]:
         future: asyncio.Future[Found] = asyncio.get_running_loop().create_future()
@@ -91,12 +91,14 @@ def _start_method() -> str:
 class WorkerPipeline(Pipeline):
     """The handler in a child process. Start it before the event loop and any threads."""
 
-    def __init__(self, make_sink: Callable[[], Sink], store_html: bool) -> None:
+    def __init__(
+        self, make_sink: Callable[[], Sink], store_html: bool, inspect: Inspect | None = None
+    ) -> None:
         ours, theirs = socket.socketpair()
         context = multiprocessing.get_context(_start_method())
         self.process = context.Process(
             target=_serve,
-            args=(theirs, ours, make_sink, store_html),
+            args=(theirs, ours, make_sink, store_html, inspect),
             name="seolog-pages",
             daemon=True,
         )
@@ -214,7 +216,11 @@ class WorkerPipeline(Pipeline):
 
 
 def _serve(
-    sock: socket.socket, parent_end: socket.socket, make_sink: Callable[[], Sink], store_html: bool
+    sock: socket.socket,
+    parent_end: socket.socket,
+    make_sink: Callable[[], Sink],
+    store_html: bool,
+    inspect: Inspect | None,
 ) -> None:
     """The worker's loop: one reply per request, in order, until "close" or end-of-file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
@@ -229,7 +235,7 @@ def _serve(
             op, arg = pickle.loads(rfile.read(int.from_bytes(head, "big")))
             try:
                 if handler is None:
-                    handler = PageHandler(make_sink(), store_html)
+                    handler = PageHandler(make_sink(), store_html, inspect)
                 if op == "page":
                     reply: tuple[bool, Any] = (True, handler.handle(arg))
                 elif op == "scope":

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from seolog import __version__
+from seolog.checks.thresholds import Thresholds
 from seolog.config import ROBOTS_AGENT, CrawlSettings
 from seolog.context import AppContext
 from seolog.crawl.engine import CrawlOutcome, CrawlStats
@@ -18,6 +19,7 @@ from seolog.crawl.pipeline import WorkerDied
 from seolog.crawl.urls import root_url
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
+from seolog.services.audit import audit_scan
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -120,19 +122,25 @@ def _robots_agent(user_agent: str) -> str:
 Resume = tuple[set[str], list[tuple[str, int | None]]]  # URLs seen, links still to crawl
 
 
-def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, store_html: bool) -> Any:
-    """Parsing and storage go to a worker process, unless the store lives in this process."""
+def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlSettings) -> Any:
+    """Parsing, page checks and storage go to a worker process, unless the store lives in this
+    process."""
     from functools import partial
 
+    from seolog.checks.runner import audit_page
+    from seolog.checks.thresholds import Thresholds
     from seolog.crawl.pipeline import InlinePipeline, WorkerPipeline
     from seolog.storage.db import is_process_local
     from seolog.storage.writer import PageWriter, open_writer
 
+    inspect = partial(audit_page, Thresholds.from_stored(settings.thresholds))
     if is_process_local(ctx.db_url):
-        return InlinePipeline(PageWriter(ctx.engine, scan_id, pages_before), store_html)
+        writer = PageWriter(ctx.engine, scan_id, pages_before)
+        return InlinePipeline(writer, settings.store_html, inspect)
     # The worker opens its own connections; none of ours may be inherited by a forked child.
     ctx.engine.dispose()
-    return WorkerPipeline(partial(open_writer, ctx.db_url, scan_id, pages_before), store_html)
+    make_sink = partial(open_writer, ctx.db_url, scan_id, pages_before)
+    return WorkerPipeline(make_sink, settings.store_html, inspect)
 
 
 def _crawl(
@@ -147,7 +155,7 @@ def _crawl(
     from seolog.crawl.engine import Crawler
     from seolog.crawl.robots import Robots
 
-    pipeline = _pipeline(ctx, scan_id, pages_before, settings.store_html)
+    pipeline = _pipeline(ctx, scan_id, pages_before, settings)
 
     async def main() -> CrawlOutcome:
         try:
@@ -250,12 +258,25 @@ def _execute(
             completed_at=utcnow(),
         )
         raise
+    # The stats go in first: the site checks read robots.txt and sitemap facts from them.
+    _finish(ctx, scan_id, stats=outcome.stats.to_dict())
+    try:
+        audit_scan(ctx, scan_id, Thresholds.from_stored(settings.thresholds))
+    except BaseException as e:
+        _finish(
+            ctx,
+            scan_id,
+            status=ScanStatus.FAILED.value,
+            stop_reason=StopReason.FAILED.value,
+            error_message=f"the audit failed: {type(e).__name__}: {e}",
+            completed_at=utcnow(),
+        )
+        raise
     _finish(
         ctx,
         scan_id,
         status=ScanStatus.COMPLETED.value,
         stop_reason=outcome.stop_reason.value,
-        stats=outcome.stats.to_dict(),
         completed_at=utcnow(),
         error_message=None,
     )

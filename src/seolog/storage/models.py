@@ -135,6 +135,8 @@ class Page(SQLModel, table=True):
     error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     fetched_at: datetime | None = _when()
+    indexable: bool | None = None  # None: not an HTML page
+    score: int | None = None  # 0-100 once the scan is audited; None: not a scored page
 
 
 class Link(SQLModel, table=True):
@@ -149,3 +151,24 @@ class Link(SQLModel, table=True):
     anchor_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     rel: str | None = Field(default=None, max_length=200)
     internal: bool = True
+
+
+class Issue(SQLModel, table=True):
+    """A finding of a check: on a page (page_id), or site-wide (page_id None, url the site's)."""
+
+    __tablename__ = "issues"
+    __table_args__ = (Index("ix_issues_scan_code", "scan_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = _fk("scans.id", index=False)
+    page_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("pages.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    url: str = Field(max_length=2048)
+    code: str = Field(max_length=60)
+    severity: str = Field(max_length=10)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    details: dict[str, Any] | None = _json()

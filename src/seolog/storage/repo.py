@@ -13,12 +13,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from seolog.domain import CrawledPage
+from seolog.domain import CrawledPage, Finding
 from seolog.errors import StorageError
-from seolog.storage.models import Link, Page, Scan, Site
+from seolog.storage.models import Issue, Link, Page, Scan, Site
 
 PAGES = Page.__table__  # type: ignore[attr-defined]
 LINKS = Link.__table__  # type: ignore[attr-defined]
+ISSUES = Issue.__table__  # type: ignore[attr-defined]
 
 
 # --- sites -----------------------------------------------------------------------------------
@@ -171,6 +172,7 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
         "error_message": f.error,
         "html": page.html,
         "fetched_at": now,
+        "indexable": page.indexable,
         "title": None,
         "meta_description": None,
         "h1": None,
@@ -206,6 +208,18 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
             viewport=s.viewport,
         )
     return row
+
+
+def issue_row(scan_id: int, page_id: int | None, f: Finding) -> dict[str, Any]:
+    return {
+        "scan_id": scan_id,
+        "page_id": page_id,
+        "url": f.url,
+        "code": f.code,
+        "severity": f.severity.value,
+        "message": f.message,
+        "details": f.details or None,
+    }
 
 
 def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -260,6 +274,13 @@ def save_pages(
             ]
             if links:
                 _bulk_insert(conn, LINKS, links)
+            findings = [
+                issue_row(scan_id, page_id, f)
+                for page_id, p in zip(ids, pages, strict=True)
+                for f in p.findings
+            ]
+            if findings:
+                conn.execute(insert(ISSUES), findings)
             conn.execute(
                 update(Scan)
                 .where(Scan.id == scan_id)

@@ -1,0 +1,86 @@
+"""The site half of the audit, run once the crawl is complete: site checks over the stored pages,
+then page and site scores. (Page checks already ran in the page worker as pages were parsed.)"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from seolog.checks.facts import parse_directives, says_noindex
+from seolog.checks.runner import run_site_checks, site_check_codes
+from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
+from seolog.checks.thresholds import Thresholds
+from seolog.config import CrawlSettings
+from seolog.context import AppContext
+from seolog.crawl.urls import root_url
+from seolog.domain import Severity
+from seolog.scoring import page_score, site_score
+from seolog.storage import audit as store
+from seolog.storage import repo
+from seolog.storage.db import session_scope
+
+
+def _site_page(row: Any) -> SitePage:
+    return SitePage(
+        id=row.id,
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status_code,
+        final_status=row.final_status_code,
+        error_kind=row.error_kind,
+        html=row.word_count is not None,
+        indexable=bool(row.indexable),
+        noindex=says_noindex(parse_directives(row.meta_robots, row.x_robots_tag)),
+        in_sitemap=bool(row.in_sitemap),
+        found_via=row.found_via,
+        title=row.title,
+        meta_description=row.meta_description,
+        content_hash=row.content_hash,
+        canonical=row.canonical,
+        hreflang=tuple((h.get("lang", ""), h.get("url", "")) for h in row.hreflang or ()),
+    )
+
+
+def _site_data(session: Any, scan_id: int) -> SiteData:
+    scan = repo.scan_by_id(session, scan_id)
+    assert scan is not None
+    stats = scan.stats or {}
+    settings = CrawlSettings.from_stored(scan.settings or {})
+    pages = [_site_page(r) for r in store.page_rows(session, scan_id)]
+    by_url = {p.url: p for p in pages}
+    troubled = [p.url for p in pages if p.broken or p.redirects]
+    links = [
+        LinkToTrouble(source, by_url[target])
+        for source, target in store.links_into(session, scan_id, troubled)
+    ]
+    sitemap_only = [p.url for p in pages if p.in_sitemap and p.found_via == "sitemap"]
+    linked = {target for _source, target in store.links_into(session, scan_id, sitemap_only)}
+    return SiteData(
+        root_url=root_url(scan.start_url),
+        robots_state=str(stats.get("robots", "")).split(" ", 1)[0],
+        sitemaps_checked=settings.use_sitemaps,
+        sitemap_urls=int(stats.get("sitemap_urls") or 0),
+        pages=pages,
+        troubled_links=links,
+        linked_urls=linked,
+    )
+
+
+def audit_scan(ctx: AppContext, scan_id: int, thresholds: Thresholds) -> int | None:
+    """Run the site checks and score the scan; returns the site score."""
+    with session_scope(ctx.engine) as session:
+        site = _site_data(session, scan_id)
+        findings = run_site_checks(site, thresholds)
+        page_ids = {p.url: p.id for p in site.pages}
+        store.replace_site_findings(session, scan_id, findings, page_ids, site_check_codes())
+
+        per_page: dict[int, dict[str, Severity]] = defaultdict(dict)
+        site_wide: dict[str, Severity] = {}
+        for page_id, code, severity in store.finding_codes(session, scan_id):
+            target = per_page[page_id] if page_id is not None else site_wide
+            target[code] = Severity(severity)
+        scored = {p.id for p in site.pages if p.html} | set(per_page)
+        page_scores = {pid: page_score(per_page.get(pid, {}).items()) for pid in scored}
+        score = site_score(list(page_scores.values()), site_wide.items())
+        store.save_scores(session, scan_id, page_scores, score)
+        return score

@@ -1,0 +1,109 @@
+"""Queries of the audit: what site checks read, and where findings and scores are written.
+
+Link queries never join every link to its target page: a scan has ~50 links a page and no index
+on target URLs (it would slow every save). They filter links by a small set of URLs first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlmodel import Session
+
+from seolog.domain import Finding
+from seolog.storage.models import Issue, Link, Page, Scan
+from seolog.storage.repo import ISSUES, issue_row
+
+PAGES = Page.__table__  # type: ignore[attr-defined]
+
+SITE_COLUMNS = (
+    Page.id,
+    Page.url,
+    Page.final_url,
+    Page.status_code,
+    Page.final_status_code,
+    Page.error_kind,
+    Page.word_count,
+    Page.indexable,
+    Page.meta_robots,
+    Page.x_robots_tag,
+    Page.in_sitemap,
+    Page.found_via,
+    Page.title,
+    Page.meta_description,
+    Page.content_hash,
+    Page.canonical,
+    Page.hreflang,
+)
+
+
+def page_rows(session: Session, scan_id: int) -> Iterator[Any]:
+    """One row per page with the columns of SITE_COLUMNS, in crawl order."""
+    stmt = select(*SITE_COLUMNS).where(Page.scan_id == scan_id).order_by(Page.id)
+    yield from session.execute(stmt)
+
+
+def links_into(session: Session, scan_id: int, targets: Iterable[str]) -> list[tuple[str, str]]:
+    """(source page URL, target URL) of the scan's internal links pointing at `targets`."""
+    wanted = list(dict.fromkeys(targets))
+    if not wanted:
+        return []
+    source = Page.__table__.alias("source")  # type: ignore[attr-defined]
+    stmt = (
+        select(source.c.url, Link.target_url)
+        .join(source, source.c.id == Link.source_page_id)
+        .where(source.c.scan_id == scan_id, Link.internal.is_(True))  # type: ignore[attr-defined]
+        .where(Link.target_url.in_(bindparam("targets", expanding=True)))  # type: ignore[attr-defined]
+        .distinct()
+    )
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(wanted), 500):  # keeps under every backend's parameter limit
+        rows = session.execute(stmt, {"targets": wanted[start : start + 500]})
+        found.extend((r[0], r[1]) for r in rows)
+    return found
+
+
+def replace_site_findings(
+    session: Session,
+    scan_id: int,
+    findings: Sequence[Finding],
+    page_ids: dict[str, int],
+    site_codes: set[str],
+) -> None:
+    """Site findings of an earlier audit of this scan (before a resume) are replaced."""
+    session.execute(delete(Issue).where(Issue.scan_id == scan_id, Issue.code.in_(site_codes)))  # type: ignore[attr-defined]
+    rows = [issue_row(scan_id, page_ids.get(f.url), f) for f in findings]
+    if rows:
+        session.execute(ISSUES.insert(), rows)
+
+
+def finding_codes(session: Session, scan_id: int) -> Iterator[tuple[int | None, str, str]]:
+    """(page id or None, code, severity) of every finding of the scan."""
+    stmt = select(Issue.page_id, Issue.code, Issue.severity).where(Issue.scan_id == scan_id)
+    yield from session.execute(stmt)  # type: ignore[misc]
+
+
+def save_scores(
+    session: Session, scan_id: int, page_scores: dict[int, int], site_score: int | None
+) -> None:
+    session.execute(update(Page).where(Page.scan_id == scan_id).values(score=None))
+    if page_scores:
+        session.execute(
+            update(PAGES).where(PAGES.c.id == bindparam("pid")).values(score=bindparam("s")),
+            [{"pid": pid, "s": s} for pid, s in page_scores.items()],
+        )
+    session.execute(update(Scan).where(Scan.id == scan_id).values(score=site_score))
+
+
+def issues_of_scan(
+    session: Session, scan_id: int, code: str | None = None, limit: int | None = None
+) -> list[Issue]:
+    stmt = select(Issue).where(Issue.scan_id == scan_id)
+    if code is not None:
+        stmt = stmt.where(Issue.code == code)
+    stmt = stmt.order_by(Issue.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt).scalars())
