@@ -35,6 +35,12 @@ class SeologError(Exception):
         return (type(self), (self.message, self.hint), self.__dict__)
 
 
+class GateFailed(SeologError):
+    """A --fail-* gate failed: the scan itself worked, and its output was written."""
+
+    exit_code = ExitCode.THRESHOLD
+
+
 class UsageError(SeologError):
     exit_code = ExitCode.USAGE
 

@@ -19,10 +19,15 @@ def test_scan_summary_goes_to_stdout_and_list_show_delete(cli, server):
     assert "127.0.0.1" in cli("scans", "list").stdout
 
     shown = cli("scans", "show", "1", "--format", "json").json()
-    assert shown["schema_version"] == 1
-    assert shown["problem_pages"][0]["url"] == server.url("/missing")
-    assert shown["problem_pages"][0]["status_code"] == 404
-    assert "Pages with problems" in cli("scans", "show", "1").stdout
+    assert shown["schema"] == "seolog.scan/1"
+    missing = next(p for p in shown["pages"] if p["url"] == server.url("/missing"))
+    assert missing["status"] == 404
+    assert {"code": "http-4xx", "url": server.url("/missing")}.items() <= next(
+        i for i in shown["issues"] if i["code"] == "http-4xx"
+    ).items()
+    assert "Worst pages" in cli("scans", "show", "1").stdout
+    by_code = cli("scans", "show", "1", "--code", "link-broken")
+    assert server.url("/") in by_code.stdout and "1 broken URL" in by_code.stdout
 
     assert cli("scans", "delete", "1", "--yes").exit_code == 0
     assert cli("scans", "list", "--format", "json").json() == []
@@ -45,7 +50,7 @@ def test_json_output_is_clean_on_stdout(cli, server):
     server.page("/")
     r = cli("scan", server.url(), "--format", "json", "--ignore-robots")
     doc = r.json()  # would fail if warnings or progress leaked into stdout
-    assert doc["scan"]["pages"] == 1
+    assert doc["scan"]["pages_crawled"] == 1
     assert "warning" in r.stderr
 
 
@@ -88,6 +93,9 @@ def test_an_in_memory_store_gets_the_same_scan_as_a_file(cli, home):
     on_file = cli("scan", str(EXAMPLE_SITE), "--format", "json").json()
     in_memory = cli("--db", "sqlite://", "scan", str(EXAMPLE_SITE), "--format", "json").json()
     assert in_memory["scan"]["status"] == "completed"
-    assert in_memory["pages"] == on_file["pages"]
-    assert in_memory["pages"]["html"] == 12
-    assert in_memory["stats"]["html_pages"] == on_file["stats"]["html_pages"] == 12
+    assert in_memory["summary"]["pages"] == on_file["summary"]["pages"]
+    assert in_memory["summary"]["pages"]["html"] == 12
+    assert in_memory["summary"]["crawl"]["html_pages"] == 12
+    # The audit ran inline too: the same findings and score.
+    assert in_memory["summary"]["by_code"] == on_file["summary"]["by_code"]
+    assert in_memory["scan"]["score"] == on_file["scan"]["score"] is not None

@@ -41,8 +41,8 @@ def test_folder_scan_of_the_bundled_example(cli, db):
     pdf = pages["http://site.localhost/products/catalogue.pdf"]
     assert pdf["content_type"] == "application/pdf" and pdf["title"] is None
     assert pages["http://site.localhost/products/old-hoe.html"]["status_code"] == 404
-    assert doc["pages"]["blocked"] == 1
-    assert doc["pages"]["client_errors"] == 3
+    assert doc["summary"]["pages"]["blocked"] == 1
+    assert doc["summary"]["pages"]["client_errors"] == 3
 
 
 def test_folder_scan_with_base_url_stores_public_urls(cli, db):
@@ -186,7 +186,7 @@ def test_sitemaps_from_robots_index_and_gzip(server, cli, db):
     assert pages[server.url("/post-1")]["found_via"] == "sitemap"
     assert pages[server.url("/post-2")]["in_sitemap"]
     assert not any("elsewhere" in u for u in pages)
-    assert r.json()["stats"]["sitemap_urls"] == 3
+    assert r.json()["summary"]["crawl"]["sitemap_urls"] == 3
 
 
 def test_sitemap_fallback_location(server, cli, db):
@@ -262,8 +262,8 @@ def test_spider_traps_end(server, cli, db):
     assert r.exit_code == 0
     doc = r.json()
     assert doc["scan"]["stop_reason"] == "finished"
-    assert doc["stats"]["skipped"]["trap"] >= 2
-    assert doc["scan"]["pages"] < 300
+    assert doc["summary"]["crawl"]["skipped"]["trap"] >= 2
+    assert doc["scan"]["pages_crawled"] < 300
 
 
 def test_huge_bodies_and_compression_bombs_are_capped(server, cli, db):
@@ -322,7 +322,7 @@ def test_429_with_retry_after_is_retried(server, cli, db):
     assert _pages(db)[server.url("/busy")]["title"] == "Finally"
     busy = [q.at for q in server.requests if q.path == "/busy"]
     assert len(busy) == 2 and busy[1] - busy[0] >= 0.9  # Retry-After: 1 was waited for
-    assert r.json()["stats"]["retries"] == 1
+    assert r.json()["summary"]["crawl"]["retries"] == 1
 
 
 def test_headers_cookies_and_auth_are_sent_but_never_stored(server, cli, db):
@@ -366,7 +366,7 @@ def test_limits_max_pages_depth_include_exclude(server, cli, db):
     server.page("/deep/2")
     r = cli("scan", server.url(), "--no-sitemaps", "--max-pages", "5", "--format", "json")
     assert r.json()["scan"]["stop_reason"] == "max_pages"
-    assert r.json()["scan"]["pages"] == 5
+    assert r.json()["scan"]["pages_crawled"] == 5
 
     r = cli(
         "scan",
@@ -436,4 +436,4 @@ def test_start_url_redirecting_to_another_host_moves_the_crawl(server, cli, db):
     pages = _pages(db)
     assert pages[server.url("/")]["status_code"] == 301
     assert pages[other + "/about"]["title"] == "About"
-    assert any("crawled that site instead" in n for n in r.json()["stats"]["notes"])
+    assert any("crawled that site instead" in n for n in r.json()["summary"]["crawl"]["notes"])

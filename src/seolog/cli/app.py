@@ -128,11 +128,12 @@ def root(
 
 
 def _mount() -> None:
-    from seolog.cli import scan, scans, sites
+    from seolog.cli import checks, scan, scans, sites
 
     scan.register(app)
     app.add_typer(sites.app, name="sites")
     app.add_typer(scans.app, name="scans")
+    app.add_typer(checks.app, name="checks")
 
 
 _mount()

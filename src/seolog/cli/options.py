@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from seolog.config import CrawlSettings
 
 CRAWL = "Crawl"
 ACCESS = "Access (staging sites)"
+AUDIT = "Audit and gates"
 
 
 class Format(StrEnum):
@@ -21,6 +23,15 @@ class Format(StrEnum):
 
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output: a table for people, JSON for scripts.")
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the output to this file instead of stdout (the summary still shows).",
+        dir_okay=False,
+    ),
 ]
 
 # Secrets: accepted on every command that fetches, never stored.

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -52,8 +53,37 @@ def note(message: str, quiet: bool, no_color: bool = False, style: str = "") -> 
         err(no_color).print(Text(message, style=style), soft_wrap=True)
 
 
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+def emit_json(data: Any, output: Path | None = None) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_file(output, text)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write all or nothing: a reader never sees half a report, a failed run never truncates
+    the last good one."""
+    from seolog.errors import UsageError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(
+            f"cannot write {path}: {e.strerror}", hint="check the folder exists and is writable"
+        ) from e
+
+
+def summary_text(result: ScanResult) -> str:
+    """The summary as plain text, for --output with the table format."""
+    import io
+
+    buf = io.StringIO()
+    scan_summary(result, console=Console(file=buf, no_color=True, width=120, highlight=False))
+    return buf.getvalue()
 
 
 def when(value: datetime | None) -> str:
@@ -144,12 +174,14 @@ def scan_progress(quiet: bool, no_color: bool, max_pages: int) -> Iterator[ScanP
             bar.progress.stop()
 
 
-def scan_summary(result: ScanResult, no_color: bool = False) -> None:
+def scan_summary(
+    result: ScanResult, no_color: bool = False, console: Console | None = None
+) -> None:
     scan, site, c, stats = result.scan, result.site, result.counts, result.stats
     status_style = {"completed": "green", "interrupted": "yellow", "failed": "red"}.get(
         scan.status, ""
     )
-    console = out(no_color)
+    console = console or out(no_color)
     console.print(
         Text.assemble(
             ("Scan ", "bold"), (f"#{scan.id}", "bold cyan"), f"  {site.name}  ", scan.start_url
@@ -178,6 +210,23 @@ def scan_summary(result: ScanResult, no_color: bool = False) -> None:
         pairs.append(
             ("Not crawled", ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in skipped.items()))
         )
+    audit = result.audit
+    if audit.score is not None:
+        pairs.insert(1, ("Score", Text(f"{audit.score}/100", style=score_style(audit.score))))
+    if audit.total or audit.score is not None:
+        sev = audit.by_severity
+        pairs.insert(
+            2,
+            (
+                "Issues",
+                Text.assemble(
+                    (f"{sev.get('error', 0)} errors", "red" if sev.get("error") else ""),
+                    " · ",
+                    (f"{sev.get('warning', 0)} warnings", "yellow" if sev.get("warning") else ""),
+                    f" · {sev.get('notice', 0)} notices",
+                ),
+            ),
+        )
     if scan.error_message:
         pairs.append(("Error", Text(scan.error_message, style="red")))
     t = Table.grid(padding=(0, 2))
@@ -188,6 +237,42 @@ def scan_summary(result: ScanResult, no_color: bool = False) -> None:
     console.print(t)
     for n in stats.get("notes") or []:
         console.print(Text(f"note: {n}", style="yellow"), soft_wrap=True)
+    _audit_tables(result, console)
+
+
+def score_style(score: int) -> str:
+    return "bold green" if score >= 90 else "bold yellow" if score >= 70 else "bold red"
+
+
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "cyan"}
+TOP_CODES = 10
+
+
+def _audit_tables(result: ScanResult, console: Console) -> None:
+    audit = result.audit
+    if audit.by_code:
+        t = Table(title="Top issues", title_justify="left", title_style="bold", box=None)
+        t.add_column("Code")
+        t.add_column("Severity")
+        t.add_column("Found", justify="right")
+        t.add_column("What", overflow="fold")
+        for code, severity, n, title in audit.by_code[:TOP_CODES]:
+            t.add_row(code, Text(severity, style=_SEVERITY_STYLE.get(severity, "")), str(n), title)
+        console.print()
+        console.print(t)
+        more = len(audit.by_code) - TOP_CODES
+        if more > 0:
+            console.print(Text(f"… and {more} more codes", style="dim"))
+    if audit.worst_pages:
+        t = Table(title="Worst pages", title_justify="left", title_style="bold", box=None)
+        t.add_column("Score", justify="right")
+        t.add_column("URL", overflow="fold")
+        t.add_column("Issues", overflow="fold")
+        for url, score, codes in audit.worst_pages:
+            shown = ", ".join(codes[:3]) + (f" +{len(codes) - 3}" if len(codes) > 3 else "")
+            t.add_row(Text(str(score), style=score_style(score)), url, shown)
+        console.print()
+        console.print(t)
 
 
 def confirm_or_abort(question: str) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from seolog import config
 from seolog.cli import options as o
 from seolog.cli.app import State
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from seolog.services.scans import ScanResult
 
 EPILOG = """\
 [bold]Examples[/bold]
@@ -161,13 +166,36 @@ def scan(
         str | None,
         typer.Option("--base-url", help="For a folder: the public URL it will be served at."),
     ] = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--threshold",
+            "-t",
+            metavar="NAME=N",
+            help="Change a check threshold, e.g. title_max_chars=65 (see `seolog checks list`).",
+            rich_help_panel=o.AUDIT,
+        ),
+    ] = None,
+    fail_under: Annotated[
+        int | None,
+        typer.Option(
+            "--fail-under",
+            min=0,
+            max=100,
+            help="Exit 1 when the site score is below N (after writing the output).",
+            rich_help_panel=o.AUDIT,
+        ),
+    ] = None,
     fmt: o.FormatOpt = o.Format.table,
+    output: o.OutputOpt = None,
 ) -> None:
-    """Crawl a website (or a folder of HTML) politely, store every page, and print a summary.
+    """Crawl a website (or a folder of HTML) politely, audit every page, and print a summary.
 
     robots.txt is obeyed, sitemaps seed the crawl, and pages stream to the database as they are
-    fetched, so Ctrl-C keeps everything crawled so far.
+    fetched, so Ctrl-C keeps everything crawled so far. Every page goes through the checks
+    (`seolog checks list`); the site gets a score from 0 to 100.
     """
+    from seolog.checks.thresholds import Thresholds
     from seolog.cli import render
     from seolog.config import CrawlSettings
     from seolog.services import scans
@@ -204,6 +232,7 @@ def scan(
             headers=secrets.headers,
             cookies=secrets.cookies,
             auth=secrets.auth,
+            thresholds=Thresholds().with_overrides(threshold or []).to_stored(),
         )
         if user_agent:
             settings.user_agent = user_agent
@@ -217,10 +246,45 @@ def scan(
         request = scans.ScanRequest(target=target, settings=settings, base_url=base_url)
         with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
             result = scans.run_scan(state.app, request, bar)
-    if fmt is o.Format.json:
-        render.emit_json(scans.scan_document(result))
-    elif not state.quiet:
-        render.scan_summary(result, state.no_color)
+    deliver(state, result, fmt, output)
+    if not state.quiet and fmt is o.Format.table and output is None:
         render.note(
             f"Details: seolog scans show {result.scan.id}", state.quiet, state.no_color, "dim"
+        )
+    gate(result, fail_under)
+
+
+def deliver(state: State, result: ScanResult, fmt: o.Format, output: Path | None) -> None:
+    """Print or write the result in the chosen format. Stdout carries JSON alone; otherwise
+    the summary shows there, also when --output sends the chosen format to a file."""
+    from seolog.cli import render
+    from seolog.services.results import scan_document
+
+    if fmt is o.Format.json:
+        render.emit_json(scan_document(state.app, result.scan.id or 0), output)
+    elif output is not None:
+        render.write_file(output, render.summary_text(result))
+    if state.quiet or (fmt is o.Format.json and output is None):
+        return
+    render.scan_summary(result, state.no_color)
+    if output is not None:
+        render.note(f"Wrote {output}", state.quiet, state.no_color, "dim")
+
+
+def gate(result: ScanResult, fail_under: int | None) -> None:
+    """--fail-under: checked after the output is written, so CI keeps the report either way."""
+    from seolog.errors import GateFailed
+
+    if fail_under is None:
+        return
+    score = result.scan.score
+    if score is None:
+        raise GateFailed(
+            f"--fail-under {fail_under}: the scan has no score (no HTML page was audited)",
+            hint="check the start URL answers with an HTML page",
+        )
+    if score < fail_under:
+        raise GateFailed(
+            f"site score {score} is below --fail-under {fail_under}",
+            hint=f"see the issues with `seolog scans show {result.scan.id}`",
         )

@@ -64,36 +64,50 @@ def list_(
     )
 
 
-@app.command("show", epilog="Example: seolog scans show 12 --format json")
+@app.command(
+    "show",
+    epilog="Examples: seolog scans show 12 · seolog scans show 12 --code link-broken · "
+    "seolog scans show 12 --format json -o scan.json",
+)
 def show(
     ctx: typer.Context,
     scan_id: IdArg,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", "-c", help="List the findings of this check code, page by page."),
+    ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="List at most this many problem pages.")
-    ] = 20,
+        int, typer.Option("--limit", "-n", min=1, help="With --code: list at most this many.")
+    ] = 50,
     fmt: o.FormatOpt = o.Format.table,
+    output: o.OutputOpt = None,
 ) -> None:
-    """Show a scan's summary and the pages that failed or answered with an error."""
+    """Show a stored scan: score, issues by severity, top codes and worst pages; or, with --code,
+    every finding of one check."""
     from seolog.cli import render
-    from seolog.services import scans
+    from seolog.cli.scan import deliver
+    from seolog.services import results, scans
 
     state: State = ctx.obj
     result = scans.get_scan(state.app, scan_id)
-    problems = scans.problem_pages(state.app, scan_id, limit) if limit else []
-    if fmt is o.Format.json:
-        doc = scans.scan_document(result)
-        doc["problem_pages"] = [scans.page_row(p) for p in problems]
-        render.emit_json(doc)
-        return
-    render.scan_summary(result, state.no_color)
-    if problems:
+    if code is not None:
+        found = results.findings_of(state.app, scan_id, code, limit)
+        if fmt is o.Format.json:
+            render.emit_json([results.issue_doc(i) for i in found], output)
+            return
+        if not found:
+            render.note(f"No {code} findings in scan {scan_id}.", state.quiet, state.no_color)
+            return
         render.table(
-            "Pages with problems",
-            ["URL", "Status", "Error", "Found via"],
-            [[p.url, p.status_code, p.error_message, p.found_via] for p in problems],
+            f"{code}: {len(found)} finding(s)"
+            + (" (limit reached)" if len(found) == limit else ""),
+            ["URL", "Severity", "Finding"],
+            [[i.url, i.severity, i.message] for i in found],
             state.no_color,
         )
-    if result.scan.status in scans.RESUMABLE:
+        return
+    deliver(state, result, fmt, output)
+    if result.scan.status in scans.RESUMABLE and fmt is o.Format.table:
         render.note(
             f"Resume it with: seolog scan --resume {scan_id}", state.quiet, state.no_color, "yellow"
         )
@@ -113,15 +127,13 @@ def resume(
     Secrets are never stored: pass --auth, --header and --cookie again if the scan used them.
     """
     from seolog.cli import render
+    from seolog.cli.scan import deliver
     from seolog.services import scans
 
     state: State = ctx.obj
     with render.scan_progress(state.quiet, state.no_color, 10**9) as bar:
         result = scans.resume_scan(state.app, scan_id, o.secrets(header, cookie, auth), bar)
-    if fmt is o.Format.json:
-        render.emit_json(scans.scan_document(result))
-    elif not state.quiet:
-        render.scan_summary(result, state.no_color)
+    deliver(state, result, fmt, None)
 
 
 @app.command("delete", epilog="Example: seolog scans delete 12 --yes")

@@ -20,13 +20,12 @@ from seolog.crawl.urls import root_url
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
+from seolog.services.results import AuditSummary, audit_summary
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.lock import scan_lock
-from seolog.storage.models import Page, Scan, Site, utcnow
-
-SCHEMA_VERSION = 1  # of the JSON documents below; bump on incompatible change (CHANGELOG "Changed")
+from seolog.storage.models import Scan, Site, utcnow
 
 
 @dataclass
@@ -43,6 +42,7 @@ class ScanResult:
     site: Site
     counts: repo.PageCounts
     stats: dict[str, Any]
+    audit: AuditSummary
 
 
 @dataclass
@@ -374,7 +374,8 @@ def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:
             raise NotFoundError(
                 f"scan {scan_id} has no site", hint="delete it with `seolog scans delete`"
             )
-        return ScanResult(scan, site, repo.page_counts(session, scan_id), scan.stats or {})
+        counts = repo.page_counts(session, scan_id)
+    return ScanResult(scan, site, counts, scan.stats or {}, audit_summary(ctx, scan))
 
 
 def list_scans(
@@ -394,11 +395,6 @@ def delete_scan(ctx: AppContext, scan_id: int) -> Scan:
         return scan
 
 
-def problem_pages(ctx: AppContext, scan_id: int, limit: int = 20) -> list[Any]:
-    with session_scope(ctx.engine) as session:
-        return repo.pages_of_scan(session, scan_id, problems_only=True, limit=limit)
-
-
 def scan_row(scan: Scan, site: Site) -> dict[str, Any]:
     """One line of `scans list --format json`."""
     return {
@@ -416,58 +412,5 @@ def scan_row(scan: Scan, site: Site) -> dict[str, Any]:
     }
 
 
-def page_row(page: Page) -> dict[str, Any]:
-    return {
-        "url": page.url,
-        "final_url": page.final_url,
-        "status_code": page.status_code,
-        "final_status_code": page.final_status_code,
-        "error_kind": page.error_kind,
-        "error": page.error_message,
-        "depth": page.depth,
-        "found_via": page.found_via,
-    }
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def scan_document(result: ScanResult) -> dict[str, Any]:
-    """The scan as JSON for scripts. Field names are public API (see CHANGELOG)."""
-    scan, site, counts = result.scan, result.site, result.counts
-    duration = (
-        (scan.completed_at - scan.started_at).total_seconds()
-        if scan.completed_at and scan.started_at
-        else None
-    )
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "scan": {
-            "id": scan.id,
-            "uuid": scan.uuid,
-            "site": site.name,
-            "url": scan.start_url,
-            "type": scan.scan_type,
-            "status": scan.status,
-            "stop_reason": scan.stop_reason,
-            "score": scan.score,
-            "pages": scan.pages_crawled,
-            "started_at": _iso(scan.started_at),
-            "completed_at": _iso(scan.completed_at),
-            "duration_s": round(duration, 3) if duration is not None else None,
-            "error": scan.error_message,
-            "seolog_version": scan.seolog_version,
-        },
-        "pages": {
-            "total": counts.total,
-            "html": counts.html,
-            "ok": counts.ok,
-            "redirects": counts.redirects,
-            "client_errors": counts.client_errors,
-            "server_errors": counts.server_errors,
-            "failed": counts.failed,
-            "blocked": counts.blocked,
-        },
-        "stats": result.stats,
-    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlmodel import Session
 
 from seolog.domain import Finding
@@ -107,3 +107,43 @@ def issues_of_scan(
     if limit:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars())
+
+
+def issue_counts(session: Session, scan_id: int) -> list[tuple[str, str, int]]:
+    """(code, severity, findings) of the scan, most frequent first."""
+    n = func.count(Issue.id)
+    stmt = (
+        select(Issue.code, Issue.severity, n)
+        .where(Issue.scan_id == scan_id)
+        .group_by(Issue.code, Issue.severity)
+        .order_by(n.desc(), Issue.code)
+    )
+    return [(r[0], r[1], int(r[2])) for r in session.execute(stmt)]
+
+
+def worst_pages(session: Session, scan_id: int, limit: int) -> list[tuple[int, str, int]]:
+    """(page id, URL, score) of the lowest-scoring pages below 100."""
+    stmt = (
+        select(Page.id, Page.url, Page.score)
+        .where(Page.scan_id == scan_id, Page.score < 100)  # type: ignore[operator]
+        .order_by(Page.score, Page.id)
+        .limit(limit)
+    )
+    return [(r[0], r[1], int(r[2])) for r in session.execute(stmt)]
+
+
+def codes_by_page(session: Session, page_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The distinct codes found on each page, worst severity first."""
+    if not page_ids:
+        return {}
+    rank = case((Issue.severity == "error", 0), (Issue.severity == "warning", 1), else_=2)
+    stmt = (
+        select(Issue.page_id, Issue.code)
+        .where(Issue.page_id.in_(page_ids))  # type: ignore[union-attr]
+        .group_by(Issue.page_id, Issue.code)
+        .order_by(func.min(rank), Issue.code)
+    )
+    found: dict[int, list[str]] = {pid: [] for pid in page_ids}
+    for page_id, code in session.execute(stmt):
+        found[page_id].append(code)
+    return found

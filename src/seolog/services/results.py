@@ -1,0 +1,163 @@
+"""A stored scan as users and scripts see it: the audit summary and the JSON document.
+
+The JSON document is a public contract (`schema`: seolog.scan/1). Adding a field is fine;
+renaming or removing one is a new schema version and a CHANGELOG "Changed" entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from seolog.checks.registry import get_check
+from seolog.context import AppContext
+from seolog.domain import Severity
+from seolog.storage import audit as store
+from seolog.storage import repo
+from seolog.storage.db import session_scope
+from seolog.storage.models import Issue, Page, Scan
+
+SCHEMA = "seolog.scan/1"
+WORST_PAGES = 10
+
+
+@dataclass
+class AuditSummary:
+    score: int | None
+    by_severity: dict[str, int] = field(default_factory=dict)
+    by_code: list[tuple[str, str, int, str]] = field(default_factory=list)  # code, sev, n, title
+    worst_pages: list[tuple[str, int, list[str]]] = field(default_factory=list)  # url, score, codes
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+
+def audit_summary(ctx: AppContext, scan: Scan, worst: int = WORST_PAGES) -> AuditSummary:
+    scan_id = scan.id or 0
+    with session_scope(ctx.engine) as session:
+        counts = store.issue_counts(session, scan_id)
+        by_severity = {s.value: 0 for s in Severity}
+        for _code, severity, n in counts:
+            by_severity[severity] = by_severity.get(severity, 0) + n
+        pages = store.worst_pages(session, scan_id, worst) if worst else []
+        codes = store.codes_by_page(session, [pid for pid, _url, _score in pages])
+        return AuditSummary(
+            score=scan.score,
+            by_severity=by_severity,
+            by_code=[(code, sev, n, _title(code)) for code, sev, n in counts],
+            worst_pages=[(url, score, codes[pid]) for pid, url, score in pages],
+        )
+
+
+def _title(code: str) -> str:
+    spec = get_check(code)
+    return spec.title if spec is not None else "(a check this seolog version does not know)"
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def page_doc(page: Page) -> dict[str, Any]:
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status_code,
+        "final_status": page.final_status_code,
+        "content_type": page.content_type,
+        "depth": page.depth,
+        "found_via": page.found_via,
+        "in_sitemap": page.in_sitemap,
+        "response_ms": page.response_ms,
+        "bytes": page.size_bytes,
+        "score": page.score,
+        "indexable": page.indexable,
+        "title": page.title,
+        "meta_description": page.meta_description,
+        "h1": page.h1 or [],
+        "canonical": page.canonical,
+        "word_count": page.word_count,
+        "error_kind": page.error_kind,
+        "error": page.error_message,
+    }
+
+
+def issue_doc(issue: Issue) -> dict[str, Any]:
+    return {
+        "code": issue.code,
+        "severity": issue.severity,
+        "url": issue.url,
+        "message": issue.message,
+        "details": issue.details or {},
+    }
+
+
+def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
+    """The whole scan for scripts: `seolog scan --format json` and `scans show --format json`."""
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        assert scan is not None
+        site = repo.site_by_id(session, scan.site_id)
+        counts = repo.page_counts(session, scan_id)
+        pages = [page_doc(p) for p in repo.pages_of_scan(session, scan_id)]
+        issues = [issue_doc(i) for i in store.issues_of_scan(session, scan_id)]
+        by_code: dict[str, int] = {}
+        by_severity = {s.value: 0 for s in Severity}
+        for code, severity, n in store.issue_counts(session, scan_id):
+            by_code[code] = by_code.get(code, 0) + n
+            by_severity[severity] = by_severity.get(severity, 0) + n
+        duration = (
+            (scan.completed_at - scan.started_at).total_seconds()
+            if scan.completed_at and scan.started_at
+            else None
+        )
+        return {
+            "schema": SCHEMA,
+            "scan": {
+                "id": scan.id,
+                "uuid": scan.uuid,
+                "url": scan.start_url,
+                "site": site.name if site else None,
+                "type": scan.scan_type,
+                "status": scan.status,
+                "stop_reason": scan.stop_reason,
+                "started_at": _iso(scan.started_at),
+                "completed_at": _iso(scan.completed_at),
+                "duration_s": round(duration, 3) if duration is not None else None,
+                "pages_crawled": scan.pages_crawled,
+                "score": scan.score,
+                "settings": scan.settings or {},
+                "error": scan.error_message,
+                "seolog_version": scan.seolog_version,
+            },
+            "pages": pages,
+            "issues": issues,
+            "summary": {
+                "score": scan.score,
+                "by_severity": by_severity,
+                "by_code": by_code,
+                "pages": {
+                    "total": counts.total,
+                    "html": counts.html,
+                    "ok": counts.ok,
+                    "redirects": counts.redirects,
+                    "client_errors": counts.client_errors,
+                    "server_errors": counts.server_errors,
+                    "failed": counts.failed,
+                    "blocked": counts.blocked,
+                },
+                "crawl": scan.stats or {},
+            },
+        }
+
+
+def findings_of(ctx: AppContext, scan_id: int, code: str, limit: int) -> list[Issue]:
+    """The findings of one code; an unknown code is an error, a known one with none is not."""
+    from seolog.errors import ConfigError
+
+    with session_scope(ctx.engine) as session:
+        found = store.issues_of_scan(session, scan_id, code=code, limit=limit)
+    if not found and get_check(code) is None:
+        raise ConfigError(f"no check has the code {code!r}", hint="see `seolog checks list`")
+    return found
