@@ -1,0 +1,202 @@
+"""Every page check on small HTML inputs: each fires on its defect and stays quiet on a healthy
+page. The healthy page is the baseline: a false alarm there is a bug."""
+
+from __future__ import annotations
+
+import pytest
+
+from seolog.checks.thresholds import Thresholds
+from seolog.domain import FetchErrorKind, RedirectHop, Severity
+from tests.checks.pages import BODY, HEAD, URL, codes, findings, html, page
+
+
+def test_a_healthy_page_has_no_findings_at_all():
+    assert codes(page()) == set()
+
+
+@pytest.mark.parametrize(
+    ("head_change", "code"),
+    [
+        (("<title>Forged steel garden spade with ash handle | Acme</title>", ""), "title-missing"),
+        (("Forged steel garden spade with ash handle | Acme", "  "), "title-missing"),
+        (("Forged steel garden spade with ash handle | Acme", "Spade"), "title-too-short"),
+        (
+            ("| Acme</title>", "| Acme garden tools, established 1890, Sheffield</title>"),
+            "title-too-long",
+        ),
+        (('<meta name="description"', '<meta name="x-description"'), "meta-description-missing"),
+        (
+            (
+                "for clay and stony soil: blade sizes, handle lengths and care, with a lifetime guarantee.",
+                "Short.",
+            ),
+            "meta-description-too-short",
+        ),
+        (
+            ("lifetime guarantee.", "lifetime guarantee. " + "Free delivery on all orders. " * 5),
+            "meta-description-too-long",
+        ),
+        (
+            ('<meta name="viewport" content="width=device-width, initial-scale=1">', ""),
+            "viewport-missing",
+        ),
+        (('"@type": "Product", ', ""), "structured-data-invalid"),
+        (('{"@context"', '{"@context" "broken'), "structured-data-invalid"),
+        (
+            ('<meta property="og:image" content="https://shop.example/img/spade.jpg">', ""),
+            "social-tags-missing",
+        ),
+        (("<title>", '<meta name="robots" content="noindex, follow"><title>'), "noindex"),
+    ],
+)
+def test_head_defects(head_change, code):
+    old, new = head_change
+    assert old in HEAD
+    assert codes(page(html(head=HEAD.replace(old, new)))) == {code}
+
+
+@pytest.mark.parametrize(
+    ("body_change", "code"),
+    [
+        (("<h1>Forged steel garden spade</h1>", ""), "h1-missing"),
+        (("<h2>Blade sizes</h2>", "<h1>Blade sizes</h1>"), "h1-multiple"),
+        (('alt="The spade standing in dug soil"', ""), "image-alt-missing"),
+        (("How to sharpen a spade", "click here"), "link-text-generic"),
+        (("Digging fork with ash handle", "Read more »"), "link-text-generic"),
+    ],
+)
+def test_body_defects(body_change, code):
+    old, new = body_change
+    assert old in BODY
+    assert codes(page(html(body=BODY.replace(old, new)))) == {code}
+
+
+def test_decorative_images_with_empty_alt_are_fine():
+    body = BODY.replace('alt="The spade standing in dug soil"', 'alt=""')
+    assert codes(page(html(body=body))) == set()
+
+
+def test_thin_content_counts_body_words_against_the_threshold():
+    thin = page(html(body="<h1>Spade</h1><p>Just a few words here.</p>"))
+    (f,) = findings(thin, "content-thin")
+    assert f.severity is Severity.NOTICE and f.details["words"] == 6
+    assert codes(thin, Thresholds(thin_content_words=5)) == set()
+
+
+def test_html_lang_missing_and_empty():
+    assert codes(page(html(lang=""))) == {"html-lang-missing"}
+    assert codes(page(html(lang=' lang=" "'))) == {"html-lang-missing"}
+
+
+def test_noindex_by_header_and_its_source_is_named():
+    p = page(
+        headers={"strict-transport-security": "max-age=1", "x-robots-tag": "googlebot: noindex"}
+    )
+    (f,) = findings(p, "noindex")
+    assert "X-Robots-Tag" in f.message
+    assert (
+        codes(page(headers={"strict-transport-security": "x", "x-robots-tag": "nofollow"})) == set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("en", True),
+        ("en-GB", True),
+        ("de-at", True),
+        ("zh-Hant-TW", True),
+        ("es-419", True),
+        ("x-default", True),
+        ("en-UK", False),
+        ("english", False),
+        ("en_GB", False),
+        ("xx", False),
+        ("en-ZZ", False),
+    ],
+)
+def test_hreflang_values(value, valid):
+    alternates = (
+        f'<link rel="alternate" hreflang="{value}" href="https://shop.example/x/">'
+        '<link rel="alternate" hreflang="x-default" href="https://shop.example/">'
+    )
+    found = codes(page(html(head=HEAD + alternates)))
+    assert ("hreflang-invalid" not in found) is valid
+
+
+def test_hreflang_set_without_x_default():
+    alternates = '<link rel="alternate" hreflang="de" href="https://shop.example/de/">'
+    assert codes(page(html(head=HEAD + alternates))) == {"hreflang-x-default-missing"}
+
+
+def test_json_ld_graph_and_lists():
+    graph = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+        '[{"@type": "Organization"}, {"@type": "WebSite"}]}</script>'
+    )
+    assert codes(page(html(head=HEAD + graph))) == set()
+    untyped = '<script type="application/ld+json">[{"@context": "https://schema.org"}]</script>'
+    (f,) = findings(page(html(head=HEAD + untyped)), "structured-data-invalid")
+    assert "no @type" in f.message
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [(404, "http-4xx"), (410, "http-4xx"), (503, "http-5xx")]
+)
+def test_error_statuses_are_reported_but_not_their_content(status, code):
+    # An error page's thin text or missing title is not a finding; its status is.
+    assert codes(page(html(head="", body="Not found"), status=status)) == {code}
+
+
+def test_network_failures():
+    assert codes(page(error_kind=FetchErrorKind.TIMEOUT)) == {"fetch-failed"}
+    assert codes(page(error_kind=FetchErrorKind.BLOCKED_ROBOTS)) == set()
+
+
+def test_redirects():
+    one = (RedirectHop("http://shop.example/a", 301, "https://shop.example/a"),)
+    two = one + (RedirectHop("https://shop.example/a", 301, URL),)
+    assert codes(page(url="http://shop.example/a", hops=one)) == set()
+    (f,) = findings(page(url="http://shop.example/a", hops=two, final_url=URL), "redirect-chain")
+    assert f.details["chain"] == ["http://shop.example/a", "https://shop.example/a", URL]
+    loop = page(url="http://shop.example/a", hops=two, error_kind=FetchErrorKind.REDIRECT_LOOP)
+    assert codes(loop) == {"redirect-loop"}
+    broken = page(url="http://shop.example/a", hops=one, status=404)
+    assert codes(broken) == {"redirect-broken"}
+
+
+def test_slow_large_deep_and_link_heavy_pages():
+    assert codes(page(response_ms=2500)) == {"slow-response"}
+    assert codes(page(response_ms=2500), Thresholds(slow_response_ms=3000)) == set()
+    assert codes(page(depth=7)) == {"page-deep"}
+    assert codes(page(), Thresholds(max_html_bytes=100)) == {"page-too-large"}
+    many = BODY + "".join(f'<a href="/p/{i}">Product number {i}</a>' for i in range(310))
+    assert codes(page(html(body=many))) == {"links-too-many"}
+
+
+def test_https_pages_without_hsts_and_with_insecure_images():
+    assert codes(page(headers={})) == {"hsts-missing"}
+    assert codes(page(url="http://shop.example/p", headers={})) == set()
+    insecure = BODY.replace('src="/img/spade.jpg"', 'src="http://cdn.example/spade.jpg"')
+    assert codes(page(html(body=insecure))) == {"mixed-content"}
+
+
+def test_non_html_resources_get_no_html_checks():
+    pdf = page("%PDF-1.4", content_type="application/pdf")
+    assert codes(pdf) == set()
+
+
+def test_a_crashing_check_becomes_a_check_error_finding(monkeypatch):
+    from seolog.checks import registry
+    from seolog.checks.runner import run_page_checks
+
+    spec = registry.REGISTRY["title-missing"]
+
+    def boom(p, t):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setitem(
+        registry.REGISTRY, "title-missing", spec.__class__(**{**spec.__dict__, "func": boom})
+    )
+    found = run_page_checks(page(), Thresholds())
+    assert [(f.code, f.details["check"]) for f in found] == [("check-error", "title-missing")]
