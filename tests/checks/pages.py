@@ -9,11 +9,11 @@ from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, RedirectHop
 from seolog.parse.extract import extract_page
 
 URL = "https://shop.example/products/spade.html"
-WORDS = " ".join(
+SENTENCE = (
     "A forged steel garden spade with an ash handle digs clay and stony ground without bending; "
-    "this guide explains blade sizes, handle lengths and how to keep the edge sharp.".split()
-    * 8
+    "this guide explains blade sizes, handle lengths and how to keep the edge sharp. "
 )
+WORDS = SENTENCE * 8  # 240 words: comfortably above the thin-content threshold
 HEAD = (
     '<meta charset="utf-8">'
     "<title>Forged steel garden spade with ash handle | Acme</title>"

@@ -155,7 +155,7 @@ def test_network_failures():
 
 def test_redirects():
     one = (RedirectHop("http://shop.example/a", 301, "https://shop.example/a"),)
-    two = one + (RedirectHop("https://shop.example/a", 301, URL),)
+    two = (*one, RedirectHop("https://shop.example/a", 301, URL))
     assert codes(page(url="http://shop.example/a", hops=one)) == set()
     (f,) = findings(page(url="http://shop.example/a", hops=two, final_url=URL), "redirect-chain")
     assert f.details["chain"] == ["http://shop.example/a", "https://shop.example/a", URL]
