@@ -245,8 +245,6 @@ def main() -> None:
         str(args.pages + 10),
         "--concurrency",
         str(args.concurrency),
-        "--format",
-        "json",
     ]
     if args.profile:
         out_dir = Path(__file__).parent / "out"
@@ -270,7 +268,7 @@ def main() -> None:
         )
         sampler = RssSampler(proc.pid)
         sampler.start()
-        stdout, stderr = proc.communicate()
+        _stdout, stderr = proc.communicate()
         elapsed = time.perf_counter() - t0
         sampler.done.set()
     finally:
@@ -279,16 +277,29 @@ def main() -> None:
     if proc.returncode != 0:
         print(stderr)
         raise SystemExit(f"seolog exited {proc.returncode}")
-    doc = json.loads(stdout)
-    pages = doc["scan"]["pages"]
+    t0 = time.perf_counter()
+    shown = subprocess.run(
+        [sys.executable, "-m", "seolog", "scans", "show", "1", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    json_s = time.perf_counter() - t0
+    doc = json.loads(shown.stdout)
+    pages = doc["scan"]["pages_crawled"]
+    counts, crawl = doc["summary"]["pages"], doc["summary"]["crawl"]
     db_size = (work / "home" / "seolog.db").stat().st_size / 1024 / 1024
     print(f"server:      {server_name}")
-    print(
-        f"pages:       {pages:,} ({doc['pages']['html']:,} HTML, {doc['pages']['failed']} failed)"
-    )
+    print(f"pages:       {pages:,} ({counts['html']:,} HTML, {counts['failed']} failed)")
     print(f"wall time:   {elapsed:.1f}s (process start to exit)")
     print(
-        f"crawl rate:  {doc['stats']['pages_per_s']:.0f} pages/s (crawl loop), {pages / elapsed:.0f} pages/s end to end"
+        f"crawl rate:  {crawl['pages_per_s']:.0f} pages/s (crawl loop), "
+        f"{pages / elapsed:.0f} pages/s end to end (crawl, checks, scores)"
+    )
+    print(
+        f"audit:       score {doc['scan']['score']}, {len(doc['issues']):,} findings; "
+        f"the JSON document took {json_s:.1f}s"
     )
     print(
         f"peak RSS:    {sampler.peak_total / 1024:.0f} MiB (crawl + page worker together; "
