@@ -212,6 +212,17 @@ def _finish(ctx: AppContext, scan_id: int, **values: Any) -> int:
         return scan.pages_crawled
 
 
+def _failed(ctx: AppContext, scan_id: int, message: str) -> None:
+    _finish(
+        ctx,
+        scan_id,
+        status=ScanStatus.FAILED.value,
+        stop_reason=StopReason.FAILED.value,
+        error_message=message,
+        completed_at=utcnow(),
+    )
+
+
 def _execute(
     ctx: AppContext,
     scan_id: int,
@@ -239,38 +250,17 @@ def _execute(
             e.hint = (
                 f"the pages saved so far are kept; finish with `seolog scan --resume {scan_id}`"
             )
-        _finish(
-            ctx,
-            scan_id,
-            status=ScanStatus.FAILED.value,
-            stop_reason=StopReason.FAILED.value,
-            error_message=e.message,
-            completed_at=utcnow(),
-        )
+        _failed(ctx, scan_id, e.message)
         raise
     except BaseException as e:
-        _finish(
-            ctx,
-            scan_id,
-            status=ScanStatus.FAILED.value,
-            stop_reason=StopReason.FAILED.value,
-            error_message=f"{type(e).__name__}: {e}",
-            completed_at=utcnow(),
-        )
+        _failed(ctx, scan_id, f"{type(e).__name__}: {e}")
         raise
     # The stats go in first: the site checks read robots.txt and sitemap facts from them.
     _finish(ctx, scan_id, stats=outcome.stats.to_dict())
     try:
         audit_scan(ctx, scan_id, Thresholds.from_stored(settings.thresholds))
     except BaseException as e:
-        _finish(
-            ctx,
-            scan_id,
-            status=ScanStatus.FAILED.value,
-            stop_reason=StopReason.FAILED.value,
-            error_message=f"the audit failed: {type(e).__name__}: {e}",
-            completed_at=utcnow(),
-        )
+        _failed(ctx, scan_id, f"the audit failed: {type(e).__name__}: {e}")
         raise
     _finish(
         ctx,
