@@ -123,6 +123,12 @@ class ImageRef:
     alt: str | None  # None: no alt attribute at all; "": decorative
 
 
+@dataclass(frozen=True, slots=True)
+class FormRef:
+    action: str  # absolute when resolvable; "" posts to the page itself
+    has_password: bool
+
+
 @dataclass(slots=True)
 class PageSnapshot:
     """Everything the checks need to know about one HTML page; the HTML itself is dropped."""
@@ -144,6 +150,9 @@ class PageSnapshot:
     links: list[LinkRef] = field(default_factory=list)
     viewport: str | None = None
     base_href: str | None = None
+    # For the checks only (not stored): heading levels in document order, and forms.
+    heading_levels: list[int] = field(default_factory=list)
+    forms: list[FormRef] = field(default_factory=list)
 
 
 @dataclass(slots=True)

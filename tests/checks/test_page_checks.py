@@ -63,6 +63,11 @@ def test_head_defects(head_change, code):
         (('alt="The spade standing in dug soil"', ""), "image-alt-missing"),
         (("How to sharpen a spade", "click here"), "link-text-generic"),
         (("Digging fork with ash handle", "Read more »"), "link-text-generic"),
+        (("<h2>Blade sizes</h2>", "<h3>Blade sizes</h3>"), "heading-order"),
+        (
+            ("<p>", '<form action="http://shop.example/subscribe"><input name="email"></form><p>'),
+            "form-insecure",
+        ),
     ],
 )
 def test_body_defects(body_change, code):
@@ -200,3 +205,11 @@ def test_a_crashing_check_becomes_a_check_error_finding(monkeypatch):
     )
     found = run_page_checks(page(), Thresholds())
     assert [(f.code, f.details["check"]) for f in found] == [("check-error", "title-missing")]
+
+
+def test_heading_levels_may_climb_back_up_and_forms_on_https_are_fine():
+    body = BODY.replace("<p>", "<h3>Steel</h3><h2>Handles</h2><p>", 1)
+    body += '<form action="/login"><input type="password"></form>'
+    assert codes(page(html(body=body))) == set()
+    insecure_login = page(html(body=body), url="http://shop.example/login", headers={})
+    assert codes(insecure_login) == {"form-insecure"}

@@ -159,6 +159,27 @@ def h1_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         yield Hit(f"{len(snap.h1)} <h1> elements", {"h1": snap.h1})
 
 
+@page_check(
+    code="heading-order",
+    family="headings",
+    severity=Severity.NOTICE,
+    title="Heading levels skip a level",
+    why="Headings are the page's outline for screen readers and search engines; a jump from H2 to "
+    "H4 leaves a hole in it.",
+    fix="Use the next level down for sub-sections (H2 then H3), and style headings with CSS.",
+)
+def heading_order(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = _snap(page)
+    if snap is None:
+        return
+    previous = 0
+    for level in snap.heading_levels:
+        if previous and level > previous + 1:
+            yield Hit(f"<h{previous}> is followed by <h{level}>", {"from": previous, "to": level})
+            return
+        previous = level
+
+
 # --- body text and indexability ----------------------------------------------------------------
 
 

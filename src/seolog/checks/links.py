@@ -143,3 +143,26 @@ def mixed_content(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
             f"{len(insecure)} image(s) over plain HTTP: {', '.join(insecure[:3])}",
             {"count": len(insecure), "images": insecure[:_EXAMPLES]},
         )
+
+
+@page_check(
+    code="form-insecure",
+    family="security",
+    severity=Severity.WARNING,
+    title="Form sends data over plain HTTP",
+    why="Browsers warn on password fields served over HTTP and on HTTPS pages that submit to "
+    "HTTP; users abandon the form, and the data can be read in transit.",
+    fix="Serve the page over HTTPS and point the form's action at an HTTPS URL.",
+)
+def form_insecure(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    if not is_content(page) or page.snapshot is None:
+        return
+    secure_page = page.fetch.final_url.startswith("https://")
+    for form in page.snapshot.forms:
+        posts_insecurely = form.action.startswith("http://")
+        if secure_page and posts_insecurely:
+            yield Hit(f"form submits to {form.action}", {"action": form.action})
+            return
+        if not secure_page and form.has_password:
+            yield Hit("password field on a page served over HTTP", {"action": form.action})
+            return

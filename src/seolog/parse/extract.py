@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seolog.crawl.urls import normalize_url, resolve_url
-from seolog.domain import ImageRef, LinkRef, PageSnapshot
+from seolog.domain import FormRef, ImageRef, LinkRef, PageSnapshot
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
@@ -71,7 +71,7 @@ class LinkResolver:
 
 # Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
 # compiles its selector, so ten separate queries cost more than parsing the page.
-_WANTED = "base, title, meta, link, h1, h2, script, img, a, area"  # <area> is a link too
+_WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
 
 
 def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> PageSnapshot:
@@ -81,7 +81,9 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
     for node in tree.css(_WANTED):
         tag = node.tag or ""
-        nodes["a" if tag == "area" else tag].append(node)  # links keep document order
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            snap.heading_levels.append(int(tag[1]))
+        nodes["a" if tag == "area" else tag].append(node)  # <area> is a link too; document order
 
     base = url
     for node in nodes["base"]:
@@ -112,6 +114,10 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
 
     snap.h1 = [_text(n) for n in nodes["h1"]]
     snap.h2 = [_text(n) for n in nodes["h2"]]
+    for node in nodes["form"]:
+        action = node.attributes.get("action") or ""
+        has_password = node.css_first('input[type="password" i]') is not None
+        snap.forms.append(FormRef(action=resolve(action) or action, has_password=has_password))
 
     for node in nodes["script"]:
         if (node.attributes.get("type") or "").strip().lower() != "application/ld+json":
