@@ -128,12 +128,15 @@ def root(
 
 
 def _mount() -> None:
-    from seolog.cli import checks, scan, scans, sites
+    from seolog.cli import checks, clients, logs, scan, scans, sites
 
     scan.register(app)
     app.add_typer(sites.app, name="sites")
     app.add_typer(scans.app, name="scans")
     app.add_typer(checks.app, name="checks")
+    app.add_typer(logs.app, name="logs")
+    app.add_typer(clients.app, name="clients")
+    app.add_typer(clients.projects_app, name="projects")
 
 
 _mount()

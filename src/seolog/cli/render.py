@@ -61,6 +61,10 @@ def emit_json(data: Any, output: Path | None = None) -> None:
         write_file(output, text)
 
 
+def emit_text(text: str) -> None:
+    sys.stdout.write(text)
+
+
 def write_file(path: Path, text: str) -> None:
     """Write all or nothing: a reader never sees half a report, a failed run never truncates
     the last good one."""

@@ -6,10 +6,23 @@ Schema changes go through a migration in `migrations/versions/`; a test compares
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -50,6 +63,20 @@ def _json() -> Any:
     return Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
+def _optional_fk(target: str) -> Any:
+    """An optional link; deleting the parent leaves the child unlinked (a site outlives a client)."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+
+
+def _money() -> Any:
+    return Field(default=None, sa_column=Column(Numeric(12, 2), nullable=True))
+
+
 def _fk(target: str, index: bool = True) -> Any:
     """A required foreign key; deleting the parent deletes the child (sites → scans → pages)."""
     return Field(
@@ -70,6 +97,7 @@ class Site(SQLModel, table=True):
     client_email: str | None = Field(default=None, max_length=320)
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     active: bool = True
+    client_id: int | None = _optional_fk("clients.id")
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -172,3 +200,71 @@ class Issue(SQLModel, table=True):
     severity: str = Field(max_length=10)
     message: str = Field(sa_column=Column(Text, nullable=False))
     details: dict[str, Any] | None = _json()
+
+
+class Client(SQLModel, table=True):
+    """Who the work is for, and what an hour of it costs."""
+
+    __tablename__ = "clients"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    name: str = Field(unique=True, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    website: str | None = Field(default=None, max_length=2048)
+    hourly_rate: Decimal | None = _money()
+    currency: str = Field(default="EUR", max_length=3)
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("client_id", "name", name="uq_projects_client_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    client_id: int = _fk("clients.id")
+    name: str = Field(max_length=200)
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    active: bool = True
+    site_id: int | None = _optional_fk("sites.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class LogEntry(SQLModel, table=True):
+    """One piece of work. Minutes are the truth; start/end are kept when the work was timed."""
+
+    __tablename__ = "log_entries"
+    __table_args__ = (Index("ix_log_entries_day", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    day: date = Field(sa_column=Column(Date, nullable=False))
+    started_at: datetime | None = _when()
+    ended_at: datetime | None = _when()
+    minutes: int
+    client_id: int | None = _optional_fk("clients.id")
+    project_id: int | None = _optional_fk("projects.id")
+    site_id: int | None = _optional_fk("sites.id")
+    work_type: str = Field(max_length=40)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    billable: bool = True
+    rate: Decimal | None = _money()  # overrides the client's hourly rate for this entry
+    tags: list[str] | None = _json()
+    urls: list[str] | None = _json()
+    fixes: list[str] | None = _json()  # check codes the work addressed
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Timer(SQLModel, table=True):
+    """The running timer: at most one row. In the database, so it survives closed terminals."""
+
+    __tablename__ = "timers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    entry: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # the entry to log

@@ -1,0 +1,299 @@
+"""Clients and their projects: who the work is for, at what rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from seolog.context import AppContext
+from seolog.errors import NotFoundError, UsageError
+from seolog.services.sites import check_email, get_site, parse_url
+from seolog.storage import repo
+from seolog.storage import worklog as store
+from seolog.storage.db import session_scope
+from seolog.storage.models import Client, Project, Site, utcnow
+from seolog.worklog.money import check_currency, parse_rate
+
+
+def get_client(session: Session, ident: str) -> Client:
+    client = store.client_by_name(session, ident)
+    if client is None and ident.strip().isdigit():
+        client = store.client_by_id(session, int(ident))
+    if client is None:
+        raise NotFoundError(
+            f"no client named {ident!r}",
+            hint="see `seolog clients list`, or add it with `seolog clients add NAME`",
+        )
+    return client
+
+
+def get_project(session: Session, ident: str, client: Client | None = None) -> Project:
+    if ident.strip().isdigit():
+        found = store.project_by_id(session, int(ident))
+        if found is not None:
+            return found
+    projects = store.projects_named(session, ident)
+    if client is not None:
+        projects = [p for p in projects if p.client_id == client.id]
+    if not projects:
+        raise NotFoundError(
+            f"no project named {ident!r}" + (f" for {client.name}" if client else ""),
+            hint="see `seolog projects list`, or add it with `seolog projects add NAME --client C`",
+        )
+    if len(projects) > 1:
+        raise UsageError(
+            f"several clients have a project named {ident!r}",
+            hint="say which with --client, or use the project's ID from `seolog projects list`",
+        )
+    return projects[0]
+
+
+def _check_name(name: str, what: str) -> str:
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise UsageError(f"a {what} name must be 1-200 characters", hint='e.g. "Acme Ltd"')
+    if name.isdigit():
+        raise UsageError(f"a {what} name cannot be only digits", hint="digits alone mean an ID")
+    return name
+
+
+def _commit(session: Session, row: Any, what: str) -> Any:
+    try:
+        return repo.add(session, row)
+    except IntegrityError as e:
+        session.rollback()
+        raise UsageError(
+            f"a {what} named {row.name!r} already exists", hint="pick another name"
+        ) from e
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientInput:
+    name: str | None = None
+    email: str | None = None
+    website: str | None = None
+    rate: str | None = None
+    currency: str | None = None
+    notes: str | None = None
+    sites: list[str] | None = None  # site names to link to this client
+
+
+def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
+    if data.name is not None:
+        client.name = _check_name(data.name, "client")
+    if data.email is not None:
+        client.email = check_email(data.email)
+    if data.website is not None:
+        client.website = parse_url(data.website, "--website") if data.website else None
+    if data.rate is not None:
+        client.hourly_rate = parse_rate(data.rate) if data.rate else None
+    if data.currency is not None:
+        client.currency = check_currency(data.currency)
+    if data.notes is not None:
+        client.notes = data.notes or None
+
+
+def _link_sites(session: Session, client: Client, site_names: list[str] | None) -> None:
+    for name in site_names or []:
+        site = get_site(session, name)
+        site.client_id = client.id
+        site.client_name = client.name
+        site.updated_at = utcnow()
+
+
+def add_client(ctx: AppContext, data: ClientInput) -> Client:
+    with session_scope(ctx.engine) as session:
+        name = _check_name(data.name or "", "client")
+        if store.client_by_name(session, name) is not None:
+            raise UsageError(f"a client named {name!r} already exists", hint="pick another name")
+        client = Client(name=name)
+        _apply_client(session, client, data)
+        client = _commit(session, client, "client")
+        _link_sites(session, client, data.sites)
+        return client
+
+
+def list_clients(ctx: AppContext) -> list[tuple[Client, int, int]]:
+    """Clients with their number of projects and of logged minutes."""
+    with session_scope(ctx.engine) as session:
+        rows = []
+        for client in store.list_clients(session):
+            projects = len(store.list_projects(session, client.id))
+            minutes = sum(
+                e.minutes for e in store.entries(session, store.EntryFilter(client_id=client.id))
+            )
+            rows.append((client, projects, minutes))
+        return rows
+
+
+@dataclass
+class ClientDetail:
+    client: Client
+    projects: list[Project]
+    sites: list[Site]
+    entries: int
+    minutes: int
+
+
+def show_client(ctx: AppContext, ident: str) -> ClientDetail:
+    with session_scope(ctx.engine) as session:
+        client = get_client(session, ident)
+        found = store.entries(session, store.EntryFilter(client_id=client.id))
+        return ClientDetail(
+            client,
+            store.list_projects(session, client.id),
+            store.sites_of_client(session, client.id or 0),
+            len(found),
+            sum(e.minutes for e in found),
+        )
+
+
+def edit_client(ctx: AppContext, ident: str, data: ClientInput) -> Client:
+    with session_scope(ctx.engine) as session:
+        client = get_client(session, ident)
+        if data.name is not None:
+            other = store.client_by_name(session, data.name)
+            if other is not None and other.id != client.id:
+                raise UsageError(
+                    f"a client named {data.name!r} already exists", hint="pick another name"
+                )
+        _apply_client(session, client, data)
+        client.updated_at = utcnow()
+        _link_sites(session, client, data.sites)
+        return _commit(session, client, "client")
+
+
+def remove_client(ctx: AppContext, ident: str, cascade: bool = False) -> tuple[Client, int]:
+    """Remove a client; with `cascade` its projects and log entries go too. Returns the number of
+    entries removed. Linked sites stay, unlinked."""
+    with session_scope(ctx.engine) as session:
+        client = get_client(session, ident)
+        found = store.entries(session, store.EntryFilter(client_id=client.id))
+        if found and not cascade:
+            raise UsageError(
+                f"{client.name} has {len(found)} log entries",
+                hint="pass --cascade to delete them with the client, or move them first",
+            )
+        for entry in found:
+            session.delete(entry)
+        for project in store.list_projects(session, client.id):
+            for entry in store.entries(session, store.EntryFilter(project_id=project.id)):
+                session.delete(entry)
+            session.delete(project)
+        for site in store.sites_of_client(session, client.id or 0):
+            site.client_id = None
+        session.delete(client)
+        return client, len(found)
+
+
+def client_document(client: Client) -> dict[str, Any]:
+    return {
+        "id": client.id,
+        "name": client.name,
+        "email": client.email,
+        "website": client.website,
+        "hourly_rate": str(client.hourly_rate) if client.hourly_rate is not None else None,
+        "currency": client.currency,
+        "notes": client.notes,
+    }
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectInput:
+    name: str | None = None
+    client: str | None = None
+    site: str | None = None
+    description: str | None = None
+    active: bool | None = None
+
+
+def add_project(ctx: AppContext, data: ProjectInput) -> Project:
+    with session_scope(ctx.engine) as session:
+        if not data.client:
+            raise UsageError("a project belongs to a client", hint="pass --client NAME")
+        client = get_client(session, data.client)
+        project = Project(client_id=client.id or 0, name=_check_name(data.name or "", "project"))
+        _apply_project(session, project, data)
+        if any(
+            p.name.lower() == project.name.lower() for p in store.list_projects(session, client.id)
+        ):
+            raise UsageError(
+                f"{client.name} already has a project named {project.name!r}",
+                hint="pick another name",
+            )
+        return _commit(session, project, "project")
+
+
+def _apply_project(session: Session, project: Project, data: ProjectInput) -> None:
+    if data.site is not None:
+        project.site_id = get_site(session, data.site).id if data.site else None
+    if data.description is not None:
+        project.description = data.description or None
+    if data.active is not None:
+        project.active = data.active
+
+
+def list_projects(
+    ctx: AppContext, client: str | None = None, include_inactive: bool = True
+) -> list[tuple[Project, str, str | None]]:
+    """(project, client name, site name)."""
+    with session_scope(ctx.engine) as session:
+        client_id = get_client(session, client).id if client else None
+        projects = [
+            p for p in store.list_projects(session, client_id) if include_inactive or p.active
+        ]
+        clients = store.names(session, Client, {p.client_id for p in projects})
+        sites = store.names(session, Site, {p.site_id for p in projects if p.site_id})
+        return [(p, clients[p.client_id], sites.get(p.site_id or 0)) for p in projects]
+
+
+def show_project(
+    ctx: AppContext, ident: str, client: str | None = None
+) -> tuple[Project, str, int, int]:
+    """(project, client name, entries, minutes)."""
+    with session_scope(ctx.engine) as session:
+        owner = get_client(session, client) if client else None
+        project = get_project(session, ident, owner)
+        found = store.entries(session, store.EntryFilter(project_id=project.id))
+        name = store.names(session, Client, {project.client_id})[project.client_id]
+        return project, name, len(found), sum(e.minutes for e in found)
+
+
+def edit_project(
+    ctx: AppContext, ident: str, data: ProjectInput, client: str | None = None
+) -> Project:
+    with session_scope(ctx.engine) as session:
+        owner = get_client(session, client) if client else None
+        project = get_project(session, ident, owner)
+        if data.name is not None:
+            project.name = _check_name(data.name, "project")
+        _apply_project(session, project, data)
+        project.updated_at = utcnow()
+        return _commit(session, project, "project")
+
+
+def remove_project(
+    ctx: AppContext, ident: str, cascade: bool = False, client: str | None = None
+) -> tuple[Project, int]:
+    with session_scope(ctx.engine) as session:
+        owner = get_client(session, client) if client else None
+        project = get_project(session, ident, owner)
+        found = store.entries(session, store.EntryFilter(project_id=project.id))
+        if found and not cascade:
+            raise UsageError(
+                f"project {project.name!r} has {len(found)} log entries",
+                hint="pass --cascade to delete them with the project",
+            )
+        for entry in found:
+            session.delete(entry)
+        session.delete(project)
+        return project, len(found)
