@@ -240,3 +240,13 @@ def test_project_names_are_per_client(acme):
     assert r.exit_code == ExitCode.USAGE and "already has a project" in r.stderr
     shown = cli("clients", "show", "Acme Ltd", "--format", "json").json()
     assert shown["sites"] == ["acme"] and shown["hourly_rate"] == "95.00"
+
+
+def test_a_site_added_with_a_known_client_name_bills_that_client(acme):
+    cli = acme
+    r = cli("sites", "add", "https://shop.acme.example", "--name", "acme-shop", "--client", "acme ltd")
+    assert r.exit_code == 0, r.stderr
+    entry = _add(cli, "Fixed the shop's canonicals", "--site", "acme-shop", "--time", "30m")
+    shown = cli("logs", "show", str(entry), "--format", "json").json()
+    assert (shown["client"], shown["amount"]) == ("Acme Ltd", "47.50")
+    assert "acme-shop" in cli("clients", "show", "Acme Ltd", "--format", "json").json()["sites"]

@@ -97,6 +97,15 @@ class SiteInput:
     active: bool | None = None
 
 
+def _set_client(session: Session, site: Site, name: str) -> None:
+    """The client's name, linked to its record in the work log when one has that name."""
+    from seolog.storage.worklog import client_by_name
+
+    client = client_by_name(session, name) if name.strip() else None
+    site.client_name = client.name if client else (name.strip() or None)
+    site.client_id = client.id if client else None
+
+
 def _save(session: Session, site: Site) -> Site:
     try:
         return repo.add(session, site)
@@ -124,11 +133,11 @@ def add_site(ctx: AppContext, data: SiteInput) -> Site:
         site = Site(
             name=name,
             root_url=root,
-            client_name=data.client,
             client_email=check_email(data.email),
             notes=data.notes,
             active=True if data.active is None else data.active,
         )
+        _set_client(session, site, data.client or "")
         return _save(session, site)
 
 
@@ -161,7 +170,7 @@ def edit_site(ctx: AppContext, ident: str, data: SiteInput) -> Site:
         if data.url is not None:
             site.root_url = root_url(parse_url(data.url))
         if data.client is not None:
-            site.client_name = data.client or None
+            _set_client(session, site, data.client)
         if data.email is not None:
             site.client_email = check_email(data.email)
         if data.notes is not None:
