@@ -244,7 +244,9 @@ def test_project_names_are_per_client(acme):
 
 def test_a_site_added_with_a_known_client_name_bills_that_client(acme):
     cli = acme
-    r = cli("sites", "add", "https://shop.acme.example", "--name", "acme-shop", "--client", "acme ltd")
+    r = cli(
+        "sites", "add", "https://shop.acme.example", "--name", "acme-shop", "--client", "acme ltd"
+    )
     assert r.exit_code == 0, r.stderr
     entry = _add(cli, "Fixed the shop's canonicals", "--site", "acme-shop", "--time", "30m")
     shown = cli("logs", "show", str(entry), "--format", "json").json()
