@@ -252,3 +252,24 @@ def test_a_site_added_with_a_known_client_name_bills_that_client(acme):
     shown = cli("logs", "show", str(entry), "--format", "json").json()
     assert (shown["client"], shown["amount"]) == ("Acme Ltd", "47.50")
     assert "acme-shop" in cli("clients", "show", "Acme Ltd", "--format", "json").json()["sites"]
+
+
+def test_editing_an_entry_changes_only_what_is_given(acme):
+    cli = acme
+    entry = _add(cli, "Call", "--client", "Acme Ltd", "--type", "meeting", "--start", "09:00",
+                 "--end", "09:30", "--date", "2026-10-06")  # fmt: skip
+    r = cli("logs", "edit", str(entry), "--date", "2026-10-08", "--no-billable", "--tag", "kickoff")
+    assert r.exit_code == 0, r.stderr
+    shown = cli("logs", "show", str(entry), "--format", "json").json()
+    assert (shown["date"], shown["start"], shown["end"], shown["minutes"]) == (
+        "2026-10-08",
+        "09:00",
+        "09:30",
+        30,
+    )
+    assert (shown["billable"], shown["tags"], shown["type"]) == (False, ["kickoff"], "meeting")
+    assert cli("logs", "edit", str(entry), "--time", "1h15").exit_code == 0
+    shown = cli("logs", "show", str(entry), "--format", "json").json()
+    assert (shown["minutes"], shown["start"]) == (75, None)
+    r = cli("logs", "edit", "999", "--time", "1h")
+    assert r.exit_code == ExitCode.CONFIG and "no log entry with id 999" in r.stderr

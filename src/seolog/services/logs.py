@@ -146,6 +146,11 @@ def _resolve_owners(session: Session, data: EntryInput, entry: LogEntry) -> None
 def _timing(ctx: AppContext, data: EntryInput, entry: LogEntry) -> None:
     if data.day is not None:
         entry.day = parse_date(data.day, today(ctx))
+        if entry.started_at is not None and entry.ended_at is not None:
+            # A timed entry moved to another day keeps its clock times on that day.
+            start, end = entry.started_at.astimezone(), entry.ended_at.astimezone()
+            entry.started_at = _local(entry.day, start.time())
+            entry.ended_at = entry.started_at + (end - start)
     if data.time is not None and (data.start is not None or data.end is not None):
         raise UsageError("give either --time or --start/--end, not both", hint="e.g. --time 1h30")
     if data.time is not None:
