@@ -81,15 +81,6 @@ def write_file(path: Path, text: str) -> None:
         ) from e
 
 
-def summary_text(result: ScanResult) -> str:
-    """The summary as plain text, for --output with the table format."""
-    import io
-
-    buf = io.StringIO()
-    scan_summary(result, console=Console(file=buf, no_color=True, width=120, highlight=False))
-    return buf.getvalue()
-
-
 def when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from seolog import config
+from seolog.cli import delivery as d
 from seolog.cli import options as o
 from seolog.cli.app import State
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from seolog.services.scans import ScanResult
 
 EPILOG = """\
 [bold]Examples[/bold]
@@ -23,11 +19,14 @@ EPILOG = """\
   seolog scan ./public --base-url https://www.example.com   [dim]# a built static site[/dim]
   seolog scan https://staging.example.com --auth user:pass --ignore-robots
   seolog scan https://www.example.com --format json > scan.json
+  seolog scan ./public --fail-under 90 -o results.sarif -o summary.md   [dim]# CI[/dim]
+  seolog scan https://staging.example.com --fail-on-new --baseline main.json
   seolog scan --resume 12                     [dim]# finish an interrupted scan[/dim]
 
 [bold]Exit codes[/bold]
 
-  0 done · 1 a --fail-* gate failed · 2 bad flag or argument · 3 unknown site or bad config ·
+  0 done · 1 a gate failed (--fail-under, --fail-on, --fail-on-new) ·
+  2 bad flag or argument · 3 unknown site or bad config ·
   4 start URL unreachable, or robots.txt forbids it · 5 database error · 70 internal error (a bug) ·
   130 interrupted (pages so far are saved; resume with --resume ID)
 """
@@ -176,18 +175,12 @@ def scan(
             rich_help_panel=o.AUDIT,
         ),
     ] = None,
-    fail_under: Annotated[
-        int | None,
-        typer.Option(
-            "--fail-under",
-            min=0,
-            max=100,
-            help="Exit 1 when the site score is below N (after writing the output).",
-            rich_help_panel=o.AUDIT,
-        ),
-    ] = None,
-    fmt: o.FormatOpt = o.Format.table,
-    output: o.OutputOpt = None,
+    fail_under: d.FailUnderOpt = None,
+    fail_on: d.FailOnOpt = None,
+    fail_on_new: d.FailOnNewOpt = False,
+    baseline: d.BaselineOpt = None,
+    fmt: d.ReportFormatOpt = d.ReportFormat.table,
+    output: d.OutputsOpt = None,
 ) -> None:
     """Crawl a website (or a folder of HTML) politely, audit every page, and print a summary.
 
@@ -201,6 +194,8 @@ def scan(
     from seolog.services import scans
 
     state: State = ctx.obj
+    gates = d.Gates(fail_under, fail_on, fail_on_new, baseline)
+    gates.check_usage()  # before the crawl, not after it
     secrets = o.secrets(header, cookie, auth)
     if resume is not None:
         if target is not None:
@@ -246,45 +241,9 @@ def scan(
         request = scans.ScanRequest(target=target, settings=settings, base_url=base_url)
         with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
             result = scans.run_scan(state.app, request, bar)
-    deliver(state, result, fmt, output)
-    if not state.quiet and fmt is o.Format.table and output is None:
+    doc = d.deliver(state, result, fmt, output)
+    if not state.quiet and fmt is d.ReportFormat.table and not output:
         render.note(
             f"Details: seolog scans show {result.scan.id}", state.quiet, state.no_color, "dim"
         )
-    gate(result, fail_under)
-
-
-def deliver(state: State, result: ScanResult, fmt: o.Format, output: Path | None) -> None:
-    """Print or write the result in the chosen format. Stdout carries JSON alone; otherwise
-    the summary shows there, also when --output sends the chosen format to a file."""
-    from seolog.cli import render
-    from seolog.services.results import scan_document
-
-    if fmt is o.Format.json:
-        render.emit_json(scan_document(state.app, result.scan.id or 0), output)
-    elif output is not None:
-        render.write_file(output, render.summary_text(result))
-    if state.quiet or (fmt is o.Format.json and output is None):
-        return
-    render.scan_summary(result, state.no_color)
-    if output is not None:
-        render.note(f"Wrote {output}", state.quiet, state.no_color, "dim")
-
-
-def gate(result: ScanResult, fail_under: int | None) -> None:
-    """--fail-under: checked after the output is written, so CI keeps the report either way."""
-    from seolog.errors import GateFailed
-
-    if fail_under is None:
-        return
-    score = result.scan.score
-    if score is None:
-        raise GateFailed(
-            f"--fail-under {fail_under}: the scan has no score (no HTML page was audited)",
-            hint="check the start URL answers with an HTML page",
-        )
-    if score < fail_under:
-        raise GateFailed(
-            f"site score {score} is below --fail-under {fail_under}",
-            hint=f"see the issues with `seolog scans show {result.scan.id}`",
-        )
+    d.gate(state, result, gates, doc)

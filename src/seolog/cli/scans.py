@@ -8,6 +8,7 @@ import typer
 
 from seolog.cli import options as o
 from seolog.cli.app import State
+from seolog.cli.delivery import OutputsOpt, ReportFormat, ReportFormatOpt
 
 app = typer.Typer(help="Look at, resume and delete stored scans.", no_args_is_help=True)
 
@@ -79,21 +80,21 @@ def show(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="With --code: list at most this many.")
     ] = 50,
-    fmt: o.FormatOpt = o.Format.table,
-    output: o.OutputOpt = None,
+    fmt: ReportFormatOpt = ReportFormat.table,
+    output: OutputsOpt = None,
 ) -> None:
     """Show a stored scan: score, issues by severity, top codes and worst pages; or, with --code,
-    every finding of one check."""
+    every finding of one check. Any output format of `seolog scan` works here too."""
     from seolog.cli import render
-    from seolog.cli.scan import deliver
+    from seolog.cli.delivery import deliver
     from seolog.services import results, scans
 
     state: State = ctx.obj
     result = scans.get_scan(state.app, scan_id)
     if code is not None:
         found = results.findings_of(state.app, scan_id, code, limit)
-        if fmt is o.Format.json:
-            render.emit_json([results.issue_doc(i) for i in found], output)
+        if fmt is ReportFormat.json:
+            render.emit_json([results.issue_doc(i) for i in found])
             return
         if not found:
             render.note(f"No {code} findings in scan {scan_id}.", state.quiet, state.no_color)
@@ -107,7 +108,7 @@ def show(
         )
         return
     deliver(state, result, fmt, output)
-    if result.scan.status in scans.RESUMABLE and fmt is o.Format.table:
+    if result.scan.status in scans.RESUMABLE and fmt is ReportFormat.table:
         render.note(
             f"Resume it with: seolog scan --resume {scan_id}", state.quiet, state.no_color, "yellow"
         )
@@ -127,13 +128,13 @@ def resume(
     Secrets are never stored: pass --auth, --header and --cookie again if the scan used them.
     """
     from seolog.cli import render
-    from seolog.cli.scan import deliver
+    from seolog.cli.delivery import deliver
     from seolog.services import scans
 
     state: State = ctx.obj
     with render.scan_progress(state.quiet, state.no_color, 10**9) as bar:
         result = scans.resume_scan(state.app, scan_id, o.secrets(header, cookie, auth), bar)
-    deliver(state, result, fmt, None)
+    deliver(state, result, ReportFormat(fmt.value), None)
 
 
 @app.command("delete", epilog="Example: seolog scans delete 12 --yes")

@@ -1,0 +1,10 @@
+"""The scan document as JSON: the contract (`seolog.scan/1`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def render(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,56 @@
+"""A compact Markdown summary for pull-request comments and $GITHUB_STEP_SUMMARY."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from seolog.checks.registry import get_check
+
+TOP = 10
+ICONS = {"error": "🔴", "warning": "🟠", "notice": "🔵"}
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render(doc: dict[str, Any]) -> str:
+    scan, summary = doc["scan"], doc["summary"]
+    sev = summary["by_severity"]
+    score = scan["score"]
+    lines = [
+        f"## seolog: {score if score is not None else '–'}/100 for {scan['url']}",
+        "",
+        f"{ICONS['error']} **{sev.get('error', 0)}** errors · {ICONS['warning']} "
+        f"**{sev.get('warning', 0)}** warnings · {ICONS['notice']} **{sev.get('notice', 0)}** notices "
+        f"· {scan['pages_crawled']} pages · scan #{scan['id']} ({scan['status']})",
+        "",
+    ]
+    by_code = Counter(summary["by_code"])
+    if by_code:
+        severity = {i["code"]: i["severity"] for i in doc["issues"]}
+        lines += ["| Code | Severity | Found | What |", "|---|---|---:|---|"]
+        for code, n in by_code.most_common(TOP):
+            spec = get_check(code)
+            title = spec.title if spec else ""
+            lines.append(f"| `{code}` | {severity.get(code, '')} | {n} | {_cell(title)} |")
+        if len(by_code) > TOP:
+            lines.append(f"\n… and {len(by_code) - TOP} more codes.")
+        lines.append("")
+    worst = sorted(
+        (p for p in doc["pages"] if p["score"] is not None and p["score"] < 100),
+        key=lambda p: (p["score"], p["url"]),
+    )[:TOP]
+    if worst:
+        codes: dict[str, list[str]] = defaultdict(list)
+        for i in doc["issues"]:
+            if i["code"] not in codes[i["url"]]:
+                codes[i["url"]].append(i["code"])
+        lines += ["<details><summary>Worst pages</summary>", "", "| Score | URL | Issues |",
+                  "|---:|---|---|"]  # fmt: skip
+        for p in worst:
+            listed = ", ".join(f"`{c}`" for c in codes[p["url"]][:4])
+            lines.append(f"| {p['score']} | {_cell(p['url'])} | {listed} |")
+        lines += ["", "</details>", ""]
+    return "\n".join(lines)
