@@ -12,7 +12,8 @@ ICONS = {"error": "🔴", "warning": "🟠", "notice": "🔵"}
 
 
 def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    text = str(text).replace("|", "\\|").replace("\n", " ")
+    return text.replace("<", "&lt;").replace(">", "&gt;")  # "<html>" in a title is text, not markup
 
 
 def render(doc: dict[str, Any]) -> str:

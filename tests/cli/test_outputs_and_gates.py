@@ -1,0 +1,129 @@
+"""Machine formats for CI and the gates that fail a build: what pipelines rely on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from seolog.errors import ExitCode
+from tests.conftest import EXAMPLE_SITE
+from tests.server import FixtureServer
+
+
+@pytest.fixture
+def public(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example site copied into a 'repository' that is the working directory, as in CI."""
+    shutil.copytree(EXAMPLE_SITE, tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_every_format_renders_the_same_findings(cli, public: Path):
+    r = cli("scan", "site", "-o", "out.sarif", "-o", "junit.xml", "-o", "issues.csv",
+            "-o", "summary.md", "-o", "json:scan.data")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert "Score" in r.stdout  # the summary stays on stdout
+    doc = json.loads((public / "scan.data").read_text())
+    issues = doc["issues"]
+    checks = cli("checks", "list", "--format", "json").json()
+
+    sarif = json.loads((public / "out.sarif").read_text())
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == [c["code"] for c in checks]
+    assert len(run["results"]) == len(issues)
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri.startswith("site/") and uri.endswith((".html", ".pdf"))
+    (home,) = [
+        r
+        for r in run["results"]
+        if r["ruleId"] == "link-broken" and r["properties"]["url"] == "http://site.localhost/"
+    ]
+    assert home["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "site/index.html"
+
+    junit = ET.parse(public / "junit.xml").getroot()
+    cases = junit.findall(".//testcase")
+    assert len(cases) == len(checks)
+    failed = {c.get("name").split(":")[0] for c in cases if c.find("failure") is not None}
+    assert failed == {i["code"] for i in issues}
+    broken = next(c for c in cases if c.get("name").startswith("link-broken:")).find("failure")
+    assert "http://site.localhost/about/" in broken.text
+
+    rows = list(csv.DictReader(io.StringIO((public / "issues.csv").read_text())))
+    assert [(r["code"], r["url"]) for r in rows] == [(i["code"], i["url"]) for i in issues]
+
+    md = (public / "summary.md").read_text()
+    assert md.startswith(f"## seolog: {doc['scan']['score']}/100 for http://site.localhost/")
+    assert "| `link-broken` | error | 4 |" in md and "&lt;html&gt;" in md
+
+
+def test_formats_on_stdout_and_from_a_stored_scan(cli, public: Path):
+    sarif = cli("scan", "site", "--format", "sarif")
+    assert sarif.exit_code == 0 and json.loads(sarif.stdout)["version"] == "2.1.0"
+    again = cli("scans", "show", "1", "--format", "sarif")
+    assert again.stdout == sarif.stdout  # a stored scan renders as it did when it ran
+    assert cli("scans", "show", "1", "--format", "junit").stdout.startswith("<?xml")
+    r = cli("scan", "site", "-o", "summary.txt")
+    assert r.exit_code == ExitCode.USAGE and "cannot tell which format" in r.stderr
+
+
+def test_fail_on_severity(cli, public: Path):
+    r = cli("scan", "site", "--fail-on", "error", "-o", "scan.json")
+    assert r.exit_code == ExitCode.THRESHOLD
+    assert "--fail-on error: the scan has 7 error(s)" in r.stderr
+    assert (public / "scan.json").exists()  # written before the gate failed
+
+
+def _site(server: FixtureServer, extra: str = "") -> None:
+    server.page("/", body=f'<a href="/a">About our garden tools</a>{extra}')
+    server.page("/a", body='<a href="/">Home of our garden tools</a>')
+
+
+def test_fail_on_new_only_fails_for_issues_missing_from_the_baseline(cli, server, tmp_path: Path):
+    baseline = tmp_path / "main.json"
+    _site(server)
+    r = cli("scan", server.url(), "--no-sitemaps", "-o", str(baseline))
+    assert r.exit_code == 0, r.stderr
+    # The same site again: its old issues are accepted.
+    r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(baseline))
+    assert r.exit_code == 0, r.stderr
+    # A new broken link appears on the home page: only that is new.
+    _site(server, '<a href="/gone">Our old catalogue</a>')
+    r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(baseline))
+    assert r.exit_code == ExitCode.THRESHOLD
+    assert "new issue(s)" in r.stderr and f"link-broken on {server.url()}" in r.stderr
+    # A stored scan works as a baseline too, and --fail-on narrows what counts.
+    r = cli(
+        "scan",
+        server.url(),
+        "--no-sitemaps",
+        "--fail-on-new",
+        "--baseline",
+        "1",
+        "--fail-on",
+        "error",
+    )
+    assert r.exit_code == ExitCode.THRESHOLD and "at or above error" in r.stderr
+    r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", "3")
+    assert r.exit_code == 0, r.stderr  # scan 3 already had the broken link
+
+
+def test_gate_flags_are_checked_before_crawling(cli, server, tmp_path: Path):
+    server.page("/", body="hi")
+    r = cli("scan", server.url(), "--fail-on-new")
+    assert r.exit_code == ExitCode.USAGE and "--fail-on-new needs --baseline" in r.stderr
+    assert server.paths() == []  # nothing was fetched
+    bad = tmp_path / "not-a-scan.json"
+    bad.write_text('{"hello": 1}')
+    r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(bad))
+    assert r.exit_code == ExitCode.USAGE and "is not a seolog scan document" in r.stderr
