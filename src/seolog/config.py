@@ -68,6 +68,9 @@ class CrawlSettings:
     user_agent: str = DEFAULT_USER_AGENT
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
     thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden
+    audit_rules: dict[str, Any] = field(
+        default_factory=dict
+    )  # disabled checks, severities, ignores
     # Secrets: never stored with the scan (see to_stored).
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)

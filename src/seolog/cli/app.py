@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,6 +20,7 @@ class State:
     """Global flags plus the AppContext, shared with every command through ctx.obj."""
 
     db: str | None = None
+    config: Path | None = None
     quiet: bool = False
     debug: bool = False
     no_color: bool = False
@@ -109,6 +111,16 @@ def root(
             show_envvar=True,
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Project config file (default: seolog.toml or pyproject.toml [tool.seolog] "
+            "here or in a parent folder).",
+            envvar="SEOLOG_CONFIG",
+            dir_okay=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing but data and errors.")
     ] = False,
@@ -124,11 +136,11 @@ def root(
     ] = False,
 ) -> None:
     """SEO audits, a log of SEO work, and client reports, from the command line."""
-    ctx.obj = State(db=db, quiet=quiet, debug=debug, no_color=no_color)
+    ctx.obj = State(db=db, config=config, quiet=quiet, debug=debug, no_color=no_color)
 
 
 def _mount() -> None:
-    from seolog.cli import checks, clients, logs, scan, scans, sites
+    from seolog.cli import checks, clients, configcmd, logs, scan, scans, sites
 
     scan.register(app)
     app.add_typer(sites.app, name="sites")
@@ -137,6 +149,7 @@ def _mount() -> None:
     app.add_typer(logs.app, name="logs")
     app.add_typer(clients.app, name="clients")
     app.add_typer(clients.projects_app, name="projects")
+    app.add_typer(configcmd.app, name="config")
 
 
 _mount()

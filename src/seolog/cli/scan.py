@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,6 +30,13 @@ EPILOG = """\
   4 start URL unreachable, or robots.txt forbids it · 5 database error · 70 internal error (a bug) ·
   130 interrupted (pages so far are saved; resume with --resume ID)
 """
+
+
+def _typed(ctx: typer.Context, param: str) -> bool:
+    """Was this flag given on the command line (or its environment variable)? Those beat the
+    config file; defaults do not."""
+    source = ctx.get_parameter_source(param)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
 def register(app: typer.Typer) -> None:
@@ -175,6 +182,15 @@ def scan(
             rich_help_panel=o.AUDIT,
         ),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="A settings profile from the config file, or the built-in 'staging' (no "
+            "noindex/robots findings, robots.txt not obeyed).",
+            rich_help_panel=o.AUDIT,
+        ),
+    ] = None,
     fail_under: d.FailUnderOpt = None,
     fail_on: d.FailOnOpt = None,
     fail_on_new: d.FailOnNewOpt = False,
@@ -191,9 +207,23 @@ def scan(
     from seolog.checks.thresholds import Thresholds
     from seolog.cli import render
     from seolog.config import CrawlSettings
+    from seolog.projectconfig import load_config
     from seolog.services import scans
 
     state: State = ctx.obj
+    cfg = load_config(state.config, profile)
+
+    def pick(param: str, value: Any, key: str | None = None) -> Any:
+        """The flag when typed, else the config file's value, else the flag's default."""
+        key = key or param
+        if _typed(ctx, param) or key not in cfg.scan:
+            return value
+        return cfg.scan[key]
+
+    if not _typed(ctx, "fail_under"):
+        fail_under = cfg.gates.get("fail_under", fail_under)
+    if not _typed(ctx, "fail_on") and "fail_on" in cfg.gates:
+        fail_on = d.FailOn(cfg.gates["fail_on"])
     gates = d.Gates(fail_under, fail_on, fail_on_new, baseline)
     gates.check_usage()  # before the crawl, not after it
     secrets = o.secrets(header, cookie, auth)
@@ -209,26 +239,32 @@ def scan(
             raise typer.BadParameter(
                 "say what to scan: a URL, a site name or a folder", param_hint="TARGET"
             )
+        ignore_robots = pick("ignore_robots", ignore_robots)
+        max_pages = pick("max_pages", max_pages)
         settings = CrawlSettings(
-            concurrency=concurrency,
-            rate=rate,
-            timeout=timeout,
+            concurrency=pick("concurrency", concurrency),
+            rate=pick("rate", rate),
+            timeout=pick("timeout", timeout),
             max_pages=max_pages,
-            max_depth=max_depth,
-            max_time=max_time,
+            max_depth=pick("max_depth", max_depth),
+            max_time=pick("max_time", max_time),
             max_body_bytes=o.parse_size(max_body_size),
-            retries=retries,
-            include=include or [],
-            exclude=exclude or [],
-            subdomains=subdomains,
+            retries=pick("retries", retries),
+            include=pick("include", include or []),
+            exclude=pick("exclude", exclude or []),
+            subdomains=pick("subdomains", subdomains),
             ignore_robots=ignore_robots,
-            use_sitemaps=not no_sitemaps,
+            use_sitemaps=pick("no_sitemaps", not no_sitemaps, "sitemaps"),
             store_html=store_html,
             headers=secrets.headers,
             cookies=secrets.cookies,
             auth=secrets.auth,
-            thresholds=Thresholds().with_overrides(threshold or []).to_stored(),
+            thresholds=Thresholds.from_stored(cfg.thresholds)
+            .with_overrides(threshold or [])
+            .to_stored(),
+            audit_rules=cfg.audit_rules(),
         )
+        user_agent = pick("user_agent", user_agent)
         if user_agent:
             settings.user_agent = user_agent
         if ignore_robots:

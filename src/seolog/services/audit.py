@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from seolog.checks.facts import parse_directives, says_noindex
+from seolog.checks.rules import AuditRules
 from seolog.checks.runner import run_site_checks, site_check_codes
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
@@ -66,11 +67,13 @@ def _site_data(session: Any, scan_id: int) -> SiteData:
     )
 
 
-def audit_scan(ctx: AppContext, scan_id: int, thresholds: Thresholds) -> int | None:
+def audit_scan(ctx: AppContext, scan_id: int, settings: CrawlSettings) -> int | None:
     """Run the site checks and score the scan; returns the site score."""
+    thresholds = Thresholds.from_stored(settings.thresholds)
+    rules = AuditRules.from_stored(settings.audit_rules)
     with session_scope(ctx.engine) as session:
         site = _site_data(session, scan_id)
-        findings = run_site_checks(site, thresholds)
+        findings = run_site_checks(site, thresholds, rules)
         page_ids = {p.url: p.id for p in site.pages}
         store.replace_site_findings(session, scan_id, findings, page_ids, site_check_codes())
 

@@ -127,13 +127,14 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
     process."""
     from functools import partial
 
+    from seolog.checks.rules import AuditRules
     from seolog.checks.runner import audit_page
-    from seolog.checks.thresholds import Thresholds
     from seolog.crawl.pipeline import InlinePipeline, WorkerPipeline
     from seolog.storage.db import is_process_local
     from seolog.storage.writer import PageWriter, open_writer
 
-    inspect = partial(audit_page, Thresholds.from_stored(settings.thresholds))
+    rules = AuditRules.from_stored(settings.audit_rules)
+    inspect = partial(audit_page, Thresholds.from_stored(settings.thresholds), rules)
     if is_process_local(ctx.db_url):
         writer = PageWriter(ctx.engine, scan_id, pages_before)
         return InlinePipeline(writer, settings.store_html, inspect)
@@ -258,7 +259,7 @@ def _execute(
     # The stats go in first: the site checks read robots.txt and sitemap facts from them.
     _finish(ctx, scan_id, stats=outcome.stats.to_dict())
     try:
-        audit_scan(ctx, scan_id, Thresholds.from_stored(settings.thresholds))
+        audit_scan(ctx, scan_id, settings)
     except BaseException as e:
         _failed(ctx, scan_id, f"the audit failed: {type(e).__name__}: {e}")
         raise
