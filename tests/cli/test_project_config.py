@@ -117,3 +117,12 @@ def test_the_staging_profile_crawls_a_closed_site_without_its_staging_noise(
     assert not {"noindex", "robots-txt-missing", "sitemap-missing"} & set(doc["summary"]["by_code"])
     r = cli("scan", server.url(), "--profile", "prod")
     assert r.exit_code == ExitCode.CONFIG and "no profile named 'prod'" in r.stderr
+
+
+def test_the_example_config_in_examples_ci_is_valid(cli):
+    example = EXAMPLE_SITE.parent / "ci" / "seolog.toml"
+    r = cli("--config", str(example), "config", "show", "--profile", "staging", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    settings = r.json()["settings"]
+    assert settings["gates.fail_under"]["value"] == 85
+    assert settings["scan.max_pages"]["value"] == 500  # the staging profile's own value wins
