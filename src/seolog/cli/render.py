@@ -280,3 +280,51 @@ def confirm_or_abort(question: str) -> None:
         raise UsageError("refusing to delete without confirmation", hint="pass --yes to confirm")
     if not typer.confirm(question, default=False, err=True):
         raise typer.Abort()
+
+
+LISTED = 20  # rows per section of a diff on a terminal; --format json has them all
+
+
+def diff_summary(diff: Any, no_color: bool = False) -> None:
+    """`scans diff` and `scan --against-previous` for people."""
+    console = out(no_color)
+    a, b = diff.before, diff.after
+    change = diff.score_change
+    delta = Text("")
+    if change is not None:
+        delta = Text(
+            f" ({change:+d})", style="green" if change > 0 else "red" if change < 0 else ""
+        )
+    console.print(
+        Text.assemble(
+            ("Scan ", "bold"), (f"#{a['id']}", "bold cyan"), " → ", (f"#{b['id']}", "bold cyan"),
+            f"  score {a.get('score', '-')} → {b.get('score', '-')}", delta,
+        )
+    )  # fmt: skip
+    console.print(
+        Text.assemble(
+            (f"{len(diff.new)} new", "red" if diff.new else ""), " · ",
+            (f"{len(diff.fixed)} fixed", "green" if diff.fixed else ""),
+            f" · {diff.persisting} persisting issues · {len(diff.pages_added)} pages added · "
+            f"{len(diff.pages_removed)} removed · {len(diff.changes)} page changes",
+        )
+    )  # fmt: skip
+    sections = [
+        ("New issues", ["Code", "URL", "Finding"], [[i["code"], i["url"], i["message"]] for i in diff.new]),
+        ("Fixed issues", ["Code", "URL", "Finding"], [[i["code"], i["url"], i["message"]] for i in diff.fixed]),
+        ("Changed pages", ["URL", "What", "Before", "After"],
+         [[c["url"], c["field"], c["before"], c["after"]] for c in diff.changes]),
+        ("Pages added", ["URL"], [[u] for u in diff.pages_added]),
+        ("Pages removed", ["URL"], [[u] for u in diff.pages_removed]),
+    ]  # fmt: skip
+    for title, columns, rows in sections:
+        if not rows:
+            continue
+        console.print()
+        more = f" (first {LISTED} of {len(rows)})" if len(rows) > LISTED else ""
+        t = Table(title=title + more, title_justify="left", title_style="bold", box=None)
+        for c in columns:
+            t.add_column(c, overflow="fold")
+        for r in rows[:LISTED]:
+            t.add_row(*("-" if v is None else str(v) for v in r))
+        console.print(t)

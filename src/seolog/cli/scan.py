@@ -32,6 +32,20 @@ EPILOG = """\
 """
 
 
+def _against_previous(state: State, scan_id: int) -> None:
+    from seolog.cli import render
+    from seolog.services.diff import diff_scans, previous_scan_id
+
+    previous = previous_scan_id(state.app, scan_id)
+    if previous is None:
+        render.note(
+            "No earlier completed scan of this site to compare with.", False, state.no_color, "dim"
+        )
+        return
+    render.out(state.no_color).print()
+    render.diff_summary(diff_scans(state.app, previous, scan_id), state.no_color)
+
+
 def _typed(ctx: typer.Context, param: str) -> bool:
     """Was this flag given on the command line (or its environment variable)? Those beat the
     config file; defaults do not."""
@@ -191,6 +205,14 @@ def scan(
             rich_help_panel=o.AUDIT,
         ),
     ] = None,
+    against_previous: Annotated[
+        bool,
+        typer.Option(
+            "--against-previous",
+            help="After the summary, compare with this site's previous completed scan.",
+            rich_help_panel=o.AUDIT,
+        ),
+    ] = False,
     fail_under: d.FailUnderOpt = None,
     fail_on: d.FailOnOpt = None,
     fail_on_new: d.FailOnNewOpt = False,
@@ -278,6 +300,8 @@ def scan(
         with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
             result = scans.run_scan(state.app, request, bar)
     doc = d.deliver(state, result, fmt, output)
+    if against_previous and not state.quiet and (fmt is d.ReportFormat.table or output):
+        _against_previous(state, result.scan.id or 0)
     if not state.quiet and fmt is d.ReportFormat.table and not output:
         render.note(
             f"Details: seolog scans show {result.scan.id}", state.quiet, state.no_color, "dim"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -112,6 +113,76 @@ def show(
         render.note(
             f"Resume it with: seolog scan --resume {scan_id}", state.quiet, state.no_color, "yellow"
         )
+
+
+class DiffFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(
+    "diff",
+    epilog="Examples: seolog scans diff 11 12 · seolog scans diff 11 12 --format markdown > pr.md",
+)
+def diff(
+    ctx: typer.Context,
+    before: Annotated[int, typer.Argument(help="The earlier scan ID.", show_default=False)],
+    after: Annotated[int, typer.Argument(help="The later scan ID.", show_default=False)],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="table, json or markdown.")
+    ] = DiffFormat.table,
+) -> None:
+    """Compare two scans: new, fixed and persisting issues, the score change, pages added and
+    removed, and what changed on each page (status, title, description, H1, canonical,
+    indexability)."""
+    from seolog.cli import render
+    from seolog.output.markdown import render_diff
+    from seolog.services.diff import diff_scans
+
+    state: State = ctx.obj
+    result = diff_scans(state.app, before, after)
+    if fmt is DiffFormat.json:
+        render.emit_json(result.document())
+    elif fmt is DiffFormat.markdown:
+        render.emit_text(render_diff(result.document()))
+    else:
+        render.diff_summary(result, state.no_color)
+
+
+@app.command("prune", epilog="Example: seolog scans prune --keep 10 --site acme --yes")
+def prune(
+    ctx: typer.Context,
+    keep: Annotated[
+        int, typer.Option("--keep", min=1, help="Scans to keep per site, newest first.")
+    ],
+    site: Annotated[str | None, typer.Option("--site", "-s", help="Only this site.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would go; delete nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete old scans, keeping the newest N of each site (with their pages and issues)."""
+    from seolog.cli import render
+    from seolog.services import scans
+
+    state: State = ctx.obj
+    doomed = scans.prunable(state.app, keep, site)
+    if not doomed:
+        render.note("Nothing to prune.", state.quiet, state.no_color)
+        return
+    if dry_run:
+        render.table(
+            f"Would delete {len(doomed)} scan(s)",
+            ["ID", "Site", "Started"],
+            [[scan.id, s.name, render.when(scan.started_at)] for scan, s in doomed],
+            state.no_color,
+        )
+        return
+    if not yes:
+        render.confirm_or_abort(f"Delete {len(doomed)} old scan(s) and their pages?")
+    removed = scans.delete_scans(state.app, [scan.id or 0 for scan, _s in doomed])
+    render.note(f"Deleted {removed} scan(s).", state.quiet, state.no_color)
 
 
 @app.command("resume", epilog="Example: seolog scans resume 12")

@@ -55,3 +55,38 @@ def render(doc: dict[str, Any]) -> str:
             lines.append(f"| {p['score']} | {_cell(p['url'])} | {listed} |")
         lines += ["", "</details>", ""]
     return "\n".join(lines)
+
+
+def render_diff(diff: dict[str, Any]) -> str:
+    """A scan diff (`seolog.diff/1`) for a pull-request comment."""
+    a, b = diff["before"], diff["after"]
+    change = diff["score_change"]
+    issues = diff["issues"]
+    lines = [
+        f"## seolog: score {a['score']} → {b['score']}"
+        + (f" ({change:+d})" if change is not None else "")
+        + f" for {b['url']}",
+        "",
+        f"{ICONS['error']} **{len(issues['new'])}** new · ✅ **{len(issues['fixed'])}** fixed · "
+        f"{issues['persisting']} persisting · scan #{a['id']} → #{b['id']}",
+        "",
+    ]
+    for title, rows in (("New issues", issues["new"]), ("Fixed issues", issues["fixed"])):
+        if rows:
+            lines += [f"### {title}", "", "| Code | URL | Finding |", "|---|---|---|"]
+            lines += [
+                f"| `{i['code']}` | {_cell(i['url'])} | {_cell(i['message'])} |"
+                for i in rows[: TOP * 3]
+            ]
+            if len(rows) > TOP * 3:
+                lines.append(f"\n… and {len(rows) - TOP * 3} more.")
+            lines.append("")
+    if diff["changes"]:
+        lines += ["<details><summary>Changed pages</summary>", "", "| URL | What | Before | After |",
+                  "|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"| {_cell(c['url'])} | {c['field']} | {_cell(c['before'])} | {_cell(c['after'])} |"
+            for c in diff["changes"][: TOP * 5]
+        ]
+        lines += ["", "</details>", ""]
+    return "\n".join(lines)

@@ -377,6 +377,31 @@ def list_scans(
         return repo.list_scans(session, site_id, limit)
 
 
+def prunable(ctx: AppContext, keep: int, site: str | None = None) -> list[tuple[Scan, Site]]:
+    """The scans beyond the newest `keep` of each site (running scans are never pruned)."""
+    with session_scope(ctx.engine) as session:
+        site_id = get_site(session, site).id if site else None
+        rows = repo.list_scans(session, site_id, limit=10**9)
+    seen: dict[int, int] = {}
+    doomed = []
+    for scan, s in rows:  # newest first
+        seen[s.id or 0] = seen.get(s.id or 0, 0) + 1
+        if seen[s.id or 0] > keep and scan.status != ScanStatus.RUNNING.value:
+            doomed.append((scan, s))
+    return doomed
+
+
+def delete_scans(ctx: AppContext, scan_ids: list[int]) -> int:
+    with session_scope(ctx.engine) as session:
+        removed = 0
+        for scan_id in scan_ids:
+            scan = repo.scan_by_id(session, scan_id)
+            if scan is not None:
+                repo.delete_scan(session, scan)
+                removed += 1
+        return removed
+
+
 def delete_scan(ctx: AppContext, scan_id: int) -> Scan:
     with session_scope(ctx.engine) as session:
         scan = repo.scan_by_id(session, scan_id)
