@@ -1,0 +1,180 @@
+"""Scheduled scans in the user's crontab, inside a block seolog manages; other lines are never
+touched. `SEOLOG_CRONTAB_FILE` points seolog at a file instead (a cron.d file, a container's
+crontab, or tests)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from seolog.context import AppContext
+from seolog.errors import ConfigError, NotFoundError, UsageError
+from seolog.services.sites import get_site
+from seolog.storage.db import session_scope
+from seolog.worklog.parse import WEEKDAYS, parse_clock
+
+BEGIN = "# >>> seolog schedule: managed by `seolog schedule`; edits inside are overwritten >>>"
+END = "# <<< seolog schedule <<<"
+EVERY = ("daily", "weekly", "biweekly", "monthly")
+_TAG = re.compile(
+    r"#\s*seolog:(?P<site>\S+)\s+(?P<every>\S+)\s+(?P<at>\d{2}:\d{2})(?:\s+(?P<day>\w+))?\s*$"
+)
+# Variables a scheduled run must see to use the same store as the person who scheduled it.
+PASSED_ENV = ("SEOLOG_HOME", "SEOLOG_DATABASE_URL", "SEOLOG_CONFIG")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    site: str
+    every: str
+    at: str  # HH:MM
+    day: str | None  # weekday for weekly
+    line: str
+
+    @property
+    def when(self) -> str:
+        if self.every == "weekly":
+            return f"weekly on {self.day} at {self.at}"
+        if self.every == "biweekly":
+            return f"on the 1st and 15th at {self.at}"
+        if self.every == "monthly":
+            return f"on the 1st of the month at {self.at}"
+        return f"daily at {self.at}"
+
+
+def cron_fields(every: str, at: str, day: str | None) -> str:
+    """Cron's five fields. Cron cannot say "every other week"; biweekly runs on the 1st and 15th."""
+    if every not in EVERY:
+        raise UsageError(f"unknown schedule {every!r}", hint=f"use one of: {', '.join(EVERY)}")
+    clock = parse_clock(at, "--at")
+    minute, hour = clock.minute, clock.hour
+    if every == "daily":
+        return f"{minute} {hour} * * *"
+    if every == "weekly":
+        return f"{minute} {hour} * * {(WEEKDAYS.index(day or 'mon') + 1) % 7}"  # cron: 0 is Sunday
+    if every == "biweekly":
+        return f"{minute} {hour} 1,15 * *"
+    return f"{minute} {hour} 1 * *"
+
+
+def command_line(site: str, env: dict[str, str]) -> str:
+    """The scheduled command: this Python and this store, since cron has neither on its PATH."""
+    passed = " ".join(f"{k}={shlex.quote(env[k])}" for k in PASSED_ENV if env.get(k))
+    cmd = f"{shlex.quote(sys.executable)} -m seolog scan {shlex.quote(site)} --scheduled"
+    return f"{passed} {cmd}".strip()
+
+
+# --- the crontab -------------------------------------------------------------------------------
+
+
+class Crontab:
+    def __init__(self, env: dict[str, str]) -> None:
+        target = env.get("SEOLOG_CRONTAB_FILE")
+        self.file = Path(target) if target else None
+
+    def read(self) -> str:
+        if self.file is not None:
+            return self.file.read_text() if self.file.exists() else ""
+        binary = self._binary()
+        done = subprocess.run([binary, "-l"], capture_output=True, text=True)
+        if done.returncode != 0:
+            if "no crontab" in done.stderr.lower():
+                return ""
+            raise ConfigError(
+                f"crontab -l failed: {done.stderr.strip()}",
+                hint="check cron is set up for this user",
+            )
+        return done.stdout
+
+    def write(self, text: str) -> None:
+        if self.file is not None:
+            tmp = self.file.with_name(self.file.name + ".tmp")
+            tmp.write_text(text)
+            tmp.replace(self.file)
+            return
+        done = subprocess.run([self._binary(), "-"], input=text, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ConfigError(
+                f"crontab refused the update: {done.stderr.strip()}", hint="nothing was changed"
+            )
+
+    @staticmethod
+    def _binary() -> str:
+        binary = shutil.which("crontab")
+        if binary is None:
+            raise ConfigError(
+                "crontab is not installed here",
+                hint="use --print and add the line to your scheduler (systemd timer, Task Scheduler …)",
+            )
+        return binary
+
+
+def _split(text: str) -> tuple[list[str], list[Schedule], list[str]]:
+    """Lines before the block, the scheduled scans in it, lines after it."""
+    lines = text.splitlines()
+    if BEGIN not in lines:
+        return lines, [], []
+    start = lines.index(BEGIN)
+    end = lines.index(END, start) if END in lines[start:] else len(lines)
+    schedules = []
+    for line in lines[start + 1 : end]:
+        m = _TAG.search(line)
+        if m:
+            schedules.append(Schedule(m["site"], m["every"], m["at"], m["day"], line))
+    return lines[:start], schedules, lines[end + 1 :]
+
+
+def _join(before: list[str], schedules: list[Schedule], after: list[str]) -> str:
+    block = [BEGIN, *(s.line for s in schedules), END] if schedules else []
+    lines = [*before, *block, *after]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def add_schedule(
+    ctx: AppContext, site: str, every: str, at: str, day: str | None = None, install: bool = True
+) -> tuple[Schedule, bool]:
+    """Schedule a site (replacing its earlier schedule); returns it and whether it replaced one."""
+    with session_scope(ctx.engine) as session:
+        name = get_site(session, site).name
+    if day is not None:
+        if every != "weekly":
+            raise UsageError("--day only goes with --every weekly", hint="drop --day")
+        day = day.strip().lower()[:3]
+        if day not in WEEKDAYS:
+            raise UsageError(
+                f"unknown weekday {day!r}", hint="use mon, tue, wed, thu, fri, sat or sun"
+            )
+    day = day or ("mon" if every == "weekly" else None)
+    fields = cron_fields(every, at, day)
+    clock = parse_clock(at, "--at")
+    at = f"{clock.hour:02d}:{clock.minute:02d}"
+    tag = f"# seolog:{name} {every} {at}" + (f" {day}" if day else "")
+    line = f"{fields} {command_line(name, ctx.env)} {tag}"
+    schedule = Schedule(name, every, at, day, line)
+    if not install:
+        return schedule, False
+    crontab = Crontab(ctx.env)
+    before, schedules, after = _split(crontab.read())
+    replaced = any(s.site == name for s in schedules)
+    schedules = [s for s in schedules if s.site != name] + [schedule]
+    crontab.write(_join(before, schedules, after))
+    return schedule, replaced
+
+
+def list_schedules(ctx: AppContext) -> list[Schedule]:
+    return _split(Crontab(ctx.env).read())[1]
+
+
+def remove_schedule(ctx: AppContext, site: str) -> Schedule:
+    crontab = Crontab(ctx.env)
+    before, schedules, after = _split(crontab.read())
+    found = [s for s in schedules if s.site == site]
+    if not found:
+        raise NotFoundError(f"{site!r} has no schedule", hint="see `seolog schedule list`")
+    crontab.write(_join(before, [s for s in schedules if s.site != site], after))
+    return found[0]
