@@ -27,6 +27,8 @@ class Request:
     path: str
     headers: dict[str, str]
     at: float
+    method: str = "GET"
+    body: bytes = b""
 
 
 def html(title: str = "Page", body: str = "", head: str = "", lang: str = "en") -> str:
@@ -50,9 +52,17 @@ class FixtureServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body are separate writes
 
-            def do_GET(self) -> None:
+            def do_POST(self) -> None:  # a webhook receiver
+                length = int(self.headers.get("Content-Length") or 0)
+                self.do_GET(method="POST", body=self.rfile.read(length))
+
+            def do_GET(self, method: str = "GET", body: bytes = b"") -> None:
                 req = Request(
-                    self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    time.monotonic(),
+                    method,
+                    body,
                 )
                 with server._lock:
                     server.requests.append(req)

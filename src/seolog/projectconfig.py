@@ -85,6 +85,7 @@ class ProjectConfig:
     severity: dict[str, str] = field(default_factory=dict)
     ignore: list[dict[str, str]] = field(default_factory=list)
     gates: dict[str, Any] = field(default_factory=dict)
+    alerts: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # "scan.max_pages" → where it came from
 
     def audit_rules(self) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     from seolog.checks.registry import get_check
     from seolog.checks.thresholds import Thresholds
 
-    known = {"scan", "thresholds", "checks", "gates", "profiles"}
+    known = {"scan", "thresholds", "checks", "gates", "profiles", "alerts"}
     for key in data:
         if key not in known:
             _fail(where, f"unknown section [{key}]", f"sections: {', '.join(sorted(known))}")
@@ -168,6 +169,7 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
                 f"checks.ignore url {rule.get('url')!r} is not a regex ({e})",
                 "escape special characters",
             )
+    _check_alerts(where, data.get("alerts", {}))
     gates = data.get("gates", {})
     for key, value in gates.items():
         if key == "fail_under":
@@ -190,6 +192,56 @@ def _add_source(config: ProjectConfig, key: str, source: str) -> None:
     config.sources[key] = f"{before} + {source}" if before else source
 
 
+ALERT_KEYS: dict[str, type | tuple[type, ...]] = {
+    "score_drop": int,
+    "new_errors": bool,
+    "unreachable": bool,
+    "webhook": bool,
+    "email": dict,
+}
+EMAIL_KEYS: dict[str, type | tuple[type, ...]] = {
+    "to": list,
+    "from": str,
+    "host": str,
+    "port": int,
+    "security": str,
+    "username": str,
+}
+
+
+def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
+    email = alerts.get("email", {}) if isinstance(alerts.get("email"), dict) else {}
+    for key in ("password", "webhook_url", "url"):
+        if key in alerts or key in email:
+            _fail(
+                where,
+                f"alerts: {key} does not belong in a config file (config files get committed)",
+                "set SEOLOG_SMTP_PASSWORD / SEOLOG_WEBHOOK_URL, or store it in the keyring",
+            )
+    for key, value in alerts.items():
+        expected = ALERT_KEYS.get(key)
+        if expected is None:
+            _fail(where, f"unknown setting alerts.{key}", f"settings: {', '.join(ALERT_KEYS)}")
+        elif not isinstance(value, expected):
+            _fail(
+                where, f"alerts.{key} has the wrong type ({type(value).__name__})", "see the README"
+            )
+    for key, value in email.items():
+        expected = EMAIL_KEYS.get(key)
+        if expected is None:
+            _fail(
+                where, f"unknown setting alerts.email.{key}", f"settings: {', '.join(EMAIL_KEYS)}"
+            )
+        elif not isinstance(value, expected):
+            _fail(where, f"alerts.email.{key} has the wrong type", "see the README")
+    if email and ("to" not in email or "host" not in email):
+        _fail(
+            where, "alerts.email needs at least `to` and `host`", 'e.g. to = ["seo@acme.example"]'
+        )
+    if email.get("security", "starttls") not in ("starttls", "ssl", "none"):
+        _fail(where, "alerts.email.security must be starttls, ssl or none", 'e.g. security = "ssl"')
+
+
 def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
     for key, value in data.get("scan", {}).items():
         config.scan[key] = value
@@ -210,6 +262,9 @@ def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
     for key, value in data.get("gates", {}).items():
         config.gates[key] = value
         config.sources[f"gates.{key}"] = source
+    for key, value in data.get("alerts", {}).items():
+        config.alerts[key] = value
+        config.sources[f"alerts.{key}"] = source
 
 
 def load_config(

@@ -124,9 +124,14 @@ def _split_output(spec: str, default: ReportFormat) -> tuple[str, Path]:
 
 
 def deliver(
-    state: State, result: ScanResult, fmt: ReportFormat, outputs: list[str] | None
+    state: State,
+    result: ScanResult,
+    fmt: ReportFormat,
+    outputs: list[str] | None,
+    summary: bool = True,
 ) -> dict[str, Any] | None:
-    """Write the outputs and stdout; returns the scan document when one was built."""
+    """Write the outputs and stdout; returns the scan document when one was built. With
+    `summary` False (a scheduled run) nothing goes to stdout."""
     from seolog.cli import render
     from seolog.output import emitter
     from seolog.services.results import scan_document
@@ -142,7 +147,7 @@ def deliver(
         assert doc is not None
         render.emit_text(emitter(fmt.value)(doc))
         return doc
-    if not state.quiet:
+    if not state.quiet and summary:
         render.scan_summary(result, state.no_color)
         for _fmt, path in targets:
             render.note(f"Wrote {path}", state.quiet, state.no_color, "dim")

@@ -205,6 +205,15 @@ def scan(
             rich_help_panel=o.AUDIT,
         ),
     ] = None,
+    scheduled: Annotated[
+        bool,
+        typer.Option(
+            "--scheduled",
+            help="A cron run (see `seolog schedule`): recorded as scheduled, silent unless the "
+            "site regressed (then the [alerts] go out), skipped while an earlier run still goes.",
+            rich_help_panel=o.AUDIT,
+        ),
+    ] = False,
     against_previous: Annotated[
         bool,
         typer.Option(
@@ -297,6 +306,15 @@ def scan(
                 "yellow",
             )
         request = scans.ScanRequest(target=target, settings=settings, base_url=base_url)
+        if scheduled:
+            from seolog.cli.scheduled import scheduled_run
+
+            result = scheduled_run(state, request, cfg.alerts)
+            if result is None:
+                return  # skipped: the previous run of this target is still going
+            d.deliver(state, result, d.ReportFormat.table, output, summary=False)
+            d.gate(state, result, gates, None)
+            return
         with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
             result = scans.run_scan(state.app, request, bar)
     doc = d.deliver(state, result, fmt, output)

@@ -1,17 +1,22 @@
-"""One crawl per scan at a time: a second `seolog scan --resume N` must not write scan N while
-another process still crawls it (both would store the same pages).
+"""Locks between seolog processes sharing a store.
 
-SQLite files get a byte-range lock on a `<database>.lock` file beside them, one byte per scan id.
-The operating system drops the lock when the process ends however it ends, so a killed scan never
+- One crawl per scan: a second `seolog scan --resume N` must not write scan N while another
+  process still crawls it (both would store the same pages).
+- One scheduled run per site: a slow weekly scan must not overlap the next one.
+
+SQLite files get byte-range locks on files beside them, one byte per scan id or per target. The
+operating system drops a lock when its process ends however it ends, so a killed scan never
 leaves a stale lock behind. Databases other than a local SQLite file are not locked here yet.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -23,30 +28,54 @@ except ImportError:  # pragma: no cover - Windows: no lock
     fcntl = None  # type: ignore[assignment]
 
 
-def _lock_path(db_url: str) -> Path | None:
+def _lock_path(db_url: str, suffix: str) -> Path | None:
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     database = Path(url.database).expanduser()
-    return database.with_name(database.name + ".lock")
+    return database.with_name(database.name + suffix)
 
 
 @contextmanager
-def scan_lock(db_url: str, scan_id: int) -> Iterator[None]:
-    """Hold scan `scan_id` for this process; refuse at once if another process holds it."""
-    path = _lock_path(db_url)
+def _byte_lock(path: Path | None, offset: int, busy: StorageError) -> Iterator[None]:
     if path is None or fcntl is None:
         yield
         return
+    path.parent.mkdir(parents=True, exist_ok=True)  # before the first use of a new home
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, scan_id)
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
         except OSError as e:
-            raise StorageError(
-                f"scan {scan_id} is being crawled by another seolog process",
-                hint="let it finish, or stop it with Ctrl-C and resume afterwards",
-            ) from e
+            raise busy from e
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def scan_lock(db_url: str, scan_id: int) -> Any:
+    """Hold scan `scan_id` for this process; refuse at once if another process holds it."""
+    return _byte_lock(
+        _lock_path(db_url, ".lock"),
+        scan_id,
+        StorageError(
+            f"scan {scan_id} is being crawled by another seolog process",
+            hint="let it finish, or stop it with Ctrl-C and resume afterwards",
+        ),
+    )
+
+
+class RunBusy(StorageError):
+    """Another scheduled run of the same target is still going."""
+
+
+def run_lock(db_url: str, target: str) -> Any:
+    """Hold scheduled runs of `target` (a site name or URL) for this process."""
+    return _byte_lock(
+        _lock_path(db_url, ".runs.lock"),
+        zlib.crc32(target.strip().lower().encode()),
+        RunBusy(
+            f"another scheduled scan of {target} is still running",
+            hint="this run was skipped; if runs keep overlapping, schedule them further apart",
+        ),
+    )
