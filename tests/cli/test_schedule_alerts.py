@@ -68,6 +68,13 @@ def test_schedule_manages_its_block_and_never_touches_other_lines(cli, crontab: 
 class _Inbox:
     def __init__(self) -> None:
         self.messages: list = []
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
@@ -80,7 +87,13 @@ def smtp():
     with socket.socket() as probe:  # a free port; aiosmtpd cannot report an ephemeral one
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=inbox.authenticate,
+        auth_require_tls=False,  # no certificates here: STARTTLS/SSL are not exercised
+    )
     controller.start()
     yield controller, inbox
     controller.stop()
@@ -102,11 +115,13 @@ def test_scheduled_runs_are_silent_until_the_site_regresses(
     receiver = FixtureServer().start()
     receiver.routes["/hook"] = Response(200, "ok", content_type="text/plain")
     monkeypatch.setenv("SEOLOG_WEBHOOK_URL", receiver.url("/hook"))
+    monkeypatch.setenv("SEOLOG_SMTP_PASSWORD", "s3cret")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seolog.toml").write_text(
         "[alerts]\nscore_drop = 5\nwebhook = true\n"
         f'[alerts.email]\nto = ["seo@acme.example"]\nfrom = "seolog@agency.example"\n'
         f'host = "127.0.0.1"\nport = {controller.port}\nsecurity = "none"\n'
+        'username = "seolog@agency.example"\n'
     )
     try:
         _healthy(server)
@@ -129,6 +144,9 @@ def test_scheduled_runs_are_silent_until_the_site_regresses(
         assert "regressed" in payload["text"]
         assert payload["seolog"]["new_errors"][0]["code"] in ("link-broken", "http-4xx")
         (mail,) = inbox.messages
+        assert inbox.logins == [
+            (b"seolog@agency.example", b"s3cret")
+        ]  # logged in with the env secret
         assert mail.rcpt_tos == ["seo@acme.example"]
         message = email.message_from_bytes(mail.content, policy=email.policy.default)
         assert message["Subject"].startswith("seolog: ") and "regressed" in message["Subject"]
