@@ -243,12 +243,16 @@ def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
 
 
 def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
-    for key, value in data.get("scan", {}).items():
-        config.scan[key] = value
-        config.sources[f"scan.{key}"] = source
-    for key, value in data.get("thresholds", {}).items():
-        config.thresholds[key] = value
-        config.sources[f"thresholds.{key}"] = source
+    # Plain tables: each key replaces the one below it and remembers where it came from.
+    for section, target in (
+        ("scan", config.scan),
+        ("thresholds", config.thresholds),
+        ("gates", config.gates),
+        ("alerts", config.alerts),
+    ):
+        for key, value in data.get(section, {}).items():
+            target[key] = value
+            config.sources[f"{section}.{key}"] = source
     checks = data.get("checks", {})
     if "disable" in checks:
         config.disable = sorted(set(config.disable) | set(checks["disable"]))
@@ -259,12 +263,6 @@ def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
     if "ignore" in checks:
         config.ignore = [*config.ignore, *checks["ignore"]]
         _add_source(config, "checks.ignore", source)
-    for key, value in data.get("gates", {}).items():
-        config.gates[key] = value
-        config.sources[f"gates.{key}"] = source
-    for key, value in data.get("alerts", {}).items():
-        config.alerts[key] = value
-        config.sources[f"alerts.{key}"] = source
 
 
 def load_config(
