@@ -61,5 +61,9 @@ class StorageError(SeologError):
     exit_code = ExitCode.STORAGE
 
 
+class ReportError(SeologError):
+    exit_code = ExitCode.REPORT
+
+
 class Interrupted(SeologError):
     exit_code = ExitCode.INTERRUPTED

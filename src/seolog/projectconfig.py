@@ -86,6 +86,7 @@ class ProjectConfig:
     ignore: list[dict[str, str]] = field(default_factory=list)
     gates: dict[str, Any] = field(default_factory=dict)
     alerts: dict[str, Any] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)  # branding; checked by reports.render
     sources: dict[str, str] = field(default_factory=dict)  # "scan.max_pages" → where it came from
 
     def audit_rules(self) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     from seolog.checks.registry import get_check
     from seolog.checks.thresholds import Thresholds
 
-    known = {"scan", "thresholds", "checks", "gates", "profiles", "alerts"}
+    known = {"scan", "thresholds", "checks", "gates", "profiles", "alerts", "report"}
     for key in data:
         if key not in known:
             _fail(where, f"unknown section [{key}]", f"sections: {', '.join(sorted(known))}")
@@ -249,6 +250,7 @@ def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
         ("thresholds", config.thresholds),
         ("gates", config.gates),
         ("alerts", config.alerts),
+        ("report", config.report),
     ):
         for key, value in data.get(section, {}).items():
             target[key] = value

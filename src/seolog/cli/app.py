@@ -140,7 +140,7 @@ def root(
 
 
 def _mount() -> None:
-    from seolog.cli import checks, clients, configcmd, logs, scan, scans, schedule, sites
+    from seolog.cli import checks, clients, configcmd, logs, reports, scan, scans, schedule, sites
 
     scan.register(app)
     app.add_typer(sites.app, name="sites")
@@ -151,6 +151,7 @@ def _mount() -> None:
     app.add_typer(clients.projects_app, name="projects")
     app.add_typer(configcmd.app, name="config")
     app.add_typer(schedule.app, name="schedule")
+    app.add_typer(reports.app, name="reports")
 
 
 _mount()

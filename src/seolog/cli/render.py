@@ -66,19 +66,9 @@ def emit_text(text: str) -> None:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write all or nothing: a reader never sees half a report, a failed run never truncates
-    the last good one."""
-    from seolog.errors import UsageError
+    from seolog.files import atomic_write
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(
-            f"cannot write {path}: {e.strerror}", hint="check the folder exists and is writable"
-        ) from e
+    atomic_write(path, text)
 
 
 def when(value: datetime | None) -> str:

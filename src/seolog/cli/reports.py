@@ -1,0 +1,162 @@
+"""`seolog reports …`: client-ready HTML and PDF."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from seolog.cli.app import State
+
+if TYPE_CHECKING:
+    from seolog.services.reports import ReportRequest
+
+app = typer.Typer(
+    help="Client reports: audits, work done, and the monthly report (HTML or PDF).",
+    no_args_is_help=True,
+)
+
+
+class Kind(StrEnum):
+    html = "html"
+    pdf = "pdf"
+
+
+FormatOpt = Annotated[
+    Kind, typer.Option("--format", "-f", help="html (one self-contained file) or pdf (A4).")
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The file to write (default: a name from the report).",
+        dir_okay=False,
+    ),
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en or nl.")]
+TemplateDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template-dir",
+        help="A folder whose templates (by name) replace seolog's.",
+        file_okay=False,
+    ),
+]
+
+
+def _request(
+    state: State,
+    fmt: Kind,
+    output: Path | None,
+    default_name: str,
+    lang: str,
+    template_dir: Path | None,
+) -> ReportRequest:
+    from seolog.projectconfig import load_config
+    from seolog.reports.render import Branding
+    from seolog.services.reports import ReportRequest
+
+    cfg = load_config(state.config)
+    branding = Branding.from_config(cfg.report, cfg.path.parent if cfg.path else None)
+    if template_dir is not None:
+        branding.template_dir = template_dir
+        branding.check()
+    path = output or Path(f"{default_name}.{fmt.value}")
+    return ReportRequest(fmt.value, path, lang, branding)
+
+
+def _done(state: State, written: object) -> None:
+    from seolog.cli import render
+
+    size = getattr(written, "size", 0)
+    render.note(
+        f"Wrote {getattr(written, 'path', '')} ({size / 1024:,.0f} KiB)",
+        state.quiet,
+        state.no_color,
+        "green",
+    )
+    for extra in getattr(written, "extra", []):
+        render.note(
+            f"Wrote {extra} (the full list of issues)", state.quiet, state.no_color, "green"
+        )
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "report"
+
+
+@app.command(
+    "audit",
+    epilog="Examples: seolog reports audit acme --format pdf -o acme-audit.pdf · "
+    "seolog reports audit 12 --format html --lang nl",
+)
+def audit(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(help="A site name (its latest scan) or a scan ID.", show_default=False)
+    ],
+    fmt: FormatOpt = Kind.pdf,
+    output: OutputOpt = None,
+    lang: LangOpt = "en",
+    template_dir: TemplateDirOpt = None,
+) -> None:
+    """The audit of one scan: score and its trend, issues by severity and area, the top issues
+    with why and how to fix, the worst pages, and every issue in an appendix."""
+    from seolog.services.reports import audit_report
+
+    state: State = ctx.obj
+    request = _request(state, fmt, output, f"seo-audit-{_slug(target)}", lang, template_dir)
+    _done(state, audit_report(state.app, target, request))
+
+
+@app.command(
+    "work", epilog="Example: seolog reports work 'Acme Ltd' --period last-month --format pdf"
+)
+def work(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="A client name.", show_default=False)],
+    period: Annotated[
+        str | None, typer.Option("--period", help="this-month, last-month (default), 2026-10, …")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
+    fmt: FormatOpt = Kind.pdf,
+    output: OutputOpt = None,
+    lang: LangOpt = "en",
+    template_dir: TemplateDirOpt = None,
+) -> None:
+    """The work log of a period for a client: hours by type and site, billable totals, each entry."""
+    from seolog.services.reports import report_period, work_report
+
+    state: State = ctx.obj
+    span = report_period(state.app, period, since, until)
+    request = _request(
+        state, fmt, output, f"work-{_slug(client)}-{span.since:%Y-%m}", lang, template_dir
+    )
+    _done(state, work_report(state.app, client, request, span))
+
+
+@app.command(
+    "monthly", epilog="Example: seolog reports monthly 'Acme Ltd' --month 2026-10 --lang nl"
+)
+def monthly(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="A client name.", show_default=False)],
+    month: Annotated[
+        str, typer.Option("--month", help="YYYY-MM, this-month or last-month.")
+    ] = "last-month",
+    fmt: FormatOpt = Kind.pdf,
+    output: OutputOpt = None,
+    lang: LangOpt = "en",
+    template_dir: TemplateDirOpt = None,
+) -> None:
+    """The report sent every month: scores and trends per site, the work done, the issues it
+    fixed, and what comes next."""
+    from seolog.services.reports import monthly_report
+
+    state: State = ctx.obj
+    request = _request(state, fmt, output, f"monthly-{_slug(client)}-{month}", lang, template_dir)
+    _done(state, monthly_report(state.app, client, month, request))

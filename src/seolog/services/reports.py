@@ -1,0 +1,201 @@
+"""Reports for clients: the audit of one scan, the work log of a period, and the monthly report
+that combines both. HTML, or PDF printed from the same HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from seolog.context import AppContext
+from seolog.errors import NotFoundError, UsageError
+from seolog.files import atomic_write
+from seolog.reports import model
+from seolog.reports.render import Branding, Renderer, write_pdf
+from seolog.services.clients import get_client
+from seolog.services.logs import ListFilter, list_entries, today
+from seolog.services.results import scan_document
+from seolog.services.sites import get_site
+from seolog.storage import repo
+from seolog.storage import worklog as store
+from seolog.storage.db import session_scope
+from seolog.worklog.parse import parse_period
+
+
+@dataclass
+class ReportRequest:
+    fmt: str  # html | pdf
+    output: Path
+    lang: str = "en"
+    branding: Branding | None = None
+
+
+@dataclass
+class Written:
+    path: Path
+    size: int
+    extra: list[Path]  # e.g. the CSV of a large appendix
+
+
+def _history(ctx: AppContext, site_id: int) -> list[dict[str, Any]]:
+    """The site's completed scans, oldest first."""
+    with session_scope(ctx.engine) as session:
+        rows = repo.list_scans(session, site_id, limit=10**6)
+    return [
+        {
+            "id": s.id,
+            "score": s.score,
+            "completed_at": s.completed_at.isoformat() if s.completed_at else None,
+        }
+        for s, _site in reversed(rows)
+        if s.status == "completed"
+    ]
+
+
+def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
+    """(scan id, site id) from a scan ID or a site name (its latest completed scan)."""
+    with session_scope(ctx.engine) as session:
+        if target.strip().isdigit():
+            scan = repo.scan_by_id(session, int(target))
+            if scan is None:
+                raise NotFoundError(f"no scan with id {target}", hint="see `seolog scans list`")
+            return scan.id or 0, scan.site_id
+        site = get_site(session, target)
+        site_id = site.id or 0
+    history = _history(ctx, site_id)
+    if not history:
+        raise NotFoundError(
+            f"{target} has no completed scan to report on", hint=f"run `seolog scan {target}` first"
+        )
+    return history[-1]["id"], site_id
+
+
+def _deliver(renderer: Renderer, html: str, request: ReportRequest) -> Written:
+    if request.fmt == "pdf":
+        return Written(request.output, write_pdf(html, request.output), [])
+    return Written(request.output, atomic_write(request.output, html), [])
+
+
+def audit_report(ctx: AppContext, target: str, request: ReportRequest) -> Written:
+    scan_id, site_id = _resolve_scan(ctx, target)
+    doc = scan_document(ctx, scan_id)
+    audit = model.site_audit(doc, _history(ctx, site_id))
+    client = _client_of_site(ctx, site_id)
+    renderer = Renderer(request.lang, request.branding or Branding())
+    shown, csv_path = audit.issues, None
+    if request.fmt == "pdf" and len(audit.issues) > model.APPENDIX_PDF_LIMIT:
+        from seolog.output import csvout
+
+        csv_path = request.output.with_name(request.output.stem + "-issues.csv")
+        atomic_write(csv_path, csvout.render(doc))
+        shown = audit.issues[: model.APPENDIX_PDF_LIMIT]
+    html = renderer.html(
+        "audit.html.j2",
+        audit=audit,
+        client=client,
+        appendix=shown,
+        appendix_file=csv_path.name if csv_path else None,
+    )
+    written = _deliver(renderer, html, request)
+    if csv_path is not None:
+        written.extra.append(csv_path)
+    return written
+
+
+def _client_of_site(ctx: AppContext, site_id: int) -> str | None:
+    with session_scope(ctx.engine) as session:
+        site = repo.site_by_id(session, site_id)
+        return site.client_name if site else None
+
+
+def report_period(
+    ctx: AppContext, period: str | None, since: str | None, until: str | None
+) -> model.Period:
+    from seolog.worklog.parse import parse_date
+
+    if period and (since or until):
+        raise UsageError(
+            "give --period or --since/--until, not both", hint="e.g. --period last-month"
+        )
+    now = today(ctx)
+    if period:
+        start, end = parse_period(period, now)
+    else:
+        start, end = parse_period("last-month", now)
+        if since:
+            start = parse_date(since, now)
+        if until:
+            end = parse_date(until, now)
+    return model.Period(start, end)
+
+
+def work_report(
+    ctx: AppContext, client: str, request: ReportRequest, period: model.Period
+) -> Written:
+    with session_scope(ctx.engine) as session:
+        name = get_client(session, client).name
+    rows = list_entries(
+        ctx, ListFilter(client=name, since=period.since.isoformat(), until=period.until.isoformat())
+    )
+    renderer = Renderer(request.lang, request.branding or Branding())
+    html = renderer.html("work.html.j2", client=name, period=period, work=model.work_summary(rows))
+    return _deliver(renderer, html, request)
+
+
+@dataclass
+class MonthlySite:
+    audit: model.SiteAudit | None
+    name: str
+    url: str
+    fixed: list[dict[str, Any]]
+
+
+def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequest) -> Written:
+    period = model.Period(*parse_period(month, today(ctx)))
+    start = datetime.combine(period.since, time.min).astimezone(UTC)
+    end = datetime.combine(period.until, time.max).astimezone(UTC)
+    with session_scope(ctx.engine) as session:
+        owner = get_client(session, client)
+        sites = {
+            s.id or 0: (s.name, s.root_url) for s in store.sites_of_client(session, owner.id or 0)
+        }
+        name = owner.name
+    rows = list_entries(
+        ctx, ListFilter(client=name, since=period.since.isoformat(), until=period.until.isoformat())
+    )
+    with session_scope(ctx.engine) as session:
+        for row in rows:
+            if row.entry.site_id and row.entry.site_id not in sites:
+                site = repo.site_by_id(session, row.entry.site_id)
+                if site is not None:
+                    sites[site.id or 0] = (site.name, site.root_url)
+    monthly = []
+    for site_id, (site_name, url) in sorted(sites.items(), key=lambda kv: kv[1][0]):
+        history = [
+            h for h in _history(ctx, site_id)
+            if h["completed_at"] and datetime.fromisoformat(h["completed_at"]) <= end
+        ]  # fmt: skip
+        if not history:
+            monthly.append(MonthlySite(None, site_name, url, []))
+            continue
+        latest = scan_document(ctx, history[-1]["id"])
+        before = [h for h in history if datetime.fromisoformat(h["completed_at"]) < start]
+        baseline = scan_document(ctx, before[-1]["id"]) if before else None
+        monthly.append(
+            MonthlySite(
+                model.site_audit(latest, history),
+                site_name,
+                url,
+                model.fixed_issues(baseline, latest),
+            )
+        )
+    renderer = Renderer(request.lang, request.branding or Branding())
+    html = renderer.html(
+        "monthly.html.j2",
+        client=name,
+        period=period,
+        sites=monthly,
+        work=model.work_summary(rows),
+    )
+    return _deliver(renderer, html, request)
