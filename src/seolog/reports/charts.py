@@ -3,7 +3,7 @@ PDF render the same offline. Small on purpose: a score line and horizontal bars 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH, HEIGHT = 640, 220
@@ -52,8 +52,13 @@ def score_line(points: Sequence[tuple[str, int]], colour: str) -> str:
     return "".join(parts)
 
 
-def bars(rows: Sequence[tuple[str, float, str]], unit: str = "") -> str:
-    """Horizontal bars: (label, value, colour), in the order given."""
+def bars(
+    rows: Sequence[tuple[str, float, str]],
+    unit: str = "",
+    fmt: Callable[[float], str] | None = None,
+) -> str:
+    """Horizontal bars: (label, value, colour), in the order given; `fmt` writes the numbers the
+    report's language's way."""
     if not rows:
         return ""
     row_h, label_w, value_w = 26, 180, 70
@@ -67,7 +72,7 @@ def bars(rows: Sequence[tuple[str, float, str]], unit: str = "") -> str:
     for i, (label, value, colour) in enumerate(rows):
         y = 4 + i * row_h
         w = max(2.0, span * value / top) if value else 0
-        shown = f"{value:g}{unit}"
+        shown = (fmt(value) if fmt else f"{value:g}") + unit
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 17}" font-size="12" text-anchor="end" fill="#111827">'
             f"{escape(label)}</text>"

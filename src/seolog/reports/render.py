@@ -116,6 +116,7 @@ class Renderer:
         css = css_path.read_text(encoding="utf-8") if css_path else ""
         self.env.globals.update(
             t=self.t,
+            hours=lambda value: self.t.number(value, 2),
             brand=branding,
             css=_fonts_css(package_templates())
             + "\n"
