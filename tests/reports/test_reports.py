@@ -4,6 +4,7 @@ PDF, with escaping, languages, branding and template overrides checked."""
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -102,14 +103,24 @@ def test_work_and_monthly_reports_in_dutch(cli, store: Path):
     assert "What comes next" in html and "acme" in html
 
 
-def test_monthly_report_lists_what_the_work_fixed(cli, store: Path, server: FixtureServer):
+def test_monthly_report_lists_what_the_work_fixed(cli, store: Path, home: Path):
+    # The first scan ran last month (as if a month had passed): it is the "before".
+    with sqlite3.connect(home / "seolog.db") as conn:
+        conn.execute(
+            "UPDATE scans SET started_at = '2026-10-20 08:00:00.000000', "
+            "completed_at = '2026-10-20 08:01:00.000000' WHERE id = 1"
+        )
     out = store / "monthly.pdf"
-    # The first scan of the month is the "before": scan once more, then report the month.
     r = cli("reports", "monthly", "Acme Ltd", "--month", "this-month", "-o", str(out))
     assert r.exit_code == 0, r.stderr
     text = _pdf_text(out)
     assert "Monthly SEO report" in text and "Acme Ltd" in text
-    assert "Fixed the broken catalogue link" in text
+    assert "Fixed the broken catalogue link" in text  # the work
+    fixed = text.split("Present in the scan before the month")[1].split("The most important open")[
+        0
+    ]
+    assert "link-broken" in fixed and "http-4xx" in fixed  # gone since last month's scan
+    assert "/gone" in fixed
 
 
 def test_branding_and_template_overrides(cli, store: Path, monkeypatch):
