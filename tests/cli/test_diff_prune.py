@@ -53,3 +53,15 @@ def test_prune_keeps_the_newest_scans_of_each_site(cli, server: FixtureServer):
     assert cli("scans", "prune", "--keep", "1", "--yes").exit_code == 0
     assert [s["id"] for s in cli("scans", "list", "--format", "json").json()] == [3]
     assert "Nothing to prune" in cli("scans", "prune", "--keep", "1", "--yes").stderr
+
+
+def test_page_text_cannot_inject_terminal_markup_or_escapes(cli, server: FixtureServer):
+    _site(server, GOOD)
+    assert cli("scan", server.url(), "--no-sitemaps").exit_code == 0
+    evil = "[bold red]PWNED[/bold red]\x1b[2J\x1b]0;title\x07 Acme"
+    _site(server, evil.replace("\x1b", "&#27;").replace("\x07", "&#7;"))
+    assert cli("scan", server.url(), "--no-sitemaps").exit_code == 0
+    r = cli("--no-color", "scans", "diff", "1", "2")
+    assert r.exit_code == 0, r.stderr
+    assert "[bold red]PWNED[/bold red]" in r.stdout  # shown as the text it is, not as markup
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout  # no escape reaches the terminal

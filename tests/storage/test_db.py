@@ -45,3 +45,13 @@ def test_reopening_does_not_migrate_again(tmp_path: Path):
     engine = open_store(url)
     assert current_revision(engine) == HEAD
     engine.dispose()
+
+
+def test_a_new_store_is_private_to_its_owner(cli, home):
+    import stat
+
+    assert cli("sites", "add", "https://www.acme.example", "--name", "acme").exit_code == 0
+    for path in [home / "seolog.db", *home.glob("seolog.db-*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path.name} is {oct(mode)}"
+    assert stat.S_IMODE(home.stat().st_mode) & 0o077 == 0

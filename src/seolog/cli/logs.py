@@ -338,7 +338,10 @@ def status(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
         return
     timer, minutes = found
     render.out(state.no_color).print(
-        f"Running for {_hm(minutes)} since {timer.started_at.astimezone():%Y-%m-%d %H:%M}: {timer.entry.get('description')}"
+        render.cell(
+            f"Running for {_hm(minutes)} since {timer.started_at.astimezone():%Y-%m-%d %H:%M}: "
+            f"{timer.entry.get('description')}"
+        )
     )
 
 

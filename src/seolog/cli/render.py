@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ def err(no_color: bool = False) -> Console:
 def error(message: str, hint: str | None, no_color: bool = False) -> None:
     console = err(no_color)
     line = Text("error: ", style="bold red")
-    line.append(message)
+    line.append(clean(message))
     console.print(line, soft_wrap=True)
     if hint:
         console.print(Text(f"  hint: {hint}", style="dim"), soft_wrap=True)
@@ -50,7 +51,7 @@ def error(message: str, hint: str | None, no_color: bool = False) -> None:
 
 def note(message: str, quiet: bool, no_color: bool = False, style: str = "") -> None:
     if not quiet:
-        err(no_color).print(Text(message, style=style), soft_wrap=True)
+        err(no_color).print(Text(clean(message), style=style), soft_wrap=True)
 
 
 def emit_json(data: Any, output: Path | None = None) -> None:
@@ -85,6 +86,22 @@ def duration(seconds: float | None) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: Any) -> str:
+    """Text from the web, safe for a terminal: control characters (ANSI escapes, backspaces,
+    carriage returns that overwrite a line) are dropped. Rich markup is never parsed from it,
+    because it always goes out as a Text, never as a markup string."""
+    return _CONTROL.sub("", str(value))
+
+
+def cell(value: Any) -> Text:
+    if isinstance(value, Text):
+        return value
+    return Text("-" if value is None or value == "" else clean(value))
+
+
 def table(
     title: str | None, columns: list[str], rows: list[list[Any]], no_color: bool = False
 ) -> None:
@@ -92,7 +109,7 @@ def table(
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(*("-" if v is None else str(v) for v in r))
+        t.add_row(*(cell(v) for v in r))
     out(no_color).print(t)
 
 
@@ -101,7 +118,7 @@ def fields(pairs: list[tuple[str, Any]], no_color: bool = False) -> None:
     t.add_column(style="bold")
     t.add_column(overflow="fold")
     for k, v in pairs:
-        t.add_row(k, "-" if v is None or v == "" else str(v))
+        t.add_row(k, cell(v))
     out(no_color).print(t)
 
 
@@ -169,7 +186,10 @@ def scan_summary(
     console = console or out(no_color)
     console.print(
         Text.assemble(
-            ("Scan ", "bold"), (f"#{scan.id}", "bold cyan"), f"  {site.name}  ", scan.start_url
+            ("Scan ", "bold"),
+            (f"#{scan.id}", "bold cyan"),
+            f"  {clean(site.name)}  ",
+            clean(scan.start_url),
         )
     )
     elapsed = stats.get("elapsed_s")
@@ -218,7 +238,7 @@ def scan_summary(
     t.add_column(style="bold")
     t.add_column(overflow="fold")
     for k, v in pairs:
-        t.add_row(k, v if isinstance(v, Text) else ("-" if v is None else str(v)))
+        t.add_row(k, cell(v))
     console.print(t)
     for n in stats.get("notes") or []:
         console.print(Text(f"note: {n}", style="yellow"), soft_wrap=True)
@@ -242,7 +262,12 @@ def _audit_tables(result: ScanResult, console: Console) -> None:
         t.add_column("Found", justify="right")
         t.add_column("What", overflow="fold")
         for code, severity, n, title in audit.by_code[:TOP_CODES]:
-            t.add_row(code, Text(severity, style=_SEVERITY_STYLE.get(severity, "")), str(n), title)
+            t.add_row(
+                cell(code),
+                Text(severity, style=_SEVERITY_STYLE.get(severity, "")),
+                cell(n),
+                cell(title),
+            )
         console.print()
         console.print(t)
         more = len(audit.by_code) - TOP_CODES
@@ -255,7 +280,7 @@ def _audit_tables(result: ScanResult, console: Console) -> None:
         t.add_column("Issues", overflow="fold")
         for url, score, codes in audit.worst_pages:
             shown = ", ".join(codes[:3]) + (f" +{len(codes) - 3}" if len(codes) > 3 else "")
-            t.add_row(Text(str(score), style=score_style(score)), url, shown)
+            t.add_row(Text(str(score), style=score_style(score)), cell(url), cell(shown))
         console.print()
         console.print(t)
 
@@ -316,5 +341,5 @@ def diff_summary(diff: Any, no_color: bool = False) -> None:
         for c in columns:
             t.add_column(c, overflow="fold")
         for r in rows[:LISTED]:
-            t.add_row(*("-" if v is None else str(v) for v in r))
+            t.add_row(*(cell(v) for v in r))
         console.print(t)

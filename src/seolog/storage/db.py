@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _create_private(database: Path) -> None:
+    """A new database file is readable by its owner only: it holds clients, rates and hours.
+    SQLite gives its -wal and -shm files the same permissions."""
+    if not database.exists():
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def make_engine(url: str) -> Engine:
     """Build an engine, creating the SQLite file's folder; no connection is made yet."""
     try:
@@ -41,9 +49,11 @@ def make_engine(url: str) -> Engine:
         ) from e
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).expanduser().parent
+            database = Path(parsed.database).expanduser()
+            folder = database.parent
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _create_private(database)
             except OSError as e:
                 raise StorageError(
                     f"cannot create the database folder {folder}: {e.strerror}",
