@@ -140,7 +140,18 @@ def root(
 
 
 def _mount() -> None:
-    from seolog.cli import checks, clients, configcmd, logs, reports, scan, scans, schedule, sites
+    from seolog.cli import (
+        checks,
+        clients,
+        configcmd,
+        db,
+        logs,
+        reports,
+        scan,
+        scans,
+        schedule,
+        sites,
+    )
 
     scan.register(app)
     app.add_typer(sites.app, name="sites")
@@ -152,6 +163,7 @@ def _mount() -> None:
     app.add_typer(configcmd.app, name="config")
     app.add_typer(schedule.app, name="schedule")
     app.add_typer(reports.app, name="reports")
+    app.add_typer(db.app, name="db")
 
 
 _mount()

@@ -292,7 +292,7 @@ def confirm_or_abort(question: str) -> None:
     from seolog.errors import UsageError
 
     if not sys.stdin.isatty():
-        raise UsageError("refusing to delete without confirmation", hint="pass --yes to confirm")
+        raise UsageError("refusing to go on without confirmation", hint="pass --yes to confirm")
     if not typer.confirm(question, default=False, err=True):
         raise typer.Abort()
 
