@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from tests.server import FixtureServer
@@ -20,14 +22,62 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SITE = ROOT / "examples" / "site"
 
 
+# The store the tests run against: SQLite files by default; `--db-backend postgresql` runs them
+# on PostgreSQL (a fresh database per test) at SEOLOG_TEST_POSTGRES, as .ci/run does.
+PG_ADMIN_DEFAULT = "postgresql+psycopg://seolog@127.0.0.1:54329/postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db-backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="run the store-facing tests on this backend (postgresql: see SEOLOG_TEST_POSTGRES)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--db-backend") != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="tests a SQLite-only feature (file, pragmas or file locks)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _fresh_postgres(request: pytest.FixtureRequest) -> str:
+    admin_url = os.environ.get("SEOLOG_TEST_POSTGRES", PG_ADMIN_DEFAULT)
+    name = f"seolog_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return str(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own SEOLOG_HOME: no test touches the real home directory."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """Every test gets its own SEOLOG_HOME (and, on PostgreSQL, its own database): no test
+    touches the real home directory or another test's data."""
     h = tmp_path / "seolog-home"
     monkeypatch.setenv("SEOLOG_HOME", str(h))
     for var in ("SEOLOG_DATABASE_URL", "SEOLOG_AUTH", "CI", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
+    if request.config.getoption("--db-backend") == "postgresql":
+        monkeypatch.setenv("SEOLOG_DATABASE_URL", _fresh_postgres(request))
     return h
+
+
+@pytest.fixture
+def store_url(home: Path) -> str:
+    """The database URL the commands of this test use."""
+    return os.environ.get("SEOLOG_DATABASE_URL") or f"sqlite:///{home / 'seolog.db'}"
 
 
 @dataclass
@@ -75,11 +125,11 @@ def seolog_env(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def db(home: Path) -> Any:
-    """Run raw SQL against the test's SQLite file, to check what a scan really stored."""
+def db(store_url: str) -> Any:
+    """Run raw SQL against the test's store, to check what a scan really stored."""
 
     def query(sql: str, **params: Any) -> list[Any]:
-        engine = create_engine(f"sqlite:///{home / 'seolog.db'}")
+        engine = create_engine(store_url)
         try:
             with engine.connect() as conn:
                 return list(conn.execute(text(sql), params))
@@ -87,3 +137,18 @@ def db(home: Path) -> Any:
             engine.dispose()
 
     return query
+
+
+@pytest.fixture
+def sql(store_url: str) -> Any:
+    """Change the test's store directly (e.g. move a scan a month back in time)."""
+
+    def run(statement: str, **params: Any) -> None:
+        engine = create_engine(store_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(statement), params)
+        finally:
+            engine.dispose()
+
+    return run

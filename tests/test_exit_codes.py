@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from seolog.errors import ExitCode
 
 
@@ -40,10 +38,9 @@ def test_unreachable(cli):
     assert r.exit_code == ExitCode.UNREACHABLE
 
 
-def test_storage_newer_schema_is_refused(cli, home):
+def test_storage_newer_schema_is_refused(cli, sql):
     assert cli("sites", "list").exit_code == 0  # creates and migrates the database
-    with sqlite3.connect(home / "seolog.db") as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    sql("UPDATE alembic_version SET version_num = '9999'")
     r = cli("sites", "list")
     assert r.exit_code == ExitCode.STORAGE
     assert "newer than this seolog" in r.stderr and "upgrade seolog" in r.stderr

@@ -4,7 +4,6 @@ PDF, with escaping, languages, branding and template overrides checked."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -103,13 +102,12 @@ def test_work_and_monthly_reports_in_dutch(cli, store: Path):
     assert "What comes next" in html and "acme" in html
 
 
-def test_monthly_report_lists_what_the_work_fixed(cli, store: Path, home: Path):
+def test_monthly_report_lists_what_the_work_fixed(cli, store: Path, sql):
     # The first scan ran last month (as if a month had passed): it is the "before".
-    with sqlite3.connect(home / "seolog.db") as conn:
-        conn.execute(
-            "UPDATE scans SET started_at = '2026-10-20 08:00:00.000000', "
-            "completed_at = '2026-10-20 08:01:00.000000' WHERE id = 1"
-        )
+    from datetime import UTC, datetime, timedelta
+
+    earlier = datetime.now(UTC).replace(day=1) - timedelta(days=10)
+    sql("UPDATE scans SET started_at = :t, completed_at = :t WHERE id = 1", t=earlier)
     out = store / "monthly.pdf"
     r = cli("reports", "monthly", "Acme Ltd", "--month", "this-month", "-o", str(out))
     assert r.exit_code == 0, r.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -47,6 +48,19 @@ def test_reopening_does_not_migrate_again(tmp_path: Path):
     engine.dispose()
 
 
+def test_migrations_match_the_models_on_the_test_backend(cli, store_url):
+    """The same check on the backend under test (PostgreSQL with --db-backend postgresql)."""
+    from sqlalchemy import create_engine
+
+    assert cli("sites", "list").exit_code == 0  # migrates the store
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        assert current_revision(engine) == HEAD
+    engine.dispose()
+
+
+@pytest.mark.sqlite_only
 def test_a_new_store_is_private_to_its_owner(cli, home):
     import stat
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from seolog.errors import ExitCode
 from tests.conftest import EXAMPLE_SITE
+
+pytestmark = pytest.mark.sqlite_only  # file sizes and SQLite backups; PostgreSQL uses pg_dump
 
 
 def test_info_counts_what_the_store_holds(cli):

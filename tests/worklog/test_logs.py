@@ -127,15 +127,13 @@ def test_bad_input_is_one_clear_line_and_exit_2(acme, args, message):
     assert acme("logs", "list", "--format", "json").json() == []
 
 
-def test_the_timer_survives_processes_and_runs_one_at_a_time(acme, home):
+def test_the_timer_survives_processes_and_runs_one_at_a_time(acme, store_url):
     from seolog.services import logs
 
     now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
     def ctx_at(minutes: int) -> AppContext:  # a new process each time, with its own clock
-        return AppContext(
-            db_url=f"sqlite:///{home / 'seolog.db'}", clock=lambda: now + timedelta(minutes=minutes)
-        )
+        return AppContext(db_url=store_url, clock=lambda: now + timedelta(minutes=minutes))
 
     logs.start_timer(
         ctx_at(0), logs.EntryInput("Fixing redirect chains", site="acme", work_type="technical")
