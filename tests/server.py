@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "text/html; charset=utf-8"
     delay: float = 0.0
+    drip: float = 0.0  # seconds between body bytes: a server that never quite finishes
 
 
 @dataclass
@@ -36,6 +38,13 @@ def html(title: str = "Page", body: str = "", head: str = "", lang: str = "en") 
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}'
         f"</head><body>{body}</body></html>"
     )
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A crawler that stops reading (a capped body) resets the connection: not a test failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FixtureServer:
@@ -79,14 +88,20 @@ class FixtureServer:
                     if "Content-Length" not in resp.headers:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if resp.drip:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(resp.drip)
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _H)
+        self.httpd = _QuietServer(("127.0.0.1", 0), _H)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"

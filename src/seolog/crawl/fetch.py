@@ -137,6 +137,10 @@ def is_html_type(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
 
 
+# The whole body must arrive within this many --timeout periods.
+BODY_TIME_FACTOR = 3
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -150,10 +154,11 @@ def _decompressor(encoding: str) -> zlib._Decompress | None:
     return None
 
 
-async def read_capped(response: httpx.Response, cap: int) -> bytes:
-    """Read and decompress a streamed body, raising BodyTooLarge past `cap` bytes either way."""
+async def read_capped(response: httpx.Response, cap: int, truncate: bool = False) -> bytes:
+    """Read and decompress a streamed body, raising BodyTooLarge past `cap` bytes either way;
+    with `truncate`, return the first `cap` bytes instead (robots.txt: parse the first 500 KiB)."""
     declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > cap:
+    if not truncate and declared and declared.isdigit() and int(declared) > cap:
         raise BodyTooLarge(int(declared))
     decomp = _decompressor(response.headers.get("content-encoding", ""))
     chunks: list[bytes] = []
@@ -167,12 +172,15 @@ async def read_capped(response: httpx.Response, cap: int) -> bytes:
                 decomp = None
                 data = raw
             else:
-                if decomp.unconsumed_tail:
+                if decomp.unconsumed_tail and not truncate:
                     raise BodyTooLarge(size + len(data))
         else:
             data = raw
         size += len(data)
         if size > cap:
+            if truncate:
+                chunks.append(data[: len(data) - (size - cap)])
+                break
             raise BodyTooLarge(size)
         chunks.append(data)
     return b"".join(chunks)
@@ -232,10 +240,12 @@ class Fetcher:
         follow: Callable[[str], bool] = lambda _u: True,
         want_body: Callable[[str], bool] = is_html_type,
         cap: int | None = None,
+        truncate: bool = False,
     ) -> FetchResult:
         """Fetch `url`, following redirects while `follow(target)` allows; never raises.
 
-        The body is downloaded only when `want_body(content_type)` says so.
+        The body is downloaded only when `want_body(content_type)` says so; past `cap` bytes it
+        is an error, or with `truncate` cut short.
         """
         cap = cap if cap is not None else self.settings.max_body_bytes
         hops: list[RedirectHop] = []
@@ -297,7 +307,9 @@ class Fetcher:
                     visited.add(target)
                     current = target
                     continue
-                return await self._finish(url, current, response, hops, elapsed_ms, want_body, cap)
+                return await self._finish(
+                    url, current, response, hops, elapsed_ms, want_body, cap, truncate
+                )
             finally:
                 await response.aclose()
 
@@ -310,6 +322,7 @@ class Fetcher:
         elapsed_ms: float,
         want_body: Callable[[str], bool],
         cap: int,
+        truncate: bool = False,
     ) -> FetchResult:
         content_type = response.headers.get("content-type", "")
         headers = {h: response.headers[h] for h in RECORDED_HEADERS if h in response.headers}
@@ -317,34 +330,40 @@ class Fetcher:
         size = int(declared) if declared and declared.isdigit() else None
         body: bytes | None = None
         if want_body(content_type) or (not content_type and 200 <= response.status_code < 300):
+
+            def failed(kind: FetchErrorKind, message: str, size: int | None = None) -> FetchResult:
+                return FetchResult(
+                    url=url,
+                    final_url=final_url,
+                    status_code=response.status_code,
+                    headers=headers,
+                    content_type=content_type,
+                    size=size,
+                    response_ms=elapsed_ms,
+                    hops=tuple(hops),
+                    error_kind=kind,
+                    error=message,
+                )
+
+            budget = self.settings.timeout * BODY_TIME_FACTOR
             try:
-                body = await read_capped(response, cap)
+                # A total cap, not only a read timeout: a server dripping a byte a second never
+                # trips a read timeout and would hold a worker for hours.
+                async with asyncio.timeout(budget):
+                    body = await read_capped(response, cap, truncate)
                 size = len(body)
             except BodyTooLarge as e:
-                return FetchResult(
-                    url=url,
-                    final_url=final_url,
-                    status_code=response.status_code,
-                    headers=headers,
-                    content_type=content_type,
-                    size=int(str(e.args[0])),
-                    response_ms=elapsed_ms,
-                    hops=tuple(hops),
-                    error_kind=FetchErrorKind.TOO_LARGE,
-                    error=f"body larger than the {cap:,}-byte cap (--max-body-size)",
+                return failed(
+                    FetchErrorKind.TOO_LARGE,
+                    f"body larger than the {cap:,}-byte cap (--max-body-size)",
+                    int(str(e.args[0])),
+                )
+            except TimeoutError:
+                return failed(
+                    FetchErrorKind.TIMEOUT, f"the body took longer than {budget:g}s to arrive"
                 )
             except httpx.HTTPError as e:
-                return FetchResult(
-                    url=url,
-                    final_url=final_url,
-                    status_code=response.status_code,
-                    headers=headers,
-                    content_type=content_type,
-                    hops=tuple(hops),
-                    response_ms=elapsed_ms,
-                    error_kind=classify_error(e),
-                    error=str(e),
-                )
+                return failed(classify_error(e), str(e))
             self.bytes += size
         return FetchResult(
             url=url,

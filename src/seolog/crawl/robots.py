@@ -11,7 +11,6 @@ from seolog.crawl.fetch import Fetcher
 from seolog.crawl.urls import origin_of, resolve_url
 
 ROBOTS_PARSE_LIMIT = 500 * 1024  # RFC 9309 section 2.5: parse at least the first 500 KiB
-ROBOTS_FETCH_CAP = 2 * 1024 * 1024
 
 
 @dataclass
@@ -82,7 +81,10 @@ class Robots:
         if self.ignore:
             return RobotsRules(origin, "ignored", self.agent, detail="--ignore-robots")
         result = await self.fetcher.fetch(
-            origin + "/robots.txt", want_body=lambda _ct: True, cap=ROBOTS_FETCH_CAP
+            origin + "/robots.txt",
+            want_body=lambda _ct: True,
+            cap=ROBOTS_PARSE_LIMIT,
+            truncate=True,
         )
         status = result.status_code
         if not result.ok or status is None or status == 429 or status >= 500:
@@ -90,7 +92,7 @@ class Robots:
             return RobotsRules(origin, "unreachable", self.agent, detail=reason)
         if 400 <= status < 500 or status >= 300:
             return RobotsRules(origin, "missing", self.agent, detail=f"HTTP {status}")
-        text = (result.body or b"").decode("utf-8", errors="replace")
+        text = (result.body or b"").decode("utf-8-sig", errors="replace")  # a BOM is not a rule
         rules = parse_robots(origin, text, self.agent)
         rules.detail = f"HTTP {status}"
         return rules
