@@ -1,0 +1,87 @@
+"""Property-based tests (Hypothesis): the URL normaliser and the parsers hold their promises on
+inputs nobody thought to write down."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seolog.checks.international import hreflang_problem
+from seolog.checks.markup import json_ld_problem
+from seolog.crawl.urls import normalize_url, resolve_url
+from seolog.parse.extract import decode_body, extract_page
+from seolog.worklog.parse import format_minutes, parse_duration
+
+hosts = st.from_regex(
+    r"[A-Za-z0-9]([A-Za-z0-9-]{0,10}[A-Za-z0-9])?(\.[A-Za-z]{2,6}){1,2}", fullmatch=True
+)
+paths = st.lists(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8), max_size=5
+)
+urls = st.builds(
+    lambda scheme, host, port, path, query, fragment: (
+        f"{scheme}://{host}{port}/{'/'.join(path)}{'?' + query if query else ''}"
+        f"{'#' + fragment if fragment else ''}"
+    ),
+    st.sampled_from(["http", "https", "HTTP", "Https"]),
+    hosts,
+    st.sampled_from(["", ":80", ":443", ":8080"]),
+    paths,
+    st.text(max_size=12),
+    st.text(max_size=6),
+)
+
+
+@given(urls)
+@settings(max_examples=300)
+def test_normalising_is_idempotent_and_canonical(url):
+    once = normalize_url(url)
+    if once is None:
+        return
+    assert normalize_url(once) == once
+    parts = urlsplit(once)
+    assert parts.scheme in ("http", "https") and parts.scheme == parts.scheme.lower()
+    assert parts.netloc == parts.netloc.lower() and not parts.fragment
+    assert (
+        not parts.netloc.endswith((":80", ":443"))
+        or (parts.scheme == "https" and parts.netloc.endswith(":80"))
+        or (parts.scheme == "http" and parts.netloc.endswith(":443"))
+    )
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300)
+def test_resolving_any_href_never_raises(href):
+    resolved = resolve_url("https://www.example.com/dir/page.html", href)
+    assert resolved is None or normalize_url(resolved) == resolved
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_extracting_any_text_never_raises(text):
+    snap = extract_page(
+        text, "https://www.example.com/", lambda u: u.startswith("https://www.example.com/")
+    )
+    assert snap.word_count >= 0
+
+
+@given(
+    st.binary(max_size=300),
+    st.sampled_from(["", "text/html", "text/html; charset=klingon", "text/html; charset=utf-16"]),
+)
+def test_decoding_any_bytes_never_raises(body, content_type):
+    assert isinstance(decode_body(body, content_type), str)
+
+
+@given(st.integers(min_value=1, max_value=24 * 60))
+def test_durations_round_trip(minutes):
+    assert parse_duration(format_minutes(minutes)) == minutes
+
+
+@given(st.text(max_size=30))
+def test_hreflang_and_json_ld_checks_never_raise(text):
+    problem = hreflang_problem(text)
+    assert problem is None or isinstance(problem, str)
+    assert json_ld_problem(text) is None or isinstance(json_ld_problem(text), str)
