@@ -161,7 +161,6 @@ def test_scheduled_runs_are_silent_until_the_site_regresses(
         receiver.stop()
 
 
-@pytest.mark.sqlite_only  # the run lock is a file lock beside the SQLite database
 def test_a_scheduled_run_is_skipped_while_the_previous_one_runs(cli, server, seolog_env):
     _healthy(server)
     # Another process holds the run lock of this target, as a long earlier run would.

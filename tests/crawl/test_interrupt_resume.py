@@ -163,7 +163,6 @@ def test_resume_refuses_a_completed_scan(server: FixtureServer, cli) -> None:
     assert "no scan with id 99" in r.stderr
 
 
-@pytest.mark.sqlite_only  # the lock is a file lock beside the SQLite database
 def test_a_scan_being_crawled_cannot_be_resumed_twice(
     server: FixtureServer, seolog_env: dict[str, str], cli, db
 ) -> None:

@@ -4,9 +4,11 @@
   process still crawls it (both would store the same pages).
 - One scheduled run per site: a slow weekly scan must not overlap the next one.
 
-SQLite files get byte-range locks on files beside them, one byte per scan id or per target. The
-operating system drops a lock when its process ends however it ends, so a killed scan never
-leaves a stale lock behind. Databases other than a local SQLite file are not locked here yet.
+SQLite files get byte-range locks on files beside them, one byte per scan id or per target;
+PostgreSQL gets session advisory locks, so consultants on different machines sharing a team
+database are kept apart too. Either way the lock goes when its process ends however it ends (the
+operating system, or the server when the connection drops), so a killed scan never leaves a
+stale lock behind.
 """
 
 from __future__ import annotations
@@ -37,6 +39,27 @@ def _lock_path(db_url: str, suffix: str) -> Path | None:
 
 
 @contextmanager
+def _advisory_lock(db_url: str, space: int, key: int, busy: StorageError) -> Iterator[None]:
+    """A PostgreSQL session lock on (space, key), held by a connection of its own."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(db_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            got = conn.execute(
+                text("SELECT pg_try_advisory_lock(:space, :key)"),
+                {"space": space, "key": key - 2**31 if key >= 2**31 else key},
+            ).scalar()
+            conn.commit()
+            if not got:
+                raise busy
+            yield  # closing the connection releases the lock
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def _byte_lock(path: Path | None, offset: int, busy: StorageError) -> Iterator[None]:
     if path is None or fcntl is None:
         yield
@@ -53,10 +76,18 @@ def _byte_lock(path: Path | None, offset: int, busy: StorageError) -> Iterator[N
         os.close(fd)  # releases the lock
 
 
+def _lock(db_url: str, suffix: str, space: int, key: int, busy: StorageError) -> Any:
+    if make_url(db_url).get_backend_name() == "postgresql":
+        return _advisory_lock(db_url, space, key, busy)
+    return _byte_lock(_lock_path(db_url, suffix), key, busy)
+
+
 def scan_lock(db_url: str, scan_id: int) -> Any:
     """Hold scan `scan_id` for this process; refuse at once if another process holds it."""
-    return _byte_lock(
-        _lock_path(db_url, ".lock"),
+    return _lock(
+        db_url,
+        ".lock",
+        1,
         scan_id,
         StorageError(
             f"scan {scan_id} is being crawled by another seolog process",
@@ -71,8 +102,10 @@ class RunBusy(StorageError):
 
 def run_lock(db_url: str, target: str) -> Any:
     """Hold scheduled runs of `target` (a site name or URL) for this process."""
-    return _byte_lock(
-        _lock_path(db_url, ".runs.lock"),
+    return _lock(
+        db_url,
+        ".runs.lock",
+        2,
         zlib.crc32(target.strip().lower().encode()),
         RunBusy(
             f"another scheduled scan of {target} is still running",
