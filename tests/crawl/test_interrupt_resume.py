@@ -176,3 +176,33 @@ def test_a_scan_being_crawled_cannot_be_resumed_twice(
     proc.communicate(timeout=30)
     assert db("SELECT status FROM scans WHERE id = 1")[0].status == "interrupted"
     assert cli("scan", "--resume", "1").exit_code == 0  # free again once that process is gone
+
+
+def test_two_consultants_scan_into_one_store_at_once(seolog_env: dict[str, str], db) -> None:
+    """Two seolog processes writing the same database at the same time (SQLite WAL, or a team
+    PostgreSQL) both finish with every page stored."""
+    servers = [FixtureServer().start(), FixtureServer().start()]
+    try:
+        for s in servers:
+            links = "".join(f'<a href="/p{i}">page {i}</a>' for i in range(40))
+            s.page("/", body=links)
+            for i in range(40):
+                s.routes[f"/p{i}"] = Response(body=html(f"Page {i}"), delay=0.01)
+        procs = [
+            subprocess.Popen(
+                [*SCAN, s.url()],
+                env=seolog_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for s in servers
+        ]
+        results = [p.communicate(timeout=60) for p in procs]
+    finally:
+        for s in servers:
+            s.stop()
+    assert [p.returncode for p in procs] == [0, 0], [err for _out, err in results]
+    rows = db("SELECT id, status, pages_crawled FROM scans ORDER BY id")
+    assert [(r.status, r.pages_crawled) for r in rows] == [("completed", 41), ("completed", 41)]
+    assert db("SELECT count(*) AS n FROM pages")[0].n == 82

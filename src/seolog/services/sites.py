@@ -79,12 +79,22 @@ def get_site(session: Session, ident: str) -> Site:
 
 
 def ensure_site(session: Session, url: str) -> Site:
-    """The site a start URL belongs to, registered on first scan."""
+    """The site a start URL belongs to, registered on first scan.
+
+    Two processes may register the same site (or two sites with the same default name) at the
+    same moment; the loser of that race re-reads instead of failing.
+    """
     root = root_url(url)
-    site = repo.site_by_root(session, root)
-    if site is None:
-        site = repo.add(session, Site(name=default_name(session, root), root_url=root))
-    return site
+    for _attempt in range(5):
+        site = repo.site_by_root(session, root)
+        if site is not None:
+            return site
+        try:
+            with session.begin_nested():
+                return repo.add(session, Site(name=default_name(session, root), root_url=root))
+        except IntegrityError:
+            continue  # someone else just took the root URL or the name: look again
+    raise UsageError(f"cannot register {root}: it keeps changing under us", hint="retry the scan")
 
 
 @dataclass

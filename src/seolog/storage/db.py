@@ -15,14 +15,27 @@ from sqlmodel import Session
 
 from seolog import __version__
 from seolog.errors import StorageError
+from seolog.storage.lock import migration_lock
 from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # wait this long for another seolog writing the same file
 
 
+def _begin_immediate(conn: Any) -> None:
+    """Take the write lock when a transaction starts, not when it first writes.
+
+    Two seolog processes reading then writing (two scans registering their sites) would
+    otherwise meet SQLITE_BUSY at the upgrade from read to write, which no busy timeout can
+    wait out; taken up front, the second simply waits its turn.
+    """
+    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":  # VACUUM needs none
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # WAL lets `seolog scans list` read while a scan writes; foreign keys make deletes cascade.
+    dbapi_conn.isolation_level = None  # the driver must not BEGIN on its own: _begin_immediate does
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -61,6 +74,7 @@ def make_engine(url: str) -> Engine:
                 ) from e
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)
@@ -87,27 +101,35 @@ def current_revision(engine: Engine) -> str | None:
 def migrate(engine: Engine) -> None:
     """Bring the schema to HEAD; refuse a schema written by a newer seolog rather than damage it."""
     try:
-        rev = current_revision(engine)
-        if rev == HEAD:
-            return
-        if rev is not None and rev not in KNOWN_REVISIONS:
-            raise StorageError(
-                f"the database schema ({rev}) is newer than this seolog {__version__} understands",
-                hint="upgrade seolog (pip install -U seolog), or point --db at another database",
-            )
-        from alembic import command
-        from alembic.config import Config
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        if current_revision(engine) == HEAD:
+            return  # the common case answers without a lock
+        with migration_lock(engine.url.render_as_string(hide_password=False)):
+            _migrate_locked(engine)
     except OperationalError as e:
         raise StorageError(
             f"cannot open the database: {e.orig}",
             hint="check the --db URL / SEOLOG_DATABASE_URL and that the file is writable",
         ) from e
+
+
+def _migrate_locked(engine: Engine) -> None:
+    """Under the migration lock: another process may have migrated while we waited."""
+    rev = current_revision(engine)
+    if rev == HEAD:
+        return
+    if rev is not None and rev not in KNOWN_REVISIONS:
+        raise StorageError(
+            f"the database schema ({rev}) is newer than this seolog {__version__} understands",
+            hint="upgrade seolog (pip install -U seolog), or point --db at another database",
+        )
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
 
 
 def open_store(url: str) -> Engine:

@@ -112,3 +112,33 @@ def run_lock(db_url: str, target: str) -> Any:
             hint="this run was skipped; if runs keep overlapping, schedule them further apart",
         ),
     )
+
+
+@contextmanager
+def migration_lock(db_url: str) -> Iterator[None]:
+    """Wait for other seolog processes migrating the same store (two first runs at once must
+    not both create the tables)."""
+    if make_url(db_url).get_backend_name() == "postgresql":
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(db_url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(0, 0)"))
+                conn.commit()
+                yield
+        finally:
+            engine.dispose()
+        return
+    path = _lock_path(db_url, ".migrate.lock")
+    if path is None or fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # migrations take a moment; waiting is right here
+        yield
+    finally:
+        os.close(fd)
