@@ -135,6 +135,29 @@ def _entry_input(**fields: Any) -> EntryInput:
     return EntryInput(**fields)
 
 
+def _common(
+    client: str | None,
+    project: str | None,
+    site: str | None,
+    billable: bool | None,
+    rate: str | None,
+    tag: list[str] | None,
+    url: list[str] | None,
+    fixes: list[str] | None,
+) -> dict[str, Any]:
+    """The entry options `add`, `start` and `edit` share, under EntryInput's names."""
+    return {
+        "client": client,
+        "project": project,
+        "site": site,
+        "billable": billable,
+        "rate": rate,
+        "tags": tag,
+        "urls": url,
+        "fixes": fixes,
+    }
+
+
 def _hm(minutes: int) -> str:
     from seolog.worklog.parse import format_minutes
 
@@ -220,19 +243,12 @@ def add(
     state: State = ctx.obj
     data = _entry_input(
         description=description,
-        client=client,
-        project=project,
-        site=site,
         work_type=work_type or "other",
         time=time,
         start=start,
         end=end,
         day=day,
-        billable=billable,
-        rate=rate,
-        tags=tag,
-        urls=url,
-        fixes=fixes,
+        **_common(client, project, site, billable, rate, tag, url, fixes),
     )
     entry = add_entry(state.app, data)
     if fmt is LogFormat.json:
@@ -270,19 +286,8 @@ def start_(
     state: State = ctx.obj
     data = _entry_input(
         description=description,
-        client=client,
-        project=project,
-        site=site,
         work_type=work_type or "other",
-        time=None,
-        start=None,
-        end=None,
-        day=None,
-        billable=billable,
-        rate=rate,
-        tags=tag,
-        urls=url,
-        fixes=fixes,
+        **_common(client, project, site, billable, rate, tag, url, fixes),
     )
     timer = start_timer(state.app, data)
     render.note(
@@ -456,19 +461,12 @@ def edit(
     state: State = ctx.obj
     data = _entry_input(
         description=description,
-        client=client,
-        project=project,
-        site=site,
         work_type=work_type,
         time=time,
         start=start,
         end=end,
         day=day,
-        billable=billable,
-        rate=rate,
-        tags=tag,
-        urls=url,
-        fixes=fixes,
+        **_common(client, project, site, billable, rate, tag, url, fixes),
     )
     entry = edit_entry(state.app, entry_id, data)
     render.note(f"Updated entry {entry.id}.", state.quiet, state.no_color, "green")
