@@ -23,9 +23,3 @@ def get_secret(name: str, env_var: str) -> str | None:
     except KeyringError:
         return None  # no usable keyring here (a headless server): the environment is the way
 
-
-def mask(secret: str | None) -> str:
-    """For display: enough to recognise which secret it is, never enough to use it."""
-    if not secret:
-        return "(not set)"
-    return secret[:4] + "…" if len(secret) > 8 else "…"
