@@ -22,4 +22,3 @@ def get_secret(name: str, env_var: str) -> str | None:
         return keyring.get_password(SERVICE, name)
     except KeyringError:
         return None  # no usable keyring here (a headless server): the environment is the way
-

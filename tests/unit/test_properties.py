@@ -82,3 +82,13 @@ def test_hreflang_and_json_ld_checks_never_raise(text):
     problem = hreflang_problem(text)
     assert problem is None or isinstance(problem, str)
     assert json_ld_problem(text) is None or isinstance(json_ld_problem(text), str)
+
+
+@given(st.text(alphabet="abcXYZ019._~!$&'()*+,;=:@/-%?#é ", max_size=30))
+@settings(max_examples=500)
+def test_the_fast_path_for_root_relative_links_agrees_with_the_full_resolver(tail):
+    from seolog.parse.extract import LinkResolver
+
+    href = "/" + tail
+    base = "https://www.example.com/dir/page.html"
+    assert LinkResolver(base)(href) == resolve_url(base, href)

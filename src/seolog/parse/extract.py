@@ -52,6 +52,11 @@ def _text(node: LexborNode) -> str:
     return _clean(node.text(deep=True, separator=" "))
 
 
+# A root-relative path that normalisation leaves unchanged: RFC 3986 path characters that are
+# never percent-encoded, and no "%", "?" or "#".
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$")  # no ';': urljoin reads params
+
+
 class LinkResolver:
     """Resolves hrefs with caches that hit across pages: site navigation repeats on every page."""
 
@@ -65,6 +70,10 @@ class LinkResolver:
         if href.startswith(("http://", "https://")):
             return normalize_url(href)
         if href.startswith("/") and not href.startswith("//"):
+            if _PLAIN_PATH.match(href) and "/." not in href:
+                # Already in normal form (no escapes, query, fragment or dot segments): joining
+                # is concatenation. Big sites have more distinct links than any cache holds.
+                return self.origin[:-1] + href
             return resolve_url(self.origin, href)
         return resolve_url(self.base, href)
 
