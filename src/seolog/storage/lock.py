@@ -38,8 +38,11 @@ def _lock_path(db_url: str, suffix: str) -> Path | None:
     return database.with_name(database.name + suffix)
 
 
+# `busy` is the error to raise when another process holds the lock; None means wait for it.
+
+
 @contextmanager
-def _advisory_lock(db_url: str, space: int, key: int, busy: StorageError) -> Iterator[None]:
+def _advisory_lock(db_url: str, space: int, key: int, busy: StorageError | None) -> Iterator[None]:
     """A PostgreSQL session lock on (space, key), held by a connection of its own."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
@@ -47,12 +50,13 @@ def _advisory_lock(db_url: str, space: int, key: int, busy: StorageError) -> Ite
     engine = create_engine(db_url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
+            take = "pg_advisory_lock" if busy is None else "pg_try_advisory_lock"
             got = conn.execute(
-                text("SELECT pg_try_advisory_lock(:space, :key)"),
+                text(f"SELECT {take}(:space, :key)"),
                 {"space": space, "key": key - 2**31 if key >= 2**31 else key},
             ).scalar()
             conn.commit()
-            if not got:
+            if busy is not None and not got:
                 raise busy
             yield  # closing the connection releases the lock
     finally:
@@ -60,7 +64,7 @@ def _advisory_lock(db_url: str, space: int, key: int, busy: StorageError) -> Ite
 
 
 @contextmanager
-def _byte_lock(path: Path | None, offset: int, busy: StorageError) -> Iterator[None]:
+def _byte_lock(path: Path | None, offset: int, busy: StorageError | None) -> Iterator[None]:
     if path is None or fcntl is None:
         yield
         return
@@ -68,15 +72,17 @@ def _byte_lock(path: Path | None, offset: int, busy: StorageError) -> Iterator[N
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+            fcntl.lockf(fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if busy is not None else 0), 1, offset)
         except OSError as e:
+            if busy is None:
+                raise
             raise busy from e
         yield
     finally:
         os.close(fd)  # releases the lock
 
 
-def _lock(db_url: str, suffix: str, space: int, key: int, busy: StorageError) -> Any:
+def _lock(db_url: str, suffix: str, space: int, key: int, busy: StorageError | None) -> Any:
     if make_url(db_url).get_backend_name() == "postgresql":
         return _advisory_lock(db_url, space, key, busy)
     return _byte_lock(_lock_path(db_url, suffix), key, busy)
@@ -114,31 +120,7 @@ def run_lock(db_url: str, target: str) -> Any:
     )
 
 
-@contextmanager
-def migration_lock(db_url: str) -> Iterator[None]:
+def migration_lock(db_url: str) -> Any:
     """Wait for other seolog processes migrating the same store (two first runs at once must
-    not both create the tables)."""
-    if make_url(db_url).get_backend_name() == "postgresql":
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.pool import NullPool
-
-        engine = create_engine(db_url, poolclass=NullPool)
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(0, 0)"))
-                conn.commit()
-                yield
-        finally:
-            engine.dispose()
-        return
-    path = _lock_path(db_url, ".migrate.lock")
-    if path is None or fcntl is None:
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # migrations take a moment; waiting is right here
-        yield
-    finally:
-        os.close(fd)
+    not both create the tables); migrations take a moment, so waiting is right here."""
+    return _lock(db_url, ".migrate.lock", 0, 0, None)
