@@ -37,17 +37,22 @@ def audit_summary(ctx: AppContext, scan: Scan, worst: int = WORST_PAGES) -> Audi
     scan_id = scan.id or 0
     with session_scope(ctx.engine) as session:
         counts = store.issue_counts(session, scan_id)
-        by_severity = {s.value: 0 for s in Severity}
-        for _code, severity, n in counts:
-            by_severity[severity] = by_severity.get(severity, 0) + n
         pages = store.worst_pages(session, scan_id, worst) if worst else []
         codes = store.codes_by_page(session, [pid for pid, _url, _score in pages])
         return AuditSummary(
             score=scan.score,
-            by_severity=by_severity,
+            by_severity=_by_severity(counts),
             by_code=[(code, sev, n, _title(code)) for code, sev, n in counts],
             worst_pages=[(url, score, codes[pid]) for pid, url, score in pages],
         )
+
+
+def _by_severity(counts: list[tuple[str, str, int]]) -> dict[str, int]:
+    """Findings per severity from (code, severity, count); every severity present, even at 0."""
+    totals = {s.value: 0 for s in Severity}
+    for _code, severity, n in counts:
+        totals[severity] = totals.get(severity, 0) + n
+    return totals
 
 
 def _title(code: str) -> str:
@@ -102,11 +107,11 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
         counts = repo.page_counts(session, scan_id)
         pages = [page_doc(p) for p in repo.pages_of_scan(session, scan_id)]
         issues = [issue_doc(i) for i in store.issues_of_scan(session, scan_id)]
+        issue_counts = store.issue_counts(session, scan_id)
+        by_severity = _by_severity(issue_counts)
         by_code: dict[str, int] = {}
-        by_severity = {s.value: 0 for s in Severity}
-        for code, severity, n in store.issue_counts(session, scan_id):
+        for code, _severity, n in issue_counts:
             by_code[code] = by_code.get(code, 0) + n
-            by_severity[severity] = by_severity.get(severity, 0) + n
         duration = (
             (scan.completed_at - scan.started_at).total_seconds()
             if scan.completed_at and scan.started_at
