@@ -150,9 +150,13 @@ class PageSnapshot:
     links: list[LinkRef] = field(default_factory=list)
     viewport: str | None = None
     base_href: str | None = None
+    wp_post_id: int | None = None  # WordPress's own id, when the page reveals it
     # For the checks only (not stored): heading levels in document order, and forms.
     heading_levels: list[int] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
+
+
+WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column
 
 
 @dataclass(slots=True)

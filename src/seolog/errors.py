@@ -67,3 +67,9 @@ class ReportError(SeologError):
 
 class Interrupted(SeologError):
     exit_code = ExitCode.INTERRUPTED
+
+
+class SyncError(SeologError):
+    """The hosted platform could not be reached or refused us; whatever is queued stays queued."""
+
+    exit_code = ExitCode.SYNC

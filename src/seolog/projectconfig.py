@@ -53,6 +53,7 @@ SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
     "ignore_robots": bool,
     "sitemaps": bool,
     "user_agent": str,
+    "sync": bool,
 }
 SEVERITIES = ("error", "warning", "notice")
 

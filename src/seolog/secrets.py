@@ -1,11 +1,23 @@
 """Secrets (SMTP password, webhook URL, API keys) come from the environment or the system keyring,
-never from a file in the project: config files get committed."""
+never from a file in the project: config files get committed, and the store is shared."""
 
 from __future__ import annotations
 
 import os
 
+from seolog.errors import SyncError
+
 SERVICE = "seolog"
+API_KEY_ENV = "SEOLOG_API_KEY"
+API_URL_ENV = "SEOLOG_API_URL"
+# How much of an API key may be shown: the `sk_siloq_` kind plus four characters, enough to tell
+# two keys apart, far too little to use one.
+_SHOWN = 13
+
+NO_KEYRING_HINT = (
+    f"set {API_KEY_ENV} (and {API_URL_ENV}) in the environment instead, or install a keyring "
+    "backend (on a headless server: pip install keyrings.alt)"
+)
 
 
 def get_secret(name: str, env_var: str) -> str | None:
@@ -13,6 +25,10 @@ def get_secret(name: str, env_var: str) -> str | None:
     value = os.environ.get(env_var)
     if value:
         return value
+    return keyring_get(name)
+
+
+def keyring_get(name: str) -> str | None:
     try:
         import keyring
         from keyring.errors import KeyringError
@@ -22,3 +38,61 @@ def get_secret(name: str, env_var: str) -> str | None:
         return keyring.get_password(SERVICE, name)
     except KeyringError:
         return None  # no usable keyring here (a headless server): the environment is the way
+
+
+def keyring_set(name: str, value: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except NoKeyringError:
+        raise SyncError(
+            "no system keyring is available here to keep the API key", hint=NO_KEYRING_HINT
+        ) from None
+    except KeyringError as e:
+        # The backend's message, never the value: some backends echo what they were given.
+        raise SyncError(
+            f"the system keyring refused to store the API key ({type(e).__name__})",
+            hint=NO_KEYRING_HINT,
+        ) from None
+
+
+def keyring_delete(name: str) -> bool:
+    """Remove an entry; False when there was none (or no keyring at all)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.delete_password(SERVICE, name)
+    except KeyringError:  # PasswordDeleteError (no such entry), or no keyring at all
+        return False
+    return True
+
+
+def mask(key: str) -> str:
+    """The part of a key that may be shown: `sk_siloq_AbCd…`."""
+    return key[:_SHOWN] + "…" if len(key) > _SHOWN else "…"
+
+
+class ApiKey:
+    """An API key that cannot leak by accident: repr, str and f-strings show only its prefix."""
+
+    __slots__ = ("_value", "source")
+
+    def __init__(self, value: str, source: str) -> None:
+        self._value = value
+        self.source = source  # "environment" or "keyring"
+
+    def reveal(self) -> str:
+        """The key itself: for the Authorization header and the keyring, nothing else."""
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        return mask(self._value)
+
+    def __repr__(self) -> str:
+        return f"ApiKey({self.masked}, from the {self.source})"
+
+    __str__ = __repr__

@@ -141,6 +141,7 @@ def root(
 
 def _mount() -> None:
     from seolog.cli import (
+        auth,
         checks,
         clients,
         configcmd,
@@ -151,6 +152,7 @@ def _mount() -> None:
         scans,
         schedule,
         sites,
+        sync,
     )
 
     scan.register(app)
@@ -164,6 +166,8 @@ def _mount() -> None:
     app.add_typer(schedule.app, name="schedule")
     app.add_typer(reports.app, name="reports")
     app.add_typer(db.app, name="db")
+    app.add_typer(auth.app, name="auth")
+    app.add_typer(sync.app, name="sync")
 
 
 _mount()

@@ -176,6 +176,32 @@ def scan_progress(quiet: bool, no_color: bool, max_pages: int) -> Iterator[ScanP
             bar.progress.stop()
 
 
+@contextmanager
+def count_progress(quiet: bool, no_color: bool, label: str) -> Iterator[Any]:
+    """A bar for work of known size (`update(done, total)`); None when quiet or not a TTY."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = err(no_color)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        f"[bold]{label}[/]",
+        BarColumn(bar_width=30),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total or None)
+
+    with bar:
+        yield update
+
+
 def scan_summary(
     result: ScanResult, no_color: bool = False, console: Console | None = None
 ) -> None:

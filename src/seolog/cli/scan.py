@@ -46,6 +46,15 @@ def _against_previous(state: State, scan_id: int) -> None:
     render.diff_summary(diff_scans(state.app, previous, scan_id), state.no_color)
 
 
+def _push(state: State, scan_id: int) -> None:
+    """--sync: after the outputs are written and before the gates, so a failing gate still
+    reaches the dashboard, and a failing platform still leaves the scan saved (exit 6)."""
+    from seolog.cli.sync import finish, with_progress
+    from seolog.services.sync import push
+
+    finish(state, with_progress(state, push, scan_id=scan_id), o.Format.table)
+
+
 def _typed(ctx: typer.Context, param: str) -> bool:
     """Was this flag given on the command line (or its environment variable)? Those beat the
     config file; defaults do not."""
@@ -222,6 +231,15 @@ def scan(
             rich_help_panel=o.AUDIT,
         ),
     ] = False,
+    sync: Annotated[
+        bool,
+        typer.Option(
+            "--sync",
+            help="Afterwards, push the scan to the hosted platform (see `seolog sync push`; "
+            "needs `seolog auth login` or SEOLOG_API_KEY and SEOLOG_API_URL).",
+            rich_help_panel=o.AUDIT,
+        ),
+    ] = False,
     fail_under: d.FailUnderOpt = None,
     fail_on: d.FailOnOpt = None,
     fail_on_new: d.FailOnNewOpt = False,
@@ -257,6 +275,7 @@ def scan(
         fail_on = d.FailOn(cfg.gates["fail_on"])
     gates = d.Gates(fail_under, fail_on, fail_on_new, baseline)
     gates.check_usage()  # before the crawl, not after it
+    sync = pick("sync", sync)
     secrets = o.secrets(header, cookie, auth)
     if resume is not None:
         if target is not None:
@@ -313,6 +332,8 @@ def scan(
             if result is None:
                 return  # skipped: the previous run of this target is still going
             d.deliver(state, result, d.ReportFormat.table, output, summary=False)
+            if sync:
+                _push(state, result.scan.id or 0)
             d.gate(state, result, gates, None)
             return
         with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
@@ -324,4 +345,6 @@ def scan(
         render.note(
             f"Details: seolog scans show {result.scan.id}", state.quiet, state.no_color, "dim"
         )
+    if sync:
+        _push(state, result.scan.id or 0)
     d.gate(state, result, gates, doc)

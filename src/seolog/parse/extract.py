@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seolog.crawl.urls import normalize_url, resolve_url
-from seolog.domain import FormRef, ImageRef, LinkRef, PageSnapshot
+from seolog.domain import WP_MAX_POST_ID, FormRef, ImageRef, LinkRef, PageSnapshot
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
@@ -80,6 +80,11 @@ class LinkResolver:
 
 # Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
 # compiles its selector, so ten separate queries cost more than parsing the page.
+# WordPress prints its post id in two places: `<link rel="shortlink" href="…/?p=42">` and the
+# body classes `postid-42` (posts) / `page-id-42` (pages). Sync upserts by that id.
+_SHORTLINK_ID = re.compile(r"[?&]p=(\d{1,10})(?:&|#|$)")
+_BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
+
 _WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
 
 
@@ -142,8 +147,11 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
 
     snap.links = _extract_links(nodes["a"], resolve, is_internal)
 
-    tree.strip_tags(_NON_CONTENT_TAGS)
     body = tree.body
+    if snap.wp_post_id is None and body is not None:
+        snap.wp_post_id = _post_id(_BODY_CLASS_ID.search(body.attributes.get("class") or ""))
+
+    tree.strip_tags(_NON_CONTENT_TAGS)
     words = (body.text(deep=True, separator=" ") if body is not None else "").split()
     snap.word_count = len(words)
     snap.content_hash = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
@@ -182,6 +190,8 @@ def _extract_link_tags(
         href = attrs.get("href")
         if href is None or not rels:
             continue
+        if "shortlink" in rels and snap.wp_post_id is None:
+            snap.wp_post_id = _post_id(_SHORTLINK_ID.search(href))
         if "canonical" in rels and snap.canonical is None:
             snap.canonical = resolve(href) or href.strip()
         elif "alternate" in rels and attrs.get("hreflang") is not None:
@@ -191,6 +201,13 @@ def _extract_link_tags(
                     "url": resolve(href) or href.strip(),
                 }
             )
+
+
+def _post_id(match: re.Match[str] | None) -> int | None:
+    if match is None:
+        return None
+    value = int(match.group(1))
+    return value if 0 < value <= WP_MAX_POST_ID else None
 
 
 def _extract_links(

@@ -100,9 +100,5 @@ def previous_scan_id(ctx: AppContext, scan_id: int) -> int | None:
         scan = repo.scan_by_id(session, scan_id)
         if scan is None:
             return None
-        earlier = [
-            s.id
-            for s, _site in repo.list_scans(session, scan.site_id, limit=50)
-            if s.id is not None and s.id < scan_id and s.status == "completed"
-        ]
-        return max(earlier) if earlier else None
+        earlier = repo.completed_scans(session, scan.site_id, before=scan_id)
+        return earlier[0].id if earlier else None

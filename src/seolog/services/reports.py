@@ -41,15 +41,14 @@ class Written:
 def _history(ctx: AppContext, site_id: int) -> list[dict[str, Any]]:
     """The site's completed scans, oldest first."""
     with session_scope(ctx.engine) as session:
-        rows = repo.list_scans(session, site_id, limit=10**6)
+        scans = repo.completed_scans(session, site_id)
     return [
         {
             "id": s.id,
             "score": s.score,
             "completed_at": s.completed_at.isoformat() if s.completed_at else None,
         }
-        for s, _site in reversed(rows)
-        if s.status == "completed"
+        for s in reversed(scans)
     ]
 
 

@@ -124,3 +124,9 @@ def migration_lock(db_url: str) -> Any:
     """Wait for other seolog processes migrating the same store (two first runs at once must
     not both create the tables); migrations take a moment, so waiting is right here."""
     return _lock(db_url, ".migrate.lock", 0, 0, None)
+
+
+def sync_lock(db_url: str, site_id: int) -> Any:
+    """One sync of a site at a time: a second push waits, then finds the queue already sent
+    (two at once would send the same rows twice and race for new post ids)."""
+    return _lock(db_url, ".sync.lock", 3, site_id, None)

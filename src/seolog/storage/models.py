@@ -165,6 +165,7 @@ class Page(SQLModel, table=True):
     fetched_at: datetime | None = _when()
     indexable: bool | None = None  # None: not an HTML page
     score: int | None = None  # 0-100 once the scan is audited; None: not a scored page
+    wp_post_id: int | None = None  # the WordPress post id the page reveals (shortlink, body class)
 
 
 class Link(SQLModel, table=True):
@@ -268,3 +269,86 @@ class Timer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     entry: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # the entry to log
+
+
+class SyncAccount(SQLModel, table=True):
+    """A site's link to the hosted platform: the API and the platform site its key opened.
+
+    The key itself is in the keyring (or the environment), never here."""
+
+    __tablename__ = "sync_accounts"
+    __table_args__ = (UniqueConstraint("site_id", "api_url", name="uq_sync_accounts_site_api"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("sites.id")
+    api_url: str = Field(max_length=2048)
+    platform_site_id: int | None = None
+    platform_site_name: str | None = Field(default=None, max_length=500)
+    platform_site_url: str | None = Field(default=None, max_length=2048)
+    key_name: str | None = Field(default=None, max_length=500)  # the key's label, not the key
+    verified_at: datetime | None = _when()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class SyncPostId(SQLModel, table=True):
+    """The WordPress post id a page is synced under, fixed once per site and URL: the platform
+    upserts by it, so a stable id is what turns a re-sync into an update, not a duplicate."""
+
+    __tablename__ = "sync_post_ids"
+    __table_args__ = (
+        UniqueConstraint("site_id", "url", name="uq_sync_post_ids_site_url"),
+        UniqueConstraint("site_id", "wp_post_id", name="uq_sync_post_ids_site_post"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("sites.id", index=False)
+    url: str = Field(max_length=2048)
+    wp_post_id: int
+    origin: str = Field(max_length=20)  # wordpress: the page revealed it; assigned: seolog's
+    created_at: datetime = _created()
+
+
+class SyncPage(SQLModel, table=True):
+    """The platform's id of a page it holds, per API: kept after the outbox rows are pruned."""
+
+    __tablename__ = "sync_pages"
+    __table_args__ = (
+        UniqueConstraint("site_id", "api_url", "url", name="uq_sync_pages_site_api_url"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("sites.id", index=False)
+    api_url: str = Field(max_length=2048)
+    url: str = Field(max_length=2048)
+    page_id: int
+    synced_at: datetime = _created()
+
+
+class OutboxItem(SQLModel, table=True):
+    """One page to send, with its two requests' bodies: durable, so nothing queued is lost.
+
+    state: pending → page-sent (the page exists on the platform; its SEO data not yet) → sent;
+    or failed (the platform refused this page's data; `sync retry` queues it again)."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (
+        Index("ix_sync_outbox_queue", "site_id", "api_url", "state"),
+        UniqueConstraint("scan_id", "api_url", "url", name="uq_sync_outbox_scan_api_url"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("sites.id", index=False)
+    scan_id: int = _fk("scans.id", index=False)
+    api_url: str = Field(max_length=2048)
+    url: str = Field(max_length=2048)
+    wp_post_id: int
+    page: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    seo_data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", max_length=20)
+    platform_page_id: int | None = None
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    sent_at: datetime | None = _when()

@@ -15,7 +15,17 @@ from sqlmodel import Session
 
 from seolog.domain import CrawledPage, Finding
 from seolog.errors import StorageError
-from seolog.storage.models import Issue, Link, Page, Scan, Site
+from seolog.storage.models import (
+    Issue,
+    Link,
+    OutboxItem,
+    Page,
+    Scan,
+    Site,
+    SyncAccount,
+    SyncPage,
+    SyncPostId,
+)
 
 PAGES = Page.__table__  # type: ignore[attr-defined]
 LINKS = Link.__table__  # type: ignore[attr-defined]
@@ -53,6 +63,8 @@ def add(session: Session, row: Any) -> Any:
 def delete_site(session: Session, site: Site) -> None:
     """Delete a site with its scans, pages and links, children first so no backend needs CASCADE."""
     scan_ids = select(Scan.id).where(Scan.site_id == site.id)
+    for table in (OutboxItem, SyncPage, SyncPostId, SyncAccount):
+        session.execute(delete(table).where(table.site_id == site.id))  # type: ignore[attr-defined]
     session.execute(delete(Link).where(Link.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
     session.execute(delete(Page).where(Page.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
     session.execute(delete(Scan).where(Scan.site_id == site.id))
@@ -93,7 +105,16 @@ def list_scans(
     return [(r[0], r[1]) for r in session.execute(stmt)]
 
 
+def completed_scans(session: Session, site_id: int, before: int | None = None) -> list[Scan]:
+    """A site's completed scans, newest first; with `before`, only those older than that scan."""
+    stmt = select(Scan).where(Scan.site_id == site_id, Scan.status == "completed")
+    if before is not None:
+        stmt = stmt.where(Scan.id < before)  # type: ignore[operator]
+    return list(session.execute(stmt.order_by(Scan.id.desc())).scalars())  # type: ignore[union-attr]
+
+
 def delete_scan(session: Session, scan: Scan) -> None:
+    session.execute(delete(OutboxItem).where(OutboxItem.scan_id == scan.id))  # type: ignore[arg-type]
     session.execute(delete(Link).where(Link.scan_id == scan.id))
     session.execute(delete(Page).where(Page.scan_id == scan.id))
     session.delete(scan)
@@ -188,6 +209,7 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
         "json_ld": None,
         "images": None,
         "viewport": None,
+        "wp_post_id": None,
     }
     if s is not None:
         row.update(
@@ -206,6 +228,7 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
             json_ld=s.json_ld or None,
             images=[{"src": i.src, "alt": i.alt} for i in s.images] or None,
             viewport=s.viewport,
+            wp_post_id=s.wp_post_id,
         )
     return row
 

@@ -1,0 +1,211 @@
+"""`seolog sync …`: send scans to the hosted platform through the durable outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from seolog.cli import options as o
+from seolog.cli.app import State
+from seolog.cli.auth import ApiUrlOpt, TimeoutOpt
+
+app = typer.Typer(
+    help="Send scans to the hosted SEO platform: push, status, retry.", no_args_is_help=True
+)
+
+SCHEMA = "seolog.sync/1"
+
+
+def push_json(report: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "site": report.site,
+        "scan_id": report.scan_id,
+        "api_url": report.api_url,
+        "dry_run": report.dry_run,
+        "queued": report.queued,
+        "skipped": report.skipped,
+        "created": report.sent.created,
+        "updated": report.sent.updated,
+        "failed": report.sent.failed,
+        "remaining": report.remaining,
+        "failed_total": report.failed_total,
+    }
+    if report.dry_run:
+        doc["requests"] = report.bodies
+    return doc
+
+
+def push_summary(report: Any) -> str:
+    """One line for people, the same after `sync push`, `sync retry` and `scan --sync`."""
+    what = f"scan {report.scan_id} of {report.site}" if report.scan_id else report.site
+    if report.dry_run:
+        return (
+            f"Dry run: {what} would send {report.queued} pages"
+            f" ({report.skipped} URLs skipped: redirects, errors, files); nothing was sent."
+        )
+    t = report.sent
+    line = (
+        f"Synced {what} to {report.api_url}: {t.sent} pages sent "
+        f"({t.created} new, {t.updated} updated), {report.remaining} still queued"
+    )
+    if report.skipped:
+        line += f", {report.skipped} URLs skipped (redirects, errors, files)"
+    return line + "."
+
+
+def finish(state: State, report: Any, fmt: o.Format) -> None:
+    """Print the outcome; pages the platform refused make the command fail (exit 6)."""
+    from seolog.cli import render
+    from seolog.errors import SyncError
+
+    if fmt is o.Format.json:
+        render.emit_json(push_json(report))
+    else:
+        render.note(push_summary(report), state.quiet, state.no_color, "green")
+    if report.failed_total:
+        raise SyncError(
+            f"the platform refused {report.failed_total} pages of {report.site}",
+            hint=f"see why with `seolog sync status {report.site}`, then `seolog sync retry`",
+        )
+
+
+def with_progress(state: State, send: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `send` (sync.push or sync.retry) under a progress bar: push, retry and `scan --sync`."""
+    from seolog.cli import render
+
+    with render.count_progress(state.quiet, state.no_color, "sync") as bar:
+        progress = (lambda t, total: bar(t.sent + t.failed, total)) if bar else None
+        return send(state.app, *args, progress=progress, **kwargs)
+
+
+@app.command(
+    "push",
+    epilog="Examples:\n\n  seolog sync push acme\n\n  seolog sync push --scan 12 --dry-run "
+    "--format json > bodies.json\n\n  SEOLOG_API_KEY=… SEOLOG_API_URL=… seolog sync push acme",
+)
+def push(
+    ctx: typer.Context,
+    site: Annotated[
+        str | None, typer.Argument(help="The site (name or id); its latest completed scan.")
+    ] = None,
+    scan_id: Annotated[int | None, typer.Option("--scan", help="Push this scan instead.")] = None,
+    api_url: ApiUrlOpt = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would be sent (JSON: the bodies); send nothing."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Queue a scan again that was pushed before.")
+    ] = False,
+    timeout: TimeoutOpt = 30.0,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """Send a scan's pages and their SEO data (score, issues, recommendations) to the platform.
+
+    Pages go through the outbox in the store: Ctrl-C, a crash or a failing platform leaves the rest
+    queued, and the next push (or `sync retry`) carries on without duplicates.
+    Exits 6 when the platform cannot be reached, refuses the key, or refuses pages.
+    """
+    from seolog.services import sync
+
+    state: State = ctx.obj
+    report = with_progress(
+        state,
+        sync.push,
+        site_ident=site,
+        scan_id=scan_id,
+        api_url=api_url,
+        dry_run=dry_run,
+        force=force,
+        timeout=timeout,
+    )
+    finish(state, report, fmt)
+
+
+@app.command("retry", epilog="Example: seolog sync retry acme")
+def retry(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Argument(help="The site (name or id).")],
+    api_url: ApiUrlOpt = None,
+    timeout: TimeoutOpt = 30.0,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """Queue the pages the platform refused once more, and send everything still queued."""
+    from seolog.services import sync
+
+    state: State = ctx.obj
+    report = with_progress(state, sync.retry, site, api_url, timeout=timeout)
+    finish(state, report, fmt)
+
+
+@app.command("status", epilog="Example: seolog sync status --format json")
+def status(
+    ctx: typer.Context,
+    site: Annotated[str | None, typer.Argument(help="One site (default: all).")] = None,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """What is queued for the platform, what was sent, and the last error, per site and API."""
+    from seolog.cli import render
+    from seolog.services import sync
+
+    state: State = ctx.obj
+    views = sync.status(state.app, site)
+    if fmt is o.Format.json:
+        render.emit_json(
+            [
+                {
+                    "site": v.site,
+                    "api_url": v.api_url,
+                    "pending": v.pending,
+                    "sent": v.sent,
+                    "failed": v.failed,
+                    "platform_pages": v.platform_pages,
+                    "last_error": v.last_error,
+                    "last_error_at": v.last_error_at.isoformat() if v.last_error_at else None,
+                    "last_sent_at": v.last_sent_at.isoformat() if v.last_sent_at else None,
+                    "key": v.key,
+                    "key_source": v.key_source,
+                }
+                for v in views
+            ]
+        )
+        return
+    if not views:
+        render.note(
+            "Nothing synced yet. Start with: seolog auth login SITE --api-url URL",
+            state.quiet,
+            state.no_color,
+        )
+        return
+    render.table(
+        None,
+        [
+            "Site",
+            "API",
+            "Queued",
+            "Sent",
+            "Failed",
+            "On platform",
+            "Last sent",
+            "Key",
+            "Last error",
+        ],
+        [
+            [
+                v.site,
+                v.api_url,
+                v.pending,
+                v.sent,
+                v.failed,
+                v.platform_pages,
+                render.when(v.last_sent_at),
+                f"{v.key} ({v.key_source})" if v.key else "missing",
+                f"{render.when(v.last_error_at)} {v.last_error}" if v.last_error else None,
+            ]
+            for v in views
+        ],
+        state.no_color,
+    )

@@ -1,0 +1,525 @@
+"""Sync with the hosted platform: log in with a site key, queue a scan's pages, send the queue.
+
+Nothing is sent straight from a scan: `push` first writes every page's two request bodies to the
+outbox in the store, then drains it. Whatever stops the drain (Ctrl-C, a crash, a dead network, a
+500) leaves the rest queued, and the next `push` or `retry` carries on from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from seolog.checks.registry import get_check
+from seolog.context import AppContext
+from seolog.crawl.urls import root_url
+from seolog.errors import Interrupted, NotFoundError, SyncError, UsageError
+from seolog.secrets import (
+    API_KEY_ENV,
+    API_URL_ENV,
+    ApiKey,
+    keyring_delete,
+    keyring_get,
+    keyring_set,
+)
+from seolog.services.sites import get_site
+from seolog.storage import repo
+from seolog.storage import sync as store
+from seolog.storage.db import session_scope
+from seolog.storage.lock import sync_lock
+from seolog.storage.models import Scan, Site
+from seolog.sync import payloads
+from seolog.sync.client import (
+    DEFAULT_TIMEOUT,
+    AuthRejected,
+    PlatformClient,
+    Verified,
+    normalize_api_url,
+)
+from seolog.sync.engine import Item, Policy, Tally, drain
+
+BACKOFF_ENV = "SEOLOG_SYNC_BACKOFF"  # seconds before the first retry (default 1), doubling
+
+
+# --- credentials -------------------------------------------------------------------------------
+
+
+def keyring_name(api_url: str, site: Site) -> str:
+    """One keyring entry per site and API: the key is scoped to one platform site."""
+    return f"api-key {api_url} {site.root_url}"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_url: str
+    key: ApiKey
+
+
+def _api_url(ctx: AppContext, session: Session, site: Site, given: str | None) -> str:
+    """--api-url, else SEOLOG_API_URL, else the one API the site is logged in to."""
+    if given or ctx.env.get(API_URL_ENV):
+        return normalize_api_url(given or ctx.env[API_URL_ENV])
+    known = store.accounts(session, site.id)
+    if len(known) == 1:
+        return known[0].api_url
+    if not known:
+        raise SyncError(
+            f"site {site.name} is not logged in to a platform",
+            hint=f"run `seolog auth login {site.name} --api-url URL`, "
+            f"or set {API_KEY_ENV} and {API_URL_ENV}",
+        )
+    raise UsageError(
+        f"site {site.name} is logged in to {len(known)} platforms",
+        hint="choose one with --api-url: " + ", ".join(a.api_url for a in known),
+    )
+
+
+def _key(ctx: AppContext, site: Site, api_url: str) -> ApiKey:
+    if ctx.env.get(API_KEY_ENV):
+        return ApiKey(ctx.env[API_KEY_ENV], "environment")
+    value = keyring_get(keyring_name(api_url, site))
+    if not value:
+        raise SyncError(
+            f"no API key for site {site.name} at {api_url}",
+            hint=f"run `seolog auth login {site.name} --api-url {api_url}`, or set {API_KEY_ENV}",
+        )
+    return ApiKey(value, "keyring")
+
+
+def credentials(ctx: AppContext, session: Session, site: Site, api_url: str | None) -> Credentials:
+    url = _api_url(ctx, session, site, api_url)
+    return Credentials(url, _key(ctx, site, url))
+
+
+def _client(creds: Credentials, timeout: float) -> PlatformClient:
+    return PlatformClient(creds.api_url, creds.key, timeout=timeout)
+
+
+# --- auth ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    """What `auth login` and `auth status` show: never the key, only its prefix."""
+
+    site: str
+    api_url: str
+    key: str | None  # masked
+    key_source: str | None  # keyring | environment | None (missing)
+    platform_site_id: int | None = None
+    platform_site_name: str | None = None
+    platform_site_url: str | None = None
+    verified_at: datetime | None = None
+    valid: bool | None = None  # None: not checked now
+    problem: str | None = None
+    warning: str | None = None
+
+
+def login(ctx: AppContext, site_ident: str, api_url: str, key: str, timeout: float) -> Account:
+    """Verify the key with the platform, then keep it in the keyring and the verified site in
+    the store. A key the platform refuses is not stored anywhere."""
+    key = key.strip()
+    if not key or any(c.isspace() for c in key):
+        raise UsageError("that is not an API key", hint="paste the site's key, e.g. sk_siloq_…")
+    url = normalize_api_url(api_url)
+    with session_scope(ctx.engine) as session:
+        site = get_site(session, site_ident)
+    secret = ApiKey(key, "keyring")
+    try:
+        with PlatformClient(url, secret, timeout=timeout) as client:
+            verified = client.verify()
+    except AuthRejected as e:
+        raise SyncError(
+            e.message, hint="copy the site's key from the platform again; this one was not stored"
+        ) from None
+    keyring_set(keyring_name(url, site), key)
+    now = ctx.clock()
+    with session_scope(ctx.engine) as session:
+        store.save_account(
+            session,
+            site.id or 0,
+            url,
+            platform_site_id=verified.site_id,
+            platform_site_name=verified.site_name,
+            platform_site_url=verified.site_url,
+            key_name=verified.key_name,
+            verified_at=now,
+        )
+    account = _account(site, url, secret, verified, now)
+    account.warning = site_mismatch(account, site.root_url)
+    return account
+
+
+def _account(
+    site: Site, api_url: str, key: ApiKey | None, v: Verified | None, when: datetime | None
+) -> Account:
+    return Account(
+        site=site.name,
+        api_url=api_url,
+        key=key.masked if key else None,
+        key_source=key.source if key else None,
+        platform_site_id=v.site_id if v else None,
+        platform_site_name=v.site_name if v else None,
+        platform_site_url=v.site_url if v else None,
+        verified_at=when,
+        valid=True if v else None,
+    )
+
+
+def site_mismatch(account: Account, site_root: str) -> str | None:
+    """A warning when the key opens a platform site at another address than the local site."""
+    if not account.platform_site_url:
+        return None
+    theirs = root_url(account.platform_site_url) if "://" in account.platform_site_url else ""
+    if theirs and theirs != site_root:
+        return (
+            f"the key belongs to platform site {account.platform_site_name or ''} at "
+            f"{account.platform_site_url}, not {site_root}"
+        )
+    return None
+
+
+def auth_status(
+    ctx: AppContext, site_ident: str | None, check: bool, timeout: float
+) -> list[Account]:
+    """Every login (or the site's), with the key's source and prefix; `check` asks the platform
+    whether the key still works."""
+    with session_scope(ctx.engine) as session:
+        sites = [get_site(session, site_ident)] if site_ident else repo.list_sites(session)
+        rows = [(site, acct) for site in sites for acct in store.accounts(session, site.id)]
+        if site_ident and not rows and ctx.env.get(API_URL_ENV):
+            rows = [(sites[0], None)]
+    result = []
+    for site, acct in rows:
+        api_url = acct.api_url if acct else normalize_api_url(ctx.env[API_URL_ENV])
+        try:
+            key: ApiKey | None = _key(ctx, site, api_url)
+        except SyncError:
+            key = None
+        info = Account(
+            site=site.name,
+            api_url=api_url,
+            key=key.masked if key else None,
+            key_source=key.source if key else None,
+            platform_site_id=acct.platform_site_id if acct else None,
+            platform_site_name=acct.platform_site_name if acct else None,
+            platform_site_url=acct.platform_site_url if acct else None,
+            verified_at=acct.verified_at if acct else None,
+        )
+        if key is None:
+            info.problem = "no key: log in again, or set " + API_KEY_ENV
+        elif check:
+            _check(ctx, site, info, key, timeout)
+        result.append(info)
+    return result
+
+
+def _check(ctx: AppContext, site: Site, info: Account, key: ApiKey, timeout: float) -> None:
+    try:
+        with PlatformClient(info.api_url, key, timeout=timeout) as client:
+            v = client.verify()
+    except SyncError as e:
+        info.valid = False
+        info.problem = e.message
+        return
+    info.valid = True
+    info.verified_at = ctx.clock()
+    info.platform_site_id = v.site_id
+    info.platform_site_name = v.site_name or info.platform_site_name
+    info.platform_site_url = v.site_url or info.platform_site_url
+    with session_scope(ctx.engine) as session:
+        store.save_account(
+            session,
+            site.id or 0,
+            info.api_url,
+            platform_site_id=info.platform_site_id,
+            platform_site_name=info.platform_site_name,
+            platform_site_url=info.platform_site_url,
+            verified_at=info.verified_at,
+        )
+
+
+def logout(ctx: AppContext, site_ident: str, api_url: str | None) -> tuple[str, bool]:
+    """Forget a site's key and login. Pages still queued stay queued for a later login."""
+    with session_scope(ctx.engine) as session:
+        site = get_site(session, site_ident)
+        url = _api_url(ctx, session, site, api_url)
+        had_account = store.forget_account(session, site.id or 0, url)
+    had_key = keyring_delete(keyring_name(url, site))
+    if not (had_account or had_key):
+        raise NotFoundError(f"site {site.name} is not logged in to {url}")
+    return url, had_key
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PushReport:
+    site: str
+    scan_id: int | None
+    api_url: str | None
+    dry_run: bool = False
+    queued: int = 0  # pages this run put in the outbox (0: the scan was queued before)
+    skipped: int = 0  # the scan's URLs that are not pages (redirects, errors, files)
+    sent: Tally = field(default_factory=Tally)
+    remaining: int = 0  # still queued after this run
+    failed_total: int = 0  # rows set aside as failed, this run or before
+    bodies: list[dict[str, Any]] = field(default_factory=list)  # a dry run's payloads
+
+
+def _target(session: Session, site_ident: str | None, scan_id: int | None) -> tuple[Site, Scan]:
+    if scan_id is not None:
+        scan = repo.scan_by_id(session, scan_id)
+        if scan is None:
+            raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
+        site = repo.site_by_id(session, scan.site_id)
+        assert site is not None  # the foreign key guarantees it
+        if site_ident is not None and get_site(session, site_ident).id != site.id:
+            raise UsageError(f"scan {scan_id} is a scan of {site.name}, not {site_ident}")
+    else:
+        if site_ident is None:
+            raise UsageError("say which site to push", hint="seolog sync push SITE, or --scan ID")
+        site = get_site(session, site_ident)
+        done = repo.completed_scans(session, site.id or 0)
+        if not done:
+            raise NotFoundError(
+                f"{site.name} has no completed scan to push", hint=f"run `seolog scan {site.name}`"
+            )
+        scan = done[0]
+    if scan.status != "completed":
+        raise UsageError(
+            f"scan {scan.id} is {scan.status}, not completed: its pages are not all audited",
+            hint=f"finish it with `seolog scan --resume {scan.id}`, then push",
+        )
+    return site, scan
+
+
+def _advice(code: str) -> str | None:
+    spec = get_check(code)
+    return f"{spec.title}: {spec.fix}" if spec else None
+
+
+def _rows(session: Session, site: Site, scan: Scan, store_ids: bool) -> tuple[list[dict], int]:
+    """The outbox rows for a scan's pages, with their post ids; and how many URLs were skipped."""
+    bundles = list(store.syncable_pages(session, scan.id or 0))
+    ids = store.post_ids(
+        session,
+        site.id or 0,
+        {b.page.url: b.page.wp_post_id for b in bundles},
+        payloads.ASSIGNED_BASE,
+        assign=store_ids,
+    )
+    home = root_url(site.root_url)
+    rows = []
+    for b in bundles:
+        extras = payloads.PageExtras(b.internal_links, b.external_links, b.issues)
+        wp_id = ids[b.page.url]
+        rows.append(
+            {
+                "url": b.page.url,
+                "wp_post_id": wp_id,
+                "page": payloads.page_body(b.page, wp_id, b.page.url == home),
+                "seo_data": payloads.seo_body(b.page, extras, _advice),
+            }
+        )
+    total = repo.page_counts(session, scan.id or 0).total
+    return rows, total - len(rows)
+
+
+def _policy(ctx: AppContext) -> Policy:
+    raw = ctx.env.get(BACKOFF_ENV)
+    try:
+        backoff = float(raw) if raw else 1.0
+    except ValueError:
+        raise UsageError(f"{BACKOFF_ENV}={raw!r} is not a number of seconds") from None
+    return Policy(backoff=max(0.0, backoff))
+
+
+class _StoreOutbox:
+    """The drain's view of the store: every step committed as it happens."""
+
+    def __init__(self, ctx: AppContext, site_id: int, api_url: str) -> None:
+        self.ctx, self.site_id, self.api_url = ctx, site_id, api_url
+
+    def next_items(self, after_id: int, limit: int) -> list[Item]:
+        with session_scope(self.ctx.engine) as s:
+            rows = store.next_items(s, self.site_id, self.api_url, after_id, limit)
+            return [
+                Item(r.id or 0, r.url, r.state, r.page, r.seo_data, r.platform_page_id)
+                for r in rows
+            ]
+
+    def page_sent(self, item: Item, page_id: int) -> None:
+        store.mark(self.ctx.engine, item.id, state="page-sent", platform_page_id=page_id)
+
+    def sent(self, item: Item, page_id: int) -> None:
+        store.mark_sent(self.ctx.engine, item.id, self.site_id, self.api_url, item.url, page_id)
+
+    def failed(self, item: Item, error: str) -> None:
+        store.note_trouble(self.ctx.engine, item.id, error, failed=True)
+
+    def trouble(self, item: Item, error: str) -> None:
+        store.note_trouble(self.ctx.engine, item.id, error)
+
+
+def push(
+    ctx: AppContext,
+    site_ident: str | None = None,
+    scan_id: int | None = None,
+    api_url: str | None = None,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[Tally, int], None] | None = None,
+) -> PushReport:
+    """Queue the scan's pages (unless they are queued already) and send the queue."""
+    with session_scope(ctx.engine) as session:
+        site, scan = _target(session, site_ident, scan_id)
+        if dry_run:
+            url = _dry_api_url(ctx, session, site, api_url)
+            rows, skipped = _rows(session, site, scan, store_ids=False)
+            session.rollback()
+            return PushReport(site.name, scan.id, url, True, len(rows), skipped, bodies=rows)
+        creds = credentials(ctx, session, site, api_url)
+    report = PushReport(site.name, scan.id, creds.api_url)
+    with sync_lock(ctx.db_url, site.id or 0):
+        with session_scope(ctx.engine) as session:
+            if force or not store.queued_for_scan(session, scan.id or 0, creds.api_url):
+                rows, report.skipped = _rows(session, site, scan, store_ids=True)
+                report.queued = store.enqueue(
+                    session, site.id or 0, scan.id or 0, creds.api_url, rows
+                )
+        _drain(ctx, site, creds, report, timeout, progress)
+    return report
+
+
+def _dry_api_url(ctx: AppContext, session: Session, site: Site, given: str | None) -> str | None:
+    try:
+        return _api_url(ctx, session, site, given)
+    except SyncError:
+        return None  # a dry run sends nothing, so it needs no login
+
+
+def retry(
+    ctx: AppContext,
+    site_ident: str,
+    api_url: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[Tally, int], None] | None = None,
+) -> PushReport:
+    """Queue the pages the platform refused once more, and send everything queued."""
+    with session_scope(ctx.engine) as session:
+        site = get_site(session, site_ident)
+        creds = credentials(ctx, session, site, api_url)
+    report = PushReport(site.name, None, creds.api_url)
+    with sync_lock(ctx.db_url, site.id or 0):
+        with session_scope(ctx.engine) as session:
+            report.queued = store.requeue_failed(session, site.id or 0, creds.api_url)
+        _drain(ctx, site, creds, report, timeout, progress)
+    return report
+
+
+def _open_rows(ctx: AppContext, site_id: int, api_url: str) -> tuple[int, int]:
+    """(still queued, failed) for one site and API."""
+    with session_scope(ctx.engine) as session:
+        for q in store.queue_states(session, site_id):
+            if q.api_url == api_url:
+                open_rows = sum(q.counts.get(s, 0) for s in store.OPEN_STATES)
+                return open_rows, q.counts.get("failed", 0)
+    return 0, 0
+
+
+def _drain(
+    ctx: AppContext,
+    site: Site,
+    creds: Credentials,
+    report: PushReport,
+    timeout: float,
+    progress: Callable[[Tally, int], None] | None,
+) -> None:
+    total, _ = _open_rows(ctx, site.id or 0, creds.api_url)
+    outbox = _StoreOutbox(ctx, site.id or 0, creds.api_url)
+
+    def tick(tally: Tally) -> None:
+        report.sent = tally
+        if progress is not None:
+            progress(tally, total)
+
+    try:
+        with _client(creds, timeout) as client:
+            report.sent = drain(outbox, client, _policy(ctx), tick)
+    except SyncError as e:
+        report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
+        raise type(e)(
+            f"{e.message}; {report.sent.sent} pages sent, {report.remaining} still queued",
+            hint=e.hint or f"run `seolog sync retry {site.name}` once the platform is back",
+        ) from None
+    except KeyboardInterrupt:
+        report.remaining, _ = _open_rows(ctx, site.id or 0, creds.api_url)
+        raise Interrupted(
+            f"sync interrupted: {report.sent.sent} pages sent, {report.remaining} still queued",
+            hint=f"run `seolog sync push {site.name}` to send the rest",
+        ) from None
+    report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
+
+
+# --- status --------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueView:
+    site: str
+    api_url: str
+    pending: int  # not yet sent, or half sent
+    sent: int
+    failed: int
+    platform_pages: int
+    last_error: str | None
+    last_error_at: datetime | None
+    last_sent_at: datetime | None
+    key: str | None  # masked
+    key_source: str | None
+
+
+def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
+    """What is queued per site and API, the newest error, and which key a push would use."""
+    with session_scope(ctx.engine) as session:
+        site_id = get_site(session, site_ident).id if site_ident else None
+        states = store.queue_states(session, site_id)
+        sites = {s.id: s for s in repo.list_sites(session)}
+    views = []
+    for q in states:
+        site = sites[q.site_id]
+        try:
+            key: ApiKey | None = _key(ctx, site, q.api_url)
+        except SyncError:
+            key = None
+        views.append(
+            QueueView(
+                site=site.name,
+                api_url=q.api_url,
+                pending=sum(q.counts.get(s, 0) for s in store.OPEN_STATES),
+                sent=q.counts.get("sent", 0),
+                failed=q.counts.get("failed", 0),
+                platform_pages=q.platform_pages,
+                last_error=q.last_error,
+                last_error_at=q.last_error_at,
+                last_sent_at=q.last_sent_at,
+                key=key.masked if key else None,
+                key_source=key.source if key else None,
+            )
+        )
+    return views
+
+
+def environment_note(ctx: AppContext) -> str | None:
+    """Which environment overrides are in force (for `auth status`), without their values."""
+    present = [name for name in (API_KEY_ENV, API_URL_ENV) if ctx.env.get(name)]
+    return ", ".join(present) + " set in the environment" if present else None

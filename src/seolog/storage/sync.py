@@ -1,0 +1,340 @@
+"""The sync tables' queries: accounts, stable post ids, the outbox and the platform's page ids."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from seolog.domain import WP_MAX_POST_ID
+from seolog.storage.models import (
+    Issue,
+    Link,
+    OutboxItem,
+    Page,
+    SyncAccount,
+    SyncPage,
+    SyncPostId,
+    utcnow,
+)
+
+OUTBOX = OutboxItem.__table__  # type: ignore[attr-defined]
+OPEN_STATES = ("pending", "page-sent")
+_PAGE_BATCH = 500  # pages whose links and issues are read in one query
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+def accounts(session: Session, site_id: int | None = None) -> list[SyncAccount]:
+    stmt = select(SyncAccount).order_by(SyncAccount.site_id, SyncAccount.api_url)
+    if site_id is not None:
+        stmt = stmt.where(SyncAccount.site_id == site_id)
+    return list(session.execute(stmt).scalars())
+
+
+def account(session: Session, site_id: int, api_url: str) -> SyncAccount | None:
+    return session.execute(
+        select(SyncAccount).where(SyncAccount.site_id == site_id, SyncAccount.api_url == api_url)
+    ).scalar_one_or_none()
+
+
+def save_account(session: Session, site_id: int, api_url: str, **values: Any) -> SyncAccount:
+    row = account(session, site_id, api_url) or SyncAccount(site_id=site_id, api_url=api_url)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+# --- the pages of a scan, with what the payloads need ------------------------------------------
+
+
+@dataclass
+class PageBundle:
+    page: Page
+    internal_links: list[str]
+    external_links: list[str]
+    issues: list[tuple[str, str, str]]  # code, severity, message
+
+
+def syncable_pages(session: Session, scan_id: int) -> Iterator[PageBundle]:
+    """The scan's pages that are pages on the site: HTML answered 2xx at their own URL.
+    Redirects, errors and files are not WordPress pages and are left out."""
+    stmt = (
+        select(Page)
+        .where(
+            Page.scan_id == scan_id,
+            Page.indexable.is_not(None),  # type: ignore[union-attr]
+            Page.status_code >= 200,  # type: ignore[operator]
+            Page.status_code < 300,  # type: ignore[operator]
+        )
+        .order_by(Page.id)
+    )
+    pages = list(session.execute(stmt).scalars())
+    for start in range(0, len(pages), _PAGE_BATCH):
+        chunk = pages[start : start + _PAGE_BATCH]
+        ids = [p.id for p in chunk]
+        links: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+        for source, target, internal in session.execute(
+            select(Link.source_page_id, Link.target_url, Link.internal)
+            .where(Link.source_page_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(Link.id)
+        ):
+            (links[source][0] if internal else links[source][1]).append(target)
+        issues: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for page_id, code, severity, message in session.execute(
+            select(Issue.page_id, Issue.code, Issue.severity, Issue.message)
+            .where(Issue.page_id.in_(ids))  # type: ignore[union-attr]
+            .order_by(Issue.id)
+        ):
+            issues[page_id].append((code, severity, message))
+        for p in chunk:
+            internal, external = links[p.id or 0]
+            yield PageBundle(p, internal, external, issues[p.id or 0])
+
+
+# --- post ids --------------------------------------------------------------------------------
+
+
+def post_ids(
+    session: Session, site_id: int, wanted: dict[str, int | None], base: int, assign: bool = True
+) -> dict[str, int]:
+    """The post id of every URL in `wanted` (URL → the id the page revealed, or None).
+
+    A URL keeps the id it was first synced under. A new URL takes the id WordPress revealed
+    when no other URL of the site holds it, else the next of seolog's own (`base` + a per-site
+    sequence, never reused). With `assign` False (a dry run) nothing is stored."""
+    known = dict(
+        session.execute(
+            select(SyncPostId.url, SyncPostId.wp_post_id).where(SyncPostId.site_id == site_id)
+        ).all()
+    )
+    taken = set(known.values())
+    top = session.execute(
+        select(func.max(SyncPostId.wp_post_id)).where(
+            SyncPostId.site_id == site_id, SyncPostId.origin == "assigned"
+        )
+    ).scalar()
+    next_id = max(int(top or 0) + 1, base + 1)
+    result: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for url, revealed in wanted.items():
+        if url in known:
+            result[url] = known[url]
+            continue
+        if revealed is not None and revealed not in taken:
+            value, origin = revealed, "wordpress"
+        else:
+            if next_id > WP_MAX_POST_ID:
+                raise ValueError("this site has used up seolog's range of post ids")
+            value, origin = next_id, "assigned"
+            next_id += 1
+        taken.add(value)
+        result[url] = value
+        rows.append(
+            {
+                "site_id": site_id,
+                "url": url,
+                "wp_post_id": value,
+                "origin": origin,
+                "created_at": now,
+            }
+        )
+    if assign and rows:
+        session.execute(insert(SyncPostId.__table__), rows)  # type: ignore[attr-defined]
+    return result
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+
+def queued_for_scan(session: Session, scan_id: int, api_url: str) -> int:
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(OutboxItem)
+            .where(OutboxItem.scan_id == scan_id, OutboxItem.api_url == api_url)
+        ).scalar()
+        or 0
+    )
+
+
+def enqueue(
+    session: Session, site_id: int, scan_id: int, api_url: str, rows: list[dict[str, Any]]
+) -> int:
+    """Queue a scan's pages. Unsent rows of older scans for the same URLs are dropped (this
+    scan's data replaces theirs); a scan queued again (`--force`) replaces its own rows."""
+    urls = [r["url"] for r in rows]
+    session.execute(
+        delete(OutboxItem).where(
+            OutboxItem.scan_id == scan_id,  # type: ignore[arg-type]
+            OutboxItem.api_url == api_url,  # type: ignore[arg-type]
+        )
+    )
+    for start in range(0, len(urls), _PAGE_BATCH):
+        session.execute(
+            delete(OutboxItem).where(
+                OutboxItem.site_id == site_id,  # type: ignore[arg-type]
+                OutboxItem.api_url == api_url,  # type: ignore[arg-type]
+                OutboxItem.state.in_(("pending", "page-sent", "failed")),  # type: ignore[attr-defined]
+                OutboxItem.url.in_(urls[start : start + _PAGE_BATCH]),  # type: ignore[attr-defined]
+            )
+        )
+    now = utcnow()
+    for row in rows:
+        row.update(
+            site_id=site_id,
+            scan_id=scan_id,
+            api_url=api_url,
+            state="pending",
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    if rows:
+        session.execute(insert(OUTBOX), rows)
+    return len(rows)
+
+
+def next_items(
+    session: Session, site_id: int, api_url: str, after_id: int, limit: int
+) -> list[OutboxItem]:
+    stmt = (
+        select(OutboxItem)
+        .where(
+            OutboxItem.site_id == site_id,
+            OutboxItem.api_url == api_url,
+            OutboxItem.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
+            OutboxItem.id > after_id,  # type: ignore[operator]
+        )
+        .order_by(OutboxItem.id)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def mark(engine: Engine, item_id: int, **values: Any) -> None:
+    """Record one step of one row, committed at once: the outbox's durability is this commit."""
+    values["updated_at"] = utcnow()
+    with engine.begin() as conn:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id).values(**values))
+
+
+def note_trouble(engine: Engine, item_id: int, error: str, failed: bool = False) -> None:
+    """An attempt went wrong: count it and keep the error; `failed` sets the row aside."""
+    values: dict[str, Any] = {"attempts": OUTBOX.c.attempts + 1, "last_error": error}
+    if failed:
+        values["state"] = "failed"
+    mark(engine, item_id, **values)
+
+
+def mark_sent(
+    engine: Engine, item_id: int, site_id: int, api_url: str, url: str, page_id: int
+) -> None:
+    """A row is sent: in the same transaction, keep the platform's id of the page beyond the
+    life of the outbox row."""
+    table = SyncPage.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == item_id)
+            .values(
+                state="sent", platform_page_id=page_id, sent_at=now, updated_at=now, last_error=None
+            )
+        )
+        changed = conn.execute(
+            update(table)
+            .where(table.c.site_id == site_id, table.c.api_url == api_url, table.c.url == url)
+            .values(page_id=page_id, synced_at=now)
+        ).rowcount
+        if not changed:
+            conn.execute(
+                insert(table).values(
+                    site_id=site_id, api_url=api_url, url=url, page_id=page_id, synced_at=now
+                )
+            )
+
+
+def requeue_failed(session: Session, site_id: int, api_url: str) -> int:
+    return int(
+        session.execute(
+            update(OutboxItem)
+            .where(
+                OutboxItem.site_id == site_id,  # type: ignore[arg-type]
+                OutboxItem.api_url == api_url,  # type: ignore[arg-type]
+                OutboxItem.state == "failed",  # type: ignore[arg-type]
+            )
+            .values(state="pending", platform_page_id=None, updated_at=utcnow())
+        ).rowcount
+        or 0
+    )
+
+
+@dataclass
+class QueueState:
+    site_id: int
+    api_url: str
+    counts: dict[str, int]  # state → rows
+    last_error: str | None
+    last_error_at: Any
+    last_sent_at: Any
+    platform_pages: int
+
+
+def queue_states(session: Session, site_id: int | None = None) -> list[QueueState]:
+    """Per (site, API): rows by state, the newest error and the last success."""
+    where = [] if site_id is None else [OutboxItem.site_id == site_id]
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for sid, api, state, n in session.execute(
+        select(OutboxItem.site_id, OutboxItem.api_url, OutboxItem.state, func.count())
+        .where(*where)
+        .group_by(OutboxItem.site_id, OutboxItem.api_url, OutboxItem.state)
+    ):
+        counts[(sid, api)][state] = n
+    for acct in accounts(session, site_id):
+        counts.setdefault((acct.site_id, acct.api_url), {})
+    states = []
+    for (sid, api), by_state in sorted(counts.items()):
+        here = and_(OutboxItem.site_id == sid, OutboxItem.api_url == api)
+        err = session.execute(
+            select(OutboxItem.last_error, OutboxItem.updated_at)
+            .where(here, OutboxItem.last_error.is_not(None))  # type: ignore[union-attr]
+            .order_by(OutboxItem.updated_at.desc(), OutboxItem.id.desc())  # type: ignore[attr-defined, union-attr]
+            .limit(1)
+        ).first()
+        last_sent = session.execute(select(func.max(OutboxItem.sent_at)).where(here)).scalar()
+        remote = session.execute(
+            select(func.count())
+            .select_from(SyncPage)
+            .where(SyncPage.site_id == sid, SyncPage.api_url == api)
+        ).scalar()
+        states.append(
+            QueueState(
+                sid,
+                api,
+                by_state,
+                err[0] if err else None,
+                err[1] if err else None,
+                last_sent,
+                int(remote or 0),
+            )
+        )
+    return states
+
+
+def forget_account(session: Session, site_id: int, api_url: str) -> bool:
+    row = account(session, site_id, api_url)
+    if row is None:
+        return False
+    session.delete(row)
+    return True
