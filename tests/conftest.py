@@ -61,14 +61,33 @@ def _fresh_postgres(request: pytest.FixtureRequest) -> str:
     return str(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
 
 
+def _test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keyring of this test's own, in this process and in the seolog processes it starts."""
+    import keyring
+
+    from tests.keyring_backend import FILE_ENV, FileKeyring
+
+    monkeypatch.setenv(FILE_ENV, str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backend.FileKeyring")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", FileKeyring())
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
     """Every test gets its own SEOLOG_HOME (and, on PostgreSQL, its own database): no test
     touches the real home directory or another test's data."""
     h = tmp_path / "seolog-home"
     monkeypatch.setenv("SEOLOG_HOME", str(h))
-    for var in ("SEOLOG_DATABASE_URL", "SEOLOG_AUTH", "CI", "NO_COLOR"):
+    for var in (
+        "SEOLOG_DATABASE_URL",
+        "SEOLOG_AUTH",
+        "SEOLOG_API_KEY",
+        "SEOLOG_API_URL",
+        "CI",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
+    _test_keyring(tmp_path, monkeypatch)
     if request.config.getoption("--db-backend") == "postgresql":
         monkeypatch.setenv("SEOLOG_DATABASE_URL", _fresh_postgres(request))
     return h
@@ -120,7 +139,8 @@ def seolog_env(home: Path) -> dict[str, str]:
     import seolog
 
     src = str(Path(seolog.__file__).resolve().parent.parent)
-    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    # The checkout's root too: the test keyring backend lives in tests/.
+    path = os.pathsep.join(p for p in (src, str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "SEOLOG_HOME": str(home), "PYTHONPATH": path}
 
 

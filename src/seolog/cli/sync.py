@@ -203,9 +203,11 @@ def status(
                 v.platform_pages,
                 render.when(v.last_sent_at),
                 f"{v.key} ({v.key_source})" if v.key else "missing",
-                f"{render.when(v.last_error_at)} {v.last_error}" if v.last_error else None,
             ]
             for v in views
         ],
         state.no_color,
     )
+    errors = [[v.site, render.when(v.last_error_at), v.last_error] for v in views if v.last_error]
+    if errors:
+        render.table("Last errors", ["Site", "When", "Error"], errors, state.no_color)

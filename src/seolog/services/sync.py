@@ -457,7 +457,7 @@ def _drain(
             report.sent = drain(outbox, client, _policy(ctx), tick)
     except SyncError as e:
         report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
-        raise type(e)(
+        raise SyncError(
             f"{e.message}; {report.sent.sent} pages sent, {report.remaining} still queued",
             hint=e.hint or f"run `seolog sync retry {site.name}` once the platform is back",
         ) from None

@@ -1,0 +1,121 @@
+"""`seolog auth`: keys verified with the platform, kept in the keyring, never shown or stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+from sqlmodel import SQLModel
+
+from tests.conftest import Cli
+from tests.sync.conftest import Shop
+
+
+def test_login_verifies_the_key_and_keeps_it_in_the_keyring(shop: Shop, cli: Cli) -> None:
+    api = shop.platform.api_url
+    r = cli("auth", "login", "shop", "--api-url", api + "/", input=shop.key + "\n")
+    assert r.exit_code == 0, r.stderr
+    assert "platform site Shop" in r.stderr and shop.key[:13] + "…" in r.stderr
+    assert shop.key not in r.stdout + r.stderr
+    stored = keyring.get_password("seolog", f"api-key {api} {shop.url()}")
+    assert stored == shop.key
+    verify = shop.platform.calls("/auth/verify")
+    assert verify[-1].authorization == f"Bearer {shop.key}"
+
+    status = cli("auth", "status", "--format", "json")
+    assert status.exit_code == 0, status.stderr
+    [account] = status.json()
+    assert account["site"] == "shop" and account["api_url"] == api
+    assert account["valid"] is True and account["key_source"] == "keyring"
+    assert account["platform_site"] == {"id": shop.remote.id, "name": "Shop", "url": shop.url()}
+    assert account["key"] == shop.key[:13] + "…"
+    assert shop.key not in status.stdout
+
+
+def test_a_refused_key_is_not_stored(shop: Shop, cli: Cli, db: Any) -> None:
+    wrong = "sk_siloq_" + "x" * 43
+    r = cli("auth", "login", "shop", "--api-url", shop.platform.api_url, input=wrong + "\n")
+    assert r.exit_code == 6
+    assert "rejected the API key sk_siloq_xxxx…" in r.stderr
+    assert "Invalid or revoked API key" in r.stderr and wrong not in r.stderr
+    assert "was not stored" in r.stderr
+    assert keyring.get_password("seolog", f"api-key {shop.platform.api_url} {shop.url()}") is None
+    assert db("SELECT count(*) FROM sync_accounts")[0][0] == 0
+
+
+def test_the_older_verify_answer_is_accepted(shop: Shop, cli: Cli) -> None:
+    shop.platform.state.old_verify = True
+    r = cli("auth", "login", "shop", "--api-url", shop.platform.api_url, input=shop.key + "\n")
+    assert r.exit_code == 0, r.stderr
+    assert f"platform site #{shop.remote.id}" in r.stderr
+
+
+def test_status_says_when_a_key_stopped_working(logged_in: Shop, cli: Cli) -> None:
+    logged_in.remote.active = False  # revoked on the platform
+    r = cli("auth", "status", "shop")
+    assert r.exit_code == 6
+    assert "rejected the API key" in r.stderr
+    offline = cli("auth", "status", "shop", "--offline", "--format", "json")
+    assert offline.exit_code == 0 and offline.json()[0]["valid"] is None
+
+
+def test_logout_removes_the_key_and_the_login(logged_in: Shop, cli: Cli, db: Any) -> None:
+    r = cli("auth", "logout", "shop")
+    assert r.exit_code == 0, r.stderr
+    assert "key removed from the keyring" in r.stderr
+    api = logged_in.platform.api_url
+    assert keyring.get_password("seolog", f"api-key {api} {logged_in.url()}") is None
+    assert db("SELECT count(*) FROM sync_accounts")[0][0] == 0
+    again = cli("auth", "logout", "shop", "--api-url", api)
+    assert again.exit_code == 3 and "not logged in" in again.stderr
+    assert cli("auth", "status").exit_code == 6
+
+
+def test_no_keyring_backend_points_to_the_environment(
+    shop: Shop, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keyring.core, "_keyring_backend", fail.Keyring())
+    r = cli("auth", "login", "shop", "--api-url", shop.platform.api_url, input=shop.key + "\n")
+    assert r.exit_code == 6
+    assert "no system keyring is available" in r.stderr
+    assert "SEOLOG_API_KEY" in r.stderr and "keyrings.alt" in r.stderr
+    assert "Traceback" not in r.stderr and shop.key not in r.stderr
+
+
+def test_the_environment_works_without_a_login(
+    shop: Shop, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEOLOG_API_KEY", shop.key)
+    monkeypatch.setenv("SEOLOG_API_URL", shop.platform.api_url)
+    r = cli("sync", "push", "shop", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["created"] == 5
+    status = cli("auth", "status", "shop", "--format", "json")
+    assert status.json()[0]["key_source"] == "environment"
+    assert "SEOLOG_API_KEY, SEOLOG_API_URL set in the environment" in status.stderr
+
+
+def test_the_key_is_in_no_output_file_or_database(
+    logged_in: Shop, cli: Cli, home: Path, db: Any
+) -> None:
+    outputs = [
+        cli("sync", "push", "shop"),
+        cli("sync", "status", "--format", "json"),
+        cli("sync", "status"),
+        cli("auth", "status"),
+        cli("--debug", "sync", "push", "shop", "--api-url", "http://127.0.0.1:9/api/v1"),
+    ]
+    for r in outputs:
+        assert logged_in.key not in r.stdout + r.stderr
+    # --debug prints a traceback for the failed push: still no key in it.
+    assert outputs[-1].exit_code == 6
+    for table in SQLModel.metadata.tables:
+        for row in db(f"SELECT * FROM {table}"):
+            assert logged_in.key not in json.dumps([str(v) for v in row]), table
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert logged_in.key.encode() not in path.read_bytes(), path

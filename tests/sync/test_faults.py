@@ -1,0 +1,203 @@
+"""Faults halfway through a push: nothing lost, nothing sent twice, and the next run carries on."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli
+from tests.sync.conftest import Shop
+
+PAGES = 5
+
+
+@pytest.fixture(autouse=True)
+def _quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEOLOG_SYNC_BACKOFF", "0.01")
+
+
+def _status(cli: Cli) -> dict[str, Any]:
+    [row] = cli("sync", "status", "shop", "--format", "json").json()
+    return dict(row)
+
+
+def _all_there(shop: Shop) -> None:
+    """Every page once, each with its SEO data: the end state of any push, faults or not."""
+    pages = shop.platform.pages_of(shop.remote)
+    assert len(pages) == PAGES
+    assert shop.platform.state.creations == PAGES  # never created twice
+    for page in pages.values():
+        assert shop.platform.seo_of(page["page_id"]) is not None, page["url"]
+
+
+def test_a_failing_platform_leaves_the_rest_queued(logged_in: Shop, cli: Cli) -> None:
+    # The third page's SEO data meets a 500 on every try (1 + 3 retries).
+    logged_in.platform.fault("/seo-data/", "status", skip=2, times=4)
+    r = cli("sync", "push", "shop")
+    assert r.exit_code == 6
+    assert "HTTP 500: an HTML error page (Server Error (500))" in r.stderr
+    assert "2 pages sent, 3 still queued" in r.stderr
+    assert "seolog sync retry shop" in r.stderr
+    status = _status(cli)
+    assert (status["pending"], status["sent"], status["failed"]) == (3, 2, 0)
+    assert "HTTP 500" in status["last_error"]
+
+    again = cli("sync", "retry", "shop", "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    # The half-sent page is not created again: its page id was kept.
+    assert (again.json()["created"], again.json()["updated"]) == (2, 1)
+    _all_there(logged_in)
+    status = _status(cli)
+    assert (status["pending"], status["sent"], status["last_error"]) == (0, PAGES, None)
+
+
+def test_429_waits_for_retry_after(logged_in: Shop, cli: Cli) -> None:
+    logged_in.platform.fault(
+        "/pages/sync/",
+        "status",
+        status=429,
+        body='{"detail": "Request was throttled. Expected available in 1 second."}',
+        content_type="application/json",
+        retry_after="1",
+        skip=1,
+        times=1,
+    )
+    r = cli("sync", "push", "shop")
+    assert r.exit_code == 0, r.stderr
+    _all_there(logged_in)
+    syncs = logged_in.platform.calls("/pages/sync/")
+    limited = next(i for i, c in enumerate(syncs) if c.status == 429)
+    assert syncs[limited + 1].body == syncs[limited].body  # the same page, tried again
+    assert syncs[limited + 1].at - syncs[limited].at >= 0.9  # after Retry-After, not the backoff
+
+
+def test_a_long_retry_after_stops_instead_of_hanging(logged_in: Shop, cli: Cli) -> None:
+    logged_in.platform.fault(
+        "/pages/sync/", "status", status=503, body="", retry_after="3600", skip=3, times=1
+    )
+    r = cli("sync", "push", "shop")
+    assert r.exit_code == 6
+    assert "asked us to slow down (HTTP 503)" in r.stderr and "3 pages sent" in r.stderr
+    assert _status(cli)["pending"] == 2
+    assert cli("sync", "retry", "shop").exit_code == 0
+    _all_there(logged_in)
+
+
+@pytest.mark.parametrize("kind", ["drop-before", "drop-after"])
+def test_a_dropped_connection_is_retried_without_duplicates(
+    logged_in: Shop, cli: Cli, kind: str
+) -> None:
+    # drop-after: the platform stored the page, but the answer never came back.
+    logged_in.platform.fault("/pages/sync/", kind, skip=1, times=1)
+    logged_in.platform.fault("/seo-data/", kind, skip=3, times=1)
+    r = cli("sync", "push", "shop")
+    assert r.exit_code == 0, r.stderr
+    _all_there(logged_in)
+
+
+def test_a_slow_answer_times_out_and_is_retried(logged_in: Shop, cli: Cli) -> None:
+    logged_in.platform.fault("/seo-data/", "slow", delay=2.5, skip=1, times=1)
+    r = cli("sync", "push", "shop", "--timeout", "1")
+    assert r.exit_code == 0, r.stderr
+    _all_there(logged_in)
+
+
+def test_a_revoked_key_stops_at_once(logged_in: Shop, cli: Cli) -> None:
+    logged_in.platform.fault(
+        "/pages/sync/",
+        "status",
+        status=401,
+        body='{"detail": "Invalid API key."}',
+        content_type="application/json",
+        skip=2,
+        times=100,
+    )
+    r = cli("sync", "push", "shop")
+    assert r.exit_code == 6
+    assert "rejected the API key" in r.stderr and "Invalid API key." in r.stderr
+    assert "seolog auth login" in r.stderr
+    assert sum(1 for c in logged_in.platform.calls("/pages/sync/") if c.status == 401) == 1
+    assert _status(cli)["pending"] == 3
+
+
+def test_a_refused_page_is_set_aside_and_the_rest_sent(logged_in: Shop, cli: Cli) -> None:
+    logged_in.platform.fault(
+        "/pages/sync/",
+        "status",
+        status=400,
+        body='{"title": ["Ensure this field has no more than 500 characters."]}',
+        content_type="application/json",
+        skip=1,
+        times=1,
+    )
+    r = cli("sync", "push", "shop", "--format", "json")
+    assert r.exit_code == 6
+    assert r.json()["created"] == 4 and r.json()["failed"] == 1
+    assert "the platform refused 1 pages of shop" in r.stderr
+    status = _status(cli)
+    assert (status["failed"], status["pending"]) == (1, 0)
+    assert (
+        status["last_error"]
+        == "HTTP 400: title: Ensure this field has no more than 500 characters."
+    )
+    table = cli("sync", "status")
+    assert "HTTP 400: title: Ensure this field" in " ".join(table.stdout.split())
+    again = cli("sync", "retry", "shop")
+    assert again.exit_code == 0, again.stderr
+    _all_there(logged_in)
+
+
+def test_a_page_deleted_on_the_platform_is_sent_again(logged_in: Shop, cli: Cli) -> None:
+    logged_in.platform.fault("/seo-data/", "status", skip=0, times=4)  # first page: half sent
+    assert cli("sync", "push", "shop").exit_code == 6
+    state = logged_in.platform.state
+    [(first_key, first)] = list(state.pages.items())
+    del state.pages[first_key]  # someone deletes it on the dashboard
+    state.creations -= 1
+    r = cli("sync", "retry", "shop")
+    assert r.exit_code == 0, r.stderr
+    _all_there(logged_in)
+    assert state.pages[first_key]["page_id"] != first["page_id"]
+
+
+def _push_process(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "seolog", "sync", "push", "shop"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_or_interrupted_push_resumes_without_duplicates(
+    logged_in: Shop, cli: Cli, seolog_env: dict[str, str], how: signal.Signals
+) -> None:
+    platform = logged_in.platform
+    platform.fault("/seo-data/", "hang", skip=2, times=1)  # the third page hangs halfway
+    proc = _push_process({**seolog_env, **{k: v for k, v in os.environ.items() if "KEYRING" in k}})
+    try:
+        assert platform.hung.wait(60), proc.stderr.read() if proc.stderr else ""
+        proc.send_signal(how)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        platform.release.set()
+        if proc.poll() is None:
+            proc.kill()
+    if how == signal.SIGINT:
+        assert proc.returncode == 130, err
+        assert b"sync interrupted: 2 pages sent, 3 still queued" in err
+        assert b"seolog sync push shop" in err
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert _status(cli)["pending"] == 3
+    r = cli("sync", "push", "shop", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["remaining"] == 0
+    _all_there(logged_in)
