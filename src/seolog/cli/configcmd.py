@@ -24,8 +24,10 @@ def _settings(profile: str | None, state: State) -> tuple[Any, list[tuple[str, A
     cfg = load_config(state.config, profile)
     crawl = CrawlSettings()
     rows: list[tuple[str, Any, str]] = []
+    # [scan] keys that are not crawl settings: `sitemaps` is stored inverted, `sync` is a step.
+    other = {"sitemaps": crawl.use_sitemaps, "sync": False}
     for key in SCAN_KEYS:
-        default = crawl.use_sitemaps if key == "sitemaps" else getattr(crawl, key)
+        default = other[key] if key in other else getattr(crawl, key)
         rows.append(
             (f"scan.{key}", cfg.scan.get(key, default), cfg.sources.get(f"scan.{key}", "default"))
         )
