@@ -37,11 +37,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--db-backend") != "postgresql":
-        return
-    skip = pytest.mark.skip(reason="tests a SQLite-only feature (file, pragmas or file locks)")
+    if config.getoption("--db-backend") == "postgresql":
+        marker = "sqlite_only"
+        skip = pytest.mark.skip(reason="tests a SQLite-only feature (file, pragmas or file locks)")
+    else:
+        marker = "postgresql_only"
+        skip = pytest.mark.skip(
+            reason="tests a PostgreSQL feature: run with --db-backend postgresql"
+        )
     for item in items:
-        if "sqlite_only" in item.keywords:
+        if marker in item.keywords:
             item.add_marker(skip)
 
 
