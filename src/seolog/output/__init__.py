@@ -11,6 +11,22 @@ from collections.abc import Callable
 from typing import Any
 
 Emitter = Callable[[dict[str, Any]], str]
+_RANK = {"error": 0, "warning": 1, "notice": 2}
+
+
+def worst_pages(doc: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], list[str]]]:
+    """The lowest-scoring pages below 100 of a scan document, each with its distinct codes,
+    worst severity first: the same list in the Markdown summary and the audit report."""
+    pages = sorted(
+        (p for p in doc["pages"] if p["score"] is not None and p["score"] < 100),
+        key=lambda p: (p["score"], p["url"]),
+    )[:limit]
+    wanted = {p["url"]: list[str]() for p in pages}
+    for i in sorted(doc["issues"], key=lambda i: _RANK.get(i["severity"], 3)):
+        codes = wanted.get(i["url"])
+        if codes is not None and i["code"] not in codes:
+            codes.append(i["code"])
+    return [(p, wanted[p["url"]]) for p in pages]
 
 
 def emitter(fmt: str) -> Emitter:

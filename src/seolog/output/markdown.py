@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from seolog.checks.registry import get_check
+from seolog.output import worst_pages
 
 TOP = 10
 ICONS = {"error": "🔴", "warning": "🟠", "notice": "🔵"}
@@ -39,19 +40,12 @@ def render(doc: dict[str, Any]) -> str:
         if len(by_code) > TOP:
             lines.append(f"\n… and {len(by_code) - TOP} more codes.")
         lines.append("")
-    worst = sorted(
-        (p for p in doc["pages"] if p["score"] is not None and p["score"] < 100),
-        key=lambda p: (p["score"], p["url"]),
-    )[:TOP]
+    worst = worst_pages(doc, TOP)
     if worst:
-        codes: dict[str, list[str]] = defaultdict(list)
-        for i in doc["issues"]:
-            if i["code"] not in codes[i["url"]]:
-                codes[i["url"]].append(i["code"])
         lines += ["<details><summary>Worst pages</summary>", "", "| Score | URL | Issues |",
                   "|---:|---|---|"]  # fmt: skip
-        for p in worst:
-            listed = ", ".join(f"`{c}`" for c in codes[p["url"]][:4])
+        for p, codes in worst:
+            listed = ", ".join(f"`{c}`" for c in codes[:4])
             lines.append(f"| {p['score']} | {_cell(p['url'])} | {listed} |")
         lines += ["", "</details>", ""]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from seolog.checks.registry import get_check
+from seolog.output import worst_pages
 
 TOP_ISSUES = 10
 WORST_PAGES = 15
@@ -90,15 +91,6 @@ def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
     scan, issues = doc["scan"], doc["issues"]
     earlier = [h for h in history if h["id"] < scan["id"] and h["score"] is not None]
     previous = earlier[-1] if earlier else None
-    codes_by_url: dict[str, list[str]] = {}
-    for i in sorted(issues, key=lambda i: -_RANK.get(i["severity"], 0)):
-        codes = codes_by_url.setdefault(i["url"], [])
-        if i["code"] not in codes:
-            codes.append(i["code"])
-    worst = sorted(
-        (p for p in doc["pages"] if p["score"] is not None and p["score"] < 100),
-        key=lambda p: (p["score"], p["url"]),
-    )[:WORST_PAGES]
     families = Counter(
         (get_check(i["code"]).family if get_check(i["code"]) else "other") for i in issues
     )
@@ -125,7 +117,9 @@ def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
         },
         by_family=families.most_common(),
         top=top_issues(issues),
-        worst=[(p["url"], p["score"], codes_by_url.get(p["url"], []), p["title"]) for p in worst],
+        worst=[
+            (p["url"], p["score"], codes, p["title"]) for p, codes in worst_pages(doc, WORST_PAGES)
+        ],
         issues=sorted(issues, key=lambda i: (-_RANK.get(i["severity"], 0), i["code"], i["url"])),
     )
 
