@@ -63,6 +63,7 @@ class Fault:
     delay: float = 0.0
     skip: int = 0  # let this many matching requests through first
     times: int = 1  # then apply to this many
+    body_has: str | None = None  # only requests whose body contains this (a page's URL)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class PlatformState:
     keys: dict[str, Site] = field(default_factory=dict)
     pages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (site, wp) → page
     seo: dict[int, dict[str, Any]] = field(default_factory=dict)  # page id → data
+    owners: dict[int, int] = field(default_factory=dict)  # page id → site id
     creations: int = 0  # pages ever created: duplicates would show here
     next_page_id: int = 100
     requests: list[Recorded] = field(default_factory=list)
@@ -105,6 +107,7 @@ class Platform:
 
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are separate writes
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -156,15 +159,26 @@ class Platform:
         with self._lock:
             return self.state.seo.get(page_id)
 
+    def delete_page(self, site: Site, wp_post_id: int) -> dict[str, Any]:
+        """As someone deleting the page on the dashboard would."""
+        with self._lock:
+            page = self.state.pages.pop((site.id, wp_post_id))
+            self.state.owners.pop(page["page_id"], None)
+            self.state.seo.pop(page["page_id"], None)
+            self.state.creations -= 1
+            return page
+
     def calls(self, fragment: str) -> list[Recorded]:
         with self._lock:
             return [r for r in self.state.requests if fragment in r.path]
 
     # --- the server -----------------------------------------------------------------------------
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, raw: bytes) -> Fault | None:
         with self._lock:
             for f in self.state.faults:
+                if f.body_has is not None and f.body_has.encode() not in raw:
+                    continue
                 if f.path in path and f.times > 0:
                     if f.skip > 0:
                         f.skip -= 1
@@ -180,7 +194,7 @@ class Platform:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        fault = self._take_fault(path)
+        fault = self._take_fault(path, raw)
         if fault is not None and fault.kind == "drop-before":
             self._record(method, path, 0, body, auth)
             _drop(h)
@@ -286,6 +300,7 @@ class Platform:
                 self.state.creations += 1
                 self.state.next_page_id += 1
                 existing = {"page_id": self.state.next_page_id}
+                self.state.owners[self.state.next_page_id] = site.id
             page = {
                 **existing,
                 **{k: v for k, v in body.items() if k != "slug"},

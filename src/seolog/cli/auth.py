@@ -23,6 +23,10 @@ ApiUrlOpt = Annotated[
         show_envvar=True,
     ),
 ]
+ConcurrencyOpt = Annotated[
+    int,
+    typer.Option("--concurrency", "-c", min=1, max=16, help="Pages sent at the same time."),
+]
 TimeoutOpt = Annotated[
     float,
     typer.Option("--timeout", min=1, help="Seconds to wait for one answer from the platform."),

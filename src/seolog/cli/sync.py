@@ -9,7 +9,7 @@ import typer
 
 from seolog.cli import options as o
 from seolog.cli.app import State
-from seolog.cli.auth import ApiUrlOpt, TimeoutOpt
+from seolog.cli.auth import ApiUrlOpt, ConcurrencyOpt, TimeoutOpt
 
 app = typer.Typer(
     help="Send scans to the hosted SEO platform: push, status, retry.", no_args_is_help=True
@@ -101,6 +101,7 @@ def push(
         bool, typer.Option("--force", help="Queue a scan again that was pushed before.")
     ] = False,
     timeout: TimeoutOpt = 30.0,
+    concurrency: ConcurrencyOpt = 4,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Send a scan's pages and their SEO data (score, issues, recommendations) to the platform.
@@ -121,6 +122,7 @@ def push(
         dry_run=dry_run,
         force=force,
         timeout=timeout,
+        concurrency=concurrency,
     )
     finish(state, report, fmt)
 
@@ -131,13 +133,16 @@ def retry(
     site: Annotated[str, typer.Argument(help="The site (name or id).")],
     api_url: ApiUrlOpt = None,
     timeout: TimeoutOpt = 30.0,
+    concurrency: ConcurrencyOpt = 4,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Queue the pages the platform refused once more, and send everything still queued."""
     from seolog.services import sync
 
     state: State = ctx.obj
-    report = with_progress(state, sync.retry, site, api_url, timeout=timeout)
+    report = with_progress(
+        state, sync.retry, site, api_url, timeout=timeout, concurrency=concurrency
+    )
     finish(state, report, fmt)
 
 

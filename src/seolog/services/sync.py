@@ -95,8 +95,7 @@ def credentials(ctx: AppContext, session: Session, site: Site, api_url: str | No
     return Credentials(url, _key(ctx, site, url))
 
 
-def _client(creds: Credentials, timeout: float) -> PlatformClient:
-    return PlatformClient(creds.api_url, creds.key, timeout=timeout)
+DEFAULT_CONCURRENCY = 4  # pages in flight: quick on our side, gentle on the platform
 
 
 # --- auth ----------------------------------------------------------------------------------------
@@ -376,6 +375,7 @@ def push(
     dry_run: bool = False,
     force: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[Tally, int], None] | None = None,
 ) -> PushReport:
     """Queue the scan's pages (unless they are queued already) and send the queue."""
@@ -395,7 +395,7 @@ def push(
                 report.queued = store.enqueue(
                     session, site.id or 0, scan.id or 0, creds.api_url, rows
                 )
-        _drain(ctx, site, creds, report, timeout, progress)
+        _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
     return report
 
 
@@ -412,6 +412,7 @@ def retry(
     api_url: str | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[Tally, int], None] | None = None,
 ) -> PushReport:
     """Queue the pages the platform refused once more, and send everything queued."""
@@ -422,8 +423,14 @@ def retry(
     with sync_lock(ctx.db_url, site.id or 0):
         with session_scope(ctx.engine) as session:
             report.queued = store.requeue_failed(session, site.id or 0, creds.api_url)
-        _drain(ctx, site, creds, report, timeout, progress)
+        _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
     return report
+
+
+@dataclass(frozen=True)
+class Sending:
+    timeout: float
+    concurrency: int
 
 
 def _open_rows(ctx: AppContext, site_id: int, api_url: str) -> tuple[int, int]:
@@ -441,7 +448,7 @@ def _drain(
     site: Site,
     creds: Credentials,
     report: PushReport,
-    timeout: float,
+    how: Sending,
     progress: Callable[[Tally, int], None] | None,
 ) -> None:
     total, _ = _open_rows(ctx, site.id or 0, creds.api_url)
@@ -453,8 +460,10 @@ def _drain(
             progress(tally, total)
 
     try:
-        with _client(creds, timeout) as client:
-            report.sent = drain(outbox, client, _policy(ctx), tick)
+        with PlatformClient(
+            creds.api_url, creds.key, timeout=how.timeout, connections=how.concurrency
+        ) as client:
+            report.sent = drain(outbox, client, _policy(ctx), tick, workers=how.concurrency)
     except SyncError as e:
         report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
         raise SyncError(

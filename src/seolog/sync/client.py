@@ -132,19 +132,22 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class PlatformClient:
-    """One connection pool to one API, authenticated with one site key."""
+    """One connection pool to one API, authenticated with one site key; safe to share between
+    the sender threads (httpx's pool is)."""
 
     def __init__(
         self,
         api_url: str,
         key: ApiKey,
         timeout: float = DEFAULT_TIMEOUT,
+        connections: int = 4,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.api_url = normalize_api_url(api_url)
         self.key = key
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             headers={
                 "Authorization": f"Bearer {key.reveal()}",
                 "User-Agent": f"seolog/{__version__}",

@@ -1,14 +1,17 @@
 """Drain the outbox: send each queued page, record each step as it lands, stop cleanly on trouble.
 
-A page takes two requests (the page, then its SEO data), and each success is written to the store
-before the next request goes out, so a crash between them costs at most one repeated upsert.
-The platform upserts by post id, so a repeated request updates instead of duplicating.
+A page takes two requests (the page, then its SEO data). A few sender threads make them; the
+main thread writes each page's outcome to the store as it lands, so a crash costs at most the
+pages in flight, which the next run sends again: the platform upserts by post id, so a repeated
+request updates instead of duplicating.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -85,50 +88,121 @@ def call(fn: Callable[[], T], policy: Policy) -> T:
             policy.sleep(policy.backoff * 2 ** (tries - 1))
 
 
+@dataclass
+class Outcome:
+    """What a sender thread made of one item; the store is written from the main thread only."""
+
+    item: Item
+    page_id: int | None = None
+    created: bool = False
+    error: SyncError | None = None
+
+
+def _send(item: Item, client: PlatformClient, policy: Policy) -> Outcome:
+    """The page, then its SEO data. Not recorded in between: if the process dies there, the page
+    is sent again next time, which the platform's upsert turns into an update."""
+    out = Outcome(item, item.platform_page_id if item.state == "page-sent" else None)
+    try:
+        if out.page_id is None:
+            out.page_id, out.created = call(lambda: client.sync_page(item.page), policy)
+        try:
+            call(lambda: client.sync_seo_data(out.page_id or 0, item.seo_data), policy)
+        except Refused as e:
+            if e.status != 404 or item.state != "page-sent":
+                raise
+            # The page was sent in an earlier run and the platform has lost it since (deleted on
+            # the dashboard): send it again, once, and its SEO data to the new id.
+            out.page_id, out.created = call(lambda: client.sync_page(item.page), policy)
+            call(lambda: client.sync_seo_data(out.page_id or 0, item.seo_data), policy)
+    except SyncError as e:
+        out.error = e
+    return out
+
+
+def _queued(outbox: Outbox) -> Iterator[Item]:
+    after = 0
+    while batch := outbox.next_items(after, BATCH):
+        for item in batch:
+            after = item.id
+            yield item
+
+
 def drain(
     outbox: Outbox,
     client: PlatformClient,
     policy: Policy,
     progress: Callable[[Tally], None] | None = None,
+    workers: int = 4,
 ) -> Tally:
-    """Send everything queued, oldest first. Raises the SyncError that stopped it (after noting
-    it on the row it was sending); whatever was not sent stays queued."""
+    """Send everything queued, oldest first, `workers` pages at a time. Raises the SyncError that
+    stopped it (noted on the row it was sending) once the pages in flight are settled; whatever
+    was not sent stays queued."""
     tally = Tally()
-    after = 0
-    while batch := outbox.next_items(after, BATCH):
-        for item in batch:
-            after = item.id
-            try:
-                _send(item, outbox, client, policy, tally)
-            except Refused as e:
-                outbox.failed(item, e.message)
-                tally.failed += 1
-            except SyncError as e:
-                outbox.trouble(item, e.message)
-                raise
-            if progress is not None:
-                progress(tally)
+    todo: queue.Queue[Item | None] = queue.Queue()
+    done: queue.Queue[Outcome] = queue.Queue()
+    stop = threading.Event()
+
+    def sender() -> None:
+        while (item := todo.get()) is not None:
+            if stop.is_set():
+                done.put(Outcome(item))  # not tried
+                continue
+            out = _send(item, client, policy)
+            if out.error is not None and not isinstance(out.error, Refused):
+                stop.set()  # at once: no sender starts another page after this
+            done.put(out)
+
+    # Daemon threads: after Ctrl-C the process must not wait for a request that hangs.
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(max(1, workers))]
+    for t in threads:
+        t.start()
+    error: SyncError | None = None
+    in_flight = 0
+    try:
+        for item in _queued(outbox):
+            while in_flight >= 2 * len(threads):
+                error = _settle(done.get(), outbox, tally, error, progress)
+                in_flight -= 1
+            if error is not None:
+                stop.set()
+                break
+            todo.put(item)
+            in_flight += 1
+        while in_flight:
+            error = _settle(done.get(), outbox, tally, error, progress)
+            in_flight -= 1
+    finally:
+        stop.set()
+        for _ in threads:
+            todo.put(None)
+    if error is not None:
+        raise error
     return tally
 
 
-def _send(item: Item, outbox: Outbox, client: PlatformClient, policy: Policy, tally: Tally) -> None:
-    created = False
-    page_id = item.platform_page_id
-    if item.state == "pending" or page_id is None:
-        page_id, created = call(lambda: client.sync_page(item.page), policy)
-        outbox.page_sent(item, page_id)
-    try:
-        call(lambda: client.sync_seo_data(page_id, item.seo_data), policy)
-    except Refused as e:
-        if e.status != 404 or item.state == "pending":
-            raise
-        # The page was sent in an earlier run and the platform has lost it since (deleted on the
-        # dashboard): send it again, once, and its SEO data to the new id.
-        page_id, created = call(lambda: client.sync_page(item.page), policy)
-        outbox.page_sent(item, page_id)
-        call(lambda: client.sync_seo_data(page_id, item.seo_data), policy)
-    outbox.sent(item, page_id)
-    if created:
-        tally.created += 1
-    else:
-        tally.updated += 1
+def _settle(
+    out: Outcome,
+    outbox: Outbox,
+    tally: Tally,
+    error: SyncError | None,
+    progress: Callable[[Tally], None] | None,
+) -> SyncError | None:
+    """Record one outcome; returns the error that stops the run, if any yet."""
+    e = out.error
+    if e is None and out.page_id is not None:
+        outbox.sent(out.item, out.page_id)
+        if out.created:
+            tally.created += 1
+        else:
+            tally.updated += 1
+    elif isinstance(e, Refused):
+        outbox.failed(out.item, e.message)
+        tally.failed += 1
+    elif e is not None:
+        if out.page_id is not None and out.page_id != out.item.platform_page_id:
+            outbox.page_sent(out.item, out.page_id)  # the next run starts at the SEO data
+        outbox.trouble(out.item, e.message)
+        error = error or e
+    if progress is not None:
+        progress(tally)
+    return error
