@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench")]
 
-from crawl import RssSampler, generate  # noqa: E402
-
 from tests.sync.platform import Platform  # noqa: E402
+
+from crawl import RssSampler, generate  # noqa: E402
 
 
 def main() -> None:
@@ -34,6 +35,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--pages", type=int, default=2_000)
+    ap.add_argument("--concurrency", type=int, default=4, help="seolog sync push --concurrency")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="seolog-bench-sync-"))
@@ -56,15 +58,23 @@ def main() -> None:
     key, _remote = platform.add_site("Bench", doc["scan"]["url"])
     env.update(SEOLOG_API_KEY=key, SEOLOG_API_URL=platform.api_url)
     try:
+        children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server0 = time.process_time()
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "seolog", "sync", "push", doc["scan"]["site"], "--format", "json"],
+            [sys.executable, "-m", "seolog", "sync", "push", doc["scan"]["site"], "--format", "json",
+             "--concurrency", str(args.concurrency)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         sampler = RssSampler(proc.pid)
         sampler.start()
         out, err = proc.communicate()
         elapsed = time.perf_counter() - t0
+        server_cpu = time.process_time() - server0
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        push_cpu = (children.ru_utime - children0.ru_utime) + (
+            children.ru_stime - children0.ru_stime
+        )
         sampler.done.set()
     finally:
         platform.stop()
@@ -76,6 +86,7 @@ def main() -> None:
     print(f"pushed:      {sent:,} pages ({result['created']:,} new), {requests:,} requests")
     print(f"push time:   {elapsed:.1f}s (process start to exit, queueing included)")
     print(f"push rate:   {sent / elapsed:.0f} pages/s, {requests / elapsed:.0f} requests/s")
+    print(f"CPU time:    seolog {push_cpu:.1f}s, the contract server {server_cpu:.1f}s (2 cores)")
     print(f"peak RSS:    {sampler.peak_total / 1024:.0f} MiB")
     print(f"duplicates:  {platform.state.creations - sent} (must be 0)")
 

@@ -356,8 +356,9 @@ class _StoreOutbox:
     def page_sent(self, item: Item, page_id: int) -> None:
         store.mark(self.ctx.engine, item.id, state="page-sent", platform_page_id=page_id)
 
-    def sent(self, item: Item, page_id: int) -> None:
-        store.mark_sent(self.ctx.engine, item.id, self.site_id, self.api_url, item.url, page_id)
+    def sent(self, done: list[tuple[Item, int]]) -> None:
+        rows = [(item.id, item.url, page_id) for item, page_id in done]
+        store.mark_sent(self.ctx.engine, self.site_id, self.api_url, rows)
 
     def failed(self, item: Item, error: str) -> None:
         store.note_trouble(self.ctx.engine, item.id, error, failed=True)

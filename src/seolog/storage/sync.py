@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -237,32 +237,41 @@ def note_trouble(engine: Engine, item_id: int, error: str, failed: bool = False)
     mark(engine, item_id, **values)
 
 
-def mark_sent(
-    engine: Engine, item_id: int, site_id: int, api_url: str, url: str, page_id: int
-) -> None:
-    """A row is sent: in the same transaction, keep the platform's id of the page beyond the
-    life of the outbox row."""
+def mark_sent(engine: Engine, site_id: int, api_url: str, sent: list[tuple[int, str, int]]) -> None:
+    """Rows are sent ((row id, URL, platform page id) each): in one transaction, and keeping the
+    platform's id of each page beyond the life of its outbox row."""
+    if not sent:
+        return
     table = SyncPage.__table__  # type: ignore[attr-defined]
     now = utcnow()
     with engine.begin() as conn:
         conn.execute(
             update(OUTBOX)
-            .where(OUTBOX.c.id == item_id)
+            .where(OUTBOX.c.id == bindparam("row_id"))
             .values(
-                state="sent", platform_page_id=page_id, sent_at=now, updated_at=now, last_error=None
+                state="sent",
+                platform_page_id=bindparam("page_id"),
+                sent_at=now,
+                updated_at=now,
+                last_error=None,
+            ),
+            [{"row_id": row_id, "page_id": page_id} for row_id, _, page_id in sent],
+        )
+        conn.execute(
+            delete(table).where(
+                table.c.site_id == site_id,
+                table.c.api_url == api_url,
+                table.c.url.in_([url for _, url, _ in sent]),
             )
         )
-        changed = conn.execute(
-            update(table)
-            .where(table.c.site_id == site_id, table.c.api_url == api_url, table.c.url == url)
-            .values(page_id=page_id, synced_at=now)
-        ).rowcount
-        if not changed:
-            conn.execute(
-                insert(table).values(
-                    site_id=site_id, api_url=api_url, url=url, page_id=page_id, synced_at=now
-                )
-            )
+        conn.execute(
+            insert(table),
+            [
+                {"site_id": site_id, "api_url": api_url, "url": url, "page_id": page_id,
+                 "synced_at": now}
+                for _, url, page_id in sent
+            ],
+        )  # fmt: skip
 
 
 def requeue_failed(session: Session, site_id: int, api_url: str) -> int:

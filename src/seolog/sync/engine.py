@@ -39,7 +39,7 @@ class Outbox(Protocol):
 
     def next_items(self, after_id: int, limit: int) -> list[Item]: ...
     def page_sent(self, item: Item, page_id: int) -> None: ...
-    def sent(self, item: Item, page_id: int) -> None: ...
+    def sent(self, done: list[tuple[Item, int]]) -> None: ...
     def failed(self, item: Item, error: str) -> None: ...
     def trouble(self, item: Item, error: str) -> None: ...
 
@@ -161,16 +161,16 @@ def drain(
     try:
         for item in _queued(outbox):
             while in_flight >= 2 * len(threads):
-                error = _settle(done.get(), outbox, tally, error, progress)
-                in_flight -= 1
+                settled, error = _settle(_landed(done), outbox, tally, error, progress)
+                in_flight -= settled
             if error is not None:
                 stop.set()
                 break
             todo.put(item)
             in_flight += 1
         while in_flight:
-            error = _settle(done.get(), outbox, tally, error, progress)
-            in_flight -= 1
+            settled, error = _settle(_landed(done), outbox, tally, error, progress)
+            in_flight -= settled
     finally:
         stop.set()
         for _ in threads:
@@ -180,29 +180,43 @@ def drain(
     return tally
 
 
+def _landed(done: queue.Queue[Outcome]) -> list[Outcome]:
+    """The next outcome, waiting for it, and every other one already there: recorded together
+    in one transaction (the pages in it were sent; losing the record only means a re-send)."""
+    landed = [done.get()]
+    while True:
+        try:
+            landed.append(done.get_nowait())
+        except queue.Empty:
+            return landed
+
+
 def _settle(
-    out: Outcome,
+    outcomes: list[Outcome],
     outbox: Outbox,
     tally: Tally,
     error: SyncError | None,
     progress: Callable[[Tally], None] | None,
-) -> SyncError | None:
-    """Record one outcome; returns the error that stops the run, if any yet."""
-    e = out.error
-    if e is None and out.page_id is not None:
-        outbox.sent(out.item, out.page_id)
-        if out.created:
-            tally.created += 1
-        else:
-            tally.updated += 1
-    elif isinstance(e, Refused):
-        outbox.failed(out.item, e.message)
-        tally.failed += 1
-    elif e is not None:
-        if out.page_id is not None and out.page_id != out.item.platform_page_id:
-            outbox.page_sent(out.item, out.page_id)  # the next run starts at the SEO data
-        outbox.trouble(out.item, e.message)
-        error = error or e
+) -> tuple[int, SyncError | None]:
+    """Record outcomes; returns how many, and the error that stops the run, if any yet."""
+    sent: list[tuple[Item, int]] = []
+    for out in outcomes:
+        e = out.error
+        if e is None and out.page_id is not None:
+            sent.append((out.item, out.page_id))
+            if out.created:
+                tally.created += 1
+            else:
+                tally.updated += 1
+        elif isinstance(e, Refused):
+            outbox.failed(out.item, e.message)
+            tally.failed += 1
+        elif e is not None:
+            if out.page_id is not None and out.page_id != out.item.platform_page_id:
+                outbox.page_sent(out.item, out.page_id)  # the next run starts at the SEO data
+            outbox.trouble(out.item, e.message)
+            error = error or e
+    outbox.sent(sent)
     if progress is not None:
         progress(tally)
-    return error
+    return len(outcomes), error
