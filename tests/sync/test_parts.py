@@ -11,7 +11,7 @@ from seolog.errors import UsageError
 from seolog.parse.extract import extract_page
 from seolog.secrets import ApiKey
 from seolog.sync import payloads
-from seolog.sync.client import RateLimited, Transient, _retry_after, describe, normalize_api_url
+from seolog.sync.client import RateLimited, Transient, describe, normalize_api_url
 from seolog.sync.engine import Policy, call
 
 
@@ -60,12 +60,6 @@ def test_an_echoed_key_is_masked_in_error_lines() -> None:
     line = describe(_response(401, f'{{"detail": "bad key {key.reveal()}"}}'), key)
     assert key.reveal() not in line and "sk_siloq_kkkk…" in line
     assert key.reveal() not in repr(key) and key.reveal() not in f"{key}"
-
-
-def test_retry_after_takes_seconds_or_a_date() -> None:
-    assert _retry_after("7") == 7.0
-    assert _retry_after(None) is None and _retry_after("soon") is None
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: go now
 
 
 def test_api_urls_are_normalised_and_checked() -> None:

@@ -31,7 +31,7 @@ from seolog.storage import repo
 from seolog.storage import sync as store
 from seolog.storage.db import session_scope
 from seolog.storage.lock import sync_lock
-from seolog.storage.models import Scan, Site
+from seolog.storage.models import Scan, Site, SyncAccount
 from seolog.sync import payloads
 from seolog.sync.client import (
     DEFAULT_TIMEOUT,
@@ -136,36 +136,38 @@ def login(ctx: AppContext, site_ident: str, api_url: str, key: str, timeout: flo
             e.message, hint="copy the site's key from the platform again; this one was not stored"
         ) from None
     keyring_set(keyring_name(url, site), key)
-    now = ctx.clock()
-    with session_scope(ctx.engine) as session:
-        store.save_account(
-            session,
-            site.id or 0,
-            url,
-            platform_site_id=verified.site_id,
-            platform_site_name=verified.site_name,
-            platform_site_url=verified.site_url,
-            key_name=verified.key_name,
-            verified_at=now,
-        )
-    account = _account(site, url, secret, verified, now)
+    row = _remember(ctx, site, url, verified, key_name=verified.key_name)
+    account = _account(site, url, secret, row)
+    account.valid = True
     account.warning = site_mismatch(account, site.root_url)
     return account
 
 
-def _account(
-    site: Site, api_url: str, key: ApiKey | None, v: Verified | None, when: datetime | None
-) -> Account:
+def _remember(ctx: AppContext, site: Site, api_url: str, v: Verified, **more: Any) -> SyncAccount:
+    """Keep what the platform said about a key: the site it opens, and when it said so."""
+    with session_scope(ctx.engine) as session:
+        return store.save_account(
+            session,
+            site.id or 0,
+            api_url,
+            platform_site_id=v.site_id,
+            platform_site_name=v.site_name,
+            platform_site_url=v.site_url,
+            verified_at=ctx.clock(),
+            **more,
+        )
+
+
+def _account(site: Site, api_url: str, key: ApiKey | None, row: SyncAccount | None) -> Account:
     return Account(
         site=site.name,
         api_url=api_url,
         key=key.masked if key else None,
         key_source=key.source if key else None,
-        platform_site_id=v.site_id if v else None,
-        platform_site_name=v.site_name if v else None,
-        platform_site_url=v.site_url if v else None,
-        verified_at=when,
-        valid=True if v else None,
+        platform_site_id=row.platform_site_id if row else None,
+        platform_site_name=row.platform_site_name if row else None,
+        platform_site_url=row.platform_site_url if row else None,
+        verified_at=row.verified_at if row else None,
     )
 
 
@@ -199,47 +201,27 @@ def auth_status(
             key: ApiKey | None = _key(ctx, site, api_url)
         except SyncError:
             key = None
-        info = Account(
-            site=site.name,
-            api_url=api_url,
-            key=key.masked if key else None,
-            key_source=key.source if key else None,
-            platform_site_id=acct.platform_site_id if acct else None,
-            platform_site_name=acct.platform_site_name if acct else None,
-            platform_site_url=acct.platform_site_url if acct else None,
-            verified_at=acct.verified_at if acct else None,
-        )
+        info = _account(site, api_url, key, acct)
         if key is None:
             info.problem = "no key: log in again, or set " + API_KEY_ENV
         elif check:
-            _check(ctx, site, info, key, timeout)
+            info = _check(ctx, site, info, key, timeout)
         result.append(info)
     return result
 
 
-def _check(ctx: AppContext, site: Site, info: Account, key: ApiKey, timeout: float) -> None:
+def _check(ctx: AppContext, site: Site, info: Account, key: ApiKey, timeout: float) -> Account:
+    """The account as the platform sees it now (and remembered), or `info` with the problem."""
     try:
         with PlatformClient(info.api_url, key, timeout=timeout) as client:
             v = client.verify()
     except SyncError as e:
         info.valid = False
         info.problem = e.message
-        return
-    info.valid = True
-    info.verified_at = ctx.clock()
-    info.platform_site_id = v.site_id
-    info.platform_site_name = v.site_name or info.platform_site_name
-    info.platform_site_url = v.site_url or info.platform_site_url
-    with session_scope(ctx.engine) as session:
-        store.save_account(
-            session,
-            site.id or 0,
-            info.api_url,
-            platform_site_id=info.platform_site_id,
-            platform_site_name=info.platform_site_name,
-            platform_site_url=info.platform_site_url,
-            verified_at=info.verified_at,
-        )
+        return info
+    fresh = _account(site, info.api_url, key, _remember(ctx, site, info.api_url, v))
+    fresh.valid = True
+    return fresh
 
 
 def logout(ctx: AppContext, site_ident: str, api_url: str | None) -> tuple[str, bool]:

@@ -10,10 +10,8 @@ Every failure becomes one of three errors, because each calls for a different ne
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from seolog import __version__
+from seolog.crawl.fetch import retry_after_seconds
 from seolog.errors import SyncError, UsageError
 from seolog.secrets import ApiKey
 
@@ -117,20 +116,6 @@ def _json_detail(body: Any) -> str:
     return str(body)
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait: Retry-After is either a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 class PlatformClient:
     """One connection pool to one API, authenticated with one site key; safe to share between
     the sender threads (httpx's pool is)."""
@@ -210,7 +195,7 @@ class PlatformClient:
         if status in (429, 503):
             raise RateLimited(
                 f"the platform asked us to slow down ({describe(response, self.key)})",
-                _retry_after(response.headers.get("retry-after")),
+                retry_after_seconds(response.headers.get("retry-after")),
             )
         if status >= 500 or 300 <= status < 400:
             raise Transient(f"the platform failed ({describe(response, self.key)})")
