@@ -40,6 +40,17 @@ def keyring_get(name: str) -> str | None:
         return None  # no usable keyring here (a headless server): the environment is the way
 
 
+def require_keyring() -> None:
+    """Refuse up front, before anyone types a key, where no keyring can keep it."""
+    import keyring
+    from keyring.backends import fail
+
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        raise SyncError(
+            "no system keyring is available here to keep the API key", hint=NO_KEYRING_HINT
+        )
+
+
 def keyring_set(name: str, value: str) -> None:
     import keyring
     from keyring.errors import KeyringError, NoKeyringError

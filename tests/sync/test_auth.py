@@ -97,6 +97,13 @@ def test_the_environment_works_without_a_login(
     status = cli("auth", "status", "shop", "--format", "json")
     assert status.json()[0]["key_source"] == "environment"
     assert "SEOLOG_API_KEY, SEOLOG_API_URL set in the environment" in status.stderr
+    # Without a site (a CI job checking its secrets first): the environment's key, verified.
+    [env] = cli("auth", "status", "--format", "json").json()
+    assert env["site"] == "(environment)" and env["valid"] is True
+    assert env["platform_site"]["name"] == "Shop"
+    monkeypatch.setenv("SEOLOG_API_KEY", "sk_siloq_" + "n" * 43)
+    refused = cli("auth", "status")
+    assert refused.exit_code == 6 and "rejected the API key" in refused.stderr
 
 
 def test_the_key_is_in_no_output_file_or_database(

@@ -77,6 +77,9 @@ def test_pushing_again_updates_without_duplicates(logged_in: Shop, cli: Cli) -> 
     # The same scan again: already sent, nothing queued, nothing sent.
     again = cli("sync", "push", "shop", "--format", "json")
     assert again.exit_code == 0 and again.json()["queued"] == 0
+    assert again.json()["already_sent"] is True
+    said = cli("sync", "push", "shop")
+    assert "Nothing to send: scan 1 of shop went to" in said.stderr and "--force" in said.stderr
     # A new scan of the site: the same pages are updated under the same ids.
     assert cli("scan", "shop", "--no-sitemaps").exit_code == 0
     second = cli("sync", "push", "shop", "--format", "json")

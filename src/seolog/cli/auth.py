@@ -68,7 +68,7 @@ def login(
             "which platform? --api-url is missing",
             hint="e.g. --api-url https://platform.example/api/v1 (or set SEOLOG_API_URL)",
         )
-    account = sync.login(state.app, site, api_url, _read_key(), timeout)
+    account = sync.login(state.app, site, api_url, _read_key, timeout)
     name = account.platform_site_name or f"#{account.platform_site_id}"
     render.note(
         f"Logged in: {account.site} → platform site {name} at {account.api_url}; "
@@ -129,7 +129,7 @@ def status(
                     a.site,
                     a.api_url,
                     a.platform_site_name or a.platform_site_id,
-                    f"{a.key} ({a.key_source})" if a.key else None,
+                    key_cell(a.key, a.key_source),
                     _verdict(a),
                 ]
                 for a in accounts
@@ -149,6 +149,13 @@ def status(
         raise SyncError(
             f"{bad[0].site}: {bad[0].problem}", hint="seolog auth login SITE --api-url URL"
         )
+
+
+def key_cell(key: str | None, source: str | None) -> str:
+    """`sk_siloq_AbCd… (keyring)`, short enough to keep tables on one line."""
+    if not key:
+        return "missing"
+    return f"{key} ({'env' if source == 'environment' else source})"
 
 
 def _verdict(a: Any) -> str:

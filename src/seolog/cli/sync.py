@@ -9,7 +9,7 @@ import typer
 
 from seolog.cli import options as o
 from seolog.cli.app import State
-from seolog.cli.auth import ApiUrlOpt, ConcurrencyOpt, TimeoutOpt
+from seolog.cli.auth import ApiUrlOpt, ConcurrencyOpt, TimeoutOpt, key_cell
 
 app = typer.Typer(
     help="Send scans to the hosted SEO platform: push, status, retry.", no_args_is_help=True
@@ -32,6 +32,7 @@ def push_json(report: Any) -> dict[str, Any]:
         "failed": report.sent.failed,
         "remaining": report.remaining,
         "failed_total": report.failed_total,
+        "already_sent": report.already_sent,
     }
     if report.dry_run:
         doc["requests"] = report.bodies
@@ -41,6 +42,11 @@ def push_json(report: Any) -> dict[str, Any]:
 def push_summary(report: Any) -> str:
     """One line for people, the same after `sync push`, `sync retry` and `scan --sync`."""
     what = f"scan {report.scan_id} of {report.site}" if report.scan_id else report.site
+    if report.already_sent:
+        return (
+            f"Nothing to send: {what} went to {report.api_url} before. "
+            "--force sends it again (updates, no duplicates)."
+        )
     if report.dry_run:
         return (
             f"Dry run: {what} would send {report.queued} pages"
@@ -196,7 +202,6 @@ def status(
             "On platform",
             "Last sent",
             "Key",
-            "Last error",
         ],
         [
             [
@@ -207,7 +212,7 @@ def status(
                 v.failed,
                 v.platform_pages,
                 render.when(v.last_sent_at),
-                f"{v.key} ({v.key_source})" if v.key else "missing",
+                key_cell(v.key, v.key_source),
             ]
             for v in views
         ],

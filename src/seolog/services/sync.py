@@ -25,6 +25,7 @@ from seolog.secrets import (
     keyring_delete,
     keyring_get,
     keyring_set,
+    require_keyring,
 )
 from seolog.services.sites import get_site
 from seolog.storage import repo
@@ -79,15 +80,22 @@ def _api_url(ctx: AppContext, session: Session, site: Site, given: str | None) -
 
 
 def _key(ctx: AppContext, site: Site, api_url: str) -> ApiKey:
-    if ctx.env.get(API_KEY_ENV):
-        return ApiKey(ctx.env[API_KEY_ENV], "environment")
-    value = keyring_get(keyring_name(api_url, site))
-    if not value:
+    key = _key_or_none(ctx, site, api_url)
+    if key is None:
         raise SyncError(
             f"no API key for site {site.name} at {api_url}",
             hint=f"run `seolog auth login {site.name} --api-url {api_url}`, or set {API_KEY_ENV}",
         )
-    return ApiKey(value, "keyring")
+    return key
+
+
+def _key_or_none(ctx: AppContext, site: Site | None, api_url: str) -> ApiKey | None:
+    if ctx.env.get(API_KEY_ENV):
+        return ApiKey(ctx.env[API_KEY_ENV], "environment")
+    if site is None:
+        return None
+    value = keyring_get(keyring_name(api_url, site))
+    return ApiKey(value, "keyring") if value else None
 
 
 def credentials(ctx: AppContext, session: Session, site: Site, api_url: str | None) -> Credentials:
@@ -118,15 +126,19 @@ class Account:
     warning: str | None = None
 
 
-def login(ctx: AppContext, site_ident: str, api_url: str, key: str, timeout: float) -> Account:
+def login(
+    ctx: AppContext, site_ident: str, api_url: str, read_key: Callable[[], str], timeout: float
+) -> Account:
     """Verify the key with the platform, then keep it in the keyring and the verified site in
-    the store. A key the platform refuses is not stored anywhere."""
-    key = key.strip()
-    if not key or any(c.isspace() for c in key):
-        raise UsageError("that is not an API key", hint="paste the site's key, e.g. sk_siloq_…")
+    the store. A key the platform refuses is not stored anywhere. `read_key` is asked only once
+    the site and the URL are known to be right."""
     url = normalize_api_url(api_url)
     with session_scope(ctx.engine) as session:
         site = get_site(session, site_ident)
+    require_keyring()
+    key = read_key().strip()
+    if not key or any(c.isspace() for c in key):
+        raise UsageError("that is not an API key", hint="paste the site's key, e.g. sk_siloq_…")
     secret = ApiKey(key, "keyring")
     try:
         with PlatformClient(url, secret, timeout=timeout) as client:
@@ -158,9 +170,11 @@ def _remember(ctx: AppContext, site: Site, api_url: str, v: Verified, **more: An
         )
 
 
-def _account(site: Site, api_url: str, key: ApiKey | None, row: SyncAccount | None) -> Account:
+def _account(
+    site: Site | None, api_url: str, key: ApiKey | None, row: SyncAccount | None
+) -> Account:
     return Account(
-        site=site.name,
+        site=site.name if site else "(environment)",
         api_url=api_url,
         key=key.masked if key else None,
         key_source=key.source if key else None,
@@ -191,27 +205,30 @@ def auth_status(
     whether the key still works."""
     with session_scope(ctx.engine) as session:
         sites = [get_site(session, site_ident)] if site_ident else repo.list_sites(session)
-        rows = [(site, acct) for site in sites for acct in store.accounts(session, site.id)]
-        if site_ident and not rows and ctx.env.get(API_URL_ENV):
-            rows = [(sites[0], None)]
+        rows: list[tuple[Site | None, SyncAccount | None]] = [
+            (site, acct) for site in sites for acct in store.accounts(session, site.id)
+        ]
+    if not rows and ctx.env.get(API_URL_ENV):
+        # No login, but CI's environment: the key there is for whichever site gets pushed.
+        rows = [(sites[0] if site_ident else None, None)]
     result = []
     for site, acct in rows:
         api_url = acct.api_url if acct else normalize_api_url(ctx.env[API_URL_ENV])
-        try:
-            key: ApiKey | None = _key(ctx, site, api_url)
-        except SyncError:
-            key = None
+        key = _key_or_none(ctx, site, api_url)
         info = _account(site, api_url, key, acct)
         if key is None:
             info.problem = "no key: log in again, or set " + API_KEY_ENV
         elif check:
-            info = _check(ctx, site, info, key, timeout)
+            info = _check(ctx, site if acct else None, info, key, timeout)
         result.append(info)
     return result
 
 
-def _check(ctx: AppContext, site: Site, info: Account, key: ApiKey, timeout: float) -> Account:
-    """The account as the platform sees it now (and remembered), or `info` with the problem."""
+def _check(
+    ctx: AppContext, site: Site | None, info: Account, key: ApiKey, timeout: float
+) -> Account:
+    """The account as the platform sees it now (remembered for a logged-in site: `site` None
+    for a key from the environment), or `info` with the problem."""
     try:
         with PlatformClient(info.api_url, key, timeout=timeout) as client:
             v = client.verify()
@@ -219,9 +236,13 @@ def _check(ctx: AppContext, site: Site, info: Account, key: ApiKey, timeout: flo
         info.valid = False
         info.problem = e.message
         return info
-    fresh = _account(site, info.api_url, key, _remember(ctx, site, info.api_url, v))
-    fresh.valid = True
-    return fresh
+    if site is not None:
+        info = _account(site, info.api_url, key, _remember(ctx, site, info.api_url, v))
+    else:
+        info.platform_site_id, info.platform_site_name = v.site_id, v.site_name
+        info.platform_site_url, info.verified_at = v.site_url, ctx.clock()
+    info.valid = True
+    return info
 
 
 def logout(ctx: AppContext, site_ident: str, api_url: str | None) -> tuple[str, bool]:
@@ -251,6 +272,7 @@ class PushReport:
     remaining: int = 0  # still queued after this run
     failed_total: int = 0  # rows set aside as failed, this run or before
     bodies: list[dict[str, Any]] = field(default_factory=list)  # a dry run's payloads
+    already_sent: bool = False  # the scan was pushed before and nothing was left to send
 
 
 def _target(session: Session, site_ident: str | None, scan_id: int | None) -> tuple[Site, Scan]:
@@ -373,12 +395,14 @@ def push(
     report = PushReport(site.name, scan.id, creds.api_url)
     with sync_lock(ctx.db_url, site.id or 0):
         with session_scope(ctx.engine) as session:
-            if force or not store.queued_for_scan(session, scan.id or 0, creds.api_url):
+            before = store.queued_for_scan(session, scan.id or 0, creds.api_url)
+            if force or not before:
                 rows, report.skipped = _rows(session, site, scan, store_ids=True)
                 report.queued = store.enqueue(
                     session, site.id or 0, scan.id or 0, creds.api_url, rows
                 )
         _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
+        report.already_sent = bool(before) and not force and report.sent.sent == 0
     return report
 
 
@@ -489,10 +513,7 @@ def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
     views = []
     for q in states:
         site = sites[q.site_id]
-        try:
-            key: ApiKey | None = _key(ctx, site, q.api_url)
-        except SyncError:
-            key = None
+        key = _key_or_none(ctx, site, q.api_url)
         views.append(
             QueueView(
                 site=site.name,
