@@ -230,3 +230,17 @@ def test_a_killed_or_interrupted_push_resumes_without_duplicates(
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["remaining"] == 0
     _all_there(logged_in)
+
+
+def test_two_pushes_at_once_send_each_page_once(
+    logged_in: Shop, cli: Cli, seolog_env: dict[str, str]
+) -> None:
+    """Two consultants (or a cron push and a manual one) pushing one site at the same time: the
+    second waits for the first, then finds nothing left to send."""
+    logged_in.platform.fault("/seo-data/", "slow", delay=0.3, times=PAGES)
+    env = {**seolog_env, **{k: v for k, v in os.environ.items() if "KEYRING" in k}}
+    procs = [_push_process(env) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    _all_there(logged_in)
+    assert len(logged_in.platform.calls("/pages/sync/")) == PAGES

@@ -66,6 +66,8 @@ def test_push_sends_every_page_with_its_seo_data(logged_in: Shop, cli: Cli, db: 
     about_seo = logged_in.platform.seo_of(about["page_id"])
     assert about_seo is not None and about_seo["h2_texts"] == ["Team", "History"]
 
+    # Every path ends in "/" (that server answers a POST without it with an HTML 500).
+    assert all(r.path.endswith("/") for r in logged_in.platform.state.requests)
     # The platform's page ids are kept locally.
     kept = dict(db("SELECT url, page_id FROM sync_pages"))
     assert kept == {url: p["page_id"] for url, p in pages.items()}
