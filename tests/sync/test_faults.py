@@ -244,3 +244,16 @@ def test_two_pushes_at_once_send_each_page_once(
     assert [p.returncode for p in procs] == [0, 0], results
     _all_there(logged_in)
     assert len(logged_in.platform.calls("/pages/sync/")) == PAGES
+
+
+def test_queued_pages_outlive_their_scan_being_deleted(logged_in: Shop, cli: Cli, db: Any) -> None:
+    logged_in.platform.fault("/pages/sync/", "status", times=4, body_has="/about/")
+    r = cli("sync", "push", "shop", "--concurrency", "1")
+    assert r.exit_code == 6
+    _sent, queued = _counts(r.stderr)
+    assert cli("scans", "delete", str(logged_in.scan_id), "--yes").exit_code == 0
+    assert db("SELECT count(*) FROM sync_outbox WHERE scan_id IS NULL")[0][0] == queued
+    assert db("SELECT count(*) FROM sync_outbox WHERE state = 'sent'")[0][0] == 0
+    assert _status(cli)["pending"] == queued
+    assert cli("sync", "retry", "shop").exit_code == 0
+    _all_there(logged_in)

@@ -339,7 +339,8 @@ class OutboxItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = _fk("sites.id", index=False)
-    scan_id: int = _fk("scans.id", index=False)
+    # The bodies are in the row, so a queued page outlives its scan being pruned: None then.
+    scan_id: int | None = _optional_fk("scans.id")
     api_url: str = Field(max_length=2048)
     url: str = Field(max_length=2048)
     wp_post_id: int

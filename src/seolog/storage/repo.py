@@ -114,7 +114,11 @@ def completed_scans(session: Session, site_id: int, before: int | None = None) -
 
 
 def delete_scan(session: Session, scan: Scan) -> None:
-    session.execute(delete(OutboxItem).where(OutboxItem.scan_id == scan.id))  # type: ignore[arg-type]
+    """Delete a scan with its pages and links. Its pages still queued for the platform stay
+    queued (their rows carry what is sent); the sent ones go."""
+    outbox = OutboxItem.scan_id == scan.id
+    session.execute(delete(OutboxItem).where(outbox, OutboxItem.state == "sent"))  # type: ignore[arg-type]
+    session.execute(update(OutboxItem).where(outbox).values(scan_id=None))  # type: ignore[arg-type]
     session.execute(delete(Link).where(Link.scan_id == scan.id))
     session.execute(delete(Page).where(Page.scan_id == scan.id))
     session.delete(scan)

@@ -72,7 +72,7 @@ def upgrade() -> None:
         "sync_outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         *_site(),
-        sa.Column("scan_id", sa.Integer(), nullable=False),
+        sa.Column("scan_id", sa.Integer(), nullable=True),
         sa.Column("api_url", sa.String(length=2048), nullable=False),
         sa.Column("url", sa.String(length=2048), nullable=False),
         sa.Column("wp_post_id", sa.Integer(), nullable=False),
@@ -85,12 +85,13 @@ def upgrade() -> None:
         _when("created_at"),
         _when("updated_at"),
         _when("sent_at", nullable=True),
-        sa.ForeignKeyConstraint(["scan_id"], ["scans.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["scan_id"], ["scans.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("scan_id", "api_url", "url", name="uq_sync_outbox_scan_api_url"),
     )
     with op.batch_alter_table("sync_outbox", schema=None) as batch_op:
         batch_op.create_index("ix_sync_outbox_queue", ["site_id", "api_url", "state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sync_outbox_scan_id"), ["scan_id"], unique=False)
 
     with op.batch_alter_table("pages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("wp_post_id", sa.Integer(), nullable=True))
