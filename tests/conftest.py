@@ -50,20 +50,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def _fresh_postgres(request: pytest.FixtureRequest) -> str:
-    admin_url = os.environ.get("SEOLOG_TEST_POSTGRES", PG_ADMIN_DEFAULT)
-    name = f"seolog_test_{uuid.uuid4().hex[:12]}"
+def _create_database(admin_url: str, name: str, template: str | None = None) -> str:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    request.addfinalizer(drop)
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
     return str(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
+
+
+def _drop_database(admin_url: str, name: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """On PostgreSQL, one database migrated once, copied for each test (CREATE DATABASE …
+    TEMPLATE): a copy takes a fraction of running the migrations again."""
+    if request.config.getoption("--db-backend") != "postgresql":
+        yield None
+        return
+    from seolog.storage.db import open_store
+
+    admin_url = os.environ.get("SEOLOG_TEST_POSTGRES", PG_ADMIN_DEFAULT)
+    name = f"seolog_template_{uuid.uuid4().hex[:12]}"
+    open_store(_create_database(admin_url, name)).dispose()
+    yield name
+    _drop_database(admin_url, name)
+
+
+def _fresh_postgres(request: pytest.FixtureRequest, template: str | None) -> str:
+    """A database of this test's own: a migrated copy, or empty for `blank_store` tests (the
+    ones about first use and migrations)."""
+    admin_url = os.environ.get("SEOLOG_TEST_POSTGRES", PG_ADMIN_DEFAULT)
+    name = f"seolog_test_{uuid.uuid4().hex[:12]}"
+    blank = request.node.get_closest_marker("blank_store") is not None
+    url = _create_database(admin_url, name, None if blank else template)
+    request.addfinalizer(lambda: _drop_database(admin_url, name))
+    return url
 
 
 def _test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,7 +105,12 @@ def _test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+def home(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    pg_template: str | None,
+) -> Path:
     """Every test gets its own SEOLOG_HOME (and, on PostgreSQL, its own database): no test
     touches the real home directory or another test's data."""
     h = tmp_path / "seolog-home"
@@ -94,7 +126,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fixtur
         monkeypatch.delenv(var, raising=False)
     _test_keyring(tmp_path, monkeypatch)
     if request.config.getoption("--db-backend") == "postgresql":
-        monkeypatch.setenv("SEOLOG_DATABASE_URL", _fresh_postgres(request))
+        monkeypatch.setenv("SEOLOG_DATABASE_URL", _fresh_postgres(request, pg_template))
     return h
 
 

@@ -105,7 +105,9 @@ class FixtureServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )  # stop() waits up to one poll interval
 
     def url(self, path: str = "/") -> str:
         return self.origin + path

@@ -178,6 +178,7 @@ def test_a_scan_being_crawled_cannot_be_resumed_twice(
     assert cli("scan", "--resume", "1").exit_code == 0  # free again once that process is gone
 
 
+@pytest.mark.blank_store  # both processes migrate a new store at once, too
 def test_two_consultants_scan_into_one_store_at_once(seolog_env: dict[str, str], db) -> None:
     """Two seolog processes writing the same database at the same time (SQLite WAL, or a team
     PostgreSQL) both finish with every page stored."""

@@ -48,6 +48,7 @@ def test_reopening_does_not_migrate_again(tmp_path: Path):
     engine.dispose()
 
 
+@pytest.mark.blank_store
 def test_migrations_match_the_models_on_the_test_backend(cli, store_url):
     """The same check on the backend under test (PostgreSQL with --db-backend postgresql)."""
     from sqlalchemy import create_engine

@@ -120,7 +120,9 @@ class Platform:
                 platform._handle(self, "POST", self.rfile.read(length))
 
         self._server = _QuietServer(("127.0.0.1", 0), _H)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # --- set-up ---------------------------------------------------------------------------------
 

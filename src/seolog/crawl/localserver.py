@@ -49,7 +49,13 @@ def serve_folder(folder: Path) -> Iterator[str]:
     """Yield the origin (http://127.0.0.1:PORT) serving `folder` until the block exits."""
     handler = partial(_Handler, directory=str(folder))
     server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="seolog-folder-server", daemon=True)
+    # A short poll: shutdown() waits for one, and a scan should end when its crawl does.
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="seolog-folder-server",
+        daemon=True,
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
