@@ -9,6 +9,8 @@ from seolog.checks.thresholds import Thresholds
 from seolog.domain import FetchErrorKind, RedirectHop, Severity
 from tests.checks.pages import BODY, HEAD, URL, codes, findings, html, page
 
+pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
+
 
 def test_a_healthy_page_has_no_findings_at_all():
     assert codes(page()) == set()

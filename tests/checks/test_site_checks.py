@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from seolog.checks.runner import run_site_checks
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
+
+pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 
 ROOT = "https://shop.example/"
 

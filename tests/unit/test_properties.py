@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from seolog.checks.markup import json_ld_problem
 from seolog.crawl.urls import normalize_url, resolve_url
 from seolog.parse.extract import decode_body, extract_page
 from seolog.worklog.parse import format_minutes, parse_duration
+
+pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 
 hosts = st.from_regex(
     r"[A-Za-z0-9]([A-Za-z0-9-]{0,10}[A-Za-z0-9])?(\.[A-Za-z]{2,6}){1,2}", fullmatch=True

@@ -11,6 +11,8 @@ from seolog.errors import UsageError
 from seolog.worklog.money import amount, parse_rate
 from seolog.worklog.parse import parse_clock, parse_date, parse_duration, parse_period, span_minutes
 
+pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
+
 SUNDAY = date(2026, 11, 22)
 
 
