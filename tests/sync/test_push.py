@@ -132,3 +132,18 @@ def test_push_without_a_login_says_how(shop: Shop, cli: Cli) -> None:
     r = cli("sync", "push", "shop")
     assert r.exit_code == 6
     assert "not logged in to a platform" in r.stderr and "seolog auth login shop" in r.stderr
+
+
+def test_a_scheduled_scan_pushes_silently(shop: Shop, cli: Cli, monkeypatch: Any) -> None:
+    """Cron mails whatever a job prints: a push that worked prints nothing, one that failed
+    says so (and exits 6), with the scan saved either way."""
+    monkeypatch.setenv("SEOLOG_API_KEY", shop.key)
+    monkeypatch.setenv("SEOLOG_API_URL", shop.platform.api_url)
+    monkeypatch.setenv("SEOLOG_SYNC_BACKOFF", "0")
+    r = cli("scan", "shop", "--scheduled", "--sync", "--no-sitemaps")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    assert len(shop.platform.pages_of(shop.remote)) == 5
+    shop.platform.fault("/pages/sync/", "status", times=100)
+    failed = cli("scan", "shop", "--scheduled", "--sync", "--no-sitemaps")
+    assert failed.exit_code == 6 and "HTTP 500" in failed.stderr
+    assert len(cli("scans", "list", "--format", "json").json()) == 3

@@ -47,12 +47,16 @@ def _against_previous(state: State, scan_id: int) -> None:
     render.diff_summary(diff_scans(state.app, previous, scan_id), state.no_color)
 
 
-def _push(state: State, scan_id: int) -> None:
+def _push(state: State, scan_id: int, quiet: bool = False) -> None:
     """--sync: after the outputs are written and before the gates, so a failing gate still
-    reaches the dashboard, and a failing platform still leaves the scan saved (exit 6)."""
+    reaches the dashboard, and a failing platform still leaves the scan saved (exit 6).
+    `quiet` for cron: a push that worked says nothing; one that failed still does."""
+    from dataclasses import replace
+
     from seolog.cli.sync import finish, with_progress
     from seolog.services.sync import push
 
+    state = replace(state, quiet=state.quiet or quiet)
     finish(state, with_progress(state, push, scan_id=scan_id), o.Format.table)
 
 
@@ -334,7 +338,7 @@ def scan(
                 return  # skipped: the previous run of this target is still going
             d.deliver(state, result, d.ReportFormat.table, output, summary=False)
             if sync:
-                _push(state, result.scan.id or 0)
+                _push(state, result.scan.id or 0, quiet=True)
             d.gate(state, result, gates, None)
             return
         with render.scan_progress(state.quiet, state.no_color, max_pages) as bar:
