@@ -17,7 +17,17 @@ from sqlalchemy.engine import Engine, make_url
 
 from seolog.errors import StorageError, UsageError
 from seolog.storage.migrations import KNOWN_REVISIONS
-from seolog.storage.models import Client, Issue, Link, LogEntry, Page, Project, Scan, Site
+from seolog.storage.models import (
+    Client,
+    Issue,
+    Link,
+    LogEntry,
+    OutboxItem,
+    Page,
+    Project,
+    Scan,
+    Site,
+)
 
 TABLES = {
     "sites": Site,
@@ -28,6 +38,7 @@ TABLES = {
     "clients": Client,
     "projects": Project,
     "log_entries": LogEntry,
+    "sync_outbox": OutboxItem,  # pages sent to the platform, or waiting to be
 }
 
 
