@@ -126,6 +126,7 @@ def push(
         scan_id=scan_id,
         api_url=api_url,
         dry_run=dry_run,
+        keep_bodies=dry_run and fmt is o.Format.json,
         force=force,
         timeout=timeout,
         concurrency=concurrency,

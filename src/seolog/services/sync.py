@@ -7,7 +7,7 @@ outbox in the store, then drains it. Whatever stops the drain (Ctrl-C, a crash, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -307,31 +307,29 @@ def _advice(code: str) -> str | None:
     return f"{spec.title}: {spec.fix}" if spec else None
 
 
-def _rows(session: Session, site: Site, scan: Scan, store_ids: bool) -> tuple[list[dict], int]:
-    """The outbox rows for a scan's pages, with their post ids; and how many URLs were skipped."""
-    bundles = list(store.syncable_pages(session, scan.id or 0))
-    ids = store.post_ids(
-        session,
-        site.id or 0,
-        {b.page.url: b.page.wp_post_id for b in bundles},
-        payloads.ASSIGNED_BASE,
-        assign=store_ids,
-    )
+def _rows(session: Session, site: Site, scan: Scan, store_ids: bool) -> Iterator[list[dict]]:
+    """The outbox rows for a scan's pages with their post ids, a chunk at a time."""
+    ids = store.PostIds(session, site.id or 0, payloads.ASSIGNED_BASE, store=store_ids)
     home = root_url(site.root_url)
-    rows = []
-    for b in bundles:
-        extras = payloads.PageExtras(b.internal_links, b.external_links, b.issues)
-        wp_id = ids[b.page.url]
-        rows.append(
+    for chunk in store.syncable_pages(session, scan.id or 0):
+        wp_ids = ids.assign({b.page.url: b.page.wp_post_id for b in chunk})
+        yield [
             {
                 "url": b.page.url,
-                "wp_post_id": wp_id,
-                "page": payloads.page_body(b.page, wp_id, b.page.url == home),
-                "seo_data": payloads.seo_body(b.page, extras, _advice),
+                "wp_post_id": wp_ids[b.page.url],
+                "page": payloads.page_body(b.page, wp_ids[b.page.url], b.page.url == home),
+                "seo_data": payloads.seo_body(
+                    b.page,
+                    payloads.PageExtras(b.internal_links, b.external_links, b.issues),
+                    _advice,
+                ),
             }
-        )
-    total = repo.page_counts(session, scan.id or 0).total
-    return rows, total - len(rows)
+            for b in chunk
+        ]
+
+
+def _skipped(session: Session, scan: Scan, pages: int) -> int:
+    return repo.page_counts(session, scan.id or 0).total - pages
 
 
 def _policy(ctx: AppContext) -> Policy:
@@ -378,29 +376,37 @@ def push(
     api_url: str | None = None,
     *,
     dry_run: bool = False,
+    keep_bodies: bool = False,
     force: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[Tally, int], None] | None = None,
 ) -> PushReport:
-    """Queue the scan's pages (unless they are queued already) and send the queue."""
+    """Queue the scan's pages (unless they are queued already) and send the queue. A dry run
+    sends and stores nothing; with `keep_bodies` it returns the request bodies."""
     with session_scope(ctx.engine) as session:
         site, scan = _target(session, site_ident, scan_id)
         if dry_run:
-            url = _dry_api_url(ctx, session, site, api_url)
-            rows, skipped = _rows(session, site, scan, store_ids=False)
+            report = PushReport(site.name, scan.id, _dry_api_url(ctx, session, site, api_url), True)
+            for rows in _rows(session, site, scan, store_ids=False):
+                report.queued += len(rows)
+                if keep_bodies:
+                    report.bodies.extend(rows)
+            report.skipped = _skipped(session, scan, report.queued)
             session.rollback()
-            return PushReport(site.name, scan.id, url, True, len(rows), skipped, bodies=rows)
+            return report
         creds = credentials(ctx, session, site, api_url)
     report = PushReport(site.name, scan.id, creds.api_url)
     with sync_lock(ctx.db_url, site.id or 0):
         with session_scope(ctx.engine) as session:
             before = store.queued_for_scan(session, scan.id or 0, creds.api_url)
             if force or not before:
-                rows, report.skipped = _rows(session, site, scan, store_ids=True)
-                report.queued = store.enqueue(
-                    session, site.id or 0, scan.id or 0, creds.api_url, rows
-                )
+                store.unqueue_scan(session, scan.id or 0, creds.api_url)
+                for rows in _rows(session, site, scan, store_ids=True):
+                    report.queued += store.enqueue(
+                        session, site.id or 0, scan.id or 0, creds.api_url, rows
+                    )
+                report.skipped = _skipped(session, scan, report.queued)
         _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
         report.already_sent = bool(before) and not force and report.sent.sent == 0
     return report

@@ -65,93 +65,95 @@ class PageBundle:
     issues: list[tuple[str, str, str]]  # code, severity, message
 
 
-def syncable_pages(session: Session, scan_id: int) -> Iterator[PageBundle]:
-    """The scan's pages that are pages on the site: HTML answered 2xx at their own URL.
-    Redirects, errors and files are not WordPress pages and are left out."""
-    stmt = (
-        select(Page)
-        .where(
-            Page.scan_id == scan_id,
-            Page.indexable.is_not(None),  # type: ignore[union-attr]
-            Page.status_code >= 200,  # type: ignore[operator]
-            Page.status_code < 300,  # type: ignore[operator]
-        )
-        .order_by(Page.id)
+def syncable_pages(session: Session, scan_id: int) -> Iterator[list[PageBundle]]:
+    """The scan's pages that are pages on the site (HTML answered 2xx at their own URL), a chunk
+    at a time so a big scan never sits in memory whole. Redirects, errors and files are not
+    WordPress pages and are left out."""
+    ids = list(
+        session.execute(
+            select(Page.id)
+            .where(
+                Page.scan_id == scan_id,
+                Page.indexable.is_not(None),  # type: ignore[union-attr]
+                Page.status_code >= 200,  # type: ignore[operator]
+                Page.status_code < 300,  # type: ignore[operator]
+            )
+            .order_by(Page.id)
+        ).scalars()
     )
-    pages = list(session.execute(stmt).scalars())
-    for start in range(0, len(pages), _PAGE_BATCH):
-        chunk = pages[start : start + _PAGE_BATCH]
-        ids = [p.id for p in chunk]
+    for start in range(0, len(ids), _PAGE_BATCH):
+        chunk = ids[start : start + _PAGE_BATCH]
+        pages = list(
+            session.execute(
+                select(Page).where(Page.id.in_(chunk)).order_by(Page.id)  # type: ignore[union-attr]
+            ).scalars()
+        )
         links: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
         for source, target, internal in session.execute(
             select(Link.source_page_id, Link.target_url, Link.internal)
-            .where(Link.source_page_id.in_(ids))  # type: ignore[attr-defined]
+            .where(Link.source_page_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(Link.id)
         ):
             (links[source][0] if internal else links[source][1]).append(target)
         issues: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         for page_id, code, severity, message in session.execute(
             select(Issue.page_id, Issue.code, Issue.severity, Issue.message)
-            .where(Issue.page_id.in_(ids))  # type: ignore[union-attr]
+            .where(Issue.page_id.in_(chunk))  # type: ignore[union-attr]
             .order_by(Issue.id)
         ):
             issues[page_id].append((code, severity, message))
-        for p in chunk:
-            internal, external = links[p.id or 0]
-            yield PageBundle(p, internal, external, issues[p.id or 0])
+        yield [PageBundle(p, *links[p.id or 0], issues[p.id or 0]) for p in pages]
+        for p in pages:
+            session.expunge(p)  # done with: the session must not keep every page of the scan
 
 
 # --- post ids --------------------------------------------------------------------------------
 
 
-def post_ids(
-    session: Session, site_id: int, wanted: dict[str, int | None], base: int, assign: bool = True
-) -> dict[str, int]:
-    """The post id of every URL in `wanted` (URL → the id the page revealed, or None).
+class PostIds:
+    """The post id of each URL of a site. A URL keeps the id it was first synced under. A new
+    URL takes the id WordPress revealed when no other URL of the site holds it, else the next
+    of seolog's own (`base` + a per-site sequence, never reused). With `store` False (a dry
+    run) nothing is written."""
 
-    A URL keeps the id it was first synced under. A new URL takes the id WordPress revealed
-    when no other URL of the site holds it, else the next of seolog's own (`base` + a per-site
-    sequence, never reused). With `assign` False (a dry run) nothing is stored."""
-    known = dict(
-        session.execute(
-            select(SyncPostId.url, SyncPostId.wp_post_id).where(SyncPostId.site_id == site_id)
-        ).all()
-    )
-    taken = set(known.values())
-    top = session.execute(
-        select(func.max(SyncPostId.wp_post_id)).where(
-            SyncPostId.site_id == site_id, SyncPostId.origin == "assigned"
+    def __init__(self, session: Session, site_id: int, base: int, store: bool = True) -> None:
+        self.session, self.site_id, self.store = session, site_id, store
+        self.known: dict[str, int] = dict(
+            session.execute(  # type: ignore[arg-type]
+                select(SyncPostId.url, SyncPostId.wp_post_id).where(SyncPostId.site_id == site_id)
+            ).all()
         )
-    ).scalar()
-    next_id = max(int(top or 0) + 1, base + 1)
-    result: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
-    now = utcnow()
-    for url, revealed in wanted.items():
-        if url in known:
-            result[url] = known[url]
-            continue
-        if revealed is not None and revealed not in taken:
-            value, origin = revealed, "wordpress"
-        else:
-            if next_id > WP_MAX_POST_ID:
-                raise ValueError("this site has used up seolog's range of post ids")
-            value, origin = next_id, "assigned"
-            next_id += 1
-        taken.add(value)
-        result[url] = value
-        rows.append(
-            {
-                "site_id": site_id,
-                "url": url,
-                "wp_post_id": value,
-                "origin": origin,
-                "created_at": now,
-            }
-        )
-    if assign and rows:
-        session.execute(insert(SyncPostId.__table__), rows)  # type: ignore[attr-defined]
-    return result
+        self.taken = set(self.known.values())
+        top = session.execute(
+            select(func.max(SyncPostId.wp_post_id)).where(
+                SyncPostId.site_id == site_id, SyncPostId.origin == "assigned"
+            )
+        ).scalar()
+        self.next_id = max(int(top or 0) + 1, base + 1)
+
+    def assign(self, wanted: dict[str, int | None]) -> dict[str, int]:
+        """URL → post id for `wanted` (URL → the id the page revealed, or None)."""
+        rows: list[dict[str, Any]] = []
+        now = utcnow()
+        for url, revealed in wanted.items():
+            if url in self.known:
+                continue
+            if revealed is not None and revealed not in self.taken:
+                value, origin = revealed, "wordpress"
+            else:
+                if self.next_id > WP_MAX_POST_ID:
+                    raise ValueError("this site has used up seolog's range of post ids")
+                value, origin = self.next_id, "assigned"
+                self.next_id += 1
+            self.taken.add(value)
+            self.known[url] = value
+            rows.append(
+                {"site_id": self.site_id, "url": url, "wp_post_id": value, "origin": origin,
+                 "created_at": now}
+            )  # fmt: skip
+        if self.store and rows:
+            self.session.execute(insert(SyncPostId.__table__), rows)  # type: ignore[attr-defined]
+        return {url: self.known[url] for url in wanted}
 
 
 # --- the outbox ------------------------------------------------------------------------------
@@ -168,27 +170,29 @@ def queued_for_scan(session: Session, scan_id: int, api_url: str) -> int:
     )
 
 
-def enqueue(
-    session: Session, site_id: int, scan_id: int, api_url: str, rows: list[dict[str, Any]]
-) -> int:
-    """Queue a scan's pages. Unsent rows of older scans for the same URLs are dropped (this
-    scan's data replaces theirs); a scan queued again (`--force`) replaces its own rows."""
-    urls = [r["url"] for r in rows]
+def unqueue_scan(session: Session, scan_id: int, api_url: str) -> None:
+    """Drop a scan's rows before it is queued again (`--force`)."""
     session.execute(
         delete(OutboxItem).where(
             OutboxItem.scan_id == scan_id,  # type: ignore[arg-type]
             OutboxItem.api_url == api_url,  # type: ignore[arg-type]
         )
     )
-    for start in range(0, len(urls), _PAGE_BATCH):
-        session.execute(
-            delete(OutboxItem).where(
-                OutboxItem.site_id == site_id,  # type: ignore[arg-type]
-                OutboxItem.api_url == api_url,  # type: ignore[arg-type]
-                OutboxItem.state.in_(("pending", "page-sent", "failed")),  # type: ignore[attr-defined]
-                OutboxItem.url.in_(urls[start : start + _PAGE_BATCH]),  # type: ignore[attr-defined]
-            )
+
+
+def enqueue(
+    session: Session, site_id: int, scan_id: int, api_url: str, rows: list[dict[str, Any]]
+) -> int:
+    """Queue pages of a scan. Unsent rows of older scans for the same URLs are dropped: this
+    scan's data replaces theirs."""
+    session.execute(
+        delete(OutboxItem).where(
+            OutboxItem.site_id == site_id,  # type: ignore[arg-type]
+            OutboxItem.api_url == api_url,  # type: ignore[arg-type]
+            OutboxItem.state.in_(("pending", "page-sent", "failed")),  # type: ignore[attr-defined]
+            OutboxItem.url.in_([r["url"] for r in rows]),  # type: ignore[attr-defined]
         )
+    )
     now = utcnow()
     for row in rows:
         row.update(
