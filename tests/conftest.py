@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -179,6 +180,13 @@ def seolog_env(home: Path) -> dict[str, str]:
     # The checkout's root too: the test keyring backend lives in tests/.
     path = os.pathsep.join(p for p in (src, str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "SEOLOG_HOME": str(home), "PYTHONPATH": path}
+
+
+def interruptible() -> None:
+    """`preexec_fn` for a seolog process a test will Ctrl-C: give it the default SIGINT action.
+    A test run started in the background (`cmd &` in a script) has SIGINT ignored, the child
+    inherits that, and Python then installs no KeyboardInterrupt handler at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from seolog.errors import ExitCode
+from tests.conftest import interruptible
 from tests.server import FixtureServer, Response, html
 
 N_PAGES = 60
@@ -47,7 +48,12 @@ def _start_scan(server: FixtureServer, env: dict[str, str]) -> subprocess.Popen[
     """Start a scan of the slow site and return once it has requested 20 pages."""
     _slow_site(server)
     proc = subprocess.Popen(
-        [*SCAN, server.url()], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*SCAN, server.url()],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 30
     while _pages_requested(server) < 20 and time.monotonic() < deadline:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, interruptible
 from tests.sync.conftest import Shop
 
 PAGES = 5
@@ -198,6 +198,7 @@ def _push_process(env: dict[str, str]) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
 
 

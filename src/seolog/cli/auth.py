@@ -60,7 +60,7 @@ def login(
     """
     from seolog.cli import render
     from seolog.errors import UsageError
-    from seolog.services import sync
+    from seolog.services import auth
 
     state: State = ctx.obj
     if not api_url:
@@ -68,7 +68,7 @@ def login(
             "which platform? --api-url is missing",
             hint="e.g. --api-url https://platform.example/api/v1 (or set SEOLOG_API_URL)",
         )
-    account = sync.login(state.app, site, api_url, _read_key, timeout)
+    account = auth.login(state.app, site, api_url, _read_key, timeout)
     name = account.platform_site_name or f"#{account.platform_site_id}"
     render.note(
         f"Logged in: {account.site} → platform site {name} at {account.api_url}; "
@@ -114,10 +114,10 @@ def status(
     """
     from seolog.cli import render
     from seolog.errors import SyncError
-    from seolog.services import sync
+    from seolog.services import auth
 
     state: State = ctx.obj
-    accounts = sync.auth_status(state.app, site, check=not offline, timeout=timeout)
+    accounts = auth.auth_status(state.app, site, check=not offline, timeout=timeout)
     if fmt is o.Format.json:
         render.emit_json([_account_json(a) for a in accounts])
     elif accounts:
@@ -136,7 +136,7 @@ def status(
             ],
             state.no_color,
         )
-    note = sync.environment_note(state.app)
+    note = auth.environment_note(state.app)
     if note:
         render.note(note + " (they take precedence)", state.quiet, state.no_color, "dim")
     if not accounts:
@@ -173,10 +173,10 @@ def logout(
 ) -> None:
     """Remove a site's key from the keyring and forget its login. Queued pages stay queued."""
     from seolog.cli import render
-    from seolog.services import sync
+    from seolog.services import auth
 
     state: State = ctx.obj
-    url, had_key = sync.logout(state.app, site, api_url)
+    url, had_key = auth.logout(state.app, site, api_url)
     render.note(
         f"Logged out {site} from {url}" + ("; key removed from the keyring." if had_key else "."),
         state.quiet,

@@ -1,4 +1,4 @@
-"""Sync with the hosted platform: log in with a site key, queue a scan's pages, send the queue.
+"""Sync with the hosted platform: queue a scan's pages, send the queue, say where it stands.
 
 Nothing is sent straight from a scan: `push` first writes every page's two request bodies to the
 outbox in the store, then drains it. Whatever stops the drain (Ctrl-C, a crash, a dead network, a
@@ -18,243 +18,22 @@ from seolog.checks.registry import get_check
 from seolog.context import AppContext
 from seolog.crawl.urls import root_url
 from seolog.errors import Interrupted, NotFoundError, SyncError, UsageError
-from seolog.secrets import (
-    API_KEY_ENV,
-    API_URL_ENV,
-    ApiKey,
-    keyring_delete,
-    keyring_get,
-    keyring_set,
-    require_keyring,
-)
+from seolog.services.auth import Credentials, api_url_for, credentials, key_or_none
 from seolog.services.sites import get_site
 from seolog.storage import repo
 from seolog.storage import sync as store
 from seolog.storage.db import session_scope
 from seolog.storage.lock import sync_lock
-from seolog.storage.models import Scan, Site, SyncAccount
+from seolog.storage.models import Scan, Site
 from seolog.sync import payloads
 from seolog.sync.client import (
     DEFAULT_TIMEOUT,
-    AuthRejected,
     PlatformClient,
-    Verified,
-    normalize_api_url,
 )
 from seolog.sync.engine import Item, Policy, Tally, drain
 
 BACKOFF_ENV = "SEOLOG_SYNC_BACKOFF"  # seconds before the first retry (default 1), doubling
-
-
-# --- credentials -------------------------------------------------------------------------------
-
-
-def keyring_name(api_url: str, site: Site) -> str:
-    """One keyring entry per site and API: the key is scoped to one platform site."""
-    return f"api-key {api_url} {site.root_url}"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    api_url: str
-    key: ApiKey
-
-
-def _api_url(ctx: AppContext, session: Session, site: Site, given: str | None) -> str:
-    """--api-url, else SEOLOG_API_URL, else the one API the site is logged in to."""
-    if given or ctx.env.get(API_URL_ENV):
-        return normalize_api_url(given or ctx.env[API_URL_ENV])
-    known = store.accounts(session, site.id)
-    if len(known) == 1:
-        return known[0].api_url
-    if not known:
-        raise SyncError(
-            f"site {site.name} is not logged in to a platform",
-            hint=f"run `seolog auth login {site.name} --api-url URL`, "
-            f"or set {API_KEY_ENV} and {API_URL_ENV}",
-        )
-    raise UsageError(
-        f"site {site.name} is logged in to {len(known)} platforms",
-        hint="choose one with --api-url: " + ", ".join(a.api_url for a in known),
-    )
-
-
-def _key(ctx: AppContext, site: Site, api_url: str) -> ApiKey:
-    key = _key_or_none(ctx, site, api_url)
-    if key is None:
-        raise SyncError(
-            f"no API key for site {site.name} at {api_url}",
-            hint=f"run `seolog auth login {site.name} --api-url {api_url}`, or set {API_KEY_ENV}",
-        )
-    return key
-
-
-def _key_or_none(ctx: AppContext, site: Site | None, api_url: str) -> ApiKey | None:
-    if ctx.env.get(API_KEY_ENV):
-        return ApiKey(ctx.env[API_KEY_ENV], "environment")
-    if site is None:
-        return None
-    value = keyring_get(keyring_name(api_url, site))
-    return ApiKey(value, "keyring") if value else None
-
-
-def credentials(ctx: AppContext, session: Session, site: Site, api_url: str | None) -> Credentials:
-    url = _api_url(ctx, session, site, api_url)
-    return Credentials(url, _key(ctx, site, url))
-
-
 DEFAULT_CONCURRENCY = 4  # pages in flight: quick on our side, gentle on the platform
-
-
-# --- auth ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Account:
-    """What `auth login` and `auth status` show: never the key, only its prefix."""
-
-    site: str
-    api_url: str
-    key: str | None  # masked
-    key_source: str | None  # keyring | environment | None (missing)
-    platform_site_id: int | None = None
-    platform_site_name: str | None = None
-    platform_site_url: str | None = None
-    verified_at: datetime | None = None
-    valid: bool | None = None  # None: not checked now
-    problem: str | None = None
-    warning: str | None = None
-
-
-def login(
-    ctx: AppContext, site_ident: str, api_url: str, read_key: Callable[[], str], timeout: float
-) -> Account:
-    """Verify the key with the platform, then keep it in the keyring and the verified site in
-    the store. A key the platform refuses is not stored anywhere. `read_key` is asked only once
-    the site and the URL are known to be right."""
-    url = normalize_api_url(api_url)
-    with session_scope(ctx.engine) as session:
-        site = get_site(session, site_ident)
-    require_keyring()
-    key = read_key().strip()
-    if not key or any(c.isspace() for c in key):
-        raise UsageError("that is not an API key", hint="paste the site's key, e.g. sk_siloq_…")
-    secret = ApiKey(key, "keyring")
-    try:
-        with PlatformClient(url, secret, timeout=timeout) as client:
-            verified = client.verify()
-    except AuthRejected as e:
-        raise SyncError(
-            e.message, hint="copy the site's key from the platform again; this one was not stored"
-        ) from None
-    keyring_set(keyring_name(url, site), key)
-    row = _remember(ctx, site, url, verified, key_name=verified.key_name)
-    account = _account(site, url, secret, row)
-    account.valid = True
-    account.warning = site_mismatch(account, site.root_url)
-    return account
-
-
-def _remember(ctx: AppContext, site: Site, api_url: str, v: Verified, **more: Any) -> SyncAccount:
-    """Keep what the platform said about a key: the site it opens, and when it said so."""
-    with session_scope(ctx.engine) as session:
-        return store.save_account(
-            session,
-            site.id or 0,
-            api_url,
-            platform_site_id=v.site_id,
-            platform_site_name=v.site_name,
-            platform_site_url=v.site_url,
-            verified_at=ctx.clock(),
-            **more,
-        )
-
-
-def _account(
-    site: Site | None, api_url: str, key: ApiKey | None, row: SyncAccount | None
-) -> Account:
-    return Account(
-        site=site.name if site else "(environment)",
-        api_url=api_url,
-        key=key.masked if key else None,
-        key_source=key.source if key else None,
-        platform_site_id=row.platform_site_id if row else None,
-        platform_site_name=row.platform_site_name if row else None,
-        platform_site_url=row.platform_site_url if row else None,
-        verified_at=row.verified_at if row else None,
-    )
-
-
-def site_mismatch(account: Account, site_root: str) -> str | None:
-    """A warning when the key opens a platform site at another address than the local site."""
-    if not account.platform_site_url:
-        return None
-    theirs = root_url(account.platform_site_url) if "://" in account.platform_site_url else ""
-    if theirs and theirs != site_root:
-        return (
-            f"the key belongs to platform site {account.platform_site_name or ''} at "
-            f"{account.platform_site_url}, not {site_root}"
-        )
-    return None
-
-
-def auth_status(
-    ctx: AppContext, site_ident: str | None, check: bool, timeout: float
-) -> list[Account]:
-    """Every login (or the site's), with the key's source and prefix; `check` asks the platform
-    whether the key still works."""
-    with session_scope(ctx.engine) as session:
-        sites = [get_site(session, site_ident)] if site_ident else repo.list_sites(session)
-        rows: list[tuple[Site | None, SyncAccount | None]] = [
-            (site, acct) for site in sites for acct in store.accounts(session, site.id)
-        ]
-    if not rows and ctx.env.get(API_URL_ENV):
-        # No login, but CI's environment: the key there is for whichever site gets pushed.
-        rows = [(sites[0] if site_ident else None, None)]
-    result = []
-    for site, acct in rows:
-        api_url = acct.api_url if acct else normalize_api_url(ctx.env[API_URL_ENV])
-        key = _key_or_none(ctx, site, api_url)
-        info = _account(site, api_url, key, acct)
-        if key is None:
-            info.problem = "no key: log in again, or set " + API_KEY_ENV
-        elif check:
-            info = _check(ctx, site if acct else None, info, key, timeout)
-        result.append(info)
-    return result
-
-
-def _check(
-    ctx: AppContext, site: Site | None, info: Account, key: ApiKey, timeout: float
-) -> Account:
-    """The account as the platform sees it now (remembered for a logged-in site: `site` None
-    for a key from the environment), or `info` with the problem."""
-    try:
-        with PlatformClient(info.api_url, key, timeout=timeout) as client:
-            v = client.verify()
-    except SyncError as e:
-        info.valid = False
-        info.problem = e.message
-        return info
-    if site is not None:
-        info = _account(site, info.api_url, key, _remember(ctx, site, info.api_url, v))
-    else:
-        info.platform_site_id, info.platform_site_name = v.site_id, v.site_name
-        info.platform_site_url, info.verified_at = v.site_url, ctx.clock()
-    info.valid = True
-    return info
-
-
-def logout(ctx: AppContext, site_ident: str, api_url: str | None) -> tuple[str, bool]:
-    """Forget a site's key and login. Pages still queued stay queued for a later login."""
-    with session_scope(ctx.engine) as session:
-        site = get_site(session, site_ident)
-        url = _api_url(ctx, session, site, api_url)
-        had_account = store.forget_account(session, site.id or 0, url)
-    had_key = keyring_delete(keyring_name(url, site))
-    if not (had_account or had_key):
-        raise NotFoundError(f"site {site.name} is not logged in to {url}")
-    return url, had_key
 
 
 # --- push ----------------------------------------------------------------------------------------
@@ -414,7 +193,7 @@ def push(
 
 def _dry_api_url(ctx: AppContext, session: Session, site: Site, given: str | None) -> str | None:
     try:
-        return _api_url(ctx, session, site, given)
+        return api_url_for(ctx, session, site, given)
     except SyncError:
         return None  # a dry run sends nothing, so it needs no login
 
@@ -519,7 +298,7 @@ def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
     views = []
     for q in states:
         site = sites[q.site_id]
-        key = _key_or_none(ctx, site, q.api_url)
+        key = key_or_none(ctx, site, q.api_url)
         views.append(
             QueueView(
                 site=site.name,
@@ -536,9 +315,3 @@ def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
             )
         )
     return views
-
-
-def environment_note(ctx: AppContext) -> str | None:
-    """Which environment overrides are in force (for `auth status`), without their values."""
-    present = [name for name in (API_KEY_ENV, API_URL_ENV) if ctx.env.get(name)]
-    return ", ".join(present) + " set in the environment" if present else None
