@@ -78,13 +78,13 @@ class LinkResolver:
         return resolve_url(self.base, href)
 
 
-# Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
-# compiles its selector, so ten separate queries cost more than parsing the page.
 # WordPress prints its post id in two places: `<link rel="shortlink" href="…/?p=42">` and the
 # body classes `postid-42` (posts) / `page-id-42` (pages). Sync upserts by that id.
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d{1,10})(?:&|#|$)")
 _BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
 
+# Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
+# compiles its selector, so ten separate queries cost more than parsing the page.
 _WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
 
 
