@@ -151,3 +151,29 @@ def test_wordpress_post_ids_are_read_from_the_page(markup: str, post_id: int | N
     head, body = (markup, "<body>") if markup.startswith("<link") else ("", markup)
     page = f"<html><head>{head}</head>{body}<p>x</p></body></html>"
     assert extract_page(page, "https://s.test/", lambda u: True).wp_post_id == post_id
+
+
+def test_a_bug_in_a_sender_thread_surfaces_instead_of_hanging() -> None:
+    from seolog.sync.engine import Item, drain
+
+    class Store:
+        def __init__(self) -> None:
+            self.items = [Item(i, f"u{i}", "pending", {}, {}) for i in (1, 2, 3)]
+            self.sent_rows: list[int] = []
+
+        def next_items(self, after_id: int, limit: int) -> list[Item]:
+            return [i for i in self.items if i.id > after_id][:limit]
+
+        def sent(self, done: list[tuple[Item, int]]) -> None:
+            self.sent_rows += [item.id for item, _ in done]
+
+        def page_sent(self, item: Item, page_id: int) -> None: ...
+        def failed(self, item: Item, error: str) -> None: ...
+        def trouble(self, item: Item, error: str) -> None: ...
+
+    class Client:
+        def sync_page(self, page: dict[str, object]) -> tuple[int, bool]:
+            raise KeyError("a bug")
+
+    with pytest.raises(KeyError):
+        drain(Store(), Client(), Policy(), workers=2)  # type: ignore[arg-type]

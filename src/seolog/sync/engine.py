@@ -96,6 +96,7 @@ class Outcome:
     page_id: int | None = None
     created: bool = False
     error: SyncError | None = None
+    crash: Exception | None = None  # a bug: raised in the main thread, never a silent hang
 
 
 def _send(item: Item, client: PlatformClient, policy: Policy) -> Outcome:
@@ -147,8 +148,13 @@ def drain(
             if stop.is_set():
                 done.put(Outcome(item))  # not tried
                 continue
-            out = _send(item, client, policy)
-            if out.error is not None and not isinstance(out.error, Refused):
+            try:
+                out = _send(item, client, policy)
+            except Exception as e:  # a dead sender would leave the main thread waiting forever
+                out = Outcome(item, crash=e)
+            if out.crash is not None or (
+                out.error is not None and not isinstance(out.error, Refused)
+            ):
                 stop.set()  # at once: no sender starts another page after this
             done.put(out)
 
@@ -201,6 +207,9 @@ def _settle(
     """Record outcomes; returns how many, and the error that stops the run, if any yet."""
     sent: list[tuple[Item, int]] = []
     for out in outcomes:
+        if out.crash is not None:
+            outbox.sent(sent)  # what did land is kept
+            raise out.crash
         e = out.error
         if e is None and out.page_id is not None:
             sent.append((out.item, out.page_id))
