@@ -161,6 +161,13 @@ class Platform:
         with self._lock:
             return self.state.seo.get(page_id)
 
+    def json_fault(self, path: str, status: int, body: dict[str, Any], **kw: Any) -> None:
+        """An error answer in the platform's JSON shape (DRF), e.g. a 400 naming a field."""
+        self.fault(
+            path, "status", status=status, body=json.dumps(body), content_type="application/json",
+            **kw,
+        )  # fmt: skip
+
     def delete_page(self, site: Site, wp_post_id: int) -> dict[str, Any]:
         """As someone deleting the page on the dashboard would."""
         with self._lock:

@@ -81,15 +81,12 @@ def test_a_half_sent_page_continues_at_its_seo_data(logged_in: Shop, cli: Cli) -
 
 
 def test_429_waits_for_retry_after(logged_in: Shop, cli: Cli) -> None:
-    logged_in.platform.fault(
+    logged_in.platform.json_fault(
         "/pages/sync/",
-        "status",
-        status=429,
-        body='{"detail": "Request was throttled. Expected available in 1 second."}',
-        content_type="application/json",
+        429,
+        {"detail": "Request was throttled. Expected available in 1 second."},
         retry_after="1",
         skip=1,
-        times=1,
     )
     r = cli("sync", "push", "shop")
     assert r.exit_code == 0, r.stderr
@@ -134,14 +131,8 @@ def test_a_slow_answer_times_out_and_is_retried(logged_in: Shop, cli: Cli) -> No
 
 
 def test_a_revoked_key_stops_at_once(logged_in: Shop, cli: Cli) -> None:
-    logged_in.platform.fault(
-        "/pages/sync/",
-        "status",
-        status=401,
-        body='{"detail": "Invalid API key."}',
-        content_type="application/json",
-        skip=2,
-        times=100,
+    logged_in.platform.json_fault(
+        "/pages/sync/", 401, {"detail": "Invalid API key."}, skip=2, times=100
     )
     r = cli("sync", "push", "shop", "--concurrency", "1")
     assert r.exit_code == 6
@@ -153,14 +144,11 @@ def test_a_revoked_key_stops_at_once(logged_in: Shop, cli: Cli) -> None:
 
 
 def test_a_refused_page_is_set_aside_and_the_rest_sent(logged_in: Shop, cli: Cli) -> None:
-    logged_in.platform.fault(
+    logged_in.platform.json_fault(
         "/pages/sync/",
-        "status",
-        status=400,
-        body='{"title": ["Ensure this field has no more than 500 characters."]}',
-        content_type="application/json",
+        400,
+        {"title": ["Ensure this field has no more than 500 characters."]},
         skip=1,
-        times=1,
     )
     r = cli("sync", "push", "shop", "--format", "json")
     assert r.exit_code == 6
