@@ -39,16 +39,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--db-backend") == "postgresql":
-        marker = "sqlite_only"
-        skip = pytest.mark.skip(reason="tests a SQLite-only feature (file, pragmas or file locks)")
+        skips = {
+            "sqlite_only": "tests a SQLite-only feature (file, pragmas or file locks)",
+            "store_agnostic": "does not exercise the store; the SQLite run covers it",
+        }
     else:
-        marker = "postgresql_only"
-        skip = pytest.mark.skip(
-            reason="tests a PostgreSQL feature: run with --db-backend postgresql"
-        )
+        skips = {"postgresql_only": "tests a PostgreSQL feature: run with --db-backend postgresql"}
     for item in items:
-        if marker in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in skips.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def _create_database(admin_url: str, name: str, template: str | None = None) -> str:

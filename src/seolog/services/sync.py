@@ -263,6 +263,9 @@ def _drain(
             hint=e.hint or f"run `seolog sync retry {site.name}` once the platform is back",
         ) from None
     except KeyboardInterrupt:
+        # Ctrl-C may have landed mid-query: a pooled connection can be left inside a transaction
+        # (PostgreSQL then refuses it). Count what is left on fresh connections.
+        ctx.engine.dispose()
         report.remaining, _ = _open_rows(ctx, site.id or 0, creds.api_url)
         raise Interrupted(
             f"sync interrupted: {report.sent.sent} pages sent, {report.remaining} still queued",
