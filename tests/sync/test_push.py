@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import Cli
@@ -68,6 +69,12 @@ def test_push_sends_every_page_with_its_seo_data(logged_in: Shop, cli: Cli, db: 
 
     # Every path ends in "/" (that server answers a POST without it with an HTML 500).
     assert all(r.path.endswith("/") for r in logged_in.platform.state.requests)
+    # Sent rows keep no copy of the bodies: the outbox does not grow by a copy of each push.
+    rows = db("SELECT state, page, seo_data FROM sync_outbox")
+    assert len(rows) == 5
+    for state, *bodies in rows:  # JSON: text on SQLite, decoded already on PostgreSQL
+        assert state == "sent"
+        assert [json.loads(b) if isinstance(b, str) else b for b in bodies] == [{}, {}]
     # The platform's page ids are kept locally.
     kept = dict(db("SELECT url, page_id FROM sync_pages"))
     assert kept == {url: p["page_id"] for url, p in pages.items()}

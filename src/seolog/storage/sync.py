@@ -243,7 +243,8 @@ def note_trouble(engine: Engine, item_id: int, error: str, failed: bool = False)
 
 def mark_sent(engine: Engine, site_id: int, api_url: str, sent: list[tuple[int, str, int]]) -> None:
     """Rows are sent ((row id, URL, platform page id) each): in one transaction, and keeping the
-    platform's id of each page beyond the life of its outbox row."""
+    platform's id of each page beyond the life of its outbox row. `--force` queues a scan anew
+    from its pages, so nothing needs the bodies of a sent row."""
     if not sent:
         return
     table = SyncPage.__table__  # type: ignore[attr-defined]
@@ -258,6 +259,10 @@ def mark_sent(engine: Engine, site_id: int, api_url: str, sent: list[tuple[int, 
                 sent_at=now,
                 updated_at=now,
                 last_error=None,
+                # The bodies are done with: a sent row stays as a small record, so the outbox
+                # does not grow by a copy of every page at every push.
+                page={},
+                seo_data={},
             ),
             [{"row_id": row_id, "page_id": page_id} for row_id, _, page_id in sent],
         )
