@@ -206,6 +206,7 @@ def _settle(
 ) -> tuple[int, SyncError | None]:
     """Record outcomes; returns how many, and the error that stops the run, if any yet."""
     sent: list[tuple[Item, int]] = []
+    created = 0
     for out in outcomes:
         if out.crash is not None:
             outbox.sent(sent)  # what did land is kept
@@ -213,10 +214,7 @@ def _settle(
         e = out.error
         if e is None and out.page_id is not None:
             sent.append((out.item, out.page_id))
-            if out.created:
-                tally.created += 1
-            else:
-                tally.updated += 1
+            created += out.created
         elif isinstance(e, Refused):
             outbox.failed(out.item, e.message)
             tally.failed += 1
@@ -226,6 +224,9 @@ def _settle(
             outbox.trouble(out.item, e.message)
             error = error or e
     outbox.sent(sent)
+    # Counted once recorded: the numbers a run reports always match what the store says.
+    tally.created += created
+    tally.updated += len(sent) - created
     if progress is not None:
         progress(tally)
     return len(outcomes), error
