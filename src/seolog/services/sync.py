@@ -228,11 +228,8 @@ class Sending:
 def _open_rows(ctx: AppContext, site_id: int, api_url: str) -> tuple[int, int]:
     """(still queued, failed) for one site and API."""
     with session_scope(ctx.engine) as session:
-        for q in store.queue_states(session, site_id):
-            if q.api_url == api_url:
-                open_rows = sum(q.counts.get(s, 0) for s in store.OPEN_STATES)
-                return open_rows, q.counts.get("failed", 0)
-    return 0, 0
+        counts = store.state_counts(session, site_id, api_url)
+    return store.waiting(counts), counts.get("failed", 0)
 
 
 def _drain(
@@ -306,7 +303,7 @@ def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
             QueueView(
                 site=site.name,
                 api_url=q.api_url,
-                pending=sum(q.counts.get(s, 0) for s in store.OPEN_STATES),
+                pending=store.waiting(q.counts),
                 sent=q.counts.get("sent", 0),
                 failed=q.counts.get("failed", 0),
                 platform_pages=q.platform_pages,

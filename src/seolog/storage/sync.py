@@ -189,7 +189,7 @@ def enqueue(
         delete(OutboxItem).where(
             OutboxItem.site_id == site_id,  # type: ignore[arg-type]
             OutboxItem.api_url == api_url,  # type: ignore[arg-type]
-            OutboxItem.state.in_(("pending", "page-sent", "failed")),  # type: ignore[attr-defined]
+            OutboxItem.state.in_((*OPEN_STATES, "failed")),  # type: ignore[attr-defined]
             OutboxItem.url.in_([r["url"] for r in rows]),  # type: ignore[attr-defined]
         )
     )
@@ -307,6 +307,21 @@ class QueueState:
     last_error_at: Any
     last_sent_at: Any
     platform_pages: int
+
+
+def waiting(counts: dict[str, int]) -> int:
+    """Rows not sent yet, from rows by state: pending, or half sent."""
+    return sum(counts.get(state, 0) for state in OPEN_STATES)
+
+
+def state_counts(session: Session, site_id: int, api_url: str) -> dict[str, int]:
+    """Rows by state for one site and API: what a push counts before and after it runs."""
+    rows = session.execute(
+        select(OutboxItem.state, func.count())
+        .where(OutboxItem.site_id == site_id, OutboxItem.api_url == api_url)
+        .group_by(OutboxItem.state)
+    )
+    return {state: int(n) for state, n in rows}
 
 
 def queue_states(session: Session, site_id: int | None = None) -> list[QueueState]:

@@ -169,7 +169,7 @@ class PlatformClient:
     def sync_page(self, page: dict[str, Any]) -> tuple[int, bool]:
         """Upsert a page by its WordPress post id: (the platform's page id, created)."""
         body = self._post("/pages/sync/", page)
-        return _page_id(body, "page_id"), bool(body.get("created"))
+        return _page_id(body), bool(body.get("created"))
 
     def sync_seo_data(self, page_id: int, seo_data: dict[str, Any]) -> None:
         self._post(f"/pages/{page_id}/seo-data/", seo_data)
@@ -211,8 +211,8 @@ class PlatformClient:
         return body if isinstance(body, dict) else {}
 
 
-def _page_id(body: dict[str, Any], field: str) -> int:
-    value = body.get(field)
+def _page_id(body: dict[str, Any]) -> int:
+    value = body.get("page_id")
     if not isinstance(value, int) or isinstance(value, bool):
-        raise Transient(f"the platform's answer has no {field}")
+        raise Transient("the platform's answer has no page_id")
     return value

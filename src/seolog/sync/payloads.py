@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 
 from seolog.domain import WP_MAX_POST_ID
 
-PAYLOAD_VERSION = 1  # bump when the bodies change shape; stored with nothing, sent as they are
 MAX_CHARS = 500  # the platform's CharField limit (title, meta_title, h1_text, …)
 MAX_LIST = 200  # link and image lists; the counts next to them are always complete
 WORDS_PER_MINUTE = 200  # a common reading-speed estimate for web copy
