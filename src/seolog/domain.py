@@ -35,6 +35,16 @@ class StopReason(StrEnum):
     FAILED = "failed"
 
 
+class RobotsState(StrEnum):
+    """What the start origin's robots.txt decided (RFC 9309). Stored with the scan's statistics
+    and read by the site checks, so the values are public."""
+
+    PARSED = "parsed"  # fetched and obeyed
+    MISSING = "missing"  # 4xx (or a redirect away): everything is allowed
+    UNREACHABLE = "unreachable"  # 5xx, 429 or no answer: nothing may be crawled
+    IGNORED = "ignored"  # --ignore-robots: not fetched at all
+
+
 class FetchErrorKind(StrEnum):
     """Why a URL has no usable response. Stored in the database: values are public."""
 

@@ -9,6 +9,7 @@ import pytest
 from seolog.checks.runner import run_site_checks
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
+from seolog.domain import RobotsState
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 
@@ -36,7 +37,12 @@ def _page(i: int, path: str, **kw) -> SitePage:
 
 
 def _site(*pages: SitePage, **kw) -> SiteData:
-    base = {"root_url": ROOT, "robots_state": "parsed", "sitemaps_checked": True, "sitemap_urls": 3}
+    base = {
+        "root_url": ROOT,
+        "robots_state": RobotsState.PARSED,
+        "sitemaps_checked": True,
+        "sitemap_urls": 3,
+    }
     return SiteData(**{**base, **kw}, pages=list(pages))
 
 
@@ -96,9 +102,9 @@ def test_links_into_trouble_are_reported_once_per_source_page():
 
 
 def test_robots_and_sitemap_missing_only_when_actually_looked_for():
-    assert _found(_site(_page(1, ""), robots_state="missing", sitemap_urls=0)) == {
+    assert _found(_site(_page(1, ""), robots_state=RobotsState.MISSING, sitemap_urls=0)) == {
         ("robots-txt-missing", "robots.txt"),
         ("sitemap-missing", "sitemap.xml"),
     }
     assert _found(_site(_page(1, ""), sitemaps_checked=False, sitemap_urls=0)) == set()
-    assert _found(_site(_page(1, ""), robots_state="ignored")) == set()
+    assert _found(_site(_page(1, ""), robots_state=RobotsState.IGNORED)) == set()

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from seolog.checks.international import hreflang_problem
 from seolog.checks.markup import json_ld_problem
-from seolog.crawl.urls import normalize_url, resolve_url
 from seolog.parse.extract import decode_body, extract_page
+from seolog.urls import normalize_url, resolve_url
 from seolog.worklog.parse import format_minutes, parse_duration
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from seolog.crawl.urls import normalize_url, resolve_url
+from seolog.urls import normalize_url, resolve_url
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import Severity
+from seolog.domain import RobotsState, Severity
 
 _LISTED = 5  # URLs named in a message; details carry up to _EXAMPLES
 _EXAMPLES = 20
@@ -292,7 +292,7 @@ def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     lighthouse="robots-txt (robots.txt is valid)",
 )
 def robots_txt_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    if site.robots_state == "missing":
+    if site.robots_state is RobotsState.MISSING:
         yield Hit("no robots.txt (it answered 4xx)", url=site.root_url + "robots.txt")
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from seolog.domain import RobotsState
+
 
 @dataclass(frozen=True, slots=True)
 class SitePage:
@@ -51,7 +53,7 @@ class LinkToTrouble:
 @dataclass
 class SiteData:
     root_url: str
-    robots_state: str  # parsed | missing | unreachable | ignored
+    robots_state: RobotsState | None  # None: the crawl never read robots.txt
     sitemaps_checked: bool  # False with --no-sitemaps: absence proves nothing
     sitemap_urls: int
     pages: list[SitePage] = field(default_factory=list)

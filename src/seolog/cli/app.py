@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,29 +11,8 @@ import typer
 from typer.core import TyperGroup
 
 from seolog import __version__
+from seolog.cli.state import State
 from seolog.errors import ExitCode, SeologError
-
-
-@dataclass
-class State:
-    """Global flags plus the AppContext, shared with every command through ctx.obj."""
-
-    db: str | None = None
-    config: Path | None = None
-    quiet: bool = False
-    debug: bool = False
-    no_color: bool = False
-    _app: Any = field(default=None, repr=False)
-
-    @property
-    def app(self) -> Any:
-        if self._app is None:
-            from seolog.config import database_url
-            from seolog.context import AppContext
-
-            self._app = AppContext(db_url=database_url(self.db))
-        return self._app
-
 
 # Typer may vendor Click, so take Click's exception bases from Typer's own classes.
 _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

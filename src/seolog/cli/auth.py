@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 app = typer.Typer(
     help="Keys for the hosted SEO platform: log in, check, log out.", no_args_is_help=True

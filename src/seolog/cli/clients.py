@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 app = typer.Typer(help="The clients you work for, with their hourly rate.", no_args_is_help=True)
 projects_app = typer.Typer(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 app = typer.Typer(
     help="The project config file (seolog.toml or [tool.seolog]).", no_args_is_help=True

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 if TYPE_CHECKING:
     from seolog.services.scans import ScanResult

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 if TYPE_CHECKING:
     from seolog.services.logs import EntryInput, EntryRow, ListFilter

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 if TYPE_CHECKING:
     from seolog.services.reports import ReportRequest

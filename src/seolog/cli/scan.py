@@ -9,7 +9,7 @@ import typer
 from seolog import config
 from seolog.cli import delivery as d
 from seolog.cli import options as o
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 EPILOG = """\
 [bold]Examples[/bold]

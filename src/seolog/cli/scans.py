@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
 from seolog.cli.delivery import OutputsOpt, ReportFormat, ReportFormatOpt
+from seolog.cli.state import State
 
 app = typer.Typer(help="Look at, resume and delete stored scans.", no_args_is_help=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 if TYPE_CHECKING:
     from seolog.services.scans import ScanRequest, ScanResult

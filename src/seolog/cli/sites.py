@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
+from seolog.cli.state import State
 
 app = typer.Typer(help="Register and manage the sites you audit.", no_args_is_help=True)
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from seolog.cli import options as o
-from seolog.cli.app import State
 from seolog.cli.auth import ApiUrlOpt, ConcurrencyOpt, TimeoutOpt, key_cell
+from seolog.cli.state import State
 
 app = typer.Typer(
     help="Send scans to the hosted SEO platform: push, status, retry.", no_args_is_help=True

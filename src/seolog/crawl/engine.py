@@ -21,9 +21,9 @@ from seolog.crawl.handler import Found
 from seolog.crawl.pipeline import Pipeline
 from seolog.crawl.robots import Robots, RobotsRules
 from seolog.crawl.sitemap import discover
-from seolog.crawl.urls import origin_of
-from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, StopReason
+from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, RobotsState, StopReason
 from seolog.errors import TargetUnreachable
+from seolog.urls import origin_of
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refreshes at 10 Hz
 
@@ -46,8 +46,16 @@ class CrawlStats:
     crawl_delay: float = 0.0
     status: Counter[str] = field(default_factory=Counter)
     skipped: dict[str, int] = field(default_factory=dict)
-    robots: str = ""
+    robots: RobotsState | None = None  # the start origin's; None until robots.txt is read
+    robots_detail: str = ""  # what it answered: "HTTP 200", "HTTP 503", "--ignore-robots" ...
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def robots_display(self) -> str:
+        """For people: "parsed (HTTP 200)". Scripts read robots_state and robots_detail."""
+        if self.robots is None:
+            return ""
+        return f"{self.robots.value} ({self.robots_detail})" if self.robots_detail else self.robots
 
     @property
     def rate(self) -> float:
@@ -69,7 +77,9 @@ class CrawlStats:
             "crawl_delay_s": self.crawl_delay,
             "status": dict(self.status),
             "skipped": self.skipped,
-            "robots": self.robots,
+            "robots": self.robots_display,
+            "robots_state": self.robots.value if self.robots else None,
+            "robots_detail": self.robots_detail,
             "notes": self.notes,
         }
 
@@ -149,13 +159,13 @@ class Crawler:
         return CrawlOutcome(self._stop, self.stats)
 
     def _apply_robots(self, rules: RobotsRules) -> None:
-        self.stats.robots = f"{rules.state} ({rules.detail})" if rules.detail else rules.state
+        self.stats.robots, self.stats.robots_detail = rules.state, rules.detail
         delay = rules.crawl_delay
         if delay > 0:
             self.stats.crawl_delay = delay
             self.fetcher.throttle.interval = max(self.fetcher.throttle.interval, delay)
             self.stats.notes.append(f"robots.txt asks for a {delay:g}s crawl delay; honoured")
-        if rules.state == "unreachable" and not self.settings.ignore_robots:
+        if rules.state is RobotsState.UNREACHABLE and not self.settings.ignore_robots:
             if rules.detail.startswith("HTTP"):
                 raise TargetUnreachable(
                     f"{rules.origin}/robots.txt answered {rules.detail}; RFC 9309 says crawl nothing "

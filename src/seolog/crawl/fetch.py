@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
-from seolog.crawl.urls import resolve_url
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
+from seolog.urls import resolve_url
 
 MAX_REDIRECTS = 10  # browsers stop around 20; more than 10 hops is already a defect worth reporting
 RETRY_STATUSES = frozenset({429, 503})

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from protego import Protego
 
 from seolog.crawl.fetch import Fetcher
-from seolog.crawl.urls import origin_of, resolve_url
+from seolog.domain import RobotsState
+from seolog.urls import origin_of, resolve_url
 
 ROBOTS_PARSE_LIMIT = 500 * 1024  # RFC 9309 section 2.5: parse at least the first 500 KiB
 
@@ -18,18 +19,16 @@ class RobotsRules:
     """What one origin's robots.txt says. `state` explains the decision in summaries and tests."""
 
     origin: str
-    state: (
-        str  # parsed | missing (4xx: allow all) | unreachable (5xx/error: disallow all) | ignored
-    )
+    state: RobotsState
     agent: str = "seolog"
     detail: str = ""
     parser: Protego | None = None
     sitemaps: list[str] = field(default_factory=list)
 
     def allowed(self, url: str) -> bool:
-        if self.state in ("missing", "ignored"):
+        if self.state in (RobotsState.MISSING, RobotsState.IGNORED):
             return True
-        if self.state == "unreachable":
+        if self.state is RobotsState.UNREACHABLE:
             return False
         return self.parser is None or bool(self.parser.can_fetch(url, self.agent))
 
@@ -45,7 +44,7 @@ def parse_robots(origin: str, text: str, agent: str) -> RobotsRules:
     parser = Protego.parse(text[:ROBOTS_PARSE_LIMIT])
     # Sitemap lines should be absolute, but relative ones are common: resolve them like a link.
     sitemaps = [u for s in parser.sitemaps if (u := resolve_url(origin + "/robots.txt", s))]
-    return RobotsRules(origin, "parsed", agent, parser=parser, sitemaps=sitemaps)
+    return RobotsRules(origin, RobotsState.PARSED, agent, parser=parser, sitemaps=sitemaps)
 
 
 class Robots:
@@ -79,7 +78,7 @@ class Robots:
 
     async def _load(self, origin: str) -> RobotsRules:
         if self.ignore:
-            return RobotsRules(origin, "ignored", self.agent, detail="--ignore-robots")
+            return RobotsRules(origin, RobotsState.IGNORED, self.agent, detail="--ignore-robots")
         result = await self.fetcher.fetch(
             origin + "/robots.txt",
             want_body=lambda _ct: True,
@@ -89,9 +88,9 @@ class Robots:
         status = result.status_code
         if not result.ok or status is None or status == 429 or status >= 500:
             reason = result.error or f"HTTP {status}"
-            return RobotsRules(origin, "unreachable", self.agent, detail=reason)
+            return RobotsRules(origin, RobotsState.UNREACHABLE, self.agent, detail=reason)
         if 400 <= status < 500 or status >= 300:
-            return RobotsRules(origin, "missing", self.agent, detail=f"HTTP {status}")
+            return RobotsRules(origin, RobotsState.MISSING, self.agent, detail=f"HTTP {status}")
         text = (result.body or b"").decode("utf-8-sig", errors="replace")  # a BOM is not a rule
         rules = parse_robots(origin, text, self.agent)
         rules.detail = f"HTTP {status}"

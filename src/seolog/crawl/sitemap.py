@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError, iterparse
 
 from seolog.crawl.fetch import Fetcher
-from seolog.crawl.urls import normalize_url
+from seolog.urls import normalize_url
 
 # The sitemap protocol caps a file at 50,000 URLs and 50 MB uncompressed.
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from seolog.crawl.urls import normalize_url, resolve_url
 from seolog.domain import WP_MAX_POST_ID, FormRef, ImageRef, LinkRef, PageSnapshot
+from seolog.urls import normalize_url, resolve_url
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)

@@ -13,12 +13,13 @@ from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
 from seolog.config import CrawlSettings
 from seolog.context import AppContext
-from seolog.crawl.urls import root_url
+from seolog.crawl.engine import CrawlStats
 from seolog.domain import Severity
 from seolog.scoring import page_score, site_score
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
+from seolog.urls import root_url
 
 
 def _site_page(row: Any) -> SitePage:
@@ -42,10 +43,9 @@ def _site_page(row: Any) -> SitePage:
     )
 
 
-def _site_data(session: Any, scan_id: int) -> SiteData:
+def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
     scan = repo.scan_by_id(session, scan_id)
     assert scan is not None
-    stats = scan.stats or {}
     settings = CrawlSettings.from_stored(scan.settings or {})
     pages = [_site_page(r) for r in store.page_rows(session, scan_id)]
     by_url = {p.url: p for p in pages}
@@ -58,21 +58,24 @@ def _site_data(session: Any, scan_id: int) -> SiteData:
     linked = {target for _source, target in store.links_into(session, scan_id, sitemap_only)}
     return SiteData(
         root_url=root_url(scan.start_url),
-        robots_state=str(stats.get("robots", "")).split(" ", 1)[0],
+        robots_state=stats.robots,
         sitemaps_checked=settings.use_sitemaps,
-        sitemap_urls=int(stats.get("sitemap_urls") or 0),
+        sitemap_urls=stats.sitemap_urls,
         pages=pages,
         troubled_links=links,
         linked_urls=linked,
     )
 
 
-def audit_scan(ctx: AppContext, scan_id: int, settings: CrawlSettings) -> int | None:
-    """Run the site checks and score the scan; returns the site score."""
+def audit_scan(
+    ctx: AppContext, scan_id: int, settings: CrawlSettings, stats: CrawlStats
+) -> int | None:
+    """Run the site checks and score the scan; returns the site score. The crawl's statistics
+    come typed from the crawl that just ended (robots.txt state, sitemap URLs), not re-read."""
     thresholds = Thresholds.from_stored(settings.thresholds)
     rules = AuditRules.from_stored(settings.audit_rules)
     with session_scope(ctx.engine) as session:
-        site = _site_data(session, scan_id)
+        site = _site_data(session, scan_id, stats)
         findings = run_site_checks(site, thresholds, rules)
         page_ids = {p.url: p.id for p in site.pages}
         store.replace_site_findings(session, scan_id, findings, page_ids, site_check_codes())

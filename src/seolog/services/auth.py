@@ -14,7 +14,6 @@ from typing import Any
 from sqlmodel import Session
 
 from seolog.context import AppContext
-from seolog.crawl.urls import root_url
 from seolog.errors import NotFoundError, SyncError, UsageError
 from seolog.secrets import (
     API_KEY_ENV,
@@ -31,6 +30,7 @@ from seolog.storage import sync as store
 from seolog.storage.db import session_scope
 from seolog.storage.models import Site, SyncAccount
 from seolog.sync.client import AuthRejected, PlatformClient, Verified, normalize_api_url
+from seolog.urls import root_url
 
 # --- credentials -------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from seolog.config import ROBOTS_AGENT, CrawlSettings
 from seolog.context import AppContext
 from seolog.crawl.engine import CrawlOutcome, CrawlStats
 from seolog.crawl.pipeline import WorkerDied
-from seolog.crawl.urls import root_url
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
@@ -26,6 +25,7 @@ from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.lock import scan_lock
 from seolog.storage.models import Scan, Site, utcnow
+from seolog.urls import root_url
 
 
 @dataclass
@@ -259,7 +259,7 @@ def _execute(
     # The stats go in first: the site checks read robots.txt and sitemap facts from them.
     _finish(ctx, scan_id, stats=outcome.stats.to_dict())
     try:
-        audit_scan(ctx, scan_id, settings)
+        audit_scan(ctx, scan_id, settings, outcome.stats)
     except BaseException as e:
         _failed(ctx, scan_id, f"the audit failed: {type(e).__name__}: {e}")
         raise

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from seolog.context import AppContext
-from seolog.crawl.urls import normalize_url, root_url
 from seolog.errors import NotFoundError, UsageError
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.models import Site, utcnow
+from seolog.urls import normalize_url, root_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from seolog.checks.registry import get_check
 from seolog.context import AppContext
-from seolog.crawl.urls import root_url
 from seolog.errors import Interrupted, NotFoundError, SyncError, UsageError
 from seolog.services.auth import Credentials, api_url_for, credentials, key_or_none
 from seolog.services.sites import get_site
@@ -31,6 +30,7 @@ from seolog.sync.client import (
     PlatformClient,
 )
 from seolog.sync.engine import Item, Policy, Tally, drain
+from seolog.urls import root_url
 
 BACKOFF_ENV = "SEOLOG_SYNC_BACKOFF"  # seconds before the first retry (default 1), doubling
 DEFAULT_CONCURRENCY = 4  # pages in flight: quick on our side, gentle on the platform
