@@ -125,6 +125,9 @@ def home(
         "NO_COLOR",
     ):
         monkeypatch.delenv(var, raising=False)
+    for var in list(os.environ):  # scan and gate settings of the machine the tests run on
+        if var.startswith(("SEOLOG_SCAN_", "SEOLOG_GATES_", "SEOLOG_CONFIG")):
+            monkeypatch.delenv(var)
     _test_keyring(tmp_path, monkeypatch)
     if request.config.getoption("--db-backend") == "postgresql":
         monkeypatch.setenv("SEOLOG_DATABASE_URL", _fresh_postgres(request, pg_template))

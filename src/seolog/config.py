@@ -36,6 +36,18 @@ def seolog_home() -> Path:
     return Path(user_data_dir("seolog", appauthor=False))
 
 
+def user_config_path() -> Path:
+    """The user's own config file, below every project's: `$SEOLOG_HOME/config.toml` when
+    SEOLOG_HOME is set (tests, containers), else the platform's config folder
+    (~/.config/seolog/config.toml on Linux)."""
+    env = os.environ.get("SEOLOG_HOME")
+    if env:
+        return Path(env).expanduser() / "config.toml"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("seolog", appauthor=False)) / "config.toml"
+
+
 def database_url(explicit: str | None = None) -> str:
     """--db beats SEOLOG_DATABASE_URL beats the SQLite file in SEOLOG_HOME."""
     if explicit:
@@ -63,7 +75,7 @@ class CrawlSettings:
     exclude: list[str] = field(default_factory=list)
     subdomains: bool = False
     ignore_robots: bool = False
-    use_sitemaps: bool = True
+    sitemaps: bool = True  # seed from sitemaps (stored as `use_sitemaps` before 0.2)
     store_html: bool = False
     user_agent: str = DEFAULT_USER_AGENT
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
@@ -84,9 +96,24 @@ class CrawlSettings:
         data["headers"] = sorted(self.headers)
         data["cookies"] = sorted(self.cookies)
         data["auth"] = self.auth[0] if self.auth else None
+        # The old name of `sitemaps`, kept for scripts reading `scan.settings` (see CHANGELOG).
+        data["use_sitemaps"] = self.sitemaps
         return data
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> CrawlSettings:
         known = {f.name for f in fields(cls)} - set(cls.SECRET_FIELDS)
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if "sitemaps" not in values and "use_sitemaps" in data:  # stored before the rename
+            values["sitemaps"] = data["use_sitemaps"]
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What opens a staging site: extra headers, cookies, basic auth. Sent with the crawl's
+    requests and never stored (a resume asks for them again)."""
+
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    auth: tuple[str, str] | None = None

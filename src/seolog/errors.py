@@ -20,6 +20,12 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C; partial work saved
 
 
+class SeologWarning(UserWarning):
+    """Something a Python caller should know that does not stop the work: a deprecated setting
+    name, an unknown SEOLOG_SCAN_* variable, a crawl that ignores robots.txt. The CLI prints the
+    same text as a `warning:` line."""
+
+
 class SeologError(Exception):
     """An error a user can act on: a one-line message, a hint naming the fix, an exit code."""
 

@@ -1,8 +1,11 @@
-"""The project config file: `seolog.toml`, or `[tool.seolog]` in `pyproject.toml`, found in the
-working directory or its parents (like ruff and pytest find theirs).
+"""The config files: the project's `seolog.toml` (or `[tool.seolog]` in `pyproject.toml`, found in
+the working directory or its parents, like ruff and pytest find theirs) and the user's own
+`config.toml` in the platform config folder (`$SEOLOG_HOME/config.toml` when SEOLOG_HOME is set).
 
-Layers, later wins: built-in defaults < the file < a profile (`--profile staging`) < command-line
-flags. Every value remembers which layer set it, for `seolog config show`.
+File layers, later wins: built-in defaults < the user file < the project file < a profile
+(`--profile staging`: built in, then the user file's, then the project file's). The environment
+and command-line flags go on top (`seolog.resolve`). Every value remembers which layer set it, for
+`seolog config show`.
 
 ```toml
 [scan]                       # crawl settings, the same names as the flags
@@ -33,28 +36,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from seolog import settings as declared
+from seolog.config import user_config_path
 from seolog.errors import ConfigError
 
 FILE_NAMES = ("seolog.toml", ".seolog.toml", "pyproject.toml")
-
-SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
-    "concurrency": int,
-    "rate": (int, float),
-    "timeout": (int, float),
-    "max_pages": int,
-    "max_depth": int,
-    "max_time": (int, float),
-    "retries": int,
-    "include": list,
-    "exclude": list,
-    "subdomains": bool,
-    "ignore_robots": bool,
-    "sitemaps": bool,
-    "user_agent": str,
-    "sync": bool,
-}
 SEVERITIES = ("error", "warning", "notice")
 
 # Staging sites are noindex and disallow everything in robots.txt on purpose: a staging audit
@@ -78,8 +66,9 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
 
 @dataclass
 class ProjectConfig:
-    path: Path | None = None
+    path: Path | None = None  # the project file
     profile: str | None = None
+    user_path: Path | None = None  # the user file, when there is one
     scan: dict[str, Any] = field(default_factory=dict)
     thresholds: dict[str, int] = field(default_factory=dict)
     disable: list[str] = field(default_factory=list)
@@ -89,6 +78,7 @@ class ProjectConfig:
     alerts: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # branding; checked by reports.render
     sources: dict[str, str] = field(default_factory=dict)  # "scan.max_pages" → where it came from
+    warnings: list[str] = field(default_factory=list)  # deprecated names still in use
 
     def audit_rules(self) -> dict[str, Any]:
         """What the checks runner needs, as stored with the scan."""
@@ -118,7 +108,7 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def _fail(where: str, message: str, hint: str) -> None:
+def _fail(where: str, message: str, hint: str) -> NoReturn:
     raise ConfigError(f"{where}: {message}", hint=hint)
 
 
@@ -131,14 +121,8 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     for key in data:
         if key not in known:
             _fail(where, f"unknown section [{key}]", f"sections: {', '.join(sorted(known))}")
-    for key, value in data.get("scan", {}).items():
-        expected = SCAN_KEYS.get(key)
-        if expected is None:
-            _fail(where, f"unknown setting scan.{key}", f"settings: {', '.join(SCAN_KEYS)}")
-        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
-            _fail(
-                where, f"scan.{key} has the wrong type ({type(value).__name__})", "see the README"
-            )
+        elif not isinstance(data[key], dict):
+            _fail(where, f"{key} must be a table ([{key}])", "see the README")
     names = Thresholds.describe()
     for key, value in data.get("thresholds", {}).items():
         if key not in names:
@@ -172,20 +156,26 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
                 "escape special characters",
             )
     _check_alerts(where, data.get("alerts", {}))
-    gates = data.get("gates", {})
-    for key, value in gates.items():
-        if key == "fail_under":
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
-                _fail(where, "gates.fail_under must be 0-100", "e.g. fail_under = 85")
-        elif key == "fail_on":
-            if value not in SEVERITIES:
-                _fail(
-                    where,
-                    "gates.fail_on must be error, warning or notice",
-                    'e.g. fail_on = "error"',
-                )
-        else:
-            _fail(where, f"unknown setting gates.{key}", "settings: fail_under, fail_on")
+
+
+def _declared_values(where: str, section: str, table: dict[str, Any]) -> dict[str, Any]:
+    """A [scan] or [gates] table checked against the one declaration of settings: unknown keys
+    and wrong types are errors naming the key; old names still work, with a warning."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        setting, old = declared.lookup(section, key)
+        if setting is None:
+            names = ", ".join(s.name for s in declared.in_section(section))
+            _fail(where, f"unknown setting {section}.{key}", f"settings: {names}")
+        try:
+            values[setting.name] = setting.parse(value)
+        except declared.BadValue as e:
+            _fail(where, e.message, e.hint)
+        if old:
+            values.setdefault("__deprecated__", []).append(
+                declared.deprecation(setting, key, where)
+            )
+    return values
 
 
 def _add_source(config: ProjectConfig, key: str, source: str) -> None:
@@ -245,11 +235,15 @@ def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
 
 
 def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
+    for section, target in (("scan", config.scan), ("gates", config.gates)):
+        values = _declared_values(source, section, data.get(section, {}))
+        config.warnings += values.pop("__deprecated__", [])
+        for key, value in values.items():
+            target[key] = value
+            config.sources[f"{section}.{key}"] = source
     # Plain tables: each key replaces the one below it and remembers where it came from.
     for section, target in (
-        ("scan", config.scan),
         ("thresholds", config.thresholds),
-        ("gates", config.gates),
         ("alerts", config.alerts),
         ("report", config.report),
     ):
@@ -268,27 +262,47 @@ def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
         _add_source(config, "checks.ignore", source)
 
 
+def _load_file(config: ProjectConfig, path: Path) -> dict[str, Any]:
+    data = _read(path)
+    _check_section(str(path), data)
+    _apply(config, data, str(path))
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
+        _fail(str(path), "profiles must be tables ([profiles.NAME])", "e.g. [profiles.staging]")
+    return dict(profiles)
+
+
 def load_config(
-    explicit: Path | None = None, profile: str | None = None, cwd: Path | None = None
+    explicit: Path | None = None,
+    profile: str | None = None,
+    cwd: Path | None = None,
+    *,
+    files: bool = True,
 ) -> ProjectConfig:
-    """The merged file and profile layers; command-line flags are applied by the caller."""
-    path = explicit or find_config(cwd or Path.cwd())
+    """The merged file and profile layers; the environment and flags are applied on top by
+    `seolog.resolve`. With `files` False no file is read (a Python caller's choice), and only
+    the built-in profiles exist."""
+    path = (explicit or find_config(cwd or Path.cwd())) if files else None
+    user = user_config_path() if files else None
     config = ProjectConfig(path=path, profile=profile)
-    data: dict[str, Any] = {}
+    layers: list[tuple[Path, dict[str, Any]]] = []  # (file, its profiles), lowest first
+    if user is not None and user.is_file() and user != path:
+        config.user_path = user
+        layers.append((user, _load_file(config, user)))
     if path is not None:
         if explicit is not None and not explicit.is_file():
             raise ConfigError(f"no config file at {explicit}", hint="check the --config path")
-        data = _read(path)
-        _check_section(str(path), data)
-        _apply(config, data, str(path))
+        layers.append((path, _load_file(config, path)))
     if profile is not None:
-        profiles = data.get("profiles", {})
-        if profile not in profiles and profile not in BUILTIN_PROFILES:
-            names = sorted(set(profiles) | set(BUILTIN_PROFILES))
+        named = {name for _path, profiles in layers for name in profiles}
+        if profile not in named and profile not in BUILTIN_PROFILES:
+            names = sorted(named | set(BUILTIN_PROFILES))
             raise ConfigError(f"no profile named {profile!r}", hint=f"profiles: {', '.join(names)}")
         layered = copy.deepcopy(BUILTIN_PROFILES.get(profile, {}))
         _apply(config, layered, f"profile {profile} (built in)")
-        if profile in profiles:
-            _check_section(f"{path} [profiles.{profile}]", profiles[profile])
-            _apply(config, profiles[profile], f"{path} [profiles.{profile}]")
+        for file, profiles in layers:
+            if profile in profiles:
+                where = f"{file} [profiles.{profile}]"
+                _check_section(where, profiles[profile])
+                _apply(config, profiles[profile], where)
     return config

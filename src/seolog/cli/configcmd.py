@@ -2,54 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from seolog.cli import options as o
 from seolog.cli.state import State
+from seolog.config import user_config_path
+
+if TYPE_CHECKING:
+    from seolog.services.resolve import Resolved
 
 app = typer.Typer(
     help="The project config file (seolog.toml or [tool.seolog]).", no_args_is_help=True
 )
 
 
-def _settings(profile: str | None, state: State) -> tuple[Any, list[tuple[str, Any, str]]]:
+def _rows(resolved: Resolved) -> list[tuple[str, Any, str]]:
+    """Every declared setting, then the thresholds and check rules, each with its source."""
     from dataclasses import fields
 
     from seolog.checks.thresholds import Thresholds
-    from seolog.config import CrawlSettings
-    from seolog.projectconfig import SCAN_KEYS, load_config
 
-    cfg = load_config(state.config, profile)
-    crawl = CrawlSettings()
-    rows: list[tuple[str, Any, str]] = []
-    # [scan] keys that are not crawl settings: `sitemaps` is stored inverted, `sync` is a step.
-    other = {"sitemaps": crawl.use_sitemaps, "sync": False}
-    for key in SCAN_KEYS:
-        default = other[key] if key in other else getattr(crawl, key)
-        rows.append(
-            (f"scan.{key}", cfg.scan.get(key, default), cfg.sources.get(f"scan.{key}", "default"))
-        )
+    cfg = resolved.config
+    rows = [(key, value, resolved.sources[key]) for key, value in resolved.values.items()]
     defaults = Thresholds()
     for f in fields(Thresholds):
         key = f"thresholds.{f.name}"
-        rows.append(
-            (
-                key,
-                cfg.thresholds.get(f.name, getattr(defaults, f.name)),
-                cfg.sources.get(key, "default"),
-            )
-        )
+        value = cfg.thresholds.get(f.name, getattr(defaults, f.name))
+        rows.append((key, value, cfg.sources.get(key, "default")))
     rows.append(("checks.disable", cfg.disable, cfg.sources.get("checks.disable", "default")))
     for code, severity in sorted(cfg.severity.items()):
         rows.append((f"checks.severity.{code}", severity, cfg.sources[f"checks.severity.{code}"]))
     rows.append(("checks.ignore", cfg.ignore, cfg.sources.get("checks.ignore", "default")))
-    for key in ("fail_under", "fail_on"):
-        rows.append(
-            (f"gates.{key}", cfg.gates.get(key), cfg.sources.get(f"gates.{key}", "default"))
-        )
-    return cfg, rows
+    return rows
 
 
 @app.command(
@@ -63,16 +49,22 @@ def show(
     ] = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Print the settings a scan here would use: defaults, the config file, then the profile.
-    Command-line flags still override them."""
+    """Print the settings a scan here would use, and where each came from: the default, the
+    user config file, the project's seolog.toml, the profile, or a SEOLOG_SCAN_* /
+    SEOLOG_GATES_* variable. Command-line flags still override them."""
+    from seolog.api import Seolog
     from seolog.cli import render
 
     state: State = ctx.obj
-    cfg, rows = _settings(profile, state)
+    resolved = Seolog.for_cli(state.app, state.config, profile).settings()
+    cfg, rows = resolved.config, _rows(resolved)
+    for warning in resolved.warnings:
+        render.note(f"warning: {warning}", state.quiet, state.no_color, "yellow")
     if fmt is o.Format.json:
         render.emit_json(
             {
                 "file": str(cfg.path) if cfg.path else None,
+                "user_file": str(cfg.user_path) if cfg.user_path else None,
                 "profile": profile,
                 "settings": {k: {"value": v, "source": src} for k, v, src in rows},
             }
@@ -81,6 +73,12 @@ def show(
     render.note(
         f"Config file: {cfg.path or 'none found (seolog.toml or pyproject.toml [tool.seolog])'}"
         + (f" · profile: {profile}" if profile else ""),
+        False,
+        state.no_color,
+        "dim",
+    )
+    render.note(
+        f"User config: {cfg.user_path or f'none ({user_config_path()})'}",
         False,
         state.no_color,
         "dim",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import re
+import inspect
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from seolog.config import CrawlSettings
+from seolog.config import Credentials
+from seolog.domain import Severity
+from seolog.settings import ACCESS, AUDIT, CRAWL, SETTINGS, Kind, Setting
 
-CRAWL = "Crawl"
-ACCESS = "Access (staging sites)"
-AUDIT = "Audit and gates"
+__all__ = ["ACCESS", "AUDIT", "CRAWL"]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Format(StrEnum):
@@ -63,30 +65,6 @@ AuthOpt = Annotated[
     ),
 ]
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 1024,
-    "kb": 1024,
-    "kib": 1024,
-    "m": 1024**2,
-    "mb": 1024**2,
-    "mib": 1024**2,
-    "g": 1024**3,
-    "gb": 1024**3,
-    "gib": 1024**3,
-}
-
-
-def parse_size(value: str) -> int:
-    """'5M', '500k', '2MiB' or plain bytes."""
-    m = _SIZE.match(value)
-    unit = (m.group(2) or "").lower() if m else None
-    if m is None or unit not in _UNITS:
-        raise typer.BadParameter(f"{value!r} is not a size; use bytes or a suffix like 500k or 5M")
-    return int(float(m.group(1)) * _UNITS[unit])
-
 
 def parse_headers(values: list[str] | None) -> dict[str, str]:
     headers: dict[str, str] = {}
@@ -117,7 +95,91 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-def secrets(header: list[str] | None, cookie: list[str] | None, auth: str | None) -> CrawlSettings:
-    return CrawlSettings(
-        headers=parse_headers(header), cookies=parse_cookies(cookie), auth=parse_auth(auth)
+def credentials(
+    header: list[str] | None, cookie: list[str] | None, auth: str | None
+) -> Credentials:
+    return Credentials(parse_headers(header), parse_cookies(cookie), parse_auth(auth))
+
+
+_TYPES: dict[Kind, Any] = {
+    Kind.INT: int,
+    Kind.FLOAT: float,
+    Kind.BOOL: bool,
+    Kind.STR: str,
+    Kind.PATTERNS: list[str],
+    Kind.SIZE: str,
+    Kind.SEVERITY: Severity,
+}
+
+
+def _option(setting: Setting) -> inspect.Parameter:
+    """One Typer option from the setting's declaration. Booleans get both forms
+    (`--sitemaps/--no-sitemaps`), so a flag can undo what a config file turned on."""
+    names = [setting.flag]
+    if setting.kind is Kind.BOOL:
+        names = [f"{setting.flag}/--no-{setting.flag[2:]}"]
+    if setting.short:
+        names.append(setting.short)
+    default = setting.default
+    if setting.kind is Kind.SEVERITY and default is not None:
+        default = Severity(default)
+    option = typer.Option(
+        *names,
+        help=setting.help.replace("[", "\\["),
+        rich_help_panel=setting.panel,
+        min=setting.minimum,
+        max=setting.maximum,
+        metavar=setting.metavar,
+        show_default=default not in (None, [], False),
     )
+    return inspect.Parameter(
+        setting.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[_TYPES[setting.kind] | None, option],
+    )
+
+
+def _panel(parameter: inspect.Parameter) -> str | None:
+    for meta in getattr(parameter.annotation, "__metadata__", ()):
+        panel = getattr(meta, "rich_help_panel", None)
+        if panel:
+            return str(panel)
+    return None
+
+
+def with_settings(*sections: str) -> Callable[[F], F]:
+    """Give a command one option per declared setting of these sections (seolog.settings), on
+    top of its own parameters; the command receives them in its `**settings`."""
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        own = [
+            p.replace(kind=p.KEYWORD_ONLY)  # Typer passes everything by name; any order works
+            for p in signature.parameters.values()
+            if p.kind is not p.VAR_KEYWORD
+        ]
+        added = [_option(s) for s in SETTINGS if s.section in sections]
+        # Help panels appear in the order of their first option: the command's own options
+        # without a panel, then the crawl settings, then the rest.
+        first = [p for p in own if _panel(p) is None]
+        rest = [p for p in own if _panel(p) is not None]
+        func.__signature__ = signature.replace(parameters=first + added + rest)  # type: ignore[attr-defined]
+        func.__annotations__ = {
+            **{k: v for k, v in func.__annotations__.items() if k != "settings"},
+            **{p.name: p.annotation for p in added},
+        }
+        return func
+
+    return decorate
+
+
+def given(ctx: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
+    """The settings typed on the command line; a default shown in --help is not a flag, so the
+    config files and the environment still apply beneath it."""
+    typed = {}
+    for name, value in values.items():
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE":
+            typed[name] = value.value if isinstance(value, Severity) else value
+    return typed

@@ -18,6 +18,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from seolog.crawl.engine import CrawlStats
+    from seolog.services.gates import Verdict
     from seolog.services.scans import ScanResult
 
 
@@ -203,7 +204,10 @@ def count_progress(quiet: bool, no_color: bool, label: str) -> Iterator[Any]:
 
 
 def scan_summary(
-    result: ScanResult, no_color: bool = False, console: Console | None = None
+    result: ScanResult,
+    no_color: bool = False,
+    console: Console | None = None,
+    verdict: Verdict | None = None,
 ) -> None:
     scan, site, c, stats = result.scan, result.site, result.counts, result.stats
     status_style = {"completed": "green", "interrupted": "yellow", "failed": "red"}.get(
@@ -215,7 +219,7 @@ def scan_summary(
             ("Scan ", "bold"),
             (f"#{scan.id}", "bold cyan"),
             f"  {clean(site.name)}  ",
-            clean(scan.start_url),
+            clean(scan.url),
         )
     )
     elapsed = stats.get("elapsed_s")
@@ -258,8 +262,15 @@ def scan_summary(
                 ),
             ),
         )
-    if scan.error_message:
-        pairs.append(("Error", Text(scan.error_message, style="red")))
+    if scan.error:
+        pairs.append(("Error", Text(scan.error, style="red")))
+    if verdict is not None and verdict.gates.active:
+        gate = (
+            Text("passed", style="green")
+            if verdict.passed
+            else Text("failed: " + "; ".join(f.message for f in verdict.failures), style="red")
+        )
+        pairs.append(("Gate", gate))
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
     t.add_column(overflow="fold")

@@ -86,12 +86,14 @@ def show(
 ) -> None:
     """Show a stored scan: score, issues by severity, top codes and worst pages; or, with --code,
     every finding of one check. Any output format of `seolog scan` works here too."""
+    from seolog.api import Seolog
     from seolog.cli import render
     from seolog.cli.delivery import deliver
     from seolog.services import results, scans
 
     state: State = ctx.obj
-    result = scans.get_scan(state.app, scan_id)
+    api = Seolog.for_cli(state.app, None, None)
+    result = api.load_scan(scan_id)
     if code is not None:
         found = results.findings_of(state.app, scan_id, code, limit)
         if fmt is ReportFormat.json:
@@ -108,7 +110,7 @@ def show(
             state.no_color,
         )
         return
-    deliver(state, result, fmt, output)
+    deliver(state, api, result, fmt, output)
     if result.scan.status in scans.RESUMABLE and fmt is ReportFormat.table:
         render.note(
             f"Resume it with: seolog scan --resume {scan_id}", state.quiet, state.no_color, "yellow"
@@ -198,14 +200,22 @@ def resume(
 
     Secrets are never stored: pass --auth, --header and --cookie again if the scan used them.
     """
+    from seolog.api import Seolog
     from seolog.cli import render
     from seolog.cli.delivery import deliver
-    from seolog.services import scans
 
     state: State = ctx.obj
+    api = Seolog.for_cli(state.app, state.config, None)
+    credentials = o.credentials(header, cookie, auth)
+    plan = api.plan(
+        resume=scan_id,
+        headers=credentials.headers,
+        cookies=credentials.cookies,
+        auth=credentials.auth,
+    )
     with render.scan_progress(state.quiet, state.no_color, 10**9) as bar:
-        result = scans.resume_scan(state.app, scan_id, o.secrets(header, cookie, auth), bar)
-    deliver(state, result, ReportFormat(fmt.value), None)
+        result = api.run(plan, bar)
+    deliver(state, api, result, ReportFormat(fmt.value), None)
 
 
 @app.command("delete", epilog="Example: seolog scans delete 12 --yes")

@@ -140,7 +140,7 @@ class Crawler:
         self._apply_robots(rules)
         if not resume:
             rules = await self._crawl_start(rules)
-        if self.settings.use_sitemaps:
+        if self.settings.sitemaps:
             await self._seed_sitemaps(rules)
         workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.concurrency)]
         try:

@@ -8,6 +8,7 @@ the saved result).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Emitter = Callable[[dict[str, Any]], str]
@@ -27,6 +28,9 @@ def worst_pages(doc: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], l
         if codes is not None and i["code"] not in codes:
             codes.append(i["code"])
     return [(p, wanted[p["url"]]) for p in pages]
+
+
+FORMATS = ("json", "sarif", "junit", "csv", "markdown")
 
 
 def emitter(fmt: str) -> Emitter:
@@ -50,3 +54,23 @@ EXTENSIONS = {
     ".md": "markdown",
     ".markdown": "markdown",
 }
+
+
+def output_target(spec: str, default: str | None = None) -> tuple[str, Path]:
+    """`[FORMAT:]FILE` to a format and a path: the FORMAT: prefix, else the file's extension,
+    else `default`. A one-letter prefix is a Windows drive, not a format."""
+    from seolog.errors import UsageError
+
+    prefix, sep, rest = spec.partition(":")
+    if sep and prefix in FORMATS:
+        return prefix, Path(rest)
+    path = Path(spec)
+    fmt = EXTENSIONS.get(path.suffix.lower(), default)
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell which format to write to {spec}",
+            hint="name it FORMAT:FILE (e.g. sarif:results.txt) or give it an extension",
+        )
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"formats: {', '.join(FORMATS)}")
+    return fmt, path

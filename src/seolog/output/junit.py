@@ -12,6 +12,21 @@ from seolog.checks.registry import catalog
 _LISTED = 200  # findings written out per failing check; the message gives the full count
 
 
+def _gate_case(suites: ET.Element, suite: ET.Element, gate: dict[str, Any] | None) -> None:
+    """A gated scan gets one more test case, the gate itself, failing with the reasons that
+    made seolog exit 1."""
+    if not gate:
+        return
+    case = ET.SubElement(suite, "testcase", name="gate", classname="seolog", time="0")
+    for element in (suites, suite):
+        element.set("tests", str(int(element.get("tests", "0")) + 1))
+        if not gate["passed"]:
+            element.set("failures", str(int(element.get("failures", "0")) + 1))
+    if not gate["passed"]:
+        failure = ET.SubElement(case, "failure", message="the gate failed", type="gate")
+        failure.text = "\n".join(f["message"] for f in gate["failures"])
+
+
 def render(doc: dict[str, Any]) -> str:
     by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for issue in doc["issues"]:
@@ -55,6 +70,7 @@ def render(doc: dict[str, Any]) -> str:
             if len(found) > _LISTED:
                 lines.append(f"… and {len(found) - _LISTED} more")
             failure.text = "\n".join(lines)
+    _gate_case(suites, suite, doc.get("gate"))
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -17,6 +17,14 @@ def _cell(text: Any) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")  # "<html>" in a title is text, not markup
 
 
+def _verdict(gate: dict[str, Any]) -> str:
+    """The gate's verdict first, so a reviewer sees at once why the build passed or failed."""
+    if gate["passed"]:
+        return "✅ **Gate passed**"
+    reasons = "; ".join(_cell(f["message"]) for f in gate["failures"])
+    return f"❌ **Gate failed**: {reasons}"
+
+
 def render(doc: dict[str, Any]) -> str:
     scan, summary = doc["scan"], doc["summary"]
     sev = summary["by_severity"]
@@ -29,6 +37,9 @@ def render(doc: dict[str, Any]) -> str:
         f"· {scan['pages_crawled']} pages · scan #{scan['id']} ({scan['status']})",
         "",
     ]
+    gate = doc.get("gate")
+    if gate:
+        lines[1:1] = ["", _verdict(gate)]
     by_code = Counter(summary["by_code"])
     if by_code:
         severity = {i["code"]: i["severity"] for i in doc["issues"]}

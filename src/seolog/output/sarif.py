@@ -84,7 +84,11 @@ def render(doc: dict[str, Any]) -> str:
                 },
                 "automationDetails": {"id": f"seolog/{doc['scan']['url']}"},
                 "results": results,
-                "properties": {"score": doc["scan"]["score"], "scan_id": doc["scan"]["id"]},
+                "properties": {
+                    "score": doc["scan"]["score"],
+                    "scan_id": doc["scan"]["id"],
+                    "gate": doc.get("gate"),
+                },
             }
         ],
     }

@@ -59,7 +59,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
     return SiteData(
         root_url=root_url(scan.start_url),
         robots_state=stats.robots,
-        sitemaps_checked=settings.use_sitemaps,
+        sitemaps_checked=settings.sitemaps,
         sitemap_urls=stats.sitemap_urls,
         pages=pages,
         troubled_links=links,

@@ -7,6 +7,7 @@ renaming or removing one is a new schema version and a CHANGELOG "Changed" entry
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from seolog.checks.registry import get_check
@@ -15,10 +16,60 @@ from seolog.domain import Severity
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
-from seolog.storage.models import Issue, Page, Scan
+from seolog.storage.models import Issue, Page, Scan, Site
 
 SCHEMA = "seolog.scan/1"
 WORST_PAGES = 10
+
+
+@dataclass(frozen=True)
+class ScanInfo:
+    """A stored scan as plain data, named as in the JSON document's `scan` object."""
+
+    id: int
+    uuid: str
+    url: str  # the start URL
+    site: str  # the site's name
+    type: str  # manual | scheduled | ci | api
+    status: str  # running | completed | interrupted | failed
+    stop_reason: str | None  # finished | max_pages | time_budget | interrupted | failed
+    started_at: datetime | None
+    completed_at: datetime | None
+    pages_crawled: int
+    score: int | None
+    error: str | None
+    settings: dict[str, Any]
+    seolog_version: str | None
+
+    @classmethod
+    def from_row(cls, scan: Scan, site: Site) -> ScanInfo:
+        return cls(
+            id=scan.id or 0,
+            uuid=scan.uuid,
+            url=scan.start_url,
+            site=site.name,
+            type=scan.scan_type,
+            status=scan.status,
+            stop_reason=scan.stop_reason,
+            started_at=scan.started_at,
+            completed_at=scan.completed_at,
+            pages_crawled=scan.pages_crawled,
+            score=scan.score,
+            error=scan.error_message,
+            settings=dict(scan.settings or {}),
+            seolog_version=scan.seolog_version,
+        )
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: int
+    name: str
+    root_url: str
+
+    @classmethod
+    def from_row(cls, site: Site) -> SiteInfo:
+        return cls(site.id or 0, site.name, site.root_url)
 
 
 @dataclass
@@ -33,14 +84,15 @@ class AuditSummary:
         return sum(self.by_severity.values())
 
 
-def audit_summary(ctx: AppContext, scan: Scan, worst: int = WORST_PAGES) -> AuditSummary:
-    scan_id = scan.id or 0
+def audit_summary(
+    ctx: AppContext, scan_id: int, score: int | None, worst: int = WORST_PAGES
+) -> AuditSummary:
     with session_scope(ctx.engine) as session:
         counts = store.issue_counts(session, scan_id)
         pages = store.worst_pages(session, scan_id, worst) if worst else []
         codes = store.codes_by_page(session, [pid for pid, _url, _score in pages])
         return AuditSummary(
-            score=scan.score,
+            score=score,
             by_severity=_by_severity(counts),
             by_code=[(code, sev, n, _title(code)) for code, sev, n in counts],
             worst_pages=[(url, score, codes[pid]) for pid, url, score in pages],
@@ -119,6 +171,7 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
         )
         return {
             "schema": SCHEMA,
+            "gate": None,  # the verdict, when the scan was gated (services.gates.Verdict.to_dict)
             "scan": {
                 "id": scan.id,
                 "uuid": scan.uuid,
@@ -155,6 +208,12 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
                 "crawl": scan.stats or {},
             },
         }
+
+
+def scan_issues(ctx: AppContext, scan_id: int) -> list[dict[str, Any]]:
+    """The issues of a scan as in its document, without loading its pages (for gates)."""
+    with session_scope(ctx.engine) as session:
+        return [issue_doc(i) for i in store.issues_of_scan(session, scan_id)]
 
 
 def findings_of(ctx: AppContext, scan_id: int, code: str, limit: int) -> list[Issue]:

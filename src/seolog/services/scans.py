@@ -12,14 +12,14 @@ from typing import Any
 
 from seolog import __version__
 from seolog.checks.thresholds import Thresholds
-from seolog.config import ROBOTS_AGENT, CrawlSettings
+from seolog.config import ROBOTS_AGENT, CrawlSettings, Credentials
 from seolog.context import AppContext
 from seolog.crawl.engine import CrawlOutcome, CrawlStats
 from seolog.crawl.pipeline import WorkerDied
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
-from seolog.services.results import AuditSummary, audit_summary
+from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -36,12 +36,14 @@ class ScanRequest:
     scan_type: ScanType | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanResult:
-    scan: Scan
-    site: Site
+    """A stored scan as plain data (no ORM rows): what it was, what it found, how it crawled."""
+
+    scan: ScanInfo
+    site: SiteInfo
     counts: repo.PageCounts
-    stats: dict[str, Any]
+    stats: dict[str, Any]  # the crawl statistics, as in the document's summary.crawl
     audit: AuditSummary
 
 
@@ -309,12 +311,12 @@ RESUMABLE = (ScanStatus.INTERRUPTED.value, ScanStatus.RUNNING.value, ScanStatus.
 def resume_scan(
     ctx: AppContext,
     scan_id: int,
-    secrets: CrawlSettings | None = None,
+    credentials: Credentials | None = None,
     progress: Callable[[CrawlStats], None] | None = None,
 ) -> ScanResult:
     """Continue a scan from what is stored: crawled URLs are skipped, their unvisited links queued.
 
-    Secrets (auth, header values, cookies) are never stored, so they come again from `secrets`.
+    Credentials (auth, header values, cookies) are never stored, so they come again here.
     """
     # Locked before anything is read or changed: another process may be crawling this scan.
     with scan_lock(ctx.db_url, scan_id):
@@ -328,12 +330,10 @@ def resume_scan(
                     hint=f"start a new one with `seolog scan {scan.start_url}`",
                 )
             settings = CrawlSettings.from_stored(scan.settings or {})
-            if secrets is not None:
-                settings.headers, settings.cookies, settings.auth = (
-                    secrets.headers,
-                    secrets.cookies,
-                    secrets.auth,
-                )
+            if credentials is not None:
+                settings.headers = dict(credentials.headers)
+                settings.cookies = dict(credentials.cookies)
+                settings.auth = credentials.auth
             resume = _resume_state(session, scan_id)
             start_url, pages_before = scan.start_url, scan.pages_crawled
             scan.status = ScanStatus.RUNNING.value
@@ -366,7 +366,9 @@ def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:
                 f"scan {scan_id} has no site", hint="delete it with `seolog scans delete`"
             )
         counts = repo.page_counts(session, scan_id)
-    return ScanResult(scan, site, counts, scan.stats or {}, audit_summary(ctx, scan))
+        info, site_info = ScanInfo.from_row(scan, site), SiteInfo.from_row(site)
+    audit = audit_summary(ctx, scan_id, info.score)
+    return ScanResult(info, site_info, counts, dict(scan.stats or {}), audit)
 
 
 def list_scans(

@@ -1,0 +1,135 @@
+"""What `seolog scan` does with its flags, in order: plan (settings, gates, baseline: before any
+request), crawl with a progress bar, gate, write every output with the verdict, compare, push,
+and exit by the verdict. The rules live in `seolog.api` and the services; this is presentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from seolog.cli import render
+from seolog.cli.delivery import ReportFormat, deliver, needs_document
+from seolog.cli.state import State
+from seolog.config import Credentials
+
+if TYPE_CHECKING:
+    from seolog.api import Seolog
+    from seolog.services.plan import ScanPlan
+    from seolog.services.scans import ScanResult
+
+
+@dataclass
+class ScanCommand:
+    """The flags of one `seolog scan`, beyond the declared settings (`settings`, typed only)."""
+
+    target: str | None = None
+    resume: int | None = None
+    credentials: Credentials = field(default_factory=Credentials)
+    base_url: str | None = None
+    thresholds: list[str] = field(default_factory=list)
+    profile: str | None = None
+    scheduled: bool = False
+    against_previous: bool = False
+    fmt: ReportFormat = ReportFormat.table
+    outputs: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def run_scan_command(state: State, command: ScanCommand) -> None:
+    from seolog.api import Seolog
+
+    api = Seolog.for_cli(state.app, state.config, command.profile)
+    plan = api.plan(
+        command.target,
+        resume=command.resume,
+        thresholds=command.thresholds,
+        headers=command.credentials.headers,
+        cookies=command.credentials.cookies,
+        auth=command.credentials.auth,
+        base_url=command.base_url,
+        **command.settings,
+    )
+    for warning in plan.warnings:
+        render.note(f"warning: {warning}", state.quiet, state.no_color, "yellow")
+    if command.scheduled:
+        _scheduled(state, api, plan, command)
+        return
+    with render.scan_progress(state.quiet, state.no_color, plan.max_pages) as bar:
+        result = api.run(plan, bar)
+    verdict = _deliver(state, api, plan, result, command.fmt, command.outputs)
+    fmt = command.fmt
+    if (
+        command.against_previous
+        and not state.quiet
+        and (fmt is ReportFormat.table or command.outputs)
+    ):
+        _against_previous(state, result.scan.id)
+    if not state.quiet and fmt is ReportFormat.table and not command.outputs:
+        render.note(
+            f"Details: seolog scans show {result.scan.id}", state.quiet, state.no_color, "dim"
+        )
+    if plan.sync:
+        _push(state, result.scan.id)
+    verdict.raise_if_failed()
+
+
+def _deliver(
+    state: State,
+    api: Seolog,
+    plan: ScanPlan,
+    result: ScanResult,
+    fmt: ReportFormat,
+    outputs: list[str],
+    summary: bool = True,
+) -> Any:
+    """Gate first, so every output carries the verdict; fail only after all are written."""
+    doc = api.document(result) if needs_document(fmt, outputs) else None
+    verdict = api.gate(result, plan.gates, baseline=plan.baseline, document=doc)
+    deliver(state, api, result, fmt, outputs, verdict, doc, summary=summary)
+    return verdict
+
+
+def _scheduled(state: State, api: Seolog, plan: ScanPlan, command: ScanCommand) -> None:
+    """Silent when all is well: cron mails whatever is printed."""
+    run = api.run_scheduled(plan)
+    if run.skipped:
+        render.note(run.skipped, False, state.no_color, "yellow")
+        return
+    if run.regression is not None:
+        render.emit_text(run.regression.text() + "\n")
+    for problem in run.undelivered:
+        render.note(f"alert not delivered: {problem}", False, state.no_color, "red")
+    if run.error is not None:
+        raise run.error
+    assert run.result is not None
+    verdict = _deliver(
+        state, api, plan, run.result, ReportFormat.table, command.outputs, summary=False
+    )
+    if plan.sync:
+        _push(state, run.result.scan.id, quiet=True)
+    verdict.raise_if_failed()
+
+
+def _against_previous(state: State, scan_id: int) -> None:
+    from seolog.services.diff import diff_scans, previous_scan_id
+
+    previous = previous_scan_id(state.app, scan_id)
+    if previous is None:
+        render.note(
+            "No earlier completed scan of this site to compare with.", False, state.no_color, "dim"
+        )
+        return
+    render.out(state.no_color).print()
+    render.diff_summary(diff_scans(state.app, previous, scan_id), state.no_color)
+
+
+def _push(state: State, scan_id: int, quiet: bool = False) -> None:
+    """--sync: after the outputs are written and before the gates, so a failing gate still
+    reaches the dashboard, and a failing platform still leaves the scan saved (exit 6).
+    `quiet` for cron: a push that worked says nothing; one that failed still does."""
+    from seolog.cli import options as o
+    from seolog.cli.sync import finish, with_progress
+    from seolog.services.sync import push
+
+    state = replace(state, quiet=state.quiet or quiet)
+    finish(state, with_progress(state, push, scan_id=scan_id), o.Format.table)

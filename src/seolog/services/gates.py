@@ -1,0 +1,230 @@
+"""Gates: does a stored scan pass the bar a CI job or a script set? A typed verdict that every
+output format and the exit code read, so the JSON, the Markdown summary and `$?` never disagree.
+
+- `fail_under N`: the site score is below N (a scan with no score fails: nothing was audited).
+- `fail_on SEVERITY`: an issue at or above that severity.
+- `fail_on_new` with a `baseline` (a scan JSON file or a stored scan's ID): an issue the baseline
+  does not have, at or above `fail_on` (any severity without it). Issues match by (code, URL).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from seolog.context import AppContext
+from seolog.domain import Severity
+from seolog.errors import GateFailed, UsageError
+from seolog.services.resolve import Resolved
+
+LISTED = 3  # new issues named in the failure line; the rest are counted
+
+
+@dataclass(frozen=True)
+class Gates:
+    fail_under: int | None = None
+    fail_on: Severity | None = None
+    fail_on_new: bool = False
+    baseline: str | None = None  # FILE or SCAN_ID
+
+    @classmethod
+    def from_resolved(cls, resolved: Resolved) -> Gates:
+        fail_on = resolved.get("gates.fail_on")
+        return cls(
+            fail_under=resolved.get("gates.fail_under"),
+            fail_on=Severity(fail_on) if fail_on else None,
+            fail_on_new=bool(resolved.get("gates.fail_on_new")),
+            baseline=resolved.get("gates.baseline"),
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.fail_under is not None or self.fail_on is not None or self.fail_on_new
+
+    def check_usage(self) -> None:
+        """Before the crawl, not after it: a gate that cannot work is a usage error."""
+        if self.fail_on_new and self.baseline is None:
+            raise UsageError("--fail-on-new needs --baseline", hint="e.g. --baseline main.json")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fail_on"] = self.fail_on.value if self.fail_on else None
+        return data
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The accepted issues, read once: before the crawl, so a bad baseline fails fast."""
+
+    name: str  # "scan 12" or the file's path, for messages
+    keys: frozenset[tuple[str, str]]  # (code, url)
+
+
+@dataclass(frozen=True)
+class Failure:
+    gate: str  # fail_under | fail_on | fail_on_new
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    gates: Gates
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `gate` object of the scan document (JSON, SARIF, JUnit, Markdown read it)."""
+        return {
+            "passed": self.passed,
+            "gates": self.gates.to_dict(),
+            "failures": [asdict(f) for f in self.failures],
+        }
+
+    def as_gate(self) -> dict[str, Any] | None:
+        """The document's `gate`: null when no gate was set, so an ungated scan renders the
+        same whether it ran just now or is shown from the store."""
+        return self.to_dict() if self.gates.active else None
+
+    def raise_if_failed(self) -> None:
+        """Exit 1 with the first failing gate named in one line."""
+        if self.failures:
+            first = self.failures[0]
+            raise GateFailed(first.message, hint=first.hint)
+
+
+def load_baseline(ctx: AppContext, spec: str) -> Baseline:
+    """A scan JSON file (`--format json`) or the ID of a stored scan."""
+    from seolog.services.results import scan_issues
+    from seolog.services.scans import get_scan
+
+    if spec.strip().isdigit():
+        scan_id = int(spec)
+        get_scan(ctx, scan_id)  # a clear error for an unknown ID
+        return Baseline(f"scan {scan_id}", _keys(scan_issues(ctx, scan_id)))
+    path = Path(spec)
+    hint = "write one with `seolog scan URL --format json -o FILE`"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise UsageError(
+            f"cannot read the baseline {path}: {e.strerror}", hint="check the path"
+        ) from e
+    except ValueError as e:
+        raise UsageError(f"the baseline {path} is not JSON", hint=hint) from e
+    if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("seolog.scan/"):
+        raise UsageError(f"the baseline {path} is not a seolog scan document", hint=hint)
+    issues = data.get("issues") or []
+    if not isinstance(issues, list) or not all(
+        isinstance(i, dict) and "code" in i and "url" in i for i in issues
+    ):
+        raise UsageError(f"the baseline {path} has no readable issues list", hint=hint)
+    return Baseline(str(path), _keys(issues))
+
+
+def _keys(issues: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+    return frozenset((str(i["code"]), str(i["url"])) for i in issues)
+
+
+def evaluate(
+    gates: Gates,
+    scan_id: int,
+    score: int | None,
+    issues: Iterable[Mapping[str, Any]],
+    baseline: Baseline | None = None,
+) -> Verdict:
+    """The verdict on one scan: every gate that failed, first the score, then the issues."""
+    failures: list[Failure] = []
+    if gates.fail_under is not None:
+        if score is None:
+            failures.append(
+                Failure(
+                    "fail_under",
+                    f"--fail-under {gates.fail_under}: the scan has no score "
+                    "(no HTML page was audited)",
+                    "check the start URL answers with an HTML page",
+                )
+            )
+        elif score < gates.fail_under:
+            failures.append(
+                Failure(
+                    "fail_under",
+                    f"site score {score} is below --fail-under {gates.fail_under}",
+                    f"see the issues with `seolog scans show {scan_id}`",
+                )
+            )
+    if gates.fail_on is None and not gates.fail_on_new:
+        return Verdict(gates, tuple(failures))
+    floor = gates.fail_on.rank if gates.fail_on else Severity.NOTICE.rank
+    counted = [i for i in issues if _rank(i) >= floor]
+    if gates.fail_on_new:
+        if baseline is None:  # pragma: no cover - check_usage runs first
+            raise UsageError("--fail-on-new needs --baseline", hint="e.g. --baseline main.json")
+        failure = _new_issues(gates, scan_id, counted, baseline)
+    else:
+        failure = _issues(gates, scan_id, counted)
+    return Verdict(gates, tuple(failures + ([failure] if failure else [])))
+
+
+def _rank(issue: Mapping[str, Any]) -> int:
+    try:
+        return Severity(issue["severity"]).rank
+    except ValueError:
+        return 0
+
+
+def _new_issues(
+    gates: Gates, scan_id: int, issues: list[Mapping[str, Any]], baseline: Baseline
+) -> Failure | None:
+    new = [i for i in issues if (i["code"], i["url"]) not in baseline.keys]
+    if not new:
+        return None
+    listed = ", ".join(f"{i['code']} on {i['url']}" for i in new[:LISTED])
+    more = f" and {len(new) - LISTED} more" if len(new) > LISTED else ""
+    what = f" at or above {gates.fail_on.value}" if gates.fail_on else ""
+    return Failure(
+        "fail_on_new",
+        f"{len(new)} new issue(s){what} not in the baseline ({baseline.name}): {listed}{more}",
+        f"fix them, or accept them by making scan {scan_id} the new baseline",
+    )
+
+
+def _issues(gates: Gates, scan_id: int, issues: list[Mapping[str, Any]]) -> Failure | None:
+    if not issues or gates.fail_on is None:
+        return None
+    counts: dict[Severity, int] = {}
+    for i in issues:
+        severity = Severity(i["severity"])
+        counts[severity] = counts.get(severity, 0) + 1
+    listed = ", ".join(
+        f"{n} {sev.value}(s)" for sev, n in sorted(counts.items(), key=lambda kv: -kv[0].rank)
+    )
+    return Failure(
+        "fail_on",
+        f"--fail-on {gates.fail_on.value}: the scan has {listed}",
+        f"see them with `seolog scans show {scan_id}`",
+    )
+
+
+def gate_scan(
+    ctx: AppContext,
+    scan_id: int,
+    score: int | None,
+    gates: Gates,
+    baseline: Baseline | None = None,
+    document: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """The verdict on a stored scan; its issues are read only when a gate looks at them (from
+    the scan document when one was built anyway)."""
+    from seolog.services.results import scan_issues
+
+    if gates.fail_on is None and not gates.fail_on_new:
+        return evaluate(gates, scan_id, score, ())
+    issues = document["issues"] if document is not None else scan_issues(ctx, scan_id)
+    return evaluate(gates, scan_id, score, issues, baseline)

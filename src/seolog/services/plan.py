@@ -1,0 +1,90 @@
+"""A scan planned before the first request: its settings resolved through every layer, its gates
+checked and its baseline read, so a mistake in any of them fails in a second, not after a crawl.
+
+`seolog scan` and `seolog.scan()` both plan here; then they run the plan (`services.scans`) and
+gate the result (`services.gates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seolog.alerts import AlertSettings
+from seolog.config import Credentials
+from seolog.context import AppContext
+from seolog.errors import UsageError
+from seolog.services.gates import Baseline, Gates, load_baseline
+from seolog.services.resolve import ConfigSource, Resolved, resolve
+from seolog.services.scans import ScanRequest
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    resolved: Resolved
+    gates: Gates
+    baseline: Baseline | None
+    credentials: Credentials
+    request: ScanRequest | None = None  # a new scan …
+    resume: int | None = None  # … or the ID of an interrupted one to finish
+
+    @property
+    def sync(self) -> bool:
+        return bool(self.resolved.get("scan.sync"))
+
+    @property
+    def max_pages(self) -> int:
+        return int(self.resolved.get("scan.max_pages"))
+
+    @property
+    def alerts(self) -> AlertSettings:
+        return AlertSettings.from_config(self.resolved.config.alerts)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Deprecated names, unknown variables, and a crawl that will not obey robots.txt."""
+        extra = ()
+        if self.request is not None and self.request.settings.ignore_robots:
+            extra = ("--ignore-robots: robots.txt will not be obeyed",)
+        return self.resolved.warnings + extra
+
+
+def resolve_gates(ctx: AppContext, resolved: Resolved) -> tuple[Gates, Baseline | None]:
+    """The gates from the settings, usable or a usage error; the baseline read when a gate needs
+    it."""
+    gates = Gates.from_resolved(resolved)
+    gates.check_usage()
+    baseline = load_baseline(ctx, gates.baseline) if gates.fail_on_new and gates.baseline else None
+    return gates, baseline
+
+
+def plan_scan(
+    ctx: AppContext,
+    source: ConfigSource,
+    target: str | None = None,
+    *,
+    resume: int | None = None,
+    flags: Mapping[str, Any] | None = None,
+    thresholds: list[str] | None = None,
+    credentials: Credentials | None = None,
+    base_url: str | None = None,
+    flag_label: str = "command line",
+) -> ScanPlan:
+    """Everything a scan needs, checked. `flags` are settings by name (the highest layer);
+    `thresholds` are `NAME=N` overrides of the config's thresholds."""
+    if resume is not None and target is not None:
+        raise UsageError("give either TARGET or --resume ID, not both", hint="drop one of them")
+    if resume is None and target is None:
+        raise UsageError(
+            "say what to scan: a URL, a site name or a folder",
+            hint="e.g. seolog scan https://www.example.com",
+        )
+    resolved = resolve(source, flags, ctx.env, flag_label)
+    gates, baseline = resolve_gates(ctx, resolved)
+    credentials = credentials or Credentials()
+    request = None
+    if target is not None:
+        settings = resolved.crawl_settings(credentials, thresholds)
+        request = ScanRequest(target=target, settings=settings, base_url=base_url)
+    return ScanPlan(resolved, gates, baseline, credentials, request, resume)

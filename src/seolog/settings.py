@@ -1,0 +1,356 @@
+"""Every scan and gate setting, declared once.
+
+A setting's name is at the same time its config key (`[scan] max_pages`), the keyword a Python
+caller passes (`seolog.scan(url, max_pages=50)`), and the stem of its flag (`--max-pages`) and of
+its environment variable (`SEOLOG_SCAN_MAX_PAGES`). The Typer options of `seolog scan`, the
+validation of the config files, `seolog config show` and the resolved `CrawlSettings` all derive
+from the list below, so adding a setting is one entry here, and nothing can drift apart.
+
+Renaming a setting keeps the old name working: list it in `old_names` and it is still read (from
+a file, the environment or a keyword), with a deprecation line naming the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from seolog import config
+from seolog.domain import Severity
+
+CRAWL = "Crawl"
+ACCESS = "Access (staging sites)"
+AUDIT = "Audit and gates"
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class Kind(StrEnum):
+    """How a value is written in a file, a flag or the environment, and what it becomes."""
+
+    INT = "whole number"
+    FLOAT = "number"
+    BOOL = "true or false"
+    STR = "text"
+    PATTERNS = "list of regular expressions"
+    SIZE = "size"  # bytes, or a number with a unit: 500k, 5M
+    SEVERITY = "severity"  # error, warning or notice
+
+
+class BadValue(ValueError):
+    """A value of the wrong shape; the caller names where it came from (file, variable, flag)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str  # "scan" or "gates": the config file table it lives in
+    name: str
+    kind: Kind
+    default: Any  # None: unset, the behaviour the help text describes
+    help: str
+    panel: str
+    short: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    metavar: str | None = None
+    crawl_field: str | None = None  # the CrawlSettings field it sets, when it is a crawl knob
+    old_names: tuple[str, ...] = ()  # earlier names, still read with a deprecation line
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.name}"
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return f"SEOLOG_{self.section.upper()}_{self.name.upper()}"
+
+    def default_value(self) -> Any:
+        """The default in its one type (a size in bytes, a fresh list)."""
+        return None if self.default is None else self.parse(self.default)
+
+    def example(self) -> str:
+        """A value of the right shape, for hints."""
+        if self.default is not None and self.kind is not Kind.PATTERNS:
+            return json.dumps(self.default) if self.kind is not Kind.BOOL else "true"
+        return {
+            Kind.INT: "10",
+            Kind.FLOAT: "2.5",
+            Kind.STR: '"text"',
+            Kind.PATTERNS: '["/blog/"]',
+            Kind.SEVERITY: '"error"',
+        }.get(self.kind, "true")
+
+    def parse(self, value: Any, name: str | None = None) -> Any:
+        """A value from a TOML file, a flag or a keyword, checked and brought to its one type.
+        `name` is what the user wrote (`scan.exclude`, `--exclude`, SEOLOG_SCAN_EXCLUDE), for
+        the message."""
+        name = name or self.key
+        kind = self.kind
+        if kind is Kind.BOOL:
+            ok = isinstance(value, bool)
+        elif kind is Kind.INT:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind is Kind.FLOAT:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        elif kind is Kind.STR:
+            ok = isinstance(value, str)
+        elif kind is Kind.PATTERNS:
+            value = list(value) if isinstance(value, tuple) else value
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif kind is Kind.SIZE:
+            return _size(value, name)
+        else:  # Kind.SEVERITY
+            return _severity(value, name)
+        if not ok:
+            raise BadValue(
+                f"{name} has the wrong type ({type(value).__name__})",
+                f"it takes a {kind.value}, e.g. {self.name} = {self.example()}",
+            )
+        if kind is Kind.PATTERNS:
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as e:
+                    raise BadValue(
+                        f"invalid {name} pattern {pattern!r} ({e})",
+                        "escape special characters, e.g. \\? for a literal ?",
+                    ) from e
+        self._check_range(value, name)
+        return value
+
+    def parse_text(self, text: str) -> Any:
+        """A value from an environment variable: everything arrives as text."""
+        kind = self.kind
+        raw: Any = text.strip()
+        try:
+            if kind is Kind.BOOL:
+                if raw.lower() not in _TRUE + _FALSE:
+                    raise ValueError
+                raw = raw.lower() in _TRUE
+            elif kind is Kind.INT:
+                raw = int(raw)
+            elif kind is Kind.FLOAT:
+                raw = float(raw)
+            elif kind is Kind.PATTERNS:
+                # A JSON list, or one pattern: commas and spaces are regex characters.
+                raw = json.loads(raw) if raw.startswith("[") else [raw]
+        except ValueError as e:
+            raise BadValue(
+                f"{self.env}={text!r} is not a {kind.value}",
+                f"e.g. {self.env}={_env_example(self)}",
+            ) from e
+        return self.parse(raw, self.env)
+
+    def _check_range(self, value: Any, name: str) -> None:
+        low, high = self.minimum, self.maximum
+        if value is None or (low is None and high is None):
+            return
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = (
+                f"{_num(low)}-{_num(high)}"
+                if low is not None and high is not None
+                else f"at least {_num(low)}"
+                if low is not None
+                else f"at most {_num(high)}"
+            )
+            raise BadValue(f"{name} must be {span}", f"e.g. {self.name} = {self.example()}")
+
+
+def _num(value: float | None) -> str:
+    return f"{value:g}"
+
+
+def _env_example(setting: Setting) -> str:
+    return {
+        Kind.BOOL: "true",
+        Kind.PATTERNS: '\'["/blog/", "/news/"]\'',
+        Kind.SIZE: "5M",
+        Kind.SEVERITY: "error",
+    }.get(setting.kind, str(setting.default if setting.default is not None else 10))
+
+
+def _size(value: Any, name: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str):
+        size = parse_size(value)
+        if size is not None and size > 0:
+            return size
+    raise BadValue(
+        f"{name}: {value!r} is not a size",
+        "use bytes or a number with a unit, e.g. 500k or 5M",
+    )
+
+
+def _severity(value: Any, name: str) -> str:
+    if isinstance(value, Severity):
+        return value.value
+    if isinstance(value, str) and value in Severity.__members__.values():
+        return value
+    raise BadValue(f"{name} must be error, warning or notice", 'e.g. "error"')
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
+_UNITS = {"": 1, "b": 1, **{u + s: 1024**p for p, u in ((1, "k"), (2, "m"), (3, "g"))
+                            for s in ("", "b", "ib")}}  # fmt: skip
+
+
+def parse_size(value: str) -> int | None:
+    """'5M', '500k', '2MiB' or plain bytes; None when it is not a size."""
+    m = _SIZE.match(value)
+    unit = (m.group(2) or "").lower() if m else None
+    if m is None or unit not in _UNITS:
+        return None
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def _scan(name: str, kind: Kind, default: Any, help: str, **more: Any) -> Setting:
+    more.setdefault("panel", CRAWL)
+    crawl_field = more.pop("crawl_field", name)
+    return Setting("scan", name, kind, default, help, crawl_field=crawl_field, **more)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    _scan("max_pages", Kind.INT, config.DEFAULT_MAX_PAGES, "Stop after this many URLs.", minimum=1),
+    _scan(
+        "max_depth",
+        Kind.INT,
+        None,
+        "Follow links at most this many clicks from the start.",
+        minimum=0,
+    ),
+    _scan(
+        "concurrency",
+        Kind.INT,
+        config.DEFAULT_CONCURRENCY,
+        "Parallel requests.",
+        short="-c",
+        minimum=1,
+        maximum=64,
+    ),
+    _scan("rate", Kind.FLOAT, None, "At most this many requests per second.", minimum=0.01),
+    _scan(
+        "timeout",
+        Kind.FLOAT,
+        config.DEFAULT_TIMEOUT,
+        "Seconds to wait for each response.",
+        minimum=0.1,
+    ),
+    _scan("max_time", Kind.FLOAT, None, "Stop crawling after this many seconds.", minimum=1),
+    _scan(
+        "max_body_size",
+        Kind.SIZE,
+        "5M",
+        "Largest HTML body read, e.g. 5M.",
+        crawl_field="max_body_bytes",
+    ),
+    _scan(
+        "retries",
+        Kind.INT,
+        config.DEFAULT_RETRIES,
+        "Retries on connection errors, 429 and 503.",
+        minimum=0,
+        maximum=10,
+    ),
+    _scan("include", Kind.PATTERNS, [], "Only crawl URLs matching this regex (repeatable)."),
+    _scan("exclude", Kind.PATTERNS, [], "Skip URLs matching this regex (repeatable)."),
+    _scan("subdomains", Kind.BOOL, False, "Also crawl subdomains of the start host."),
+    _scan("ignore_robots", Kind.BOOL, False, "Do not obey robots.txt (prints a warning)."),
+    _scan(
+        "sitemaps",
+        Kind.BOOL,
+        True,
+        "Seed the crawl from the sitemaps robots.txt names (or /sitemap.xml).",
+        old_names=("use_sitemaps",),
+    ),
+    _scan("store_html", Kind.BOOL, False, "Keep each page's HTML in the database."),
+    _scan(
+        "user_agent",
+        Kind.STR,
+        None,
+        "User-Agent header (default names seolog).",
+        panel=ACCESS,
+    ),
+    _scan(
+        "sync",
+        Kind.BOOL,
+        False,
+        "Afterwards, push the scan to the hosted platform (see `seolog sync push`; needs "
+        "`seolog auth login` or SEOLOG_API_KEY and SEOLOG_API_URL).",
+        panel=AUDIT,
+        crawl_field=None,
+    ),
+    Setting(
+        "gates",
+        "fail_under",
+        Kind.INT,
+        None,
+        "Exit 1 when the site score is below N (after writing the output).",
+        AUDIT,
+        minimum=0,
+        maximum=100,
+    ),
+    Setting(
+        "gates",
+        "fail_on",
+        Kind.SEVERITY,
+        None,
+        "Exit 1 when any issue is at or above this severity.",
+        AUDIT,
+    ),
+    Setting(
+        "gates",
+        "fail_on_new",
+        Kind.BOOL,
+        False,
+        "With --baseline: exit 1 only for issues the baseline does not have "
+        "(at or above --fail-on, default any).",
+        AUDIT,
+    ),
+    Setting(
+        "gates",
+        "baseline",
+        Kind.STR,
+        None,
+        "The accepted state: a scan JSON file (--format json) or a stored scan's ID.",
+        AUDIT,
+        metavar="FILE|SCAN_ID",
+    ),
+)
+
+SECTIONS = ("scan", "gates")
+
+
+def in_section(section: str) -> tuple[Setting, ...]:
+    return tuple(s for s in SETTINGS if s.section == section)
+
+
+def lookup(section: str, name: str) -> tuple[Setting | None, bool]:
+    """The setting a key names in a section, and whether the key is a deprecated old name."""
+    for s in SETTINGS:
+        if s.section == section and s.name == name:
+            return s, False
+    for s in SETTINGS:
+        if s.section == section and name in s.old_names:
+            return s, True
+    return None, False
+
+
+def deprecation(setting: Setting, old: str, where: str) -> str:
+    return (
+        f"{where}: {setting.section}.{old} is deprecated and will be removed; call it {setting.key}"
+    )
