@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import traceback
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,14 +14,16 @@ from seolog.cli.state import State
 from seolog.errors import ExitCode, SeologError
 
 # Typer may vendor Click, so take Click's exception bases from Typer's own classes.
-_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-_PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+_CLICK_EXCEPTION: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+_PASS_THROUGH: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
 
 
 class SeologGroup(TyperGroup):
     """Every command runs through here: known errors print one line, bugs one line plus --debug."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # Click's Context, which Typer may vendor
         from seolog.cli import render
 
         try:
@@ -156,4 +157,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -95,7 +95,8 @@ class WorkerPipeline(Pipeline):
         self, make_sink: Callable[[], Sink], store_html: bool, inspect: Inspect | None = None
     ) -> None:
         ours, theirs = socket.socketpair()
-        context = multiprocessing.get_context(_start_method())
+        # typeshed's BaseContext has no Process; every concrete context does.
+        context: Any = multiprocessing.get_context(_start_method())
         self.process = context.Process(
             target=_serve,
             args=(theirs, ours, make_sink, store_html, inspect),

@@ -91,12 +91,13 @@ def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
     scan, issues = doc["scan"], doc["issues"]
     earlier = [h for h in history if h["id"] < scan["id"] and h["score"] is not None]
     previous = earlier[-1] if earlier else None
+    specs = {i["code"]: get_check(i["code"]) for i in issues}
     families = Counter(
-        (get_check(i["code"]).family if get_check(i["code"]) else "other") for i in issues
+        (spec.family if (spec := specs[i["code"]]) is not None else "other") for i in issues
     )
     trend = [
         (
-            _when(h["completed_at"]).strftime("%d %b") if h["completed_at"] else f"#{h['id']}",
+            done.strftime("%d %b") if (done := _when(h["completed_at"])) else f"#{h['id']}",
             h["score"],
         )
         for h in history

@@ -140,7 +140,8 @@ class Renderer:
         except TemplateNotFound as e:
             raise ReportError(f"no report template {e.name!r}", hint="check --template-dir") from e
         except TemplateError as e:
-            where = f" ({e.filename}:{e.lineno})" if getattr(e, "lineno", None) else ""
+            line = getattr(e, "lineno", None)  # syntax errors know where; others do not
+            where = f" ({getattr(e, 'filename', None)}:{line})" if line else ""
             raise ReportError(
                 f"the report template failed{where}: {e}",
                 hint="fix the template, or drop --template-dir",

@@ -159,10 +159,10 @@ def _timing(ctx: AppContext, data: EntryInput, entry: LogEntry) -> None:
     elif data.start is not None or data.end is not None:
         if data.start is None or data.end is None:
             raise UsageError("--start and --end go together", hint="e.g. --start 09:00 --end 10:30")
-        start, end = parse_clock(data.start, "start"), parse_clock(data.end, "end")
-        entry.minutes = span_minutes(entry.day, start, end)
-        entry.started_at = _local(entry.day, start)
-        entry.ended_at = _local(entry.day, end)
+        clock_start, clock_end = parse_clock(data.start, "start"), parse_clock(data.end, "end")
+        entry.minutes = span_minutes(entry.day, clock_start, clock_end)
+        entry.started_at = _local(entry.day, clock_start)
+        entry.ended_at = _local(entry.day, clock_end)
 
 
 def _local(day: date, at: time) -> datetime:

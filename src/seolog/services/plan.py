@@ -44,7 +44,7 @@ class ScanPlan:
     @property
     def warnings(self) -> tuple[str, ...]:
         """Deprecated names, unknown variables, and a crawl that will not obey robots.txt."""
-        extra = ()
+        extra: tuple[str, ...] = ()
         if self.request is not None and self.request.settings.ignore_robots:
             extra = ("--ignore-robots: robots.txt will not be obeyed",)
         return self.resolved.warnings + extra

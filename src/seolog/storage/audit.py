@@ -82,7 +82,7 @@ def replace_site_findings(
 def finding_codes(session: Session, scan_id: int) -> Iterator[tuple[int | None, str, str]]:
     """(page id or None, code, severity) of every finding of the scan."""
     stmt = select(Issue.page_id, Issue.code, Issue.severity).where(Issue.scan_id == scan_id)
-    yield from session.execute(stmt)  # type: ignore[misc]
+    yield from session.execute(stmt)
 
 
 def save_scores(

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from seolog.domain import CrawledPage, Finding
 from seolog.errors import StorageError
@@ -64,7 +64,7 @@ def delete_site(session: Session, site: Site) -> None:
     """Delete a site with its scans, pages and links, children first so no backend needs CASCADE."""
     scan_ids = select(Scan.id).where(Scan.site_id == site.id)
     for table in (OutboxItem, SyncPage, SyncPostId, SyncAccount):
-        session.execute(delete(table).where(table.site_id == site.id))  # type: ignore[attr-defined]
+        session.execute(delete(table).where(table.site_id == site.id))
     session.execute(delete(Link).where(Link.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
     session.execute(delete(Page).where(Page.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
     session.execute(delete(Scan).where(Scan.site_id == site.id))
@@ -98,8 +98,11 @@ def list_scans(
     session: Session, site_id: int | None = None, limit: int = 20
 ) -> list[tuple[Scan, Site]]:
     stmt = (
-        select(Scan, Site).join(Site, Site.id == Scan.site_id).order_by(Scan.id.desc()).limit(limit)
-    )  # type: ignore[union-attr]
+        select(Scan, Site)
+        .join(Site, Site.id == Scan.site_id)
+        .order_by(col(Scan.id).desc())
+        .limit(limit)
+    )
     if site_id is not None:
         stmt = stmt.where(Scan.site_id == site_id)
     return [(r[0], r[1]) for r in session.execute(stmt)]
@@ -117,8 +120,8 @@ def delete_scan(session: Session, scan: Scan) -> None:
     """Delete a scan with its pages and links. Its pages still queued for the platform stay
     queued (their rows carry what is sent); the sent ones go."""
     outbox = OutboxItem.scan_id == scan.id
-    session.execute(delete(OutboxItem).where(outbox, OutboxItem.state == "sent"))  # type: ignore[arg-type]
-    session.execute(update(OutboxItem).where(outbox).values(scan_id=None))  # type: ignore[arg-type]
+    session.execute(delete(OutboxItem).where(outbox, OutboxItem.state == "sent"))
+    session.execute(update(OutboxItem).where(outbox).values(scan_id=None))
     session.execute(delete(Link).where(Link.scan_id == scan.id))
     session.execute(delete(Page).where(Page.scan_id == scan.id))
     session.delete(scan)
@@ -262,7 +265,7 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         row_tuple = itemgetter(*keys) if len(keys) > 1 else lambda r: (r[keys[0]],)
         conn.exec_driver_sql(str(compiled), [row_tuple(r) for r in rows])
     else:
-        conn.exec_driver_sql(str(compiled), rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(str(compiled), rows)
 
 
 def save_pages(
@@ -321,7 +324,7 @@ def save_pages(
 
 def crawled_urls(session: Session, scan_id: int) -> Iterator[tuple[str, str | None]]:
     """(url, final_url) of every stored page: the 'seen' set a resumed crawl starts from."""
-    yield from session.execute(select(Page.url, Page.final_url).where(Page.scan_id == scan_id))  # type: ignore[misc]
+    yield from session.execute(select(Page.url, Page.final_url).where(Page.scan_id == scan_id))
 
 
 def pending_links(session: Session, scan_id: int) -> Iterable[tuple[str, int | None]]:
@@ -344,7 +347,7 @@ def declared_targets(session: Session, scan_id: int) -> Iterator[tuple[str, int 
     A crawl queues these as well as links, so a resumed crawl must find them again; the caller
     drops the ones already crawled or out of scope.
     """
-    stmt = select(Page.canonical, Page.hreflang, Page.depth).where(  # type: ignore[call-overload]
+    stmt = select(Page.canonical, Page.hreflang, Page.depth).where(
         Page.scan_id == scan_id,
         (Page.canonical.is_not(None)) | (Page.hreflang.is_not(None)),  # type: ignore[union-attr]
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session
 
 from seolog.domain import WP_MAX_POST_ID
@@ -119,7 +119,7 @@ class PostIds:
     def __init__(self, session: Session, site_id: int, base: int, store: bool = True) -> None:
         self.session, self.site_id, self.store = session, site_id, store
         self.known: dict[str, int] = dict(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(SyncPostId.url, SyncPostId.wp_post_id).where(SyncPostId.site_id == site_id)
             ).all()
         )
@@ -174,8 +174,8 @@ def unqueue_scan(session: Session, scan_id: int, api_url: str) -> None:
     """Drop a scan's rows before it is queued again (`--force`)."""
     session.execute(
         delete(OutboxItem).where(
-            OutboxItem.scan_id == scan_id,  # type: ignore[arg-type]
-            OutboxItem.api_url == api_url,  # type: ignore[arg-type]
+            OutboxItem.scan_id == scan_id,
+            OutboxItem.api_url == api_url,
         )
     )
 
@@ -187,8 +187,8 @@ def enqueue(
     scan's data replaces theirs."""
     session.execute(
         delete(OutboxItem).where(
-            OutboxItem.site_id == site_id,  # type: ignore[arg-type]
-            OutboxItem.api_url == api_url,  # type: ignore[arg-type]
+            OutboxItem.site_id == site_id,
+            OutboxItem.api_url == api_url,
             OutboxItem.state.in_((*OPEN_STATES, "failed")),  # type: ignore[attr-defined]
             OutboxItem.url.in_([r["url"] for r in rows]),  # type: ignore[attr-defined]
         )
@@ -284,18 +284,16 @@ def mark_sent(engine: Engine, site_id: int, api_url: str, sent: list[tuple[int, 
 
 
 def requeue_failed(session: Session, site_id: int, api_url: str) -> int:
-    return int(
-        session.execute(
-            update(OutboxItem)
-            .where(
-                OutboxItem.site_id == site_id,  # type: ignore[arg-type]
-                OutboxItem.api_url == api_url,  # type: ignore[arg-type]
-                OutboxItem.state == "failed",  # type: ignore[arg-type]
-            )
-            .values(state="pending", platform_page_id=None, updated_at=utcnow())
-        ).rowcount
-        or 0
-    )
+    result: CursorResult[Any] = session.execute(  # an UPDATE: the result has a rowcount
+        update(OutboxItem)
+        .where(
+            OutboxItem.site_id == site_id,
+            OutboxItem.api_url == api_url,
+            OutboxItem.state == "failed",
+        )
+        .values(state="pending", platform_page_id=None, updated_at=utcnow())
+    )  # type: ignore[assignment]
+    return int(result.rowcount or 0)
 
 
 @dataclass
