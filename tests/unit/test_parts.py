@@ -8,11 +8,11 @@ from email.utils import format_datetime
 
 import pytest
 
-from seolog.crawl.fetch import retry_after_seconds
 from seolog.crawl.frontier import Frontier, Scope, trap_reason
 from seolog.crawl.robots import parse_robots
 from seolog.crawl.sitemap import parse_sitemap
 from seolog.parse.extract import decode_body, extract_page
+from seolog.retryafter import retry_after_seconds
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 

@@ -7,18 +7,17 @@ before and after decompression; httpx exceptions become FetchErrorKind values he
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
+from seolog.retryafter import retry_after_seconds
 from seolog.urls import resolve_url
 
 MAX_REDIRECTS = 10  # browsers stop around 20; more than 10 hops is already a defect worth reporting
@@ -115,22 +114,6 @@ def classify_error(exc: Exception) -> FetchErrorKind:
             return FetchErrorKind.DNS
         return FetchErrorKind.CONNECT
     return FetchErrorKind.PROTOCOL
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After is either delta-seconds or an HTTP date (RFC 9110 section 10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def is_html_type(content_type: str) -> bool:

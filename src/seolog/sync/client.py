@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from seolog import __version__
-from seolog.crawl.fetch import retry_after_seconds
 from seolog.errors import SyncError, UsageError
+from seolog.retryafter import retry_after_seconds
 from seolog.secrets import ApiKey
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one request; a page's SEO data is a few KiB

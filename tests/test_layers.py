@@ -1,0 +1,79 @@
+"""The layer picture, checked: dependencies point down only, so the library never needs the CLI
+and the crawler never needs the store. A new upward import fails here, naming the module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import seolog
+
+pytestmark = pytest.mark.store_agnostic
+
+SRC = Path(seolog.__file__).resolve().parent
+
+# What each part of the package may import besides itself, lowest layer first.
+BASE = {"errors", "domain", "urls", "retryafter", "config", "settings", "secrets", "files",
+        "worklog", "__version__"}  # fmt: skip
+ALLOWED: dict[str, set[str]] = {
+    **{name: BASE for name in BASE},
+    "parse": BASE,
+    "crawl": BASE | {"parse"},
+    "checks": BASE,
+    "scoring": BASE,
+    "storage": BASE,
+    "output": BASE | {"checks"},
+    "reports": BASE | {"checks", "output"},
+    "sync": BASE,
+    "alerts": BASE,
+    "projectconfig": BASE | {"checks"},
+    "context": BASE | {"storage"},
+}
+BELOW_SERVICES = set(ALLOWED)
+ALLOWED["services"] = BELOW_SERVICES
+ALLOWED["api"] = BELOW_SERVICES | {"services"}
+ALLOWED["cli"] = BELOW_SERVICES | {"services", "api"}
+ALLOWED["__main__"] = {"cli"}
+# Only these parts talk to the network, and only the CLI prints.
+NETWORK = {"crawl", "sync", "alerts"}
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "seolog"
+
+
+def _imports() -> list[tuple[str, str, int]]:
+    found = []
+    for path in SRC.rglob("*.py"):
+        module = ".".join(("seolog", *path.relative_to(SRC).with_suffix("").parts))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [(module, alias.name, node.lineno) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.append((module, node.module, node.lineno))
+    return found
+
+
+def test_no_part_imports_a_layer_above_it():
+    upward = []
+    for module, target, line in _imports():
+        if not target.startswith("seolog.") or module in ("seolog.__init__",):
+            continue  # the package root is the lazy façade: it names the API, imports nothing
+        source, wanted = _part(module), _part(target)
+        if source != wanted and wanted not in ALLOWED.get(source, set()):
+            upward.append(f"{module}:{line} imports {target}")
+    assert upward == []
+
+
+def test_only_the_cli_uses_typer_and_rich_and_only_network_parts_use_httpx():
+    misplaced = []
+    for module, target, line in _imports():
+        root, part = target.split(".")[0], _part(module)
+        if root in ("typer", "rich", "click") and part != "cli":
+            misplaced.append(f"{module}:{line} imports {target}")
+        if root == "httpx" and part not in NETWORK:
+            misplaced.append(f"{module}:{line} imports {target}")
+    assert misplaced == []
