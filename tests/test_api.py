@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import seolog
+from seolog.domain import RobotsState
 from seolog.errors import ExitCode, SeologError, SeologWarning
 from tests.conftest import EXAMPLE_SITE
 
@@ -69,7 +70,7 @@ def test_results_are_plain_data_and_load_again_by_id(tmp_path: Path, monkeypatch
     assert result.scan.status == "completed" and result.scan.pages_crawled == 5
     assert result.site.root_url.startswith("http://site.localhost")
     assert result.scan.settings["max_pages"] == 5 and result.scan.settings["sitemaps"] is False
-    assert result.stats["robots_state"] == "parsed"  # typed state, stored as its value
+    assert result.stats is not None and result.stats.robots is RobotsState.PARSED  # typed
     again = seolog.load_scan(result.scan.id)
     assert again == result  # frozen dataclasses compare by value: nothing live inside
     with pytest.raises(AttributeError):

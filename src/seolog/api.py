@@ -35,7 +35,7 @@ from seolog.services.resolve import ConfigSource, Resolved
 from seolog.services.scans import ScanResult
 
 if TYPE_CHECKING:
-    from seolog.crawl.engine import CrawlStats
+    from seolog.crawl.stats import CrawlStats
     from seolog.services.plan import ScanPlan
     from seolog.services.scheduled import ScheduledRun
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from seolog.crawl.engine import CrawlStats
+    from seolog.crawl.stats import CrawlStats
     from seolog.services.gates import Verdict
     from seolog.services.scans import ScanResult
 
@@ -222,7 +222,6 @@ def scan_summary(
             clean(scan.url),
         )
     )
-    elapsed = stats.get("elapsed_s")
     pairs: list[tuple[str, Any]] = [
         ("Status", Text(f"{scan.status} ({scan.stop_reason or '-'})", style=status_style)),
         ("Pages", f"{c.total} stored, {c.html} HTML"),
@@ -233,14 +232,12 @@ def scan_summary(
         ),
         (
             "Time",
-            f"{duration(elapsed)} · {stats.get('pages_per_s', 0)} pages/s"
-            if elapsed is not None
-            else None,
+            f"{duration(stats.elapsed)} · {stats.rate:.1f} pages/s" if stats else None,
         ),
-        ("robots.txt", stats.get("robots")),
-        ("Sitemap URLs", stats.get("sitemap_urls")),
+        ("robots.txt", stats.robots_display if stats else None),
+        ("Sitemap URLs", stats.sitemap_urls if stats else None),
     ]
-    skipped = stats.get("skipped") or {}
+    skipped = stats.skipped if stats else {}
     if skipped:
         pairs.append(
             ("Not crawled", ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in skipped.items()))
@@ -277,7 +274,7 @@ def scan_summary(
     for k, v in pairs:
         t.add_row(k, cell(v))
     console.print(t)
-    for n in stats.get("notes") or []:
+    for n in stats.notes if stats else []:
         console.print(Text(f"note: {n}", style="yellow"), soft_wrap=True)
     _audit_tables(result, console)
 

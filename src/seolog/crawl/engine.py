@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
 
 from seolog.config import CrawlSettings
 from seolog.crawl.fetch import Fetcher
@@ -21,67 +19,12 @@ from seolog.crawl.handler import Found
 from seolog.crawl.pipeline import Pipeline
 from seolog.crawl.robots import Robots, RobotsRules
 from seolog.crawl.sitemap import discover
+from seolog.crawl.stats import CrawlStats
 from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, RobotsState, StopReason
 from seolog.errors import TargetUnreachable
 from seolog.urls import origin_of
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refreshes at 10 Hz
-
-
-@dataclass
-class CrawlStats:
-    """Counters reported live and stored with the scan (scrapy's stats collector)."""
-
-    pages: int = 0
-    html_pages: int = 0
-    errors: int = 0  # fetch failures plus 4xx/5xx answers
-    blocked: int = 0
-    redirects: int = 0
-    queued: int = 0
-    requests: int = 0
-    retries: int = 0
-    bytes: int = 0
-    elapsed: float = 0.0
-    sitemap_urls: int = 0
-    crawl_delay: float = 0.0
-    status: Counter[str] = field(default_factory=Counter)
-    skipped: dict[str, int] = field(default_factory=dict)
-    robots: RobotsState | None = None  # the start origin's; None until robots.txt is read
-    robots_detail: str = ""  # what it answered: "HTTP 200", "HTTP 503", "--ignore-robots" ...
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def robots_display(self) -> str:
-        """For people: "parsed (HTTP 200)". Scripts read robots_state and robots_detail."""
-        if self.robots is None:
-            return ""
-        return f"{self.robots.value} ({self.robots_detail})" if self.robots_detail else self.robots
-
-    @property
-    def rate(self) -> float:
-        return self.pages / self.elapsed if self.elapsed > 0 else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "pages": self.pages,
-            "html_pages": self.html_pages,
-            "errors": self.errors,
-            "blocked": self.blocked,
-            "redirects": self.redirects,
-            "requests": self.requests,
-            "retries": self.retries,
-            "bytes": self.bytes,
-            "elapsed_s": round(self.elapsed, 3),
-            "pages_per_s": round(self.rate, 1),
-            "sitemap_urls": self.sitemap_urls,
-            "crawl_delay_s": self.crawl_delay,
-            "status": dict(self.status),
-            "skipped": self.skipped,
-            "robots": self.robots_display,
-            "robots_state": self.robots.value if self.robots else None,
-            "robots_detail": self.robots_detail,
-            "notes": self.notes,
-        }
 
 
 @dataclass

@@ -13,7 +13,7 @@ from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
 from seolog.config import CrawlSettings
 from seolog.context import AppContext
-from seolog.crawl.engine import CrawlStats
+from seolog.crawl.stats import CrawlStats
 from seolog.domain import Severity
 from seolog.scoring import page_score, site_score
 from seolog.storage import audit as store

@@ -14,8 +14,9 @@ from seolog import __version__
 from seolog.checks.thresholds import Thresholds
 from seolog.config import ROBOTS_AGENT, CrawlSettings, Credentials
 from seolog.context import AppContext
-from seolog.crawl.engine import CrawlOutcome, CrawlStats
+from seolog.crawl.engine import CrawlOutcome
 from seolog.crawl.pipeline import WorkerDied
+from seolog.crawl.stats import CrawlStats
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
@@ -43,7 +44,7 @@ class ScanResult:
     scan: ScanInfo
     site: SiteInfo
     counts: repo.PageCounts
-    stats: dict[str, Any]  # the crawl statistics, as in the document's summary.crawl
+    stats: CrawlStats | None  # how the crawl went (summary.crawl, typed); None: no crawl stored
     audit: AuditSummary
 
 
@@ -368,7 +369,8 @@ def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:
         counts = repo.page_counts(session, scan_id)
         info, site_info = ScanInfo.from_row(scan, site), SiteInfo.from_row(site)
     audit = audit_summary(ctx, scan_id, info.score)
-    return ScanResult(info, site_info, counts, dict(scan.stats or {}), audit)
+    stats = CrawlStats.from_dict(scan.stats) if scan.stats else None
+    return ScanResult(info, site_info, counts, stats, audit)
 
 
 def list_scans(

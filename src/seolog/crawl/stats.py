@@ -1,0 +1,94 @@
+"""The crawl's statistics: counted live by the engine, stored with the scan as JSON, and read back
+typed (a stored scan's `ScanResult.stats`), so no layer re-parses display text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from seolog.domain import RobotsState
+
+
+@dataclass
+class CrawlStats:
+    """Counters reported live and stored with the scan (scrapy's stats collector)."""
+
+    pages: int = 0
+    html_pages: int = 0
+    errors: int = 0  # fetch failures plus 4xx/5xx answers
+    blocked: int = 0
+    redirects: int = 0
+    queued: int = 0
+    requests: int = 0
+    retries: int = 0
+    bytes: int = 0
+    elapsed: float = 0.0
+    sitemap_urls: int = 0
+    crawl_delay: float = 0.0
+    status: Counter[str] = field(default_factory=Counter)
+    skipped: dict[str, int] = field(default_factory=dict)
+    robots: RobotsState | None = None  # the start origin's; None until robots.txt is read
+    robots_detail: str = ""  # what it answered: "HTTP 200", "HTTP 503", "--ignore-robots" ...
+    notes: list[str] = field(default_factory=list)
+    legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
+
+    @property
+    def robots_display(self) -> str:
+        """For people: "parsed (HTTP 200)". Scripts read robots_state and robots_detail."""
+        if self.robots is None:
+            return self.legacy_robots
+        return f"{self.robots.value} ({self.robots_detail})" if self.robots_detail else self.robots
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.elapsed if self.elapsed > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "html_pages": self.html_pages,
+            "errors": self.errors,
+            "blocked": self.blocked,
+            "redirects": self.redirects,
+            "requests": self.requests,
+            "retries": self.retries,
+            "bytes": self.bytes,
+            "elapsed_s": round(self.elapsed, 3),
+            "pages_per_s": round(self.rate, 1),
+            "sitemap_urls": self.sitemap_urls,
+            "crawl_delay_s": self.crawl_delay,
+            "status": dict(self.status),
+            "skipped": self.skipped,
+            "robots": self.robots_display,
+            "robots_state": self.robots.value if self.robots else None,
+            "robots_detail": self.robots_detail,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> CrawlStats:
+        """The stored form back (see `to_dict`). Scans stored before `robots_state` existed keep
+        their display text in `robots` and read as state None."""
+        data = data or {}
+        state = data.get("robots_state")
+        elapsed = float(data.get("elapsed_s") or 0.0)
+        return cls(
+            pages=int(data.get("pages") or 0),
+            html_pages=int(data.get("html_pages") or 0),
+            errors=int(data.get("errors") or 0),
+            blocked=int(data.get("blocked") or 0),
+            redirects=int(data.get("redirects") or 0),
+            requests=int(data.get("requests") or 0),
+            retries=int(data.get("retries") or 0),
+            bytes=int(data.get("bytes") or 0),
+            elapsed=elapsed,
+            sitemap_urls=int(data.get("sitemap_urls") or 0),
+            crawl_delay=float(data.get("crawl_delay_s") or 0.0),
+            status=Counter(data.get("status") or {}),
+            skipped=dict(data.get("skipped") or {}),
+            robots=RobotsState(state) if state in set(RobotsState) else None,
+            robots_detail=str(data.get("robots_detail") or ""),
+            notes=list(data.get("notes") or []),
+            legacy_robots=str(data.get("robots") or "") if state is None else "",
+        )
