@@ -144,3 +144,14 @@ def test_import_seolog_is_cheap(seolog_env: dict[str, str]):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["[]", "Seolog"]
+
+
+def test_gate_takes_gate_settings_only(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = seolog.scan(str(EXAMPLE_SITE), max_pages=1, config=False)
+    with pytest.raises(SeologError) as e:
+        seolog.gate(result, max_pages=3)
+    assert "gate settings only" in e.value.message and "fail_under" in (e.value.hint or "")
+    verdict = seolog.gate(result.scan.id, fail_on="notice")  # an ID works as well as a result
+    assert verdict.failures and verdict.failures[0].gate == "fail_on"
+    assert verdict.to_dict()["gates"]["fail_on"] == "notice"

@@ -221,9 +221,19 @@ class Seolog:
     ) -> Verdict:
         """Does the scan pass? `gates` as planned, else from the config files and environment
         with `fail_under`, `fail_on`, `fail_on_new`, `baseline` keywords on top."""
+        from seolog.errors import UsageError
         from seolog.services.gates import gate_scan
         from seolog.services.plan import resolve_gates
+        from seolog.settings import in_section, lookup
 
+        names = [s.name for s in in_section("gates")]
+        if any(lookup("gates", name)[0] is None for name in settings):
+            raise UsageError(
+                f"gate() takes gate settings only, not {', '.join(sorted(settings))}",
+                hint=f"gate settings: {', '.join(names)}",
+            )
+        if gates is not None and settings:
+            raise UsageError("give either gates or gate settings, not both", hint="drop one")
         if gates is None:
             gates, baseline = resolve_gates(self.context, self.settings(**settings))
         elif gates.fail_on_new and baseline is None:

@@ -158,24 +158,26 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     _check_alerts(where, data.get("alerts", {}))
 
 
-def _declared_values(where: str, section: str, table: dict[str, Any]) -> dict[str, Any]:
+def _declared_values(
+    where: str, section: str, table: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """A [scan] or [gates] table checked against the one declaration of settings: unknown keys
-    and wrong types are errors naming the key; old names still work, with a warning."""
+    and wrong types are errors naming the key; old names still work, with a warning (returned
+    beside the values)."""
     values: dict[str, Any] = {}
+    warnings: list[str] = []
     for key, value in table.items():
         setting, old = declared.lookup(section, key)
         if setting is None:
             names = ", ".join(s.name for s in declared.in_section(section))
             _fail(where, f"unknown setting {section}.{key}", f"settings: {names}")
         try:
-            values[setting.name] = setting.parse(value)
+            values[setting.name] = setting.parse(value, f"{section}.{key}")
         except declared.BadValue as e:
             _fail(where, e.message, e.hint)
         if old:
-            values.setdefault("__deprecated__", []).append(
-                declared.deprecation(setting, key, where)
-            )
-    return values
+            warnings.append(declared.deprecation(setting, key, where))
+    return values, warnings
 
 
 def _add_source(config: ProjectConfig, key: str, source: str) -> None:
@@ -236,8 +238,8 @@ def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
 
 def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
     for section, target in (("scan", config.scan), ("gates", config.gates)):
-        values = _declared_values(source, section, data.get(section, {}))
-        config.warnings += values.pop("__deprecated__", [])
+        values, warnings = _declared_values(source, section, data.get(section, {}))
+        config.warnings += warnings
         for key, value in values.items():
             target[key] = value
             config.sources[f"{section}.{key}"] = source

@@ -159,3 +159,12 @@ def test_a_junk_baseline_fails_before_any_request(cli, server, tmp_path: Path):
     r = cli("scan", server.url(), "--fail-on-new", "--baseline", "42")
     assert r.exit_code == ExitCode.CONFIG and "no scan with id 42" in r.stderr
     assert server.paths() == []  # nothing was fetched for either
+
+
+def test_resume_says_which_crawl_flags_it_ignores(cli, tmp_path: Path, monkeypatch, sql):
+    monkeypatch.chdir(tmp_path)
+    assert cli("scan", str(EXAMPLE_SITE), "--max-pages", "3").exit_code == 0
+    sql("UPDATE scans SET status = 'interrupted'")
+    r = cli("scan", "--resume", "1", "--max-pages", "50", "--fail-under", "0")
+    assert r.exit_code == 0, r.stderr
+    assert "keeps the settings it started with; ignored: max_pages" in r.stderr

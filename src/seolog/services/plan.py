@@ -28,6 +28,7 @@ class ScanPlan:
     credentials: Credentials
     request: ScanRequest | None = None  # a new scan …
     resume: int | None = None  # … or the ID of an interrupted one to finish
+    notes: tuple[str, ...] = ()  # what the plan decided that the caller should hear
 
     @property
     def sync(self) -> bool:
@@ -47,7 +48,7 @@ class ScanPlan:
         extra: tuple[str, ...] = ()
         if self.request is not None and self.request.settings.ignore_robots:
             extra = ("--ignore-robots: robots.txt will not be obeyed",)
-        return self.resolved.warnings + extra
+        return self.resolved.warnings + self.notes + extra
 
 
 def resolve_gates(ctx: AppContext, resolved: Resolved) -> tuple[Gates, Baseline | None]:
@@ -83,8 +84,23 @@ def plan_scan(
     resolved = resolve(source, flags, ctx.env, flag_label)
     gates, baseline = resolve_gates(ctx, resolved)
     credentials = credentials or Credentials()
-    request = None
+    request: ScanRequest | None = None
+    notes: tuple[str, ...] = ()
     if target is not None:
         settings = resolved.crawl_settings(credentials, thresholds)
         request = ScanRequest(target=target, settings=settings, base_url=base_url)
-    return ScanPlan(resolved, gates, baseline, credentials, request, resume)
+    else:
+        notes = _ignored_on_resume(resolved, bool(thresholds or base_url))
+    return ScanPlan(resolved, gates, baseline, credentials, request, resume, notes)
+
+
+def _ignored_on_resume(resolved: Resolved, more: bool) -> tuple[str, ...]:
+    """A resumed scan crawls and audits as it started (its settings are stored with it): say so
+    when crawl settings were given anyway, rather than ignore them silently."""
+    from seolog.settings import SETTINGS
+
+    given = [s.name for s in SETTINGS if s.crawl_field and s.name in resolved.flags]
+    if not given and not more:
+        return ()
+    named = ", ".join(given + (["thresholds/base URL"] if more else []))
+    return (f"a resumed scan keeps the settings it started with; ignored: {named}",)
