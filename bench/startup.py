@@ -1,0 +1,71 @@
+"""Benchmark seolog's start-up: what every command pays before it does anything.
+
+    python bench/startup.py                      # this checkout against HEAD~1 (same run)
+    python bench/startup.py --against 1fff542    # … against any git revision
+    python bench/startup.py --runs 40
+
+Runs `seolog --help`, `seolog scan --help` and `import seolog` in fresh processes, alternating
+between this checkout and the other revision (checked out into a temporary git worktree), and
+prints the median wall time of each and the ratio (this / other). Alternating runs share whatever
+else the machine is doing, so the ratio holds on a busy machine where the seconds do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = {
+    "seolog --help": ["-m", "seolog", "--help"],
+    "seolog scan --help": ["-m", "seolog", "scan", "--help"],
+    "import seolog": ["-c", "import seolog"],
+}
+
+
+def _time(src: Path, args: list[str], home: str) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src), "SEOLOG_HOME": home, "COLUMNS": "100"}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], env=env, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--against", default="HEAD~1", help="git revision to compare with")
+    parser.add_argument("--runs", type=int, default=20, help="runs of each command per side")
+    args = parser.parse_args()
+    other = Path(tempfile.mkdtemp(prefix="seolog-bench-"))
+    home = tempfile.mkdtemp(prefix="seolog-bench-home-")
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(other), args.against],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        sides = {"this": ROOT / "src", args.against: other / "src"}
+        print(f"{'command':<22} {'this':>9} {args.against:>12} {'ratio':>7}")
+        for name, command in COMMANDS.items():
+            times: dict[str, list[float]] = {side: [] for side in sides}
+            for _ in range(args.runs):
+                for side, src in sides.items():
+                    times[side].append(_time(src, command, home))
+            this, base = (statistics.median(t) for t in times.values())
+            print(f"{name:<22} {this * 1000:>7.0f}ms {base * 1000:>10.0f}ms {this / base:>7.2f}")
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)],
+            capture_output=True,
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
