@@ -12,9 +12,8 @@ import typer
 
 from seolog.config import Credentials
 from seolog.domain import Severity
-from seolog.settings import ACCESS, AUDIT, CRAWL, SETTINGS, Kind, Setting
+from seolog.settings import ACCESS, SETTINGS, Kind, Setting
 
-__all__ = ["ACCESS", "AUDIT", "CRAWL"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -8,6 +8,7 @@ import typer
 
 from seolog.cli import delivery as d
 from seolog.cli import options as o
+from seolog.settings import AUDIT
 
 EPILOG = """\
 [bold]Examples[/bold]
@@ -70,7 +71,7 @@ def scan(
             "-t",
             metavar="NAME=N",
             help="Change a check threshold, e.g. title_max_chars=65 (see `seolog checks list`).",
-            rich_help_panel=o.AUDIT,
+            rich_help_panel=AUDIT,
         ),
     ] = None,
     profile: Annotated[
@@ -79,7 +80,7 @@ def scan(
             "--profile",
             help="A settings profile from the config file, or the built-in 'staging' (no "
             "noindex/robots findings, robots.txt not obeyed).",
-            rich_help_panel=o.AUDIT,
+            rich_help_panel=AUDIT,
         ),
     ] = None,
     scheduled: Annotated[
@@ -88,7 +89,7 @@ def scan(
             "--scheduled",
             help="A cron run (see `seolog schedule`): recorded as scheduled, silent unless the "
             "site regressed (then the \\[alerts] go out), skipped while an earlier run still goes.",
-            rich_help_panel=o.AUDIT,
+            rich_help_panel=AUDIT,
         ),
     ] = False,
     against_previous: Annotated[
@@ -96,7 +97,7 @@ def scan(
         typer.Option(
             "--against-previous",
             help="After the summary, compare with this site's previous completed scan.",
-            rich_help_panel=o.AUDIT,
+            rich_help_panel=AUDIT,
         ),
     ] = False,
     fmt: d.ReportFormatOpt = d.ReportFormat.table,

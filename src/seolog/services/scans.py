@@ -259,7 +259,7 @@ def _execute(
     except BaseException as e:
         _failed(ctx, scan_id, f"{type(e).__name__}: {e}")
         raise
-    # The stats go in first: the site checks read robots.txt and sitemap facts from them.
+    # The stats are saved before the audit, so an audit that fails still leaves them stored.
     _finish(ctx, scan_id, stats=outcome.stats.to_dict())
     try:
         audit_scan(ctx, scan_id, settings, outcome.stats)
