@@ -125,6 +125,7 @@ class LinkRef:
     text: str
     rel: str
     internal: bool
+    code: bool = False  # the text is code (`<code>continue</code>`), not prose: not "generic"
 
 
 @dataclass(frozen=True, slots=True)

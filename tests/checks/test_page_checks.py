@@ -78,6 +78,22 @@ def test_body_defects(body_change, code):
     assert codes(page(html(body=BODY.replace(old, new)))) == {code}
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<a href="/ref/continue.html"><code>continue</code></a>',
+        '<a href="/ref/more.html"><code class="xref"><span class="pre">more</span></code></a>',
+        '<pre>for x in y:\n    <a href="/ref/continue.html">continue</a></pre>',
+        '<p>Press <kbd><a href="/keys/here.html">here</a></kbd>.</p>',
+    ],
+)
+def test_code_named_like_a_generic_phrase_is_not_generic_link_text(link):
+    """API docs link keywords (`continue`, `more`); the text is code, not "click here"."""
+    assert codes(page(html(body=BODY + link))) == set()
+    prose = BODY + '<a href="/ref/continue.html">continue</a>'
+    assert codes(page(html(body=prose))) == {"link-text-generic"}  # the same word as prose
+
+
 def test_decorative_images_with_empty_alt_are_fine():
     body = BODY.replace('alt="The spade standing in dug soil"', 'alt=""')
     assert codes(page(html(body=body))) == set()

@@ -46,7 +46,9 @@ _EXAMPLES = 10  # links listed in a finding's details; the count says how many t
     severity=Severity.NOTICE,
     title="Links with generic text",
     why="Link text tells search engines and screen-reader users what the target is about; "
-    '"click here" tells them nothing.',
+    '"click here" tells them nothing. Text that is code (a link inside <pre>, <code>, <kbd> or '
+    "<samp>, or made only of one, as API docs link `continue`) is a name, not generic text, and "
+    "is not counted.",
     fix='Use the target\'s topic as the link text, e.g. "garden spade sizes" instead of "here".',
     lighthouse="link-text (Links have descriptive text)",
 )
@@ -56,7 +58,7 @@ def link_text_generic(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     generic = [
         {"url": link.url, "text": link.text}
         for link in page.snapshot.links
-        if link.text.lower().strip(" .!?:»>→") in GENERIC_LINK_TEXT
+        if not link.code and link.text.lower().strip(" .!?:»>→") in GENERIC_LINK_TEXT
     ]
     if generic:
         texts = sorted({g["text"] for g in generic})

@@ -86,6 +86,9 @@ _BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
 # Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
 # compiles its selector, so ten separate queries cost more than parsing the page.
 _WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
+_CODE_TAGS = ("pre", "code", "kbd", "samp")
+_IN_CODE = ", ".join(f"{tag} a" for tag in _CODE_TAGS)
+_CODE_IN_LINK = ", ".join(f"a {tag}" for tag in _CODE_TAGS)
 
 
 def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> PageSnapshot:
@@ -145,7 +148,7 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
         src = attrs.get("src") or attrs.get("data-src") or ""
         snap.images.append(ImageRef(src=resolve(src) or src, alt=attrs.get("alt")))
 
-    snap.links = _extract_links(nodes["a"], resolve, is_internal)
+    snap.links = _extract_links(nodes["a"], resolve, is_internal, _code_anchors(tree))
 
     body = tree.body
     if snap.wp_post_id is None and body is not None:
@@ -210,10 +213,25 @@ def _post_id(match: re.Match[str] | None) -> int | None:
     return value if 0 < value <= WP_MAX_POST_ID else None
 
 
+def _code_anchors(tree: LexborHTMLParser) -> set[int]:
+    """Links whose text is code: inside `<pre>`/`<code>`/`<kbd>`/`<samp>`, or made only of such
+    an element (`<a><code>continue</code></a>`, as API docs write them). "continue" there is a
+    keyword, not a vague invitation to click."""
+    marked = {a.mem_id for a in tree.css(_IN_CODE)}
+    for inner in tree.css(_CODE_IN_LINK):
+        anchor = inner.parent
+        while anchor is not None and anchor.tag not in ("a", "body"):
+            anchor = anchor.parent
+        if anchor is not None and anchor.tag == "a" and _text(anchor) == _text(inner):
+            marked.add(anchor.mem_id)
+    return marked
+
+
 def _extract_links(
     anchors: list[LexborNode],
     resolve: Callable[[str], str | None],
     is_internal: Callable[[str], bool],
+    code: set[int] | frozenset[int] = frozenset(),
 ) -> list[LinkRef]:
     links: list[LinkRef] = []
     seen: set[tuple[str, str, str]] = set()
@@ -235,5 +253,13 @@ def _extract_links(
         if key in seen:
             continue
         seen.add(key)
-        links.append(LinkRef(url=target, text=text, rel=rel, internal=is_internal(target)))
+        links.append(
+            LinkRef(
+                url=target,
+                text=text,
+                rel=rel,
+                internal=is_internal(target),
+                code=node.mem_id in code,
+            )
+        )
     return links
