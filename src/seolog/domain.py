@@ -165,6 +165,7 @@ class PageSnapshot:
     # For the checks only (not stored): heading levels in document order, and forms.
     heading_levels: list[int] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
+    canonical_tags: list[str] = field(default_factory=list)  # every rel=canonical href, as written
 
 
 WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column

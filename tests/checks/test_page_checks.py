@@ -94,6 +94,42 @@ def test_code_named_like_a_generic_phrase_is_not_generic_link_text(link):
     assert codes(page(html(body=prose))) == {"link-text-generic"}  # the same word as prose
 
 
+CANONICAL = f'<link rel="canonical" href="{URL}">'
+
+
+@pytest.mark.parametrize(
+    ("tags", "code"),
+    [
+        ('<link rel="canonical" href="file:///usr/share/doc/python3.11/html/spade.html">',
+         "canonical-invalid"),
+        ('<link rel="canonical" href="">', "canonical-invalid"),
+        ('<link rel="canonical" href="http://[::1">', "canonical-invalid"),
+        ('<link rel="canonical" href="/products/spade.html">', "canonical-relative"),
+        (CANONICAL + '<link rel="canonical" href="https://shop.example/spade">',
+         "canonical-multiple"),
+    ],
+)  # fmt: skip
+def test_canonical_defects_are_findings_and_leave_the_page_indexable(tags, code):
+    """The Python docs' `file:` canonical made every page silently non-indexable; search engines
+    ignore such a tag, so seolog reports it and keeps judging the page as indexable."""
+    from seolog.checks.facts import is_indexable
+
+    p = page(html(head=HEAD.replace(CANONICAL, tags)))
+    assert codes(p) == {code}
+    assert is_indexable(p) is True
+    assert p.snapshot is not None and p.snapshot.canonical in (None, URL)
+
+
+def test_canonical_tags_that_agree_are_one_canonical():
+    p = page(html(head=HEAD + CANONICAL))
+    assert codes(p) == set() and p.snapshot is not None and p.snapshot.canonical == URL
+    elsewhere = page(html(head=HEAD.replace(URL + '"', 'https://shop.example/spade"')))
+    assert codes(elsewhere) == set()  # a valid canonical elsewhere: not indexable, not a defect
+    from seolog.checks.facts import is_indexable
+
+    assert is_indexable(elsewhere) is False
+
+
 def test_decorative_images_with_empty_alt_are_fine():
     body = BODY.replace('alt="The spade standing in dug soil"', 'alt=""')
     assert codes(page(html(body=body))) == set()

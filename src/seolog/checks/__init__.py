@@ -1,3 +1,12 @@
 """The audit's checks. Importing this package registers every family (import = registration)."""
 
-from seolog.checks import content, http, international, links, markup, runner, site  # noqa: F401
+from seolog.checks import (  # noqa: F401
+    canonical,
+    content,
+    http,
+    international,
+    links,
+    markup,
+    runner,
+    site,
+)

@@ -86,6 +86,7 @@ _BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
 # Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
 # compiles its selector, so ten separate queries cost more than parsing the page.
 _WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
+_MAX_CANONICAL_TAGS = 20  # a page with more is broken anyway; the check names the first few
 _CODE_TAGS = ("pre", "code", "kbd", "samp")
 _IN_CODE = ", ".join(f"{tag} a" for tag in _CODE_TAGS)
 _CODE_IN_LINK = ", ".join(f"a {tag}" for tag in _CODE_TAGS)
@@ -128,6 +129,7 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
 
     _extract_meta(nodes["meta"], snap)
     _extract_link_tags(nodes["link"], snap, resolve)
+    snap.canonical = canonical_of(snap.canonical_tags, resolve)
 
     snap.h1 = [_text(n) for n in nodes["h1"]]
     snap.h2 = [_text(n) for n in nodes["h2"]]
@@ -184,6 +186,14 @@ def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
         snap.meta_robots = ", ".join(robots)
 
 
+def canonical_of(tags: list[str], resolve: Callable[[str], str | None]) -> str | None:
+    """The page's canonical as search engines take it: the one http(s) URL its canonical tags
+    name. An invalid tag (`file:`, `javascript:`, empty) is ignored; tags that name different
+    URLs cancel each other out (Google then picks the canonical itself)."""
+    targets = {target for tag in tags if (target := resolve(tag)) is not None}
+    return targets.pop() if len(targets) == 1 else None
+
+
 def _extract_link_tags(
     link_tags: list[LexborNode], snap: PageSnapshot, resolve: Callable[[str], str | None]
 ) -> None:
@@ -195,8 +205,9 @@ def _extract_link_tags(
             continue
         if "shortlink" in rels and snap.wp_post_id is None:
             snap.wp_post_id = _post_id(_SHORTLINK_ID.search(href))
-        if "canonical" in rels and snap.canonical is None:
-            snap.canonical = resolve(href) or href.strip()
+        if "canonical" in rels:
+            if len(snap.canonical_tags) < _MAX_CANONICAL_TAGS:
+                snap.canonical_tags.append(href.strip())
         elif "alternate" in rels and attrs.get("hreflang") is not None:
             snap.hreflang.append(
                 {
