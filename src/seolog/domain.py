@@ -166,6 +166,8 @@ class PageSnapshot:
     heading_levels: list[int] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
     canonical_tags: list[str] = field(default_factory=list)  # every rel=canonical href, as written
+    # How many of what should be one: "title", "description", "viewport".
+    tag_counts: dict[str, int] = field(default_factory=dict)
 
 
 WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column

@@ -130,6 +130,25 @@ def test_canonical_tags_that_agree_are_one_canonical():
     assert is_indexable(elsewhere) is False
 
 
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ("<title>Spades | Acme</title>", "title-multiple"),
+        ('<meta name="description" content="Our spades.">', "meta-description-multiple"),
+        ('<meta name="viewport" content="width=1024">', "viewport-multiple"),
+    ],
+)
+def test_several_of_what_should_be_one(extra, code):
+    (f,) = findings(page(html(head=HEAD + extra)), code)
+    assert f.details == {"count": 2}
+    assert codes(page(html(head=HEAD + extra))) == {code}
+
+
+def test_titles_inside_inline_svg_are_not_the_page_title():
+    icon = '<svg viewBox="0 0 10 10"><title>Cart</title><circle r="4"/></svg>'
+    assert codes(page(html(body=BODY + icon))) == set()
+
+
 def test_decorative_images_with_empty_alt_are_fine():
     body = BODY.replace('alt="The spade standing in dug soil"', 'alt=""')
     assert codes(page(html(body=body))) == set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seolog.checks.facts import is_content, robots_directives, says_noindex
+from seolog.checks.facts import is_content, robots_directives, says_noindex, tag_count
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, PageSnapshot, Severity
@@ -69,6 +69,22 @@ def title_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         )
 
 
+@page_check(
+    code="title-multiple",
+    family="titles",
+    severity=Severity.WARNING,
+    title="Page has more than one title",
+    why="A document has one <title>. With several, search engines and browsers pick one, not "
+    "always the one you meant; a second one usually comes from a template and a plugin both "
+    "writing it. <title> elements inside inline SVG images are not counted.",
+    fix="Keep one <title> in the <head>.",
+)
+def title_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    n = tag_count(page, "title")
+    if n > 1:
+        yield Hit(f"{n} <title> elements", {"count": n})
+
+
 # --- meta descriptions -------------------------------------------------------------------------
 
 
@@ -126,6 +142,21 @@ def meta_description_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit
             f"meta description is {len(text)} characters (min {t.description_min_chars})",
             {"length": len(text), "min": t.description_min_chars},
         )
+
+
+@page_check(
+    code="meta-description-multiple",
+    family="descriptions",
+    severity=Severity.WARNING,
+    title="Page has more than one meta description",
+    why="With several meta descriptions, search engines choose one or write their own snippet; "
+    "the one you wrote may never show.",
+    fix='Keep one <meta name="description"> per page.',
+)
+def meta_description_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    n = tag_count(page, "description")
+    if n > 1:
+        yield Hit(f'{n} <meta name="description"> tags', {"count": n})
 
 
 # --- headings ----------------------------------------------------------------------------------

@@ -34,6 +34,11 @@ def is_html(page: CrawledPage) -> bool:
     return page.snapshot is not None
 
 
+def tag_count(page: CrawledPage, tag: str) -> int:
+    """How many `tag`s ("title", "description", "viewport") a content page has; 0 otherwise."""
+    return page.snapshot.tag_counts.get(tag, 0) if is_content(page) and page.snapshot else 0
+
+
 def is_final(page: CrawledPage) -> bool:
     """A record of the URL itself, not of a redirect to somewhere else."""
     return not page.fetch.hops

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from seolog.checks.facts import is_content
+from seolog.checks.facts import is_content, tag_count
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -62,6 +62,21 @@ def structured_data_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 def viewport_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if is_content(page) and page.snapshot is not None and not page.snapshot.viewport:
         yield Hit('no <meta name="viewport">')
+
+
+@page_check(
+    code="viewport-multiple",
+    family="mobile",
+    severity=Severity.NOTICE,
+    title="Page has more than one viewport tag",
+    why="Browsers apply the last viewport tag and ignore the others, so the one a developer edits "
+    "may not be the one in force.",
+    fix='Keep one <meta name="viewport" content="width=device-width, initial-scale=1">.',
+)
+def viewport_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    n = tag_count(page, "viewport")
+    if n > 1:
+        yield Hit(f'{n} <meta name="viewport"> tags', {"count": n})
 
 
 @page_check(

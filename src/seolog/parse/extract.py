@@ -121,6 +121,8 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
     )
     if title is not None:
         snap.title = _text(title)
+    # An <svg> has <title>s of its own (tooltips); only the document's count.
+    snap.tag_counts["title"] = sum(1 for node in nodes["title"] if not _in_svg(node))
 
     root = tree.root
     if root is not None and root.tag == "html":
@@ -163,6 +165,15 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
     return snap
 
 
+def _in_svg(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "svg":
+            return True
+        parent = parent.parent
+    return False
+
+
 def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
     robots: list[str] = []
     for node in metas:
@@ -172,6 +183,8 @@ def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
             continue
         name = (attrs.get("name") or "").strip().lower()
         prop = (attrs.get("property") or "").strip().lower()
+        if name in ("description", "viewport"):
+            snap.tag_counts[name] = snap.tag_counts.get(name, 0) + 1
         if name == "description" and snap.meta_description is None:
             snap.meta_description = _clean(content)
         elif name in ("robots", "seolog"):
