@@ -22,6 +22,7 @@ DEFAULT_TIMEOUT = (
 )
 DEFAULT_MAX_PAGES = 10_000  # a whole small-business site; raise it for big sites
 DEFAULT_MAX_BODY = 5 * 1024 * 1024  # 5 MiB: larger than nearly any real HTML page
+DEFAULT_REPROBE = 20  # slow pages re-timed after the crawl: a few seconds on a slow site
 DEFAULT_RETRIES = 2  # connection errors, 429 and 503 are retried this many times
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After ends the retries for that URL
 
@@ -77,6 +78,7 @@ class CrawlSettings:
     ignore_robots: bool = False
     sitemaps: bool = True  # seed from sitemaps (stored as `use_sitemaps` before 0.2)
     store_html: bool = False
+    reprobe: int = DEFAULT_REPROBE  # slow pages timed again alone after the crawl
     user_agent: str = DEFAULT_USER_AGENT
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
     thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden

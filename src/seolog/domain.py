@@ -105,10 +105,11 @@ class FetchResult:
     content_type: str = ""
     body: bytes | None = None
     size: int | None = None
-    response_ms: float | None = None
+    response_ms: float | None = None  # time to first byte: request written → response headers
     hops: tuple[RedirectHop, ...] = ()
     error_kind: FetchErrorKind | None = None
     error: str | None = None
+    download_ms: float | None = None  # response headers → whole body (None: no body read)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +127,29 @@ class LinkRef:
     rel: str
     internal: bool
     code: bool = False  # the text is code (`<code>continue</code>`), not prose: not "generic"
+
+
+@dataclass(frozen=True, slots=True)
+class Reprobe:
+    """A page that answered slowly during the crawl, fetched again alone after it: the crawl's
+    busy moments (a full pool, a busy event loop) do not count against the server."""
+
+    url: str
+    crawl_ms: float  # time to first byte during the crawl
+    ttfb_ms: float | None  # … and alone (None: the second fetch failed)
+    download_ms: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "crawl_ms": round(self.crawl_ms, 1),
+            "ttfb_ms": None if self.ttfb_ms is None else round(self.ttfb_ms, 1),
+            "download_ms": None if self.download_ms is None else round(self.download_ms, 1),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reprobe:
+        return cls(data["url"], data["crawl_ms"], data.get("ttfb_ms"), data.get("download_ms"))
 
 
 @dataclass(frozen=True, slots=True)

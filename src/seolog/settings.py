@@ -266,6 +266,15 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
         maximum=10,
     ),
+    _scan(
+        "reprobe",
+        Kind.INT,
+        config.DEFAULT_REPROBE,
+        "After the crawl, time this many of the slowest pages again, alone; only pages still "
+        "slow then get slow-response (0: none).",
+        minimum=0,
+        maximum=1000,
+    ),
     _scan("include", Kind.PATTERNS, [], "Only crawl URLs matching this regex (repeatable)."),
     _scan("exclude", Kind.PATTERNS, [], "Skip URLs matching this regex (repeatable)."),
     _scan("subdomains", Kind.BOOL, False, "Also crawl subdomains of the start host."),

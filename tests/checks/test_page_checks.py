@@ -244,8 +244,7 @@ def test_redirects():
 
 
 def test_slow_large_deep_and_link_heavy_pages():
-    assert codes(page(response_ms=2500)) == {"slow-response"}
-    assert codes(page(response_ms=2500), Thresholds(slow_response_ms=3000)) == set()
+    assert codes(page(response_ms=2500)) == set()  # slow during the crawl: not yet a finding
     assert codes(page(depth=7)) == {"page-deep"}
     assert codes(page(), Thresholds(max_html_bytes=100)) == {"page-too-large"}
     many = BODY + "".join(f'<a href="/p/{i}">Product number {i}</a>' for i in range(310))

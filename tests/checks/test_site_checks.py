@@ -9,7 +9,7 @@ import pytest
 from seolog.checks.runner import run_site_checks
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import RobotsState
+from seolog.domain import Reprobe, RobotsState
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 
@@ -108,3 +108,23 @@ def test_robots_and_sitemap_missing_only_when_actually_looked_for():
     }
     assert _found(_site(_page(1, ""), sitemaps_checked=False, sitemap_urls=0)) == set()
     assert _found(_site(_page(1, ""), robots_state=RobotsState.IGNORED)) == set()
+
+
+def test_slow_response_is_reported_only_when_the_calm_reprobe_confirms_it():
+    probes = (
+        Reprobe(ROOT + "a", crawl_ms=2400.0, ttfb_ms=850.0, download_ms=40.0),  # still slow
+        Reprobe(ROOT + "b", crawl_ms=3100.0, ttfb_ms=12.0, download_ms=1.0),  # the crawl was busy
+        Reprobe(ROOT + "c", crawl_ms=900.0, ttfb_ms=None),  # the second fetch failed: unknown
+    )
+    site = _site(_page(1, ""), _page(2, "a"), _page(3, "b"), _page(4, "c"), reprobes=probes)
+    (finding,) = [f for f in run_site_checks(site, Thresholds()) if f.code == "slow-response"]
+    assert finding.url == ROOT + "a"
+    assert finding.details == {
+        "ttfb_ms": 850, "crawl_ttfb_ms": 2400, "download_ms": 40, "threshold": 600,
+    }  # fmt: skip
+    assert "850 ms when fetched alone (2,400 ms during the crawl" in finding.message
+    assert not [
+        f
+        for f in run_site_checks(site, Thresholds(slow_response_ms=900))
+        if f.code == "slow-response"
+    ]

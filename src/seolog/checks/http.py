@@ -113,25 +113,6 @@ def redirect_broken(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 
 
 @page_check(
-    code="slow-response",
-    family="performance",
-    severity=Severity.WARNING,
-    title="Server responds slowly",
-    why="A slow first byte delays everything after it; crawlers also fetch fewer pages per visit.",
-    fix="Cache the page (CDN or server cache), or profile what the server does for this URL.",
-    lighthouse="server-response-time (Reduce initial server response time)",
-    thresholds=("slow_response_ms",),
-)
-def slow_response(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    ms = page.fetch.response_ms
-    if is_html(page) and ms is not None and ms > t.slow_response_ms:
-        yield Hit(
-            f"responded in {ms:,.0f} ms (threshold {t.slow_response_ms:,} ms)",
-            {"response_ms": round(ms), "threshold": t.slow_response_ms},
-        )
-
-
-@page_check(
     code="page-too-large",
     family="performance",
     severity=Severity.WARNING,

@@ -310,3 +310,36 @@ def sitemap_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             "no sitemap in robots.txt or at /sitemap.xml, or it listed no URLs",
             url=site.root_url + "sitemap.xml",
         )
+
+
+@site_check(
+    code="slow-response",
+    family="performance",
+    severity=Severity.WARNING,
+    title="Server responds slowly",
+    why="A slow first byte delays everything after it; crawlers also fetch fewer pages per visit. "
+    "Time to first byte runs from the moment the request is written to the moment the response "
+    "headers arrive. A page slow during the crawl is fetched again alone after it (the slowest "
+    "first, see --reprobe); only a page still slow then is reported, so the crawler's own busy "
+    "moments never count against the server.",
+    fix="Cache the page (CDN or server cache), or profile what the server does for this URL.",
+    lighthouse="server-response-time (Reduce initial server response time)",
+    thresholds=("slow_response_ms",),
+)
+def slow_response(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    for probe in site.reprobes:
+        if probe.ttfb_ms is None or probe.ttfb_ms <= t.slow_response_ms:
+            continue
+        download = f", then {probe.download_ms:,.0f} ms to download" if probe.download_ms else ""
+        yield Hit(
+            f"first byte after {probe.ttfb_ms:,.0f} ms when fetched alone "
+            f"({probe.crawl_ms:,.0f} ms during the crawl; threshold {t.slow_response_ms:,} ms)"
+            + download,
+            {
+                "ttfb_ms": round(probe.ttfb_ms),
+                "crawl_ttfb_ms": round(probe.crawl_ms),
+                "download_ms": None if probe.download_ms is None else round(probe.download_ms),
+                "threshold": t.slow_response_ms,
+            },
+            url=probe.url,
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seolog.domain import RobotsState
+from seolog.domain import Reprobe, RobotsState
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,7 @@ class SiteData:
     pages: list[SitePage] = field(default_factory=list)
     troubled_links: list[LinkToTrouble] = field(default_factory=list)
     linked_urls: set[str] = field(default_factory=set)  # sitemap-only URLs some page links to
+    reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
 
     def by_url(self) -> dict[str, SitePage]:
         return {p.url: p for p in self.pages}

@@ -17,6 +17,7 @@ from seolog.crawl.fetch import Fetcher
 from seolog.crawl.frontier import Frontier, Item, Scope
 from seolog.crawl.handler import Found
 from seolog.crawl.pipeline import Pipeline
+from seolog.crawl.reprobe import SlowPages, reprobe
 from seolog.crawl.robots import Robots, RobotsRules
 from seolog.crawl.sitemap import discover
 from seolog.crawl.stats import CrawlStats
@@ -31,6 +32,10 @@ PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refre
 class CrawlOutcome:
     stop_reason: StopReason
     stats: CrawlStats
+
+
+def _no_hops(_url: str) -> bool:
+    return False
 
 
 def _status_class(page: CrawledPage) -> str:
@@ -52,8 +57,10 @@ class Crawler:
         progress: Callable[[CrawlStats], None] | None = None,
         frontier: Frontier | None = None,
         pages_before: int = 0,
+        slow_ms: float | None = None,
     ) -> None:
         self.settings = settings
+        self.slow = SlowPages(slow_ms, settings.reprobe)
         self.start_url = start_url
         self.scope = self._scope_for(start_url)
         self.frontier = frontier or Frontier(self.scope, settings.max_depth)
@@ -99,7 +106,23 @@ class Crawler:
             raise self._failure
         if self._stop is None:
             self._stop = StopReason.MAX_PAGES if len(self.frontier) else StopReason.FINISHED
+            await self._reprobe()
         return CrawlOutcome(self._stop, self.stats)
+
+    async def _reprobe(self) -> None:
+        """After a crawl that ran its course: time the slowest pages again, alone."""
+        s, slow = self.stats, self.slow
+        s.slow_pages = slow.seen
+        if not slow.seen:
+            return
+        s.reprobes = await reprobe(slow, lambda url: self.fetcher.fetch(url, follow=_no_hops))
+        if slow.seen > len(s.reprobes):
+            timed = f"the slowest {len(s.reprobes)}" if s.reprobes else "none"
+            s.notes.append(
+                f"{slow.seen} pages answered slowly during the crawl; {timed} timed again alone "
+                "(--reprobe), and only those can be reported slow"
+            )
+        self._report(force=True)
 
     def _apply_robots(self, rules: RobotsRules) -> None:
         self.stats.robots, self.stats.robots_detail = rules.state, rules.detail
@@ -265,6 +288,7 @@ class Crawler:
             s.errors += 1
         if f.hops:
             s.redirects += 1
+        self.slow.offer(page)
         future = await self.pipeline.submit(page)
         self._busy += 1
         self._handling.add(future)

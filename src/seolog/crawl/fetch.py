@@ -12,6 +12,7 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -116,6 +117,30 @@ def classify_error(exc: Exception) -> FetchErrorKind:
     return FetchErrorKind.PROTOCOL
 
 
+class FirstByte:
+    """Time to first byte as the server gave it: from the moment the request headers are written
+    to the moment the response headers are in (httpcore's trace events), so neither a wait for a
+    free connection nor a connection set-up counts. Falls back to the whole send when the
+    transport reports no events."""
+
+    __slots__ = ("_first", "_sent")
+
+    def __init__(self) -> None:
+        self._sent: float | None = None
+        self._first: float | None = None
+
+    async def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event.endswith("send_request_headers.started"):
+            self._sent = time.perf_counter()
+        elif event.endswith("receive_response_headers.complete"):
+            self._first = time.perf_counter()
+
+    def ms(self, started: float) -> float:
+        if self._sent is not None and self._first is not None:
+            return (self._first - self._sent) * 1000
+        return (time.perf_counter() - started) * 1000
+
+
 def is_html_type(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
 
@@ -189,16 +214,20 @@ class Fetcher:
         self.retries = 0
         self.bytes = 0
 
-    async def _send(self, url: str) -> httpx.Response:
-        """One request with retries; returns an open streaming response or raises httpx errors."""
+    async def _send(self, url: str) -> tuple[httpx.Response, float]:
+        """One request with retries; returns an open streaming response and its time to first
+        byte in ms, or raises httpx errors."""
         attempt = 0
         while True:
             await self.throttle.wait()
             self.requests += 1
+            clock = FirstByte()
             try:
-                response = await self.client.send(
-                    self.client.build_request("GET", self.url_map.to_wire(url)), stream=True
+                request = self.client.build_request(
+                    "GET", self.url_map.to_wire(url), extensions={"trace": clock.trace}
                 )
+                started = time.perf_counter()
+                response = await self.client.send(request, stream=True)
             except (httpx.TransportError, httpx.InvalidURL) as e:
                 if attempt >= self.settings.retries or isinstance(
                     e, httpx.UnsupportedProtocol | httpx.InvalidURL
@@ -207,10 +236,10 @@ class Fetcher:
                 delay = self.settings.retry_backoff * 2**attempt
             else:
                 if response.status_code not in RETRY_STATUSES or attempt >= self.settings.retries:
-                    return response
+                    return response, clock.ms(started)
                 delay = retry_after_seconds(response.headers.get("retry-after"))
                 if delay is not None and delay > MAX_RETRY_AFTER:
-                    return response
+                    return response, clock.ms(started)
                 delay = max(delay or 0.0, self.settings.retry_backoff * 2**attempt)
                 await response.aclose()
             attempt += 1
@@ -236,9 +265,8 @@ class Fetcher:
         current = url
         started = time.perf_counter()
         while True:
-            t0 = time.perf_counter()
             try:
-                response = await self._send(current)
+                response, elapsed_ms = await self._send(current)
             except (httpx.HTTPError, httpx.InvalidURL) as e:
                 return FetchResult(
                     url=url,
@@ -248,7 +276,6 @@ class Fetcher:
                     error=str(e) or type(e).__name__,
                     response_ms=(time.perf_counter() - started) * 1000,
                 )
-            elapsed_ms = (time.perf_counter() - t0) * 1000
             try:
                 status = response.status_code
                 location = response.headers.get("location")
@@ -312,6 +339,7 @@ class Fetcher:
         declared = response.headers.get("content-length")
         size = int(declared) if declared and declared.isdigit() else None
         body: bytes | None = None
+        download_ms = 0.0
         if want_body(content_type) or (not content_type and 200 <= response.status_code < 300):
 
             def failed(kind: FetchErrorKind, message: str, size: int | None = None) -> FetchResult:
@@ -332,8 +360,10 @@ class Fetcher:
             try:
                 # A total cap, not only a read timeout: a server dripping a byte a second never
                 # trips a read timeout and would hold a worker for hours.
+                read_from = time.perf_counter()
                 async with asyncio.timeout(budget):
                     body = await read_capped(response, cap, truncate)
+                download_ms = (time.perf_counter() - read_from) * 1000
                 size = len(body)
             except BodyTooLarge as e:
                 return failed(
@@ -358,4 +388,5 @@ class Fetcher:
             size=size,
             response_ms=elapsed_ms,
             hops=tuple(hops),
+            download_ms=download_ms if body is not None else None,
         )

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from seolog.domain import RobotsState
+from seolog.domain import Reprobe, RobotsState
 
 
 @dataclass
@@ -31,6 +31,8 @@ class CrawlStats:
     robots: RobotsState | None = None  # the start origin's; None until robots.txt is read
     robots_detail: str = ""  # what it answered: "HTTP 200", "HTTP 503", "--ignore-robots" ...
     notes: list[str] = field(default_factory=list)
+    slow_pages: int = 0  # pages slower than the threshold during the crawl
+    reprobes: list[Reprobe] = field(default_factory=list)  # the slowest of them, timed alone
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
 
     @property
@@ -64,6 +66,8 @@ class CrawlStats:
             "robots_state": self.robots.value if self.robots else None,
             "robots_detail": self.robots_detail,
             "notes": self.notes,
+            "slow_pages": self.slow_pages,
+            "reprobes": [r.to_dict() for r in self.reprobes],
         }
 
     @classmethod
@@ -90,5 +94,7 @@ class CrawlStats:
             robots=RobotsState(state) if state in set(RobotsState) else None,
             robots_detail=str(data.get("robots_detail") or ""),
             notes=list(data.get("notes") or []),
+            slow_pages=int(data.get("slow_pages") or 0),
+            reprobes=[Reprobe.from_dict(r) for r in data.get("reprobes") or []],
             legacy_robots=str(data.get("robots") or "") if state is None else "",
         )

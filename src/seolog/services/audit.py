@@ -64,6 +64,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         pages=pages,
         troubled_links=links,
         linked_urls=linked,
+        reprobes=tuple(stats.reprobes),
     )
 
 

@@ -177,6 +177,7 @@ def _crawl(
                         pipeline,
                         progress,
                         pages_before=pages_before,
+                        slow_ms=Thresholds.from_stored(settings.thresholds).slow_response_ms,
                     )
                     if resume is not None:
                         seen, pending = resume
