@@ -190,6 +190,8 @@ class PageSnapshot:
     heading_levels: list[int] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
     canonical_tags: list[str] = field(default_factory=list)  # every rel=canonical href, as written
+    main_content: str = "body"  # where the page's own content was found: main, role=main, …
+    link_words: int = 0  # words of link text in the main content (index pages are mostly links)
     # How many of what should be one: "title", "description", "viewport".
     tag_counts: dict[str, int] = field(default_factory=dict)
 

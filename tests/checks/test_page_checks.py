@@ -285,3 +285,45 @@ def test_heading_levels_may_climb_back_up_and_forms_on_https_are_fine():
     assert codes(page(html(body=body))) == set()
     insecure_login = page(html(body=body), url="http://shop.example/login", headers={})
     assert codes(insecure_login) == {"form-insecure"}
+
+
+SIDEBAR = (
+    '<div class="sphinxsidebar" role="navigation"><h3>Navigation</h3>'
+    '<h4>Previous topic</h4><p><a href="/prev.html">Errors</a></p></div>'
+)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "<main>{}</main>" + SIDEBAR,
+        '<div class="body" role="main">{}</div>' + SIDEBAR,
+        "<article>{}</article>" + SIDEBAR,
+        "{}<aside><h4>Related</h4><p>More spades.</p></aside>",
+        "<nav><h5>Menu</h5></nav>{}<footer><h6>Legal</h6></footer>",
+    ],
+)
+def test_headings_and_words_are_read_from_the_main_content(wrap):
+    """The Python docs' sidebar <h4>s after the article's <h1> made 217 false heading-order
+    findings; the template's headings are not the page's outline."""
+    p = page(html(body=wrap.format(BODY)))
+    assert codes(p) == set()
+    assert p.snapshot is not None and p.snapshot.heading_levels == [1, 2]
+    assert p.snapshot.word_count == page().snapshot.word_count  # the sidebar's words do not count
+
+
+def test_the_main_content_still_gets_heading_order_findings():
+    p = page(
+        html(body="<main>" + BODY.replace("<h2>", "<h4>").replace("</h2>", "</h4>") + "</main>")
+    )
+    assert codes(p) == {"heading-order"}
+
+
+def test_an_index_page_is_meant_to_be_short():
+    items = "".join(
+        f'<li><a href="/ref/{i}.html">Chapter {i} reference</a></li>' for i in range(12)
+    )
+    index = page(html(body=f"<h1>Index</h1><ul>{items}</ul>"))
+    assert "content-thin" not in codes(index)
+    few = page(html(body="<h1>Spade</h1><p>Only a few words and <a href='/x'>one link</a>.</p>"))
+    assert "content-thin" in codes(few)

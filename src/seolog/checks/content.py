@@ -9,6 +9,13 @@ from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, PageSnapshot, Severity
 
+INDEX_MIN_LINKS = 10  # a link list, not a stray pair of links in a short text
+
+
+def is_index(snap: PageSnapshot) -> bool:
+    """A table of contents or an index: mostly links, on purpose."""
+    return len(snap.links) >= INDEX_MIN_LINKS and snap.link_words * 2 >= snap.word_count
+
 
 def _snap(page: CrawledPage) -> PageSnapshot | None:
     return page.snapshot if is_content(page) else None
@@ -196,7 +203,8 @@ def h1_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     severity=Severity.NOTICE,
     title="Heading levels skip a level",
     why="Headings are the page's outline for screen readers and search engines; a jump from H2 to "
-    "H4 leaves a hole in it.",
+    "H4 leaves a hole in it. Only the main content's headings count (see content-thin): a "
+    "sidebar's headings belong to the template, not to the page's outline.",
     fix="Use the next level down for sub-sections (H2 then H3), and style headings with CSS.",
 )
 def heading_order(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
@@ -219,13 +227,17 @@ def heading_order(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     family="content",
     severity=Severity.NOTICE,
     title="Little body text",
-    why="Pages with very little text rarely answer a query well enough to rank.",
+    why="Pages with very little text rarely answer a query well enough to rank. Words are counted "
+    "in the page's main content (<main>, role=main, the only <article>, else the body without "
+    "navigation, header, footer and sidebars). Index pages, tables of contents and link lists "
+    f"(at least {INDEX_MIN_LINKS} links, and half the words or more are link text) are meant to "
+    "be short and are not reported.",
     fix="Expand the page with useful content, or merge it into a related page and redirect.",
     thresholds=("thin_content_words",),
 )
 def content_thin(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
-    if snap is not None and snap.word_count < t.thin_content_words:
+    if snap is not None and snap.word_count < t.thin_content_words and not is_index(snap):
         yield Hit(
             f"{snap.word_count} words of body text (min {t.thin_content_words})",
             {"words": snap.word_count, "min": t.thin_content_words},

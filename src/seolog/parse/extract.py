@@ -86,6 +86,12 @@ _BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
 # Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
 # compiles its selector, so ten separate queries cost more than parsing the page.
 _WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
+_HEADINGS = "h1, h2, h3, h4, h5, h6"
+# Template blocks: not the page's own content when it has no <main>.
+_TEMPLATE_BLOCKS = (
+    'nav, header, footer, aside, [role="navigation" i], [role="banner" i], '
+    '[role="contentinfo" i], [role="complementary" i], [role="search" i]'
+)
 _MAX_CANONICAL_TAGS = 20  # a page with more is broken anyway; the check names the first few
 _CODE_TAGS = ("pre", "code", "kbd", "samp")
 _IN_CODE = ", ".join(f"{tag} a" for tag in _CODE_TAGS)
@@ -99,8 +105,6 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
     for node in tree.css(_WANTED):
         tag = node.tag or ""
-        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
-            snap.heading_levels.append(int(tag[1]))
         nodes["a" if tag == "area" else tag].append(node)  # <area> is a link too; document order
 
     base = url
@@ -159,10 +163,36 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
         snap.wp_post_id = _post_id(_BODY_CLASS_ID.search(body.attributes.get("class") or ""))
 
     tree.strip_tags(_NON_CONTENT_TAGS)
-    words = (body.text(deep=True, separator=" ") if body is not None else "").split()
+    main, snap.main_content = main_content(tree)
+    if main is not None:
+        snap.heading_levels = [int(h.tag[1]) for h in main.css(_HEADINGS) if h.tag]
+    words = (main.text(deep=True, separator=" ") if main is not None else "").split()
     snap.word_count = len(words)
+    snap.link_words = (
+        sum(len(_text(a).split()) for a in main.css("a[href]")) if main is not None else 0
+    )
     snap.content_hash = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
     return snap
+
+
+def main_content(tree: LexborHTMLParser) -> tuple[LexborNode | None, str]:
+    """The page's own content, and how it was found: `<main>`, `[role=main]`, the only
+    `<article>`, else the body without its navigation, header, footer and sidebars (the blocks a
+    site's template repeats on every page). Heading order, word counts and duplicate content are
+    judged on it, so a sidebar's "Previous topic" heading or a long menu never counts."""
+    for selector, how in (("main", "main"), ('[role="main" i]', "role=main")):
+        found = [n for n in tree.css(selector) if not n.attributes.get("hidden")]
+        if len(found) == 1:
+            return found[0], how
+    articles = tree.css("article")
+    if len(articles) == 1:
+        return articles[0], "article"
+    body = tree.body
+    if body is None:
+        return None, "none"
+    for node in body.css(_TEMPLATE_BLOCKS):
+        node.decompose()
+    return body, "body"
 
 
 def _in_svg(node: LexborNode) -> bool:
