@@ -327,3 +327,10 @@ def test_an_index_page_is_meant_to_be_short():
     assert "content-thin" not in codes(index)
     few = page(html(body="<h1>Spade</h1><p>Only a few words and <a href='/x'>one link</a>.</p>"))
     assert "content-thin" in codes(few)
+
+
+def test_nested_template_blocks_are_removed_once():
+    nested = "<header><nav><h4>Menu</h4><aside><h5>Tip</h5></aside></nav></header>"
+    p = page(html(body=nested + BODY + "<footer><nav><h6>Links</h6></nav></footer>"))
+    assert codes(p) == set() and p.snapshot is not None
+    assert p.snapshot.heading_levels == [1, 2] and p.snapshot.main_content == "body"

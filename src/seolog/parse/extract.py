@@ -85,17 +85,32 @@ _BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
 
 # Every element the snapshot reads, fetched in one pass: each css() call walks the whole tree and
 # compiles its selector, so ten separate queries cost more than parsing the page.
-_WANTED = "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form"
-_HEADINGS = "h1, h2, h3, h4, h5, h6"
-# Template blocks: not the page's own content when it has no <main>.
-_TEMPLATE_BLOCKS = (
-    'nav, header, footer, aside, [role="navigation" i], [role="banner" i], '
-    '[role="contentinfo" i], [role="complementary" i], [role="search" i]'
+_WANTED = (
+    "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form, pre, main, "
+    "article, nav, header, footer, aside, [role]"
 )
+_ROLE_TAGGED = frozenset(
+    {
+        "base",
+        "title",
+        "meta",
+        "link",
+        "script",
+        "img",
+        "a",
+        "area",
+        "form",
+        "pre",
+        "main",
+        "article",
+    }
+    | {f"h{i}" for i in range(1, 7)}
+)  # tags collected for themselves; any other element in the pass came for its role
+# Template blocks: not the page's own content when it has no main element.
+_TEMPLATE_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_TEMPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 _MAX_CANONICAL_TAGS = 20  # a page with more is broken anyway; the check names the first few
 _CODE_TAGS = ("pre", "code", "kbd", "samp")
-_IN_CODE = ", ".join(f"{tag} a" for tag in _CODE_TAGS)
-_CODE_IN_LINK = ", ".join(f"a {tag}" for tag in _CODE_TAGS)
 
 
 def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> PageSnapshot:
@@ -105,6 +120,18 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
     for node in tree.css(_WANTED):
         tag = node.tag or ""
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            nodes["heading"].append(node)
+        if tag in _TEMPLATE_TAGS:
+            nodes["template"].append(node)
+            continue
+        if tag not in _ROLE_TAGGED:  # it came for its role: a div or section saying what it is
+            role = (node.attributes.get("role") or "").strip().lower()
+            if role == "main":
+                nodes["role=main"].append(node)
+            elif role in _TEMPLATE_ROLES:
+                nodes["template"].append(node)
+            continue
         nodes["a" if tag == "area" else tag].append(node)  # <area> is a link too; document order
 
     base = url
@@ -156,43 +183,80 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
         src = attrs.get("src") or attrs.get("data-src") or ""
         snap.images.append(ImageRef(src=resolve(src) or src, alt=attrs.get("alt")))
 
-    snap.links = _extract_links(nodes["a"], resolve, is_internal, _code_anchors(tree))
+    link_words: dict[int, int] = {}
+    in_pre = {a.mem_id for pre in nodes["pre"] for a in pre.css("a")}
+    snap.links = _extract_links(nodes["a"], resolve, is_internal, in_pre, link_words)
 
     body = tree.body
     if snap.wp_post_id is None and body is not None:
         snap.wp_post_id = _post_id(_BODY_CLASS_ID.search(body.attributes.get("class") or ""))
 
     tree.strip_tags(_NON_CONTENT_TAGS)
-    main, snap.main_content = main_content(tree)
-    if main is not None:
-        snap.heading_levels = [int(h.tag[1]) for h in main.css(_HEADINGS) if h.tag]
+    main, snap.main_content = main_content(tree, nodes)
+    blocks = nodes["template"] if snap.main_content == "body" else []
+    block_ids = {b.mem_id for b in blocks}
+    inside = _inside(main, block_ids)
+    snap.heading_levels = [int(h.tag[1]) for h in nodes["heading"] if h.tag and inside(h)]
+    # Outermost blocks only: removing one removes (and frees) the blocks inside it.
+    for block in [b for b in blocks if not _in_any(b, block_ids)]:
+        block.decompose()
     words = (main.text(deep=True, separator=" ") if main is not None else "").split()
     snap.word_count = len(words)
-    snap.link_words = (
-        sum(len(_text(a).split()) for a in main.css("a[href]")) if main is not None else 0
-    )
+    # Counted only when they could make the page an index (half its words): a query less on
+    # every long page.
+    if main is not None and sum(link_words.values()) * 2 >= snap.word_count:
+        snap.link_words = sum(link_words.get(a.mem_id, 0) for a in main.css("a[href]"))
     snap.content_hash = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
     return snap
 
 
-def main_content(tree: LexborHTMLParser) -> tuple[LexborNode | None, str]:
+def main_content(
+    tree: LexborHTMLParser, nodes: dict[str, list[LexborNode]]
+) -> tuple[LexborNode | None, str]:
     """The page's own content, and how it was found: `<main>`, `[role=main]`, the only
     `<article>`, else the body without its navigation, header, footer and sidebars (the blocks a
     site's template repeats on every page). Heading order, word counts and duplicate content are
-    judged on it, so a sidebar's "Previous topic" heading or a long menu never counts."""
-    for selector, how in (("main", "main"), ('[role="main" i]', "role=main")):
-        found = [n for n in tree.css(selector) if not n.attributes.get("hidden")]
-        if len(found) == 1:
-            return found[0], how
-    articles = tree.css("article")
-    if len(articles) == 1:
-        return articles[0], "article"
+    judged on it, so a sidebar's "Previous topic" heading or a long menu never counts.
+    `nodes` are the candidates the page's one selector pass collected (each query of the whole
+    tree costs as much again)."""
+    for found, how in ((nodes["main"], "main"), (nodes["role=main"], "role=main")):
+        shown = [n for n in found if "hidden" not in n.attributes]
+        if len(shown) == 1:
+            return shown[0], how
+    if len(nodes["article"]) == 1:
+        return nodes["article"][0], "article"
     body = tree.body
-    if body is None:
-        return None, "none"
-    for node in body.css(_TEMPLATE_BLOCKS):
-        node.decompose()
-    return body, "body"
+    return (body, "body") if body is not None else (None, "none")
+
+
+def _in_any(node: LexborNode, ids: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _inside(main: LexborNode | None, blocks: set[int]) -> Callable[[LexborNode], bool]:
+    """Is a node part of the main content: inside the main element and outside every template
+    block (`blocks`: their ids, for a page without a main element)?"""
+    if main is None:
+        return lambda _node: False
+    target = main.mem_id
+
+    def inside(node: LexborNode) -> bool:
+        parent = node.parent
+        while parent is not None:
+            ident = parent.mem_id
+            if ident in blocks:
+                return False
+            if ident == target:
+                return True
+            parent = parent.parent
+        return False
+
+    return inside
 
 
 def _in_svg(node: LexborNode) -> bool:
@@ -267,18 +331,14 @@ def _post_id(match: re.Match[str] | None) -> int | None:
     return value if 0 < value <= WP_MAX_POST_ID else None
 
 
-def _code_anchors(tree: LexborHTMLParser) -> set[int]:
-    """Links whose text is code: inside `<pre>`/`<code>`/`<kbd>`/`<samp>`, or made only of such
-    an element (`<a><code>continue</code></a>`, as API docs write them). "continue" there is a
-    keyword, not a vague invitation to click."""
-    marked = {a.mem_id for a in tree.css(_IN_CODE)}
-    for inner in tree.css(_CODE_IN_LINK):
-        anchor = inner.parent
-        while anchor is not None and anchor.tag not in ("a", "body"):
-            anchor = anchor.parent
-        if anchor is not None and anchor.tag == "a" and _text(anchor) == _text(inner):
-            marked.add(anchor.mem_id)
-    return marked
+def _is_code(node: LexborNode) -> bool:
+    """A link made of one code element (`<a><code>continue</code></a>`, as API docs link
+    keywords) or written inside one: a name, not a vague invitation to click. (Links anywhere
+    inside a `<pre>` are found apart, in one pass.)"""
+    child, parent = node.child, node.parent
+    if child is not None and child.next is None and child.tag in _CODE_TAGS:
+        return True
+    return parent is not None and parent.tag in _CODE_TAGS
 
 
 def _extract_links(
@@ -286,7 +346,9 @@ def _extract_links(
     resolve: Callable[[str], str | None],
     is_internal: Callable[[str], bool],
     code: set[int] | frozenset[int] = frozenset(),
+    words: dict[int, int] | None = None,
 ) -> list[LinkRef]:
+    """The page's links, once each; `words` collects each anchor's count of text words."""
     links: list[LinkRef] = []
     seen: set[tuple[str, str, str]] = set()
     for node in anchors:
@@ -302,6 +364,8 @@ def _extract_links(
             img = node.css_first("img[alt]")
             if img is not None:
                 text = _clean(img.attributes.get("alt"))
+        if words is not None:
+            words[node.mem_id] = len(text.split())
         rel = (attrs.get("rel") or "").strip().lower()
         key = (target, text, rel)
         if key in seen:
@@ -313,7 +377,7 @@ def _extract_links(
                 text=text,
                 rel=rel,
                 internal=is_internal(target),
-                code=node.mem_id in code,
+                code=node.mem_id in code or _is_code(node),
             )
         )
     return links
