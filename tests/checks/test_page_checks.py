@@ -319,6 +319,14 @@ def test_the_main_content_still_gets_heading_order_findings():
     assert codes(p) == {"heading-order"}
 
 
+def test_an_index_lists_terms_not_generic_link_text():
+    terms = "".join(
+        f'<li><a href="/ref/{w}.html">{w}</a></li>'
+        for w in ["break", "class", "continue", "def", "del", "elif", "else", "for", "if", "more"]
+    )
+    assert "link-text-generic" not in codes(page(html(body=f"<h1>Index</h1><ul>{terms}</ul>")))
+
+
 def test_an_index_page_is_meant_to_be_short():
     items = "".join(
         f'<li><a href="/ref/{i}.html">Chapter {i} reference</a></li>' for i in range(12)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seolog.checks.facts import is_content, robots_directives, says_noindex, tag_count
+from seolog.checks.facts import (
+    INDEX_MIN_LINKS,
+    is_content,
+    is_index,
+    robots_directives,
+    says_noindex,
+    tag_count,
+)
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, PageSnapshot, Severity
-
-INDEX_MIN_LINKS = 10  # a link list, not a stray pair of links in a short text
-
-
-def is_index(snap: PageSnapshot) -> bool:
-    """A table of contents or an index: mostly links, on purpose."""
-    return len(snap.links) >= INDEX_MIN_LINKS and snap.link_words * 2 >= snap.word_count
 
 
 def _snap(page: CrawledPage) -> PageSnapshot | None:

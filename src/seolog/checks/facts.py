@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from seolog.domain import CrawledPage, FetchErrorKind
+from seolog.domain import CrawledPage, FetchErrorKind, PageSnapshot
 
 
 def parse_directives(*sources: str | None) -> set[str]:
@@ -32,6 +32,15 @@ def is_noindex(page: CrawledPage) -> bool:
 
 def is_html(page: CrawledPage) -> bool:
     return page.snapshot is not None
+
+
+INDEX_MIN_LINKS = 10  # a link list, not a stray pair of links in a short text
+
+
+def is_index(snap: PageSnapshot) -> bool:
+    """A table of contents or an index: mostly links, on purpose (at least INDEX_MIN_LINKS
+    links, and half the main content's words or more are link text)."""
+    return len(snap.links) >= INDEX_MIN_LINKS and snap.link_words * 2 >= snap.word_count
 
 
 def tag_count(page: CrawledPage, tag: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seolog.checks.facts import is_content
+from seolog.checks.facts import is_content, is_index
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -48,12 +48,13 @@ _EXAMPLES = 10  # links listed in a finding's details; the count says how many t
     why="Link text tells search engines and screen-reader users what the target is about; "
     '"click here" tells them nothing. Text that is code (a link inside <pre>, <code>, <kbd> or '
     "<samp>, or made only of one, as API docs link `continue`) is a name, not generic text, and "
-    "is not counted.",
+    "is not counted; nor are the links of an index or a table of contents (see content-thin), "
+    'whose link texts are the terms listed ("continue" in an index of keywords).',
     fix='Use the target\'s topic as the link text, e.g. "garden spade sizes" instead of "here".',
     lighthouse="link-text (Links have descriptive text)",
 )
 def link_text_generic(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    if not is_content(page) or page.snapshot is None:
+    if not is_content(page) or page.snapshot is None or is_index(page.snapshot):
         return
     generic = [
         {"url": link.url, "text": link.text}
