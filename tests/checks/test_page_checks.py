@@ -149,6 +149,16 @@ def test_titles_inside_inline_svg_are_not_the_page_title():
     assert codes(page(html(body=BODY + icon))) == set()
 
 
+@pytest.mark.parametrize("agent", ["googlebot", "bingbot", "GoogleBot"])
+def test_a_robots_meta_tag_for_a_named_crawler_counts(agent):
+    """<meta name="googlebot" content="noindex"> keeps the page out of Google as surely as the
+    generic robots tag; Google combines the two."""
+    head = HEAD + f'<meta name="{agent}" content="noindex, nofollow">'
+    assert codes(page(html(head=head))) == {"noindex"}
+    other = HEAD + '<meta name="slurp" content="noindex">'
+    assert codes(page(html(head=other))) == set()
+
+
 def test_decorative_images_with_empty_alt_are_fine():
     body = BODY.replace('alt="The spade standing in dug soil"', 'alt=""')
     assert codes(page(html(body=body))) == set()

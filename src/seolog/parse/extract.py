@@ -107,6 +107,8 @@ _ROLE_TAGGED = frozenset(
     | {f"h{i}" for i in range(1, 7)}
 )  # tags collected for themselves; any other element in the pass came for its role
 # Template blocks: not the page's own content when it has no main element.
+# Crawlers whose own robots meta tag decides what a page's search audience sees.
+_NAMED_CRAWLERS = frozenset({"googlebot", "bingbot"})
 _TEMPLATE_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _TEMPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 _MAX_CANONICAL_TAGS = 20  # a page with more is broken anyway; the check names the first few
@@ -283,6 +285,8 @@ def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
             snap.meta_description = _clean(content)
         elif name in ("robots", "seolog"):
             robots.append(content.strip())
+        elif name in _NAMED_CRAWLERS:  # Google applies its own tag together with the generic one
+            robots.append(f"{name}: {content.strip()}")
         elif name == "viewport" and snap.viewport is None:
             snap.viewport = content.strip()
         if prop.startswith("og:"):
