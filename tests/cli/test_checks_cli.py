@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from seolog.errors import ExitCode
 from tests.conftest import EXAMPLE_SITE
 
@@ -24,6 +26,7 @@ def test_the_catalog_lists_every_required_code_with_its_explanation(cli):
     for c in checks:
         assert c["severity"] in ("error", "warning", "notice")
         assert c["title"] and c["why"] and c["fix"]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", c["since"])  # the version it first appeared in
     assert by_code["title-too-long"]["thresholds"] == {"title_max_chars": 60}
     assert "document-title" in by_code["title-missing"]["lighthouse"]
     table = cli("checks", "list", "--family", "links").stdout

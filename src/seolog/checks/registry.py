@@ -24,6 +24,9 @@ class Hit(NamedTuple):
     url: str | None = None  # site checks say which page the finding belongs to
 
 
+FIRST_VERSION = "0.1.0"  # every code of the first release; later codes name their version
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     code: str
@@ -36,10 +39,14 @@ class CheckSpec:
     func: Callable[..., Iterable[Hit]]
     lighthouse: str | None = None  # the Lighthouse SEO audit it matches, if any
     thresholds: tuple[str, ...] = field(default=())  # names in Thresholds it reads
+    since: str = FIRST_VERSION  # the seolog version the code first appeared in (never changes)
 
     def explain(self) -> str:
         """The explanation as plain text, the same for `checks explain` and the docs."""
-        parts = [f"{self.code} ({self.severity.value}, {self.family}): {self.title}", ""]
+        parts = [
+            f"{self.code} ({self.severity.value}, {self.family}, since {self.since}): {self.title}",
+            "",
+        ]
         parts += ["Why it matters", "  " + self.why, "", "How to fix", "  " + self.fix]
         if self.lighthouse:
             parts += ["", "Lighthouse", "  " + self.lighthouse]

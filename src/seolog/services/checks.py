@@ -42,6 +42,7 @@ def check_doc(spec: CheckSpec) -> dict[str, Any]:
         "fix": spec.fix,
         "lighthouse": spec.lighthouse,
         "thresholds": {name: getattr(defaults, name) for name in spec.thresholds},
+        "since": spec.since,
     }
 
 
