@@ -155,3 +155,44 @@ def test_gate_takes_gate_settings_only(tmp_path: Path, monkeypatch):
     verdict = seolog.gate(result.scan.id, fail_on="notice")  # an ID works as well as a result
     assert verdict.failures and verdict.failures[0].gate == "fail_on"
     assert verdict.to_dict()["gates"]["fail_on"] == "notice"
+
+
+def test_the_library_neither_gates_nor_pushes_a_scan_by_itself(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seolog.toml").write_text("[scan]\nsync = true\n[gates]\nfail_on_new = true\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = seolog.scan(str(EXAMPLE_SITE), max_pages=2)  # no baseline needed to scan
+    assert result.scan.status == "completed"
+    (warning,) = [w for w in caught if issubclass(w.category, SeologWarning)]
+    assert "the library does not push" in str(warning.message)
+    assert warning.filename == __file__  # it points at the caller's line, not into seolog
+    with pytest.raises(SeologError) as e:
+        seolog.scan(str(EXAMPLE_SITE), fail_under=90)
+    assert "gates a result" in e.value.message
+    with pytest.raises(SeologError) as e:
+        seolog.scan(str(EXAMPLE_SITE), config=False, sync=True)
+    assert "does not push" in e.value.message
+
+
+def test_credentials_of_the_wrong_shape_are_refused_without_repeating_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SeologError) as e:
+        seolog.scan(str(EXAMPLE_SITE), auth="alice:SECRETPW")  # type: ignore[arg-type]
+    assert e.value.exit_code == ExitCode.USAGE and "SECRETPW" not in str(e.value)
+    assert seolog.Seolog(config=False).settings() is not None
+    with seolog.Seolog(config=False) as api:
+        plan = api.plan(str(EXAMPLE_SITE), auth=("alice", "SECRETPW"), headers={"X-Key": "TOKEN9"})
+    assert "SECRETPW" not in repr(plan) and "TOKEN9" not in repr(plan)
+
+
+def test_the_library_reads_seolog_config_and_database_url_from_its_env(tmp_path: Path):
+    other = tmp_path / "ci.toml"
+    other.write_text("[scan]\nmax_pages = 7\n")
+    env = {"SEOLOG_CONFIG": str(other), "SEOLOG_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    with seolog.Seolog(env=env) as api:
+        resolved = api.settings()
+        assert resolved.get("scan.max_pages") == 7 and resolved.sources["scan.max_pages"] == str(
+            other
+        )
+        assert api.context.db_url.endswith("x.db")

@@ -21,10 +21,12 @@ store open across calls. Errors are `seolog.errors.SeologError` subclasses with 
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from seolog.config import Credentials, database_url
@@ -48,9 +50,11 @@ class Seolog:
     """One store and one set of config files, for several calls in a row.
 
     `db`: a database URL (default: SEOLOG_DATABASE_URL, else SQLite in SEOLOG_HOME).
-    `config`: the project config file; None finds `seolog.toml` from `cwd`, False reads no file.
+    `config`: the project config file; None takes SEOLOG_CONFIG or finds `seolog.toml` from
+    `cwd`; False reads no file.
     `profile`: a profile from the config files or the built-in `staging`.
-    `env`: the environment to read SEOLOG_* settings from (default: the process's).
+    `env`: the environment to read SEOLOG_* settings, SEOLOG_CONFIG and SEOLOG_DATABASE_URL from
+    (default: the process's; `{}` ignores it).
     """
 
     def __init__(
@@ -64,10 +68,14 @@ class Seolog:
         context: AppContext | None = None,
     ) -> None:
         if context is None:
-            context = AppContext(db_url=database_url(db))
-            if env is not None:
-                context.env = dict(env)
+            environ = dict(os.environ if env is None else env)
+            context = AppContext(
+                db_url=database_url(db or environ.get("SEOLOG_DATABASE_URL") or None),
+                env=environ,
+            )
         self.context = context
+        if config is None and context.env.get("SEOLOG_CONFIG"):
+            config = context.env["SEOLOG_CONFIG"]  # as the CLI's --config reads it
         self.source = ConfigSource(
             path=Path(config) if isinstance(config, str | Path) else None,
             profile=profile,
@@ -115,12 +123,14 @@ class Seolog:
         cookies: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         base_url: str | None = None,
+        gated: bool = True,
         **settings: Any,
     ) -> ScanPlan:
-        """A scan checked before its first request: settings, gates and baseline."""
+        """A scan checked before its first request: settings, gates (unless `gated` is False:
+        nothing will gate it) and the baseline."""
         from seolog.services.plan import plan_scan
 
-        credentials = Credentials(dict(headers or {}), dict(cookies or {}), auth)
+        credentials = Credentials(_table(headers), _table(cookies), auth)
         plan = plan_scan(
             self.context,
             self.source,
@@ -131,10 +141,11 @@ class Seolog:
             credentials=credentials,
             base_url=base_url,
             flag_label=self._label,
+            gated=gated,
         )
         if self._label == _ARGUMENT:  # the CLI prints them as `warning:` lines instead
             for message in plan.warnings:
-                warnings.warn(message, SeologWarning, stacklevel=3)
+                _warn(message)
         return plan
 
     # Scans ----------------------------------------------------------------------------------
@@ -169,7 +180,9 @@ class Seolog:
         base_url: str | None = None,
         **settings: Any,
     ) -> ScanResult:
-        """Crawl a URL, a registered site's name or a folder of HTML, audit it and store it."""
+        """Crawl a URL, a registered site's name or a folder of HTML, audit it and store it.
+        Gate the result with `gate()`; push it with `seolog sync push`."""
+        _scan_settings_only(settings)
         plan = self.plan(
             target,
             thresholds=thresholds,
@@ -177,8 +190,14 @@ class Seolog:
             cookies=cookies,
             auth=auth,
             base_url=base_url,
+            gated=False,
             **settings,
         )
+        if plan.sync:
+            _warn(
+                f"scan.sync is set ({plan.resolved.sources['scan.sync']}), but the library does "
+                "not push: run `seolog sync push` after the scan"
+            )
         return self.run(plan, progress)
 
     def resume(
@@ -191,7 +210,7 @@ class Seolog:
         auth: tuple[str, str] | None = None,
     ) -> ScanResult:
         """Finish an interrupted scan; credentials are never stored, so give them again."""
-        plan = self.plan(resume=scan_id, headers=headers, cookies=cookies, auth=auth)
+        plan = self.plan(resume=scan_id, headers=headers, cookies=cookies, auth=auth, gated=False)
         return self.run(plan, progress)
 
     def load_scan(self, scan_id: int) -> ScanResult:
@@ -278,6 +297,38 @@ class Seolog:
         return target
 
 
+def _warn(message: str) -> None:
+    """A SeologWarning pointing at the caller's own line, however deep in seolog it arose."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame: FrameType | None = sys._getframe(1)  # stacklevel 2: the one that called _warn
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, SeologWarning, stacklevel=level)
+
+
+def _scan_settings_only(settings: Mapping[str, Any]) -> None:
+    from seolog.errors import UsageError
+    from seolog.settings import lookup
+
+    gates = sorted(name for name in settings if lookup("gates", name)[0] is not None)
+    if gates:
+        raise UsageError(
+            f"scan() takes scan settings; {', '.join(gates)} gates a result",
+            hint="gate it with seolog.gate(result, fail_under=…)",
+        )
+    if settings.get("sync"):
+        raise UsageError(
+            "the library does not push to the platform",
+            hint="push with `seolog sync push` after the scan",
+        )
+
+
+def _table(value: Any) -> Any:
+    """A mapping as a dict; anything else passes on to be refused with a clear message."""
+    return dict(value) if isinstance(value, Mapping) else (value or {})
+
+
 def _scan_id(scan: ScanRef) -> int:
     return scan.scan.id if isinstance(scan, ScanResult) else int(scan)
 
@@ -290,8 +341,13 @@ def _threshold_pairs(thresholds: Mapping[str, int] | list[str] | None) -> list[s
     return list(thresholds)
 
 
-def _once(db: str | None, config: str | Path | bool | None, profile: str | None) -> Seolog:
-    return Seolog(db, config=config, profile=profile)
+def _once(
+    db: str | None,
+    config: str | Path | bool | None,
+    profile: str | None,
+    env: Mapping[str, str] | None,
+) -> Seolog:
+    return Seolog(db, config=config, profile=profile, env=env)
 
 
 def scan(
@@ -300,6 +356,7 @@ def scan(
     db: str | None = None,
     config: str | Path | bool | None = None,
     profile: str | None = None,
+    env: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     **settings: Any,
 ) -> ScanResult:
@@ -309,7 +366,7 @@ def scan(
     `thresholds={"title_max_chars": 65}`, `headers`, `cookies`, `auth=(user, password)`,
     `base_url` for a folder. See `seolog config show` for every setting.
     """
-    with _once(db, config, profile) as api:
+    with _once(db, config, profile, env) as api:
         return api.scan(target, progress=progress, **settings)
 
 
@@ -325,11 +382,12 @@ def gate(
     db: str | None = None,
     config: str | Path | bool | None = None,
     profile: str | None = None,
+    env: Mapping[str, str] | None = None,
     **settings: Any,
 ) -> Verdict:
     """The verdict on a scan: `fail_under`, `fail_on`, `fail_on_new` and `baseline` keywords,
     over the `[gates]` of the config files and SEOLOG_GATES_* variables."""
-    with _once(db, config, profile) as api:
+    with _once(db, config, profile, env) as api:
         return api.gate(scan, **settings)
 
 

@@ -85,10 +85,10 @@ class CrawlSettings:
     audit_rules: dict[str, Any] = field(
         default_factory=dict
     )  # disabled checks, severities, ignores
-    # Secrets: never stored with the scan (see to_stored).
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
-    auth: tuple[str, str] | None = None
+    # Secrets: never stored with the scan (see to_stored), never in a repr or a traceback.
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    cookies: dict[str, str] = field(default_factory=dict, repr=False)
+    auth: tuple[str, str] | None = field(default=None, repr=False)
 
     SECRET_FIELDS = ("headers", "cookies", "auth")
 
@@ -116,6 +116,24 @@ class Credentials:
     """What opens a staging site: extra headers, cookies, basic auth. Sent with the crawl's
     requests and never stored (a resume asks for them again)."""
 
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
-    auth: tuple[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    cookies: dict[str, str] = field(default_factory=dict, repr=False)
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        """Checked where they come in (a Python caller may pass anything): a wrong shape is a
+        usage error that never repeats the value."""
+        from seolog.errors import UsageError
+
+        for name, table in (("headers", self.headers), ("cookies", self.cookies)):
+            if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+            ):
+                raise UsageError(
+                    f"{name} must map names to text values", hint="e.g. {'X-Key': '…'}"
+                )
+        auth = self.auth
+        if auth is not None and not (
+            isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(a, str) for a in auth)
+        ):
+            raise UsageError("auth must be a (user, password) pair", hint="e.g. ('alice', '…')")

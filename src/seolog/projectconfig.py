@@ -133,6 +133,7 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     for key in checks:
         if key not in ("disable", "severity", "ignore"):
             _fail(where, f"unknown setting checks.{key}", "settings: disable, severity, ignore")
+    _check_shapes(where, checks)
     codes = list(checks.get("disable", [])) + list(checks.get("severity", {}))
     codes += [i.get("code", "") for i in checks.get("ignore", []) if isinstance(i, dict)]
     for code in codes:
@@ -144,7 +145,12 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
                 where, f"checks.severity.{code} must be error, warning or notice", 'e.g. "warning"'
             )
     for rule in checks.get("ignore", []):
-        if not isinstance(rule, dict) or set(rule) - {"code", "url"} or "code" not in rule:
+        if (
+            not isinstance(rule, dict)
+            or set(rule) - {"code", "url"}
+            or "code" not in rule
+            or not all(isinstance(v, str) for v in rule.values())
+        ):
             _fail(where, "each checks.ignore entry needs a code (and optionally a url regex)",
                   'e.g. { code = "link-broken", url = "/legacy/" }')  # fmt: skip
         try:
@@ -156,6 +162,22 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
                 "escape special characters",
             )
     _check_alerts(where, data.get("alerts", {}))
+
+
+def _check_shapes(where: str, checks: dict[str, Any]) -> None:
+    """Lists and tables of text where [checks] wants them, before anything reads them."""
+    disable, severity, ignore = (checks.get(k) for k in ("disable", "severity", "ignore"))
+    if disable is not None and (
+        not isinstance(disable, list) or not all(isinstance(c, str) for c in disable)
+    ):
+        _fail(where, "checks.disable must be a list of check codes", 'e.g. ["noindex"]')
+    if severity is not None and (
+        not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values())
+    ):
+        _fail(where, "checks.severity must be a table of code = severity", '{ noindex = "error" }')
+    if ignore is not None and not isinstance(ignore, list):
+        _fail(where, "checks.ignore must be a list of { code, url } tables",
+              'e.g. [{ code = "link-broken", url = "/legacy/" }]')  # fmt: skip
 
 
 def _declared_values(
@@ -226,7 +248,9 @@ def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
             _fail(
                 where, f"unknown setting alerts.email.{key}", f"settings: {', '.join(EMAIL_KEYS)}"
             )
-        elif not isinstance(value, expected):
+        elif not isinstance(value, expected) or (
+            key == "to" and not (isinstance(value, list) and all(isinstance(t, str) for t in value))
+        ):
             _fail(where, f"alerts.email.{key} has the wrong type", "see the README")
     if email and ("to" not in email or "host" not in email):
         _fail(
@@ -236,10 +260,17 @@ def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
         _fail(where, "alerts.email.security must be starttls, ssl or none", 'e.g. security = "ssl"')
 
 
-def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
+def _apply(
+    config: ProjectConfig, data: dict[str, Any], source: str, folder: Path | None = None
+) -> None:
+    """One layer on top of the ones below. `folder`: the config file's, against which a relative
+    baseline path is read (as a CI job expects, wherever it runs from)."""
     for section, target in (("scan", config.scan), ("gates", config.gates)):
         values, warnings = _declared_values(source, section, data.get(section, {}))
         config.warnings += warnings
+        baseline = values.get("baseline")
+        if folder is not None and isinstance(baseline, str) and not baseline.strip().isdigit():
+            values["baseline"] = str(folder / Path(baseline).expanduser())
         for key, value in values.items():
             target[key] = value
             config.sources[f"{section}.{key}"] = source
@@ -267,7 +298,7 @@ def _apply(config: ProjectConfig, data: dict[str, Any], source: str) -> None:
 def _load_file(config: ProjectConfig, path: Path) -> dict[str, Any]:
     data = _read(path)
     _check_section(str(path), data)
-    _apply(config, data, str(path))
+    _apply(config, data, str(path), path.parent)
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
         _fail(str(path), "profiles must be tables ([profiles.NAME])", "e.g. [profiles.staging]")
@@ -306,5 +337,5 @@ def load_config(
             if profile in profiles:
                 where = f"{file} [profiles.{profile}]"
                 _check_section(where, profiles[profile])
-                _apply(config, profiles[profile], where)
+                _apply(config, profiles[profile], where, file.parent)
     return config

@@ -13,6 +13,7 @@ a file, the environment or a keyword), with a deprecation line naming the new on
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -106,10 +107,13 @@ class Setting:
         elif kind is Kind.FLOAT:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
             value = float(value) if ok else value
+            if ok and not math.isfinite(value):  # nan and inf parse as floats, mean nothing here
+                raise BadValue(f"{name} must be a finite number", f"e.g. {self.example()}")
         elif kind is Kind.STR:
             ok = isinstance(value, str)
         elif kind is Kind.PATTERNS:
-            value = list(value) if isinstance(value, tuple) else value
+            # A copy: a caller changing the list must not change the default or the config.
+            value = list(value) if isinstance(value, list | tuple) else value
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif kind is Kind.SIZE:
             return _size(value, name)

@@ -194,3 +194,14 @@ def test_alert_secrets_never_come_from_the_config_file(cli, tmp_path, monkeypatc
     assert (
         r.exit_code == ExitCode.CONFIG and "password does not belong in a config file" in r.stderr
     )
+
+
+@pytest.mark.store_agnostic
+def test_a_malformed_webhook_url_is_an_undelivered_alert_that_never_shows_the_url():
+    from seolog.alerts import AlertSettings, Regression, send
+
+    regression = Regression("acme", "https://acme.example/", ["score fell from 90 to 70"])
+    secret = "https://hooks.example/T000/SECRET\nX"
+    problems = send(regression, AlertSettings(webhook=True), {"SEOLOG_WEBHOOK_URL": secret})
+    assert len(problems) == 1 and problems[0].startswith("webhook: ")
+    assert "SECRET" not in problems[0]

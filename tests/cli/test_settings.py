@@ -168,3 +168,63 @@ def test_resume_says_which_crawl_flags_it_ignores(cli, tmp_path: Path, monkeypat
     r = cli("scan", "--resume", "1", "--max-pages", "50", "--fail-under", "0")
     assert r.exit_code == 0, r.stderr
     assert "keeps the settings it started with; ignored: max_pages" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        ("file", "[scan]\ntimeout = nan\n", "scan.timeout must be a finite number"),
+        ("env", "inf", "SEOLOG_SCAN_MAX_TIME must be a finite number"),
+        ("file", "[checks]\ndisable = 5\n", "checks.disable must be a list of check codes"),
+        ("file", "[checks]\ndisable = 'noindex'\n", "checks.disable must be a list"),
+        ("file", "[checks]\nignore = [{ code = 'link-broken', url = 5 }]\n", "checks.ignore entry"),
+        ("file", "[alerts.email]\nto = [1]\nhost = 'h'\n", "alerts.email.to has the wrong type"),
+    ],
+)
+def test_bad_values_are_one_line_errors_before_any_crawl(
+    cli, server, tmp_path: Path, monkeypatch, where, value, message
+):
+    monkeypatch.chdir(tmp_path)
+    if where == "file":
+        (tmp_path / "seolog.toml").write_text(value)
+    else:
+        monkeypatch.setenv("SEOLOG_SCAN_MAX_TIME", value)
+    server.page("/", body="hi")
+    r = cli("scan", server.url())
+    assert r.exit_code == ExitCode.CONFIG, r.stderr
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert server.paths() == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [("notes.txt", "cannot tell which format"), ("/no/such/folder/x.json", "no folder")],
+)
+def test_a_bad_output_file_fails_before_the_crawl(cli, server, spec, message):
+    server.page("/", body="hi")
+    r = cli("scan", server.url(), "-o", spec)
+    assert r.exit_code == ExitCode.USAGE and message in r.stderr
+    assert server.paths() == []  # nothing fetched, no scan stored
+    assert cli("scans", "list", "--format", "json").json() == []
+
+
+def test_a_baseline_in_a_config_file_is_read_from_the_file_s_folder(
+    cli, tmp_path: Path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert cli("scan", str(EXAMPLE_SITE), "-o", "base.json").exit_code == 0
+    (tmp_path / "seolog.toml").write_text('[gates]\nfail_on_new = true\nbaseline = "base.json"\n')
+    deeper = tmp_path / "ci" / "job"
+    deeper.mkdir(parents=True)
+    monkeypatch.chdir(deeper)
+    r = cli("scan", str(EXAMPLE_SITE))
+    assert r.exit_code == 0, r.stderr  # the same site: nothing new against base.json
+    shown = _show(cli)["settings"]["gates.baseline"]
+    assert shown["value"] == str(tmp_path / "base.json")
+
+
+def test_a_header_or_cookie_in_the_wrong_shape_is_not_repeated(cli, server):
+    r = cli("scan", server.url(), "--header", "Bearer sk_live_SECRET123")
+    assert r.exit_code == ExitCode.USAGE and "SECRET123" not in r.stderr + r.stdout
+    r = cli("scan", server.url(), "--cookie", "sessionSECRET456")
+    assert r.exit_code == ExitCode.USAGE and "SECRET456" not in r.stderr + r.stdout

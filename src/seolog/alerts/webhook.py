@@ -15,9 +15,11 @@ def post_webhook(regression: Regression, env: dict[str, str]) -> list[str]:
     if not url:
         return ["webhook: no URL (set SEOLOG_WEBHOOK_URL or the keyring entry 'webhook')"]
     try:
-        response = httpx.post(url, json=regression.payload(), timeout=TIMEOUT)
-    except httpx.HTTPError as e:
-        return [f"webhook: {type(e).__name__}: {e}"]
+        response = httpx.post(url.strip(), json=regression.payload(), timeout=TIMEOUT)
+    except (httpx.HTTPError, httpx.InvalidURL) as e:
+        # The URL is a secret (Slack's holds the token): never repeat it.
+        reason = str(e).replace(url.strip(), "<webhook URL>").replace(url, "<webhook URL>")
+        return [f"webhook: {type(e).__name__}: {reason}"]
     if response.status_code >= 300:
         return [f"webhook: the receiver answered HTTP {response.status_code}"]
     return []

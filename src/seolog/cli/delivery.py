@@ -5,6 +5,7 @@ Shared by `scan`, `scans show` and `scans resume`."""
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -47,6 +48,21 @@ OutputsOpt = Annotated[
 ]
 
 
+def output_targets(fmt: ReportFormat, outputs: list[str] | None) -> list[tuple[str, Path]]:
+    """Each `--output [FORMAT:]FILE` as (format, path), checked before any crawl: a file name
+    whose format cannot be told, or a folder that does not exist, fails at once."""
+    from seolog.errors import UsageError
+    from seolog.output import output_target
+
+    default = None if fmt is ReportFormat.table else fmt.value
+    targets = [output_target(o, default) for o in outputs or []]
+    for _fmt, path in targets:
+        folder = path.parent
+        if not folder.is_dir():
+            raise UsageError(f"no folder {folder} to write {path} in", hint="create it first")
+    return targets
+
+
 def needs_document(fmt: ReportFormat, outputs: list[str] | None) -> bool:
     """Only machine formats need the whole scan document; the summary table does not."""
     return bool(outputs) or fmt is not ReportFormat.table
@@ -65,10 +81,8 @@ def deliver(
     """Write the files and stdout. With `summary` False (a scheduled run) nothing goes to
     stdout."""
     from seolog.cli import render
-    from seolog.output import output_target
 
-    default = None if fmt is ReportFormat.table else fmt.value
-    targets = [output_target(o, default) for o in outputs or []]  # bad names fail before writing
+    targets = output_targets(fmt, outputs)
     if needs_document(fmt, outputs):
         doc = doc if doc is not None else api.document(result)
         if verdict is not None:

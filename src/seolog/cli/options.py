@@ -70,7 +70,8 @@ def parse_headers(values: list[str] | None) -> dict[str, str]:
     for v in values or []:
         name, sep, val = v.partition(":")
         if not sep or not name.strip():
-            raise typer.BadParameter(f"{v!r} is not 'Name: value'", param_hint="--header")
+            # The value may be a token: say what is wrong without repeating it.
+            raise typer.BadParameter("each --header is 'Name: value'", param_hint="--header")
         headers[name.strip()] = val.strip()
     return headers
 
@@ -80,7 +81,7 @@ def parse_cookies(values: list[str] | None) -> dict[str, str]:
     for v in values or []:
         name, sep, val = v.partition("=")
         if not sep or not name.strip():
-            raise typer.BadParameter(f"{v!r} is not 'name=value'", param_hint="--cookie")
+            raise typer.BadParameter("each --cookie is 'name=value'", param_hint="--cookie")
         cookies[name.strip()] = val.strip()
     return cookies
 

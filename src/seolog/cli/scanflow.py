@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from seolog.cli import render
-from seolog.cli.delivery import ReportFormat, deliver, needs_document
+from seolog.cli.delivery import ReportFormat, deliver, needs_document, output_targets
 from seolog.cli.state import State
 from seolog.config import Credentials
 
@@ -38,6 +38,7 @@ class ScanCommand:
 def run_scan_command(state: State, command: ScanCommand) -> None:
     from seolog.api import Seolog
 
+    output_targets(command.fmt, command.outputs)  # a bad -o fails before the crawl, not after
     api = Seolog.for_cli(state.app, state.config, command.profile)
     plan = api.plan(
         command.target,

@@ -212,6 +212,7 @@ def resume(
         headers=credentials.headers,
         cookies=credentials.cookies,
         auth=credentials.auth,
+        gated=False,
     )
     with render.scan_progress(state.quiet, state.no_color, 10**9) as bar:
         result = api.run(plan, bar)

@@ -71,9 +71,11 @@ def plan_scan(
     credentials: Credentials | None = None,
     base_url: str | None = None,
     flag_label: str = "command line",
+    gated: bool = True,
 ) -> ScanPlan:
     """Everything a scan needs, checked. `flags` are settings by name (the highest layer);
-    `thresholds` are `NAME=N` overrides of the config's thresholds."""
+    `thresholds` are `NAME=N` overrides of the config's thresholds. With `gated` False the
+    caller gates nothing, so the gate settings are neither checked nor read."""
     if resume is not None and target is not None:
         raise UsageError("give either TARGET or --resume ID, not both", hint="drop one of them")
     if resume is None and target is None:
@@ -82,7 +84,7 @@ def plan_scan(
             hint="e.g. seolog scan https://www.example.com",
         )
     resolved = resolve(source, flags, ctx.env, flag_label)
-    gates, baseline = resolve_gates(ctx, resolved)
+    gates, baseline = resolve_gates(ctx, resolved) if gated else (Gates(), None)
     credentials = credentials or Credentials()
     request: ScanRequest | None = None
     notes: tuple[str, ...] = ()

@@ -5,7 +5,7 @@ outcome says went wrong."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from seolog import alerts
 from seolog.alerts import AlertSettings, Regression
@@ -68,7 +68,7 @@ def scheduled_run(
     error; a run that finds the previous one still going is skipped, not queued."""
     from seolog.storage.lock import RunBusy, run_lock
 
-    request.scan_type = ScanType.SCHEDULED
+    request = replace(request, scan_type=ScanType.SCHEDULED)
     try:
         with run_lock(ctx.db_url, request.target):
             try:
