@@ -241,8 +241,7 @@ class Seolog:
         """Does the scan pass? `gates` as planned, else from the config files and environment
         with `fail_under`, `fail_on`, `fail_on_new`, `baseline` keywords on top."""
         from seolog.errors import UsageError
-        from seolog.services.gates import gate_scan
-        from seolog.services.plan import resolve_gates
+        from seolog.services.gates import gate_scan, prepare
         from seolog.settings import in_section, lookup
 
         names = [s.name for s in in_section("gates")]
@@ -254,12 +253,9 @@ class Seolog:
         if gates is not None and settings:
             raise UsageError("give either gates or gate settings, not both", hint="drop one")
         if gates is None:
-            gates, baseline = resolve_gates(self.context, self.settings(**settings))
-        elif gates.fail_on_new and baseline is None:
-            gates.check_usage()
-            from seolog.services.gates import load_baseline
-
-            baseline = load_baseline(self.context, gates.baseline or "")
+            gates = Gates.from_resolved(self.settings(**settings))
+        if baseline is None:
+            baseline = prepare(self.context, gates)
         result = scan if isinstance(scan, ScanResult) else self.load_scan(scan)
         return gate_scan(self.context, result.scan.id, result.scan.score, gates, baseline, document)
 

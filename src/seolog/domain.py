@@ -189,7 +189,8 @@ class PageSnapshot:
     # For the checks only (not stored): heading levels in document order, and forms.
     heading_levels: list[int] = field(default_factory=list)
     forms: list[FormRef] = field(default_factory=list)
-    canonical_tags: list[str] = field(default_factory=list)  # every rel=canonical href, as written
+    # Every rel=canonical: (href as written, the http(s) URL it resolves to, or None).
+    canonical_tags: list[tuple[str, str | None]] = field(default_factory=list)
     main_content: str = "body"  # where the page's own content was found: main, role=main, …
     link_words: int = 0  # words of link text in the main content (index pages are mostly links)
     # How many of what should be one: "title", "description", "viewport".

@@ -76,7 +76,11 @@ class Setting:
 
     @property
     def env(self) -> str:
-        return f"SEOLOG_{self.section.upper()}_{self.name.upper()}"
+        return self.env_for(self.name)
+
+    def env_for(self, name: str) -> str:
+        """The environment variable for this setting under `name` (its own, or an old one)."""
+        return f"SEOLOG_{self.section.upper()}_{name.upper()}"
 
     def default_value(self) -> Any:
         """The default in its one type (a size in bytes, a fresh list)."""
@@ -352,13 +356,15 @@ def in_section(section: str) -> tuple[Setting, ...]:
     return tuple(s for s in SETTINGS if s.section == section)
 
 
-def lookup(section: str, name: str) -> tuple[Setting | None, bool]:
-    """The setting a key names in a section, and whether the key is a deprecated old name."""
-    for s in SETTINGS:
-        if s.section == section and s.name == name:
+def lookup(section: str | None, name: str) -> tuple[Setting | None, bool]:
+    """The setting a key names in a section (None: in any, as for a flag or keyword; names are
+    unique), and whether the key is a deprecated old name."""
+    candidates = [s for s in SETTINGS if section is None or s.section == section]
+    for s in candidates:
+        if s.name == name:
             return s, False
-    for s in SETTINGS:
-        if s.section == section and name in s.old_names:
+    for s in candidates:
+        if name in s.old_names:
             return s, True
     return None, False
 

@@ -10,18 +10,13 @@ from seolog.checks.facts import is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
-from seolog.urls import resolve_url
 
 _SHOWN = 3  # tags named in a message
 
 
-def _tags(page: CrawledPage) -> list[str]:
+def _tags(page: CrawledPage) -> list[tuple[str, str | None]]:
+    """(href as written, the URL it resolves to or None), as the extractor read them."""
     return page.snapshot.canonical_tags if is_content(page) and page.snapshot else []
-
-
-def _resolve(page: CrawledPage, tag: str) -> str | None:
-    base = (page.snapshot.base_href if page.snapshot else None) or page.fetch.final_url
-    return resolve_url(base, tag)
 
 
 @page_check(
@@ -37,7 +32,7 @@ def _resolve(page: CrawledPage, tag: str) -> str | None:
     lighthouse="canonical (Document has a valid rel=canonical)",
 )
 def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    bad = [tag for tag in _tags(page) if _resolve(page, tag) is None]
+    bad = [href for href, target in _tags(page) if target is None]
     if bad:
         shown = ", ".join(repr(tag[:120]) for tag in bad[:_SHOWN])
         yield Hit(
@@ -58,14 +53,15 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 )
 def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     relative = [
-        tag
-        for tag in _tags(page)
-        if not tag.lower().startswith(("http://", "https://")) and _resolve(page, tag) is not None
+        (href, target)
+        for href, target in _tags(page)
+        if target is not None and not href.lower().startswith(("http://", "https://"))
     ]
     if relative:
+        href, target = relative[0]
         yield Hit(
-            f"canonical {relative[0][:120]!r} is relative (resolves to {_resolve(page, relative[0])})",
-            {"canonical": relative[0], "resolved": _resolve(page, relative[0])},
+            f"canonical {href[:120]!r} is relative (resolves to {target})",
+            {"canonical": href, "resolved": target},
         )
 
 
@@ -80,7 +76,7 @@ def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     lighthouse="canonical (Document has a valid rel=canonical)",
 )
 def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    targets = list(dict.fromkeys(u for tag in _tags(page) if (u := _resolve(page, tag))))
+    targets = list(dict.fromkeys(target for _href, target in _tags(page) if target))
     if len(targets) > 1:
         yield Hit(
             f"{len(targets)} canonical tags name different URLs: "

@@ -339,7 +339,7 @@ class Fetcher:
         declared = response.headers.get("content-length")
         size = int(declared) if declared and declared.isdigit() else None
         body: bytes | None = None
-        download_ms = 0.0
+        download_ms: float | None = None  # set once a body has been read
         if want_body(content_type) or (not content_type and 200 <= response.status_code < 300):
 
             def failed(kind: FetchErrorKind, message: str, size: int | None = None) -> FetchResult:
@@ -388,5 +388,5 @@ class Fetcher:
             size=size,
             response_ms=elapsed_ms,
             hops=tuple(hops),
-            download_ms=download_ms if body is not None else None,
+            download_ms=download_ms,
         )

@@ -6,7 +6,7 @@ import codecs
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -106,9 +106,9 @@ _ROLE_TAGGED = frozenset(
     }
     | {f"h{i}" for i in range(1, 7)}
 )  # tags collected for themselves; any other element in the pass came for its role
-# Template blocks: not the page's own content when it has no main element.
 # Crawlers whose own robots meta tag decides what a page's search audience sees.
 _NAMED_CRAWLERS = frozenset({"googlebot", "bingbot"})
+# Template blocks: not the page's own content when it has no main element.
 _TEMPLATE_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _TEMPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 _MAX_CANONICAL_TAGS = 20  # a page with more is broken anyway; the check names the first few
@@ -164,7 +164,7 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
 
     _extract_meta(nodes["meta"], snap)
     _extract_link_tags(nodes["link"], snap, resolve)
-    snap.canonical = canonical_of(snap.canonical_tags, resolve)
+    snap.canonical = canonical_of(snap.canonical_tags)
 
     snap.h1 = [_text(n) for n in nodes["h1"]]
     snap.h2 = [_text(n) for n in nodes["h2"]]
@@ -231,13 +231,15 @@ def main_content(
     return (body, "body") if body is not None else (None, "none")
 
 
-def _in_any(node: LexborNode, ids: set[int]) -> bool:
+def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
     parent = node.parent
     while parent is not None:
-        if parent.mem_id in ids:
-            return True
+        yield parent
         parent = parent.parent
-    return False
+
+
+def _in_any(node: LexborNode, ids: set[int]) -> bool:
+    return any(parent.mem_id in ids for parent in _ancestors(node))
 
 
 def _inside(main: LexborNode | None, blocks: set[int]) -> Callable[[LexborNode], bool]:
@@ -248,26 +250,19 @@ def _inside(main: LexborNode | None, blocks: set[int]) -> Callable[[LexborNode],
     target = main.mem_id
 
     def inside(node: LexborNode) -> bool:
-        parent = node.parent
-        while parent is not None:
+        for parent in _ancestors(node):
             ident = parent.mem_id
             if ident in blocks:
                 return False
             if ident == target:
                 return True
-            parent = parent.parent
         return False
 
     return inside
 
 
 def _in_svg(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag == "svg":
-            return True
-        parent = parent.parent
-    return False
+    return any(parent.tag == "svg" for parent in _ancestors(node))
 
 
 def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
@@ -297,11 +292,11 @@ def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
         snap.meta_robots = ", ".join(robots)
 
 
-def canonical_of(tags: list[str], resolve: Callable[[str], str | None]) -> str | None:
+def canonical_of(tags: list[tuple[str, str | None]]) -> str | None:
     """The page's canonical as search engines take it: the one http(s) URL its canonical tags
     name. An invalid tag (`file:`, `javascript:`, empty) is ignored; tags that name different
     URLs cancel each other out (Google then picks the canonical itself)."""
-    targets = {target for tag in tags if (target := resolve(tag)) is not None}
+    targets = {target for _href, target in tags if target is not None}
     return targets.pop() if len(targets) == 1 else None
 
 
@@ -318,7 +313,7 @@ def _extract_link_tags(
             snap.wp_post_id = _post_id(_SHORTLINK_ID.search(href))
         if "canonical" in rels:
             if len(snap.canonical_tags) < _MAX_CANONICAL_TAGS:
-                snap.canonical_tags.append(href.strip())
+                snap.canonical_tags.append((href.strip(), resolve(href)))
         elif "alternate" in rels and attrs.get("hreflang") is not None:
             snap.hreflang.append(
                 {

@@ -128,6 +128,13 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
     return Baseline(str(path), _keys(issues))
 
 
+def prepare(ctx: AppContext, gates: Gates) -> Baseline | None:
+    """Gates made ready to judge, before any crawl: usable (or a usage error), and the baseline
+    read when a gate needs it."""
+    gates.check_usage()
+    return load_baseline(ctx, gates.baseline) if gates.fail_on_new and gates.baseline else None
+
+
 def _keys(issues: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
     return frozenset((str(i["code"]), str(i["url"])) for i in issues)
 

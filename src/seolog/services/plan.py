@@ -15,7 +15,7 @@ from seolog.alerts import AlertSettings
 from seolog.config import Credentials
 from seolog.context import AppContext
 from seolog.errors import UsageError
-from seolog.services.gates import Baseline, Gates, load_baseline
+from seolog.services.gates import Baseline, Gates, prepare
 from seolog.services.resolve import ConfigSource, Resolved, resolve
 from seolog.services.scans import ScanRequest
 
@@ -51,15 +51,6 @@ class ScanPlan:
         return self.resolved.warnings + self.notes + extra
 
 
-def resolve_gates(ctx: AppContext, resolved: Resolved) -> tuple[Gates, Baseline | None]:
-    """The gates from the settings, usable or a usage error; the baseline read when a gate needs
-    it."""
-    gates = Gates.from_resolved(resolved)
-    gates.check_usage()
-    baseline = load_baseline(ctx, gates.baseline) if gates.fail_on_new and gates.baseline else None
-    return gates, baseline
-
-
 def plan_scan(
     ctx: AppContext,
     source: ConfigSource,
@@ -84,7 +75,8 @@ def plan_scan(
             hint="e.g. seolog scan https://www.example.com",
         )
     resolved = resolve(source, flags, ctx.env, flag_label)
-    gates, baseline = resolve_gates(ctx, resolved) if gated else (Gates(), None)
+    gates = Gates.from_resolved(resolved) if gated else Gates()
+    baseline = prepare(ctx, gates)
     credentials = credentials or Credentials()
     request: ScanRequest | None = None
     notes: tuple[str, ...] = ()

@@ -97,9 +97,7 @@ def _environment(
 ) -> None:
     known: set[str] = set()
     for s in declared.SETTINGS:
-        names = [(s.env, False)] + [
-            (f"SEOLOG_{s.section.upper()}_{old.upper()}", True) for old in s.old_names
-        ]
+        names = [(s.env, False)] + [(s.env_for(old), True) for old in s.old_names]
         known.update(name for name, _old in names)
         for name, old in names:
             if name not in env or (old and s.env in env):
@@ -127,12 +125,11 @@ def _flags(
     for name, value in flags.items():
         if value is None:
             continue
-        setting = next((s for s in declared.SETTINGS if s.name == name), None)
+        setting, old = declared.lookup(None, name)
         if setting is None:
-            setting = next((s for s in declared.SETTINGS if name in s.old_names), None)
-            if setting is None:
-                names = ", ".join(s.name for s in declared.SETTINGS)
-                raise UsageError(f"unknown setting {name!r}", hint=f"settings: {names}")
+            names = ", ".join(s.name for s in declared.SETTINGS)
+            raise UsageError(f"unknown setting {name!r}", hint=f"settings: {names}")
+        if old:
             warnings.append(declared.deprecation(setting, name, label))
         try:
             named = setting.flag if label == "command line" else setting.name
