@@ -246,3 +246,26 @@ def test_queued_pages_outlive_their_scan_being_deleted(logged_in: Shop, cli: Cli
     assert _status(cli)["pending"] == queued
     assert cli("sync", "retry", "shop").exit_code == 0
     _all_there(logged_in)
+
+
+@pytest.mark.sqlite_only
+def test_status_answers_while_another_connection_holds_the_write_lock(
+    logged_in: Shop, cli: Cli, store_url: str
+) -> None:
+    """A push interrupted mid-transaction (or one still writing) holds SQLite's write lock; the
+    counts it reports on its way out, and `sync status` beside it, only read and must not wait
+    for that lock nor fail with "database is locked"."""
+    import sqlite3
+
+    assert cli("sync", "push", "shop", "--concurrency", "1").exit_code == 0
+    writer = sqlite3.connect(store_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE sync_outbox SET state = 'pending'")  # not committed
+        r = cli("sync", "status", "shop", "--format", "json")
+        assert r.exit_code == 0, r.stderr
+        [row] = r.json()
+        assert (row["pending"], row["sent"]) == (0, PAGES)  # the last commit, not the write
+    finally:
+        writer.rollback()
+        writer.close()

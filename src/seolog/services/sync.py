@@ -21,7 +21,7 @@ from seolog.services.auth import Credentials, api_url_for, credentials, key_or_n
 from seolog.services.sites import get_site
 from seolog.storage import repo
 from seolog.storage import sync as store
-from seolog.storage.db import session_scope
+from seolog.storage.db import read_scope, session_scope
 from seolog.storage.lock import sync_lock
 from seolog.storage.models import Scan, Site
 from seolog.sync import payloads
@@ -227,7 +227,7 @@ class Sending:
 
 def _open_rows(ctx: AppContext, site_id: int, api_url: str) -> tuple[int, int]:
     """(still queued, failed) for one site and API."""
-    with session_scope(ctx.engine) as session:
+    with read_scope(ctx.engine) as session:
         counts = store.state_counts(session, site_id, api_url)
     return store.waiting(counts), counts.get("failed", 0)
 
@@ -291,7 +291,7 @@ class QueueView:
 
 def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
     """What is queued per site and API, the newest error, and which key a push would use."""
-    with session_scope(ctx.engine) as session:
+    with read_scope(ctx.engine) as session:
         site_id = get_site(session, site_ident).id if site_ident else None
         states = store.queue_states(session, site_id)
         sites = {s.id: s for s in repo.list_sites(session)}

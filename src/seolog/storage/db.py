@@ -20,6 +20,7 @@ from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # wait this long for another seolog writing the same file
+READ_ONLY = "seolog_read_only"  # execution option of read_scope's connections
 
 
 def _begin_immediate(conn: Any) -> None:
@@ -29,8 +30,12 @@ def _begin_immediate(conn: Any) -> None:
     otherwise meet SQLITE_BUSY at the upgrade from read to write, which no busy timeout can
     wait out; taken up front, the second simply waits its turn.
     """
-    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":  # VACUUM needs none
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":  # VACUUM needs none
+        return
+    # A reader takes no write lock: in WAL mode it sees the last commit while a writer works,
+    # even a writer in this very process left mid-transaction by Ctrl-C.
+    conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -92,7 +97,7 @@ def is_process_local(url: str) -> bool:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -156,3 +161,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads: it never waits for, nor takes, SQLite's write lock.
+
+    Counting what is left after an interrupted push must answer even when the interrupted
+    connection still holds the lock; `sync status` must not queue behind a running push.
+    """
+    with session_scope(engine.execution_options(**{READ_ONLY: True})) as session:
+        yield session
