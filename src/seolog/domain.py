@@ -164,6 +164,17 @@ class FormRef:
     has_password: bool
 
 
+@dataclass(slots=True, eq=False)
+class StructuredItem:
+    """One item of structured data (a schema.org thing), whichever syntax wrote it: JSON-LD,
+    microdata and RDFa all read into this shape, so the checks judge them alike."""
+
+    types: list[str]  # schema.org types by short name ("Product"); other vocabularies' full IRI
+    props: dict[str, list[str | StructuredItem]]  # property → its values: text, URLs, nested items
+    syntax: str  # "json-ld", "microdata" or "rdfa"
+    where: str  # the block or top-level item it sits in: "JSON-LD block 1", "microdata item 2"
+
+
 @dataclass(slots=True)
 class PageSnapshot:
     """Everything the checks need to know about one HTML page; the HTML itself is dropped."""
@@ -191,10 +202,15 @@ class PageSnapshot:
     forms: list[FormRef] = field(default_factory=list)
     # Every rel=canonical: (href as written, the http(s) URL it resolves to, or None).
     canonical_tags: list[tuple[str, str | None]] = field(default_factory=list)
+    # … and every rel=canonical of the HTTP Link header, the same way.
+    canonical_header: list[tuple[str, str | None]] = field(default_factory=list)
     main_content: str = "body"  # where the page's own content was found: main, role=main, …
     link_words: int = 0  # words of link text in the main content (index pages are mostly links)
     # How many of what should be one: "title", "description", "viewport".
     tag_counts: dict[str, int] = field(default_factory=dict)
+    # For the checks only (not stored): the structured data items of all three syntaxes, top-level
+    # ones in document order (JSON-LD first); @graph nodes and @id references come resolved.
+    structured: list[StructuredItem] = field(default_factory=list)
 
 
 WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column
@@ -209,6 +225,8 @@ class CrawledPage:
     found_via: str  # start | link | sitemap | redirect
     in_sitemap: bool = False
     snapshot: PageSnapshot | None = None
+    sitemap_hreflang: tuple[tuple[str, str], ...] = ()  # (hreflang, URL) the sitemap states
     html: str | None = None  # kept only with --store-html
     findings: list[Finding] = field(default_factory=list)  # from the page checks
+    judged: tuple[str, ...] = ()  # codes of the page checks that applied to it (and ran)
     indexable: bool | None = None  # None: not an HTML page

@@ -67,7 +67,9 @@ def page(
     )
     crawled = CrawledPage(fetch, depth, "link")
     if error_kind is None and not hops and content_type.startswith("text/html"):
-        crawled.snapshot = extract_page(markup, final, Scope(url).is_internal)
+        crawled.snapshot = extract_page(
+            markup, final, Scope(url).is_internal, fetch.headers.get("link")
+        )
     return crawled
 
 

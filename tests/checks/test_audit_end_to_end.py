@@ -26,6 +26,8 @@ TOPICS = {
     "/generic": "Plant labels",
     "/h1s": "Garden twine",
     "/slow": "Greenhouse heaters",
+    "/unlisted": "Cold frames",
+    "/header-canon": "Potting benches",
 }
 
 
@@ -104,6 +106,8 @@ def _site(server: FixtureServer) -> None:
                     "/h1s",
                     "/slow",
                     "/error500",
+                    "/unlisted",
+                    "/header-canon",
                 ]
             )
         },
@@ -134,10 +138,14 @@ def _site(server: FixtureServer) -> None:
         "/generic": {"links": (("/perfect-a", "click here"),)},
         "/h1s": {"body": f"<h1>Second heading</h1><p>{_words('Garden twine')}</p>"},
         "/slow": {},
+        "/unlisted": {},
+        "/header-canon": {},
     }
     for path, kw in pages.items():
         server.routes[path] = Response(body=_page(o, path, **kw))
     server.routes["/slow"].delay = 0.8
+    # A CDN rule states another canonical in the Link header than the template's.
+    server.routes["/header-canon"].headers["Link"] = f'<{o}/perfect-a>; rel="canonical"'
     server.routes["/gone"] = Response(404, "<h1>Gone</h1>")
     server.routes["/error500"] = Response(500, "<h1>Oops</h1>")
     server.routes["/moved"] = Response(301, headers={"Location": "/perfect-a"})
@@ -146,11 +154,18 @@ def _site(server: FixtureServer) -> None:
     server.routes["/robots.txt"] = Response(
         body=f"User-agent: *\nAllow: /\nSitemap: {o}/sitemap.xml\n", content_type="text/plain"
     )
-    listed = ["/", "/perfect-a", "/perfect-b", "/orphan", "/gone", "/noindexed", "/moved"]
-    urls = "".join(f"<url><loc>{o}{p}</loc></url>" for p in listed)
+    # Every indexable page but /unlisted, and planted mistakes (/gone, /noindexed, /moved).
+    unlisted = {"/unlisted", "/canon-bad"}
+    listed = [p for p in pages if p not in unlisted] + ["/gone", "/moved"]
+    # hreflang stated in the sitemap only, with a region that does not exist.
+    alternates = {
+        "/orphan": f'<xhtml:link rel="alternate" hreflang="en-UK" href="{o}/orphan"/>'
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="{o}/orphan"/>'
+    }
+    urls = "".join(f"<url><loc>{o}{p}</loc>{alternates.get(p, '')}</url>" for p in listed)
     server.routes["/sitemap.xml"] = Response(
-        body=f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"{urls}</urlset>",
+        body='<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:xhtml="http://www.w3.org/1999/xhtml">{urls}</urlset>',
         content_type="application/xml",
     )
 
@@ -167,7 +182,9 @@ EXPECTED = {
     "/noindexed": {"noindex", "sitemap-noindex"},
     "/canon-bad": {"canonical-broken"},
     "/thin": {"content-thin"},
-    "/orphan": {"orphan-page"},
+    "/orphan": {"orphan-page", "hreflang-invalid"},
+    "/unlisted": {"sitemap-page-missing"},
+    "/header-canon": {"canonical-header-conflict"},
     "/bad-hreflang": {"hreflang-invalid"},
     "/broken-json": {"structured-data-invalid"},
     "/no-alt": {"image-alt-missing"},

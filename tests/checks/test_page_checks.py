@@ -3,6 +3,8 @@ page. The healthy page is the baseline: a false alarm there is a bug."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from seolog.checks.thresholds import Thresholds
@@ -120,6 +122,55 @@ def test_canonical_defects_are_findings_and_leave_the_page_indexable(tags, code)
     assert p.snapshot is not None and p.snapshot.canonical in (None, URL)
 
 
+HSTS = {"strict-transport-security": "max-age=31536000"}  # what the healthy page is served with
+
+
+def test_a_canonical_in_the_link_header_counts_like_a_tag():
+    moved = f'<https://shop.example/spade>; rel="canonical", <{URL}?v=1>; rel=preload'
+    p = page(html(head=HEAD.replace(CANONICAL, "")), headers={**HSTS, "link": moved})
+    assert codes(p) == set()  # a header canonical elsewhere: not indexable, not a defect
+    assert p.snapshot is not None and p.snapshot.canonical == "https://shop.example/spade"
+    agreeing = page(headers={**HSTS, "link": f'<{URL}>; rel="canonical"'})
+    assert codes(agreeing) == set() and agreeing.snapshot.canonical == URL  # type: ignore[union-attr]
+
+
+def test_link_header_and_html_naming_different_canonicals():
+    header = {**HSTS, "link": '<https://shop.example/spade>; rel="canonical"'}
+    [f] = findings(page(headers=header), "canonical-header-conflict")
+    assert f.message == (f"the Link header says https://shop.example/spade, the HTML says {URL}")
+    assert codes(page(headers=header)) == {"canonical-header-conflict"}
+    bad = page(headers={**HSTS, "link": '<file:///srv/www/spade.html>; rel="canonical"'})
+    assert codes(bad) == {"canonical-invalid"}
+    assert "(in the HTTP Link header)" in findings(bad, "canonical-invalid")[0].message
+
+
+def test_a_canonical_on_another_host():
+    p = page(html(head=HEAD.replace(URL + '"', 'https://staging.shop.example/products/spade"')))
+    [f] = findings(p, "canonical-other-host")
+    assert codes(p) == {"canonical-other-host"}
+    assert f.message == (
+        "canonical https://staging.shop.example/products/spade is on staging.shop.example, "
+        "not shop.example"
+    )
+    http = page(html(head=HEAD.replace(URL + '"', URL.replace("https:", "http:") + '"')))
+    assert codes(http) == set()  # the same host over http: not another host
+
+
+def test_hreflang_from_the_link_header():
+    header = {
+        **HSTS,
+        "link": f'<{URL}>; rel="alternate"; hreflang="en", '
+        '<https://shop.example/de/spade.html>; rel="alternate"; hreflang="de_DE"',
+    }
+    p = page(headers=header)
+    assert p.snapshot is not None
+    assert [(h["lang"], h["url"], h.get("source")) for h in p.snapshot.hreflang] == [
+        ("en", URL, "header"),
+        ("de_DE", "https://shop.example/de/spade.html", "header"),
+    ]
+    assert codes(p) == {"hreflang-invalid", "hreflang-x-default-missing"}
+
+
 def test_canonical_tags_that_agree_are_one_canonical():
     p = page(html(head=HEAD + CANONICAL))
     assert codes(p) == set() and p.snapshot is not None and p.snapshot.canonical == URL
@@ -147,6 +198,92 @@ def test_several_of_what_should_be_one(extra, code):
 def test_titles_inside_inline_svg_are_not_the_page_title():
     icon = '<svg viewBox="0 0 10 10"><title>Cart</title><circle r="4"/></svg>'
     assert codes(page(html(body=BODY + icon))) == set()
+
+
+# Titles and descriptions are judged by their width in Arial (20 px titles, 14 px snippets), not
+# by their number of characters: the same count of i's and W's differs fourfold in width.
+TITLE = "Forged steel garden spade with ash handle | Acme"  # 48 characters, 451 px
+NARROW_TITLE = "Still life with lilies, tulips, lilac and fruit | Little Flit Ltd"
+WIDE_TITLE = "WOMEN'S WOOL MAXI COATS, MADE IN WALES | WARM WOOL"
+NARROW_DESCRIPTION = (
+    "Tiny lilies, tulips and lilac in a still life: a little fruit, a slim jug, tiles. All of it is "
+    "lit from the left; it is little, it is fit, it is still, it is light; all tiles fit"
+)
+WIDE_DESCRIPTION = (
+    "WOMEN'S AND MEN'S WOOL MAXI COATS, WOVEN AND MADE IN WALES FROM MOUNTAIN WOOL. WARM, "
+    "WATERPROOF AND MADE TO MEASURE."
+)
+
+
+def with_title(title: str):
+    assert TITLE in HEAD
+    return page(html(head=HEAD.replace(TITLE, title)))
+
+
+def with_description(text: str):
+    head = re.sub(r'(name="description" content=")[^"]*', lambda m: m.group(1) + text, HEAD)
+    assert text in head
+    return page(html(head=head))
+
+
+def test_a_title_is_too_long_by_its_width_not_its_characters():
+    assert (len(NARROW_TITLE), len(WIDE_TITLE)) == (65, 50)
+    assert codes(with_title(NARROW_TITLE)) == set()  # 65 characters, but only 454 px
+    wide = with_title(WIDE_TITLE)
+    assert codes(wide) == {"title-too-long"}
+    [f] = findings(wide, "title-too-long")
+    assert f.message == "title is 608 px wide (max 580), 50 characters"
+    assert f.details == {
+        "length": 50,
+        "title": WIDE_TITLE,
+        "max": 60,
+        "width_px": 608,
+        "max_px": 580,
+    }
+
+
+def test_a_meta_description_is_too_long_by_its_width_not_its_characters():
+    assert (len(NARROW_DESCRIPTION), len(WIDE_DESCRIPTION)) == (178, 116)
+    assert codes(with_description(NARROW_DESCRIPTION)) == set()  # 178 characters, 830 px
+    wide = with_description(WIDE_DESCRIPTION)
+    assert codes(wide) == {"meta-description-too-long"}
+    [f] = findings(wide, "meta-description-too-long")
+    assert f.message == "meta description is 1003 px wide (max 920), 116 characters"
+    assert f.details == {"length": 116, "max": 160, "width_px": 1003, "max_px": 920}
+
+
+def test_pixel_thresholds_can_be_changed():
+    strict = Thresholds(title_max_px=400, description_max_px=700)
+    healthy = findings(page(), "title-too-long", strict)
+    assert [f.message for f in healthy] == ["title is 451 px wide (max 400), 48 characters"]
+    assert codes(page(), strict) == {"title-too-long", "meta-description-too-long"}
+    relaxed = Thresholds(title_max_px=650, description_max_px=1100)
+    assert codes(with_title(WIDE_TITLE), relaxed) == set()
+    assert codes(with_description(WIDE_DESCRIPTION), relaxed) == set()
+    flags = Thresholds().with_overrides(["title_max_px=650", "description-max-px=1100"])
+    assert flags == relaxed
+
+
+def test_character_maxima_are_still_accepted_but_the_width_decides():
+    """Configs and flags written before pixel widths (`title_max_chars = 65`) keep working: the
+    number is accepted and reported as `max`, but no longer makes or stops a finding."""
+    t = Thresholds().with_overrides(["title_max_chars=10", "description_max_chars=10"])
+    assert (t.title_max_chars, t.description_max_chars) == (10, 10)
+    assert codes(page(), t) == set()  # 48 and 129 characters, but narrow enough
+    [f] = findings(with_title(WIDE_TITLE), "title-too-long", Thresholds(title_max_chars=70))
+    assert f.details["max"] == 70 and f.details["max_px"] == 580
+
+
+def test_thresholds_stored_before_pixel_widths_load_with_the_default_widths():
+    stored = {  # a scan's settings as saved before title_max_px and description_max_px existed
+        "title_min_chars": 30, "title_max_chars": 65, "description_min_chars": 70,
+        "description_max_chars": 160, "thin_content_words": 200, "slow_response_ms": 600,
+        "max_html_bytes": 1_048_576, "max_links_per_page": 300, "max_click_depth": 4,
+    }  # fmt: skip
+    t = Thresholds.from_stored(stored)
+    assert (t.title_max_px, t.description_max_px, t.title_max_chars) == (580, 920, 65)
+    assert codes(with_title(WIDE_TITLE), t) == {"title-too-long"}
+    assert t.to_stored()["title_max_px"] == 580
 
 
 @pytest.mark.parametrize("agent", ["googlebot", "bingbot", "GoogleBot"])

@@ -31,6 +31,49 @@ def test_sitemap_urlset_index_text_gzip_and_broken():
     assert broken.urls == ["https://e.com/ok"] and broken.error
 
 
+def test_sitemap_hreflang_alternates_belong_to_their_url():
+    sitemap = b"""<?xml version="1.0"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+  <url><loc>https://e.com/en/</loc>
+    <xhtml:link rel="alternate" hreflang="de" href="https://e.com/de/"/>
+    <xhtml:link rel="alternate" hreflang="en" href="https://e.com/en/"/>
+  </url>
+  <url><xhtml:link rel="alternate" hreflang="en" href="https://e.com/en/"/>
+    <loc>https://e.com/de/</loc></url>
+  <url><loc>https://e.com/only/</loc><xhtml:link rel="stylesheet" href="https://e.com/x.css"/></url>
+</urlset>"""
+    parsed = parse_sitemap(sitemap)
+    assert parsed.urls == ["https://e.com/en/", "https://e.com/de/", "https://e.com/only/"]
+    assert parsed.alternates == {
+        "https://e.com/en/": [("de", "https://e.com/de/"), ("en", "https://e.com/en/")],
+        "https://e.com/de/": [("en", "https://e.com/en/")],
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('<https://e.com/a>; rel="canonical"', [("https://e.com/a", {"canonical"}, {})]),
+        (
+            '<https://e.com/a,b>; rel="alternate"; hreflang=de, </x>; rel=preload; as=style',
+            [
+                ("https://e.com/a,b", {"alternate"}, {"hreflang": "de"}),
+                ("/x", {"preload"}, {"as": "style"}),
+            ],
+        ),
+        (
+            '<a>; title="one, two; three"; rel="next canonical"',
+            [("a", {"next", "canonical"}, {"title": "one, two; three"})],
+        ),
+        ("no brackets; rel=canonical, <>; rel=canonical", [("", {"canonical"}, {})]),
+    ],
+)
+def test_link_header_parsing(header, expected):
+    from seolog.parse.linkheader import parse_link_header
+
+    assert [(x.target, set(x.rels), x.params) for x in parse_link_header(header)] == expected
+
+
 def test_retry_after_seconds_and_dates():
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert retry_after_seconds("5") == 5.0

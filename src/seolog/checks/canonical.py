@@ -10,6 +10,7 @@ from seolog.checks.facts import is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
+from seolog.urls import host_of
 
 _SHOWN = 3  # tags named in a message
 
@@ -17,6 +18,11 @@ _SHOWN = 3  # tags named in a message
 def _tags(page: CrawledPage) -> list[tuple[str, str | None]]:
     """(href as written, the URL it resolves to or None), as the extractor read them."""
     return page.snapshot.canonical_tags if is_content(page) and page.snapshot else []
+
+
+def _header(page: CrawledPage) -> list[tuple[str, str | None]]:
+    """The same for the canonicals of the HTTP Link header."""
+    return page.snapshot.canonical_header if is_content(page) and page.snapshot else []
 
 
 @page_check(
@@ -33,11 +39,13 @@ def _tags(page: CrawledPage) -> list[tuple[str, str | None]]:
 )
 def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     bad = [href for href, target in _tags(page) if target is None]
-    if bad:
-        shown = ", ".join(repr(tag[:120]) for tag in bad[:_SHOWN])
+    in_header = [href for href, target in _header(page) if target is None]
+    if bad or in_header:
+        shown = ", ".join(repr(tag[:120]) for tag in (bad + in_header)[:_SHOWN])
+        where = " (in the HTTP Link header)" if in_header and not bad else ""
         yield Hit(
-            f"canonical {shown} is not an http(s) URL; search engines ignore it",
-            {"canonical": bad[:_SHOWN]},
+            f"canonical {shown}{where} is not an http(s) URL; search engines ignore it",
+            {"canonical": (bad + in_header)[:_SHOWN], "in_header": in_header[:_SHOWN]},
         )
 
 
@@ -83,4 +91,48 @@ def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
             + ", ".join(targets[:_SHOWN])
             + ("…" if len(targets) > _SHOWN else ""),
             {"canonicals": targets[:10]},
+        )
+
+
+@page_check(
+    code="canonical-header-conflict",
+    family="indexability",
+    severity=Severity.WARNING,
+    title="Link header and HTML name different canonicals",
+    why="A canonical can be stated in the HTTP Link header as well as in the HTML. When the two "
+    "name different URLs, search engines cannot tell which is meant and ignore both. It usually "
+    "means a CDN or server rule and the CMS template each set one.",
+    fix="State the canonical in one place, or make both name the same URL.",
+    lighthouse="canonical (Document has a valid rel=canonical)",
+)
+def canonical_header_conflict(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    in_html = list(dict.fromkeys(target for _href, target in _tags(page) if target))
+    in_header = list(dict.fromkeys(target for _href, target in _header(page) if target))
+    if in_html and in_header and set(in_html) != set(in_header):
+        yield Hit(
+            f"the Link header says {', '.join(in_header[:_SHOWN])}, the HTML says "
+            f"{', '.join(in_html[:_SHOWN])}",
+            {"header": in_header[:10], "html": in_html[:10]},
+        )
+
+
+@page_check(
+    code="canonical-other-host",
+    family="indexability",
+    severity=Severity.NOTICE,
+    title="Canonical points to another host",
+    why="A canonical on another host hands this page's ranking to that site. That is right for "
+    "syndicated copies, and a costly mistake when a template or a migration left an old, "
+    "staging or partner domain in it. The page is treated as not indexable.",
+    fix="If this page should rank itself, point the canonical at its own public URL.",
+)
+def canonical_other_host(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    snap = page.snapshot
+    if not is_content(page) or snap is None or not snap.canonical:
+        return
+    here, there = host_of(page.fetch.final_url), host_of(snap.canonical)
+    if here != there:
+        yield Hit(
+            f"canonical {snap.canonical} is on {there}, not {here}",
+            {"canonical": snap.canonical, "host": there},
         )

@@ -40,6 +40,12 @@ class CheckSpec:
     lighthouse: str | None = None  # the Lighthouse SEO audit it matches, if any
     thresholds: tuple[str, ...] = field(default=())  # names in Thresholds it reads
     since: str = FIRST_VERSION  # the seolog version the code first appeared in (never changes)
+    # Where the check can judge at all: `applies(page)` for a page check, `applies(site)` for a
+    # site check. Where it returns False the check does not run, and the page (or the site)
+    # counts as not applicable, neither a pass nor a fail (Lighthouse's notApplicable). None:
+    # every page (every site). It must hold wherever the check could find something, and be
+    # cheap: it runs on every page.
+    applies: Callable[[Any], bool] | None = None
 
     def explain(self) -> str:
         """The explanation as plain text, the same for `checks explain` and the docs."""

@@ -37,9 +37,56 @@ def _normalised_text(value: str | None) -> str | None:
     return " ".join(value.split()).lower() if value else None
 
 
+# --- where a site check applies (`CheckSpec.applies`) ------------------------------------------
+
+
+def _comparable(key: Callable[[SitePage], str | None]) -> Callable[[SiteData], bool]:
+    """Two or more indexable pages have a value to compare."""
+
+    def applies(site: SiteData) -> bool:
+        return sum(1 for p in site.pages if p.indexable and key(p)) >= 2
+
+    return applies
+
+
+def _has_html(site: SiteData) -> bool:
+    return any(p.html for p in site.pages)
+
+
+def _has_canonical_targets(site: SiteData) -> bool:
+    """Some page names another crawled page as its canonical."""
+    return any(_canonical_targets(site))
+
+
+def _has_hreflang(site: SiteData) -> bool:
+    return any(p.hreflang for p in site.pages)
+
+
+def _lists_sitemap_urls(site: SiteData) -> bool:
+    """Some crawled URL is listed in a sitemap (none with --no-sitemaps)."""
+    return any(p.in_sitemap for p in site.pages)
+
+
+def _sitemaps_checked(site: SiteData) -> bool:
+    return site.sitemaps_checked
+
+
+def _robots_read(site: SiteData) -> bool:
+    """robots.txt was asked for (not with --ignore-robots)."""
+    return site.robots_state is not None and site.robots_state is not RobotsState.IGNORED
+
+
+def _response_times_judged(site: SiteData) -> bool:
+    """Pages answered, and every page slow during the crawl that could be timed again alone was
+    (none slow, or some timed again; with --reprobe 0 and slow pages nothing can be judged)."""
+    answered = any(p.status is not None for p in site.pages)
+    return bool(site.reprobes) or (answered and site.slow_pages == 0)
+
+
 @site_check(
     code="title-duplicate",
     family="titles",
+    applies=_comparable(lambda p: p.title),
     severity=Severity.WARNING,
     title="Same title on several pages",
     why="Pages sharing a title compete for the same searches, and users cannot tell them apart "
@@ -53,6 +100,7 @@ def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="meta-description-duplicate",
     family="descriptions",
+    applies=_comparable(lambda p: p.meta_description),
     severity=Severity.WARNING,
     title="Same meta description on several pages",
     why="Repeated descriptions make different pages look identical in search results.",
@@ -65,6 +113,7 @@ def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="content-duplicate",
     family="content",
+    applies=_comparable(lambda p: p.content_hash),
     severity=Severity.WARNING,
     title="Same body text as another page",
     why="Duplicate pages split links and rankings; search engines pick one and may pick the wrong "
@@ -91,6 +140,7 @@ def _describe(target: SitePage) -> str:
 @site_check(
     code="link-broken",
     family="links",
+    applies=_has_html,
     severity=Severity.ERROR,
     title="Links to a broken internal URL",
     why="Broken links waste crawl budget, leak link value and strand visitors on an error page.",
@@ -116,6 +166,7 @@ def link_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="link-to-redirect",
     family="links",
+    applies=_has_html,
     severity=Severity.WARNING,
     title="Links to an internal URL that redirects",
     why="Every visit through the link costs an extra round trip, and some link value is lost.",
@@ -150,6 +201,7 @@ def _canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
 @site_check(
     code="canonical-broken",
     family="indexability",
+    applies=_has_canonical_targets,
     severity=Severity.ERROR,
     title="Canonical URL is broken",
     why="A canonical pointing at an error page tells search engines to index nothing.",
@@ -169,6 +221,7 @@ def canonical_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="canonical-to-redirect",
     family="indexability",
+    applies=_has_canonical_targets,
     severity=Severity.WARNING,
     title="Canonical URL redirects",
     why="Search engines may ignore a canonical that points at a redirect.",
@@ -187,6 +240,7 @@ def canonical_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="canonical-to-noindex",
     family="indexability",
+    applies=_has_canonical_targets,
     severity=Severity.WARNING,
     title="Canonical URL is noindex",
     why="The canonical says 'index that page instead', and that page says 'do not index me': "
@@ -200,8 +254,38 @@ def canonical_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 
 
 @site_check(
+    code="canonical-chain",
+    family="indexability",
+    severity=Severity.WARNING,
+    title="Canonical points to a page with another canonical",
+    why="A canonical should name the final, indexable URL. When A names B and B names C, search "
+    "engines may stop at B, follow on to C, or distrust both; the chain usually means a moved "
+    "page whose old canonicals were never updated.",
+    fix="Point every canonical of the chain straight at the last URL.",
+)
+def canonical_chain(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    pages = site.by_url()
+    for page, target in _canonical_targets(site):
+        if target.broken or target.redirects or not target.canonical:
+            continue
+        if target.canonical == target.url:
+            continue
+        chain = [page.url, target.url, target.canonical]
+        while (nxt := pages.get(chain[-1])) and nxt.canonical not in (None, nxt.url):
+            if nxt.canonical in chain or len(chain) > 10:
+                break  # a loop: named once, as far as it goes
+            chain.append(nxt.canonical or "")
+        yield Hit(
+            f"canonical {target.url} has its own canonical: " + " -> ".join(chain[1:]),
+            {"canonical": target.url, "chain": chain[1:]},
+            url=page.url,
+        )
+
+
+@site_check(
     code="hreflang-return-missing",
     family="international",
+    applies=_has_hreflang,
     severity=Severity.WARNING,
     title="hreflang alternate does not link back",
     why="Search engines ignore hreflang pairs that are not confirmed from both sides.",
@@ -226,9 +310,97 @@ def hreflang_return_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             )
 
 
+def _alternates(
+    site: SiteData, problem: Callable[[SitePage], str | None]
+) -> Iterator[tuple[SitePage, list[dict[str, str]]]]:
+    """Pages with hreflang alternates (crawled ones) that have `problem`, with those alternates."""
+    pages = site.by_url()
+    for page in site.pages:
+        bad = []
+        for lang, url in dict.fromkeys(page.hreflang):
+            other = pages.get(url)
+            if url == page.url or other is None:
+                continue
+            reason = problem(other)
+            if reason is not None:
+                bad.append({"hreflang": lang, "url": url, "problem": reason})
+        if bad:
+            yield page, bad
+
+
+def _alternate_hit(what: str, bad: list[dict[str, str]], url: str) -> Hit:
+    return Hit(
+        f"{len(bad)} hreflang alternate(s) {what}: "
+        + ", ".join(f"{b['url']} ({b['problem']})" for b in bad[:_LISTED]),
+        {"alternates": bad[:_EXAMPLES], "count": len(bad)},
+        url=url,
+    )
+
+
+def _answer_problem(page: SitePage) -> str | None:
+    if page.error_kind == "blocked_robots":
+        return "blocked by robots.txt"
+    if page.broken:
+        return str(page.final_status or page.error_kind)
+    if page.redirects:
+        return f"{page.status} to {page.final_url}"
+    return None
+
+
+@site_check(
+    code="hreflang-to-error",
+    family="international",
+    severity=Severity.WARNING,
+    title="hreflang alternate does not answer 200",
+    why="Search engines drop alternates that redirect, fail or are blocked, so that language "
+    "version is missing from the set and users may land on the wrong one.",
+    fix="Point each hreflang at the live, final URL of that language version.",
+)
+def hreflang_to_error(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    for page, bad in _alternates(site, _answer_problem):
+        yield _alternate_hit("do not answer 200", bad, page.url)
+
+
+@site_check(
+    code="hreflang-to-noindex",
+    family="international",
+    severity=Severity.WARNING,
+    title="hreflang alternate is noindex",
+    why="An alternate that asks not to be indexed cannot be shown to its language's users; the "
+    "set says 'show this page' and the page says 'do not'.",
+    fix="Remove the noindex from the alternate, or drop it from the hreflang set.",
+)
+def hreflang_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    def problem(other: SitePage) -> str | None:
+        return "noindex" if other.noindex and _answer_problem(other) is None else None
+
+    for page, bad in _alternates(site, problem):
+        yield _alternate_hit("are noindex", bad, page.url)
+
+
+@site_check(
+    code="hreflang-to-non-canonical",
+    family="international",
+    severity=Severity.WARNING,
+    title="hreflang alternate is not its own canonical",
+    why="hreflang must name the canonical URL of each language version. An alternate whose "
+    "canonical points elsewhere sends mixed signals, and search engines ignore the pair.",
+    fix="Use each version's canonical URL in the hreflang set.",
+)
+def hreflang_to_non_canonical(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    def problem(other: SitePage) -> str | None:
+        if _answer_problem(other) is None and other.canonical not in (None, other.url):
+            return f"canonical is {other.canonical}"
+        return None
+
+    for page, bad in _alternates(site, problem):
+        yield _alternate_hit("are not their own canonical", bad, page.url)
+
+
 @site_check(
     code="orphan-page",
     family="sitemaps",
+    applies=_lists_sitemap_urls,
     severity=Severity.WARNING,
     title="Sitemap URL that no page links to",
     why="Pages reachable only through the sitemap get no link value and look unimportant.",
@@ -244,6 +416,7 @@ def orphan_page(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-url-error",
     family="sitemaps",
+    applies=_lists_sitemap_urls,
     severity=Severity.ERROR,
     title="Sitemap lists a URL that does not answer 200",
     why="A sitemap should list only live, final URLs; errors and redirects waste crawl budget and "
@@ -270,6 +443,7 @@ def sitemap_url_error(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-noindex",
     family="sitemaps",
+    applies=_lists_sitemap_urls,
     severity=Severity.WARNING,
     title="Sitemap lists a noindex page",
     why="The sitemap asks for the page to be indexed, the page asks not to be: mixed signals.",
@@ -282,8 +456,51 @@ def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 
 
 @site_check(
+    code="sitemap-page-missing",
+    family="sitemaps",
+    severity=Severity.NOTICE,
+    title="Indexable page missing from the sitemap",
+    why="A sitemap is the list of pages a site wants indexed. An indexable page found by "
+    "following links but absent from it is found later, or not at all when its links are "
+    "deep, and hints that the sitemap generator skips a section. Judged only when the site "
+    "has a sitemap with URLs.",
+    fix="Add the page to the sitemap (regenerate it), or make the page non-indexable if it "
+    "should not be found.",
+)
+def sitemap_page_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    if not site.sitemaps_checked or site.sitemap_urls == 0:
+        return
+    for page in site.pages:
+        listable = page.indexable and page.html and not (page.broken or page.redirects)
+        if listable and not page.in_sitemap:
+            yield Hit("indexable, linked from the site, but not in the sitemap", url=page.url)
+
+
+@site_check(
+    code="sitemap-non-canonical",
+    family="sitemaps",
+    severity=Severity.WARNING,
+    title="Sitemap lists a non-canonical URL",
+    why="A sitemap should list canonical URLs only. Listing a page whose canonical names another "
+    "URL asks search engines to index what the page itself says not to.",
+    fix="List the canonical URL in the sitemap instead.",
+)
+def sitemap_non_canonical(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    for page in site.pages:
+        if not page.in_sitemap or page.broken or page.redirects:
+            continue
+        if page.canonical and page.canonical != page.url:
+            yield Hit(
+                f"in the sitemap, but its canonical is {page.canonical}",
+                {"canonical": page.canonical},
+                url=page.url,
+            )
+
+
+@site_check(
     code="robots-txt-missing",
     family="sitemaps",
+    applies=_robots_read,
     severity=Severity.NOTICE,
     title="No robots.txt",
     why="Without robots.txt crawlers may fetch anything, and the file is where sitemaps are "
@@ -299,6 +516,7 @@ def robots_txt_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-missing",
     family="sitemaps",
+    applies=_sitemaps_checked,
     severity=Severity.NOTICE,
     title="No XML sitemap found",
     why="A sitemap helps search engines find every page, especially new and deep ones.",
@@ -315,6 +533,7 @@ def sitemap_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="slow-response",
     family="performance",
+    applies=_response_times_judged,
     severity=Severity.WARNING,
     title="Server responds slowly",
     why="A slow first byte delays everything after it; crawlers also fetch fewer pages per visit. "

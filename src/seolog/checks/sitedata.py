@@ -60,6 +60,7 @@ class SiteData:
     troubled_links: list[LinkToTrouble] = field(default_factory=list)
     linked_urls: set[str] = field(default_factory=set)  # sitemap-only URLs some page links to
     reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
+    slow_pages: int = 0  # pages slower than the threshold during the crawl
 
     def by_url(self) -> dict[str, SitePage]:
         return {p.url: p for p in self.pages}

@@ -19,7 +19,7 @@ from seolog.crawl.handler import Found
 from seolog.crawl.pipeline import Pipeline
 from seolog.crawl.reprobe import SlowPages, reprobe
 from seolog.crawl.robots import Robots, RobotsRules
-from seolog.crawl.sitemap import discover
+from seolog.crawl.sitemap import Alternates, discover
 from seolog.crawl.stats import CrawlStats
 from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, RobotsState, StopReason
 from seolog.errors import TargetUnreachable
@@ -65,6 +65,10 @@ class Crawler:
         self.scope = self._scope_for(start_url)
         self.frontier = frontier or Frontier(self.scope, settings.max_depth)
         self.frontier.scope = self.scope  # a resumed crawl's frontier filters with the same scope
+        # hreflang the sitemaps state, per page URL (not kept across a resume: re-read on rescan)
+        self.sitemap_alternates: Alternates = {}
+        # URLs emitted before the sitemaps were read (None once read, or never to be read)
+        self._before_sitemaps: list[str] | None = [] if settings.sitemaps else None
         self.fetcher = fetcher
         self.robots = robots
         self.pipeline = pipeline
@@ -186,11 +190,14 @@ class Crawler:
             # Sitemaps named in robots.txt may live elsewhere (cross-submission); others must be ours.
             return url in listed or (self.scope.is_internal(url) and rules.allowed(url))
 
-        urls, problems = await discover(self.fetcher, candidates, may_fetch)
-        for url in urls:
+        found = await discover(self.fetcher, candidates, may_fetch)
+        for url in found.urls:
             self.frontier.add_sitemap_url(url)
+        self.sitemap_alternates = found.alternates
+        early, self._before_sitemaps = self._before_sitemaps or [], None
+        self.stats.listed_early = [u for u in early if u in self.frontier.sitemap_urls]
         self.stats.sitemap_urls = len(self.frontier.sitemap_urls)
-        self.stats.notes.extend(f"sitemap problem: {p}" for p in problems)
+        self.stats.notes.extend(f"sitemap problem: {p}" for p in found.problems)
 
     async def _worker(self) -> None:
         while True:
@@ -248,11 +255,9 @@ class Crawler:
                 error_kind=FetchErrorKind.BLOCKED_ROBOTS,
                 error="disallowed by robots.txt",
             )
-            return await self._emit(
-                CrawledPage(blocked, item.depth, item.via, self._in_sitemap(item.url)), item
-            )
+            return await self._emit(self._crawled(blocked, item.depth, item.via), item)
         result = await self.fetcher.fetch(item.url, follow=self._may_follow)
-        page = CrawledPage(result, item.depth, item.via, self._in_sitemap(item.url))
+        page = self._crawled(result, item.depth, item.via)
         final = result.final_url
         if result.hops and result.ok:
             if result.status_code is not None and 300 <= result.status_code < 400:
@@ -263,18 +268,23 @@ class Crawler:
                 # The redirect and its target are two pages; the target carries the body.
                 self.frontier.mark_seen(final)
                 await self._emit(replace(page, fetch=replace(result, body=None)), item)
-                target = CrawledPage(
-                    replace(result, url=final, hops=()),
-                    item.depth,
-                    "redirect",
-                    self._in_sitemap(final),
-                )
+                target = self._crawled(replace(result, url=final, hops=()), item.depth, "redirect")
                 return await self._emit(target, item)
             return await self._emit(replace(page, fetch=replace(result, body=None)), item)
         return await self._emit(page, item)
 
-    def _in_sitemap(self, url: str) -> bool:
-        return url in self.frontier.sitemap_urls
+    def _crawled(self, result: FetchResult, depth: int | None, via: str) -> CrawledPage:
+        """A fetched URL with what the sitemaps said of it (listed? its hreflang alternates)."""
+        url = result.url
+        if self._before_sitemaps is not None:
+            self._before_sitemaps.append(url)
+        return CrawledPage(
+            result,
+            depth,
+            via,
+            url in self.frontier.sitemap_urls,
+            sitemap_hreflang=tuple(self.sitemap_alternates.get(url, ())),
+        )
 
     async def _emit(self, page: CrawledPage, item: Item) -> CrawledPage:
         """Count the page and hand it to the pipeline; `_handled` queues what it links to."""

@@ -75,7 +75,13 @@ class PageHandler:
             and looks_like_html(f.content_type, f.body)
         ):
             html = decode_body(f.body, f.content_type)
-            page.snapshot = extract_page(html, f.final_url, self.scope.is_internal)
+            page.snapshot = extract_page(
+                html, f.final_url, self.scope.is_internal, f.headers.get("link")
+            )
+            page.snapshot.hreflang.extend(
+                {"lang": lang, "url": url, "source": "sitemap"}
+                for lang, url in page.sitemap_hreflang
+            )
             if self.store_html:
                 page.html = html
             found = Found(html=True, urls=discovered_urls(page.snapshot, self.scope.is_internal))

@@ -18,11 +18,17 @@ MAX_SITEMAP_FILES = 100  # an index of indexes cannot keep us fetching forever
 MAX_SITEMAP_URLS = 200_000
 
 
+Alternates = dict[str, list[tuple[str, str]]]  # page URL -> its (hreflang, URL) alternates
+_XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"
+
+
 @dataclass
 class SitemapFile:
     urls: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
     error: str | None = None
+    # hreflang stated in the sitemap (<xhtml:link rel="alternate" hreflang="…" href="…">).
+    alternates: Alternates = field(default_factory=dict)
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -50,33 +56,58 @@ def parse_sitemap(data: bytes) -> SitemapFile:
                 result.urls.append(url)
         return result
     parent = ""
+    loc: str | None = None
+    links: list[tuple[str, str]] = []
     try:
         for event, elem in iterparse(io.BytesIO(data), events=("start", "end")):
-            tag = elem.tag.rsplit("}", 1)[-1]
             if event == "start":
+                if elem.tag == _XHTML_LINK:
+                    links.extend(_alternate(elem.attrib))
+                    continue
+                tag = elem.tag.rsplit("}", 1)[-1]
                 if tag in ("url", "sitemap"):
-                    parent = tag
+                    parent, loc, links = tag, None, []
                 continue
+            tag = elem.tag.rsplit("}", 1)[-1]
             if tag == "loc" and elem.text:
                 url = normalize_url(elem.text)
                 if url:
                     (result.sitemaps if parent == "sitemap" else result.urls).append(url)
+                    loc = url
+            elif tag == "url" and loc is not None and links:
+                result.alternates.setdefault(loc, []).extend(links)
             elem.clear()
     except ParseError as e:
         result.error = f"malformed XML: {e}"
     return result
 
 
+def _alternate(attrs: dict[str, str]) -> list[tuple[str, str]]:
+    if "alternate" not in attrs.get("rel", "").lower().split() or "hreflang" not in attrs:
+        return []
+    href = normalize_url(attrs.get("href", ""))
+    return [(attrs["hreflang"].strip(), href)] if href else []
+
+
+@dataclass
+class Discovered:
+    """What the sitemaps of a site say: page URLs, hreflang alternates, problems met."""
+
+    urls: list[str] = field(default_factory=list)
+    alternates: Alternates = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
 async def discover(
     fetcher: Fetcher,
     start_sitemaps: list[str],
     may_fetch: Callable[[str], bool],
-) -> tuple[list[str], list[str]]:
-    """Fetch sitemaps breadth-first through indexes; returns (page URLs, problems seen)."""
+) -> Discovered:
+    """Fetch sitemaps breadth-first through indexes."""
     queue = list(dict.fromkeys(start_sitemaps))
     done: set[str] = set()
-    urls: list[str] = []
-    problems: list[str] = []
+    found = Discovered()
+    urls, problems = found.urls, found.problems
     while queue and len(done) < MAX_SITEMAP_FILES and len(urls) < MAX_SITEMAP_URLS:
         sitemap_url = queue.pop(0)
         if sitemap_url in done or not may_fetch(sitemap_url):
@@ -91,5 +122,7 @@ async def discover(
         if parsed.error:
             problems.append(f"{sitemap_url}: {parsed.error}")
         urls.extend(parsed.urls[: MAX_SITEMAP_URLS - len(urls)])
+        for url, links in parsed.alternates.items():
+            found.alternates.setdefault(url, []).extend(links)
         queue.extend(s for s in parsed.sitemaps if s not in done)
-    return urls, problems
+    return found

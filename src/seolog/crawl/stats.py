@@ -33,6 +33,9 @@ class CrawlStats:
     notes: list[str] = field(default_factory=list)
     slow_pages: int = 0  # pages slower than the threshold during the crawl
     reprobes: list[Reprobe] = field(default_factory=list)  # the slowest of them, timed alone
+    # Pages fetched before the sitemaps were read (the start page) that the sitemaps list: the
+    # audit marks them listed, since they were stored before anyone knew.
+    listed_early: list[str] = field(default_factory=list)
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
 
     @property
@@ -68,6 +71,7 @@ class CrawlStats:
             "notes": self.notes,
             "slow_pages": self.slow_pages,
             "reprobes": [r.to_dict() for r in self.reprobes],
+            "listed_early": self.listed_early,
         }
 
     @classmethod
@@ -96,5 +100,6 @@ class CrawlStats:
             notes=list(data.get("notes") or []),
             slow_pages=int(data.get("slow_pages") or 0),
             reprobes=[Reprobe.from_dict(r) for r in data.get("reprobes") or []],
+            listed_early=[str(u) for u in data.get("listed_early") or []],
             legacy_robots=str(data.get("robots") or "") if state is None else "",
         )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seolog.domain import WP_MAX_POST_ID, FormRef, ImageRef, LinkRef, PageSnapshot
+from seolog.parse.linkheader import parse_link_header
 from seolog.urls import normalize_url, resolve_url
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
@@ -115,8 +116,11 @@ _MAX_CANONICAL_TAGS = 20  # a page with more is broken anyway; the check names t
 _CODE_TAGS = ("pre", "code", "kbd", "samp")
 
 
-def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> PageSnapshot:
-    """Parse one page. `url` is the page's final URL, against which relative links resolve."""
+def extract_page(
+    html: str, url: str, is_internal: Callable[[str], bool], link_header: str | None = None
+) -> PageSnapshot:
+    """Parse one page. `url` is the page's final URL, against which relative links resolve;
+    `link_header` is its HTTP Link header, whose canonical and hreflang count as tags do."""
     tree = LexborHTMLParser(html)
     snap = PageSnapshot()
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
@@ -164,7 +168,9 @@ def extract_page(html: str, url: str, is_internal: Callable[[str], bool]) -> Pag
 
     _extract_meta(nodes["meta"], snap)
     _extract_link_tags(nodes["link"], snap, resolve)
-    snap.canonical = canonical_of(snap.canonical_tags)
+    if link_header:
+        _extract_link_header(link_header, url, snap)
+    snap.canonical = canonical_of(snap.canonical_tags + snap.canonical_header)
 
     snap.h1 = [_text(n) for n in nodes["h1"]]
     snap.h2 = [_text(n) for n in nodes["h2"]]
@@ -319,6 +325,24 @@ def _extract_link_tags(
                 {
                     "lang": (attrs.get("hreflang") or "").strip(),
                     "url": resolve(href) or href.strip(),
+                }
+            )
+
+
+def _extract_link_header(value: str, url: str, snap: PageSnapshot) -> None:
+    """Canonical and hreflang alternates from the HTTP Link header. Its targets resolve against
+    the page's URL (RFC 8288 §3.2), never a <base href>."""
+    for link in parse_link_header(value):
+        target = resolve_url(url, link.target) if link.target else None
+        if "canonical" in link.rels:
+            if len(snap.canonical_header) < _MAX_CANONICAL_TAGS:
+                snap.canonical_header.append((link.target, target))
+        elif "alternate" in link.rels and "hreflang" in link.params:
+            snap.hreflang.append(
+                {
+                    "lang": link.params["hreflang"].strip(),
+                    "url": target or link.target,
+                    "source": "header",
                 }
             )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from seolog.checks.facts import parse_directives, says_noindex
 from seolog.checks.rules import AuditRules
-from seolog.checks.runner import run_site_checks, site_check_codes
+from seolog.checks.runner import judge_site, page_check_codes, site_check_codes
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
 from seolog.config import CrawlSettings
@@ -65,6 +65,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         troubled_links=links,
         linked_urls=linked,
         reprobes=tuple(stats.reprobes),
+        slow_pages=stats.slow_pages,
     )
 
 
@@ -76,10 +77,12 @@ def audit_scan(
     thresholds = Thresholds.from_stored(settings.thresholds)
     rules = AuditRules.from_stored(settings.audit_rules)
     with session_scope(ctx.engine) as session:
+        store.mark_in_sitemap(session, scan_id, stats.listed_early)
         site = _site_data(session, scan_id, stats)
-        findings = run_site_checks(site, thresholds, rules)
+        findings, applied = judge_site(site, thresholds, rules)
         page_ids = {p.url: p.id for p in site.pages}
         store.replace_site_findings(session, scan_id, findings, page_ids, site_check_codes())
+        store.save_coverage(session, scan_id, page_check_codes(rules), applied)
 
         per_page: dict[int, dict[str, Severity]] = defaultdict(dict)
         site_wide: dict[str, Severity] = {}

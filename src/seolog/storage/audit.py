@@ -45,6 +45,16 @@ def page_rows(session: Session, scan_id: int) -> Iterator[Any]:
     yield from session.execute(stmt)
 
 
+def mark_in_sitemap(session: Session, scan_id: int, urls: Sequence[str]) -> None:
+    """Pages stored before the sitemaps were read (the start page) that the sitemaps list."""
+    if urls:
+        session.execute(
+            update(Page)
+            .where(Page.scan_id == scan_id, Page.url.in_(urls))  # type: ignore[attr-defined]
+            .values(in_sitemap=True)
+        )
+
+
 def links_into(session: Session, scan_id: int, targets: Iterable[str]) -> list[tuple[str, str]]:
     """(source page URL, target URL) of the scan's internal links pointing at `targets`."""
     wanted = list(dict.fromkeys(targets))
@@ -95,6 +105,38 @@ def save_scores(
             [{"pid": pid, "s": s} for pid, s in page_scores.items()],
         )
     session.execute(update(Scan).where(Scan.id == scan_id).values(score=site_score))
+
+
+def save_coverage(
+    session: Session, scan_id: int, page_codes: Iterable[str], site: dict[str, bool]
+) -> None:
+    """The audit's part of the scan's coverage: every page check that ran (0 where it judged no
+    page) and whether each site check applied. An earlier audit's (before a resume) is replaced."""
+    stored = session.execute(select(Scan.coverage).where(Scan.id == scan_id)).scalar_one()
+    coverage = dict(stored or {})
+    pages = {code: 0 for code in page_codes} | dict(coverage.get("pages") or {})
+    coverage.update(pages=pages, site=dict(site))
+    session.execute(update(Scan).where(Scan.id == scan_id).values(coverage=coverage))
+
+
+def coverage_of(session: Session, scan_id: int) -> dict[str, Any] | None:
+    return session.execute(select(Scan.coverage).where(Scan.id == scan_id)).scalar_one_or_none()
+
+
+def failed_pages(session: Session, scan_id: int) -> dict[str, int]:
+    """Per code, the distinct URLs with a finding of it."""
+    stmt = (
+        select(Issue.code, func.count(func.distinct(Issue.url)))
+        .where(Issue.scan_id == scan_id)
+        .group_by(Issue.code)
+    )
+    return {code: int(n) for code, n in session.execute(stmt)}
+
+
+def errored_checks(session: Session, scan_id: int, code: str) -> set[str]:
+    """The checks named by the scan's `code` findings (check-error: which checks raised)."""
+    stmt = select(Issue.details).where(Issue.scan_id == scan_id, Issue.code == code)
+    return {str(d["check"]) for d in session.execute(stmt).scalars() if d and d.get("check")}
 
 
 def issues_of_scan(
