@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from seolog.errors import ExitCode
+from seolog.storage.migrations import HEAD
 from tests.conftest import EXAMPLE_SITE
 
 pytestmark = pytest.mark.sqlite_only  # file sizes and SQLite backups; PostgreSQL uses pg_dump
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.sqlite_only  # file sizes and SQLite backups; PostgreSQ
 def test_info_counts_what_the_store_holds(cli):
     assert cli("scan", str(EXAMPLE_SITE)).exit_code == 0
     info = cli("db", "info", "--format", "json").json()
-    assert info["backend"] == "sqlite" and info["revision"] == "0004"
+    assert info["backend"] == "sqlite" and info["revision"] == HEAD
     assert info["rows"]["scans"] == 1 and info["rows"]["pages"] == 14
     assert info["rows"]["issues"] > 0 and info["bytes"] > 0
     assert "Pages" in cli("db", "info").stdout

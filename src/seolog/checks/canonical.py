@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seolog.checks.facts import is_content
+from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -28,6 +28,7 @@ def _header(page: CrawledPage) -> list[tuple[str, str | None]]:
 @page_check(
     code="canonical-invalid",
     family="indexability",
+    applies=content_with(lambda s: s.canonical_tags or s.canonical_header),
     severity=Severity.WARNING,
     title="Canonical is not an http(s) URL",
     why="A canonical must name a web address. One that does not (a file: path from a build "
@@ -52,6 +53,7 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="canonical-relative",
     family="indexability",
+    applies=content_with(lambda s: s.canonical_tags),
     severity=Severity.NOTICE,
     title="Canonical is a relative URL",
     why="A relative canonical works only as long as the page is served from the address it was "
@@ -76,6 +78,7 @@ def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="canonical-multiple",
     family="indexability",
+    applies=content_with(lambda s: s.canonical_tags),
     severity=Severity.WARNING,
     title="Canonical tags disagree",
     why="With several rel=canonical tags naming different URLs, search engines ignore all of them "
@@ -97,6 +100,7 @@ def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="canonical-header-conflict",
     family="indexability",
+    applies=content_with(lambda s: s.canonical_tags and s.canonical_header),
     severity=Severity.WARNING,
     title="Link header and HTML name different canonicals",
     why="A canonical can be stated in the HTTP Link header as well as in the HTML. When the two "
@@ -119,6 +123,7 @@ def canonical_header_conflict(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
 @page_check(
     code="canonical-other-host",
     family="indexability",
+    applies=content_with(lambda s: s.canonical),
     severity=Severity.NOTICE,
     title="Canonical points to another host",
     why="A canonical on another host hands this page's ranking to that site. That is right for "

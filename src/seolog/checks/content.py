@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from seolog.checks.facts import (
     INDEX_MIN_LINKS,
+    content_with,
     is_content,
     is_index,
     robots_directives,
@@ -27,6 +28,7 @@ def _snap(page: CrawledPage) -> PageSnapshot | None:
 @page_check(
     code="title-missing",
     family="titles",
+    applies=is_content,
     severity=Severity.ERROR,
     title="Page has no title",
     why="The title is the headline of the search result and the strongest on-page relevance hint; "
@@ -43,6 +45,7 @@ def title_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="title-too-long",
     family="titles",
+    applies=content_with(lambda s: s.title),
     severity=Severity.WARNING,
     title="Title is too long",
     why="Search results cut long titles off (about 600 pixels), so the end of it is never seen.",
@@ -61,6 +64,7 @@ def title_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="title-too-short",
     family="titles",
+    applies=content_with(lambda s: s.title),
     severity=Severity.WARNING,
     title="Title is too short",
     why="A very short title wastes the most visible line of the search result.",
@@ -79,6 +83,7 @@ def title_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="title-multiple",
     family="titles",
+    applies=is_content,
     severity=Severity.WARNING,
     title="Page has more than one title",
     why="A document has one <title>. With several, search engines and browsers pick one, not "
@@ -98,6 +103,7 @@ def title_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="meta-description-missing",
     family="descriptions",
+    applies=is_content,
     severity=Severity.WARNING,
     title="Page has no meta description",
     why="The description is the snippet under the title in search results; without one, search "
@@ -116,6 +122,7 @@ def meta_description_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="meta-description-too-long",
     family="descriptions",
+    applies=content_with(lambda s: s.meta_description),
     severity=Severity.NOTICE,
     title="Meta description is too long",
     why="Snippets are cut at about 160 characters; the rest is never shown.",
@@ -135,6 +142,7 @@ def meta_description_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
 @page_check(
     code="meta-description-too-short",
     family="descriptions",
+    applies=content_with(lambda s: s.meta_description),
     severity=Severity.NOTICE,
     title="Meta description is too short",
     why="A very short description leaves most of the snippet unused or rewritten by the engine.",
@@ -154,6 +162,7 @@ def meta_description_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit
 @page_check(
     code="meta-description-multiple",
     family="descriptions",
+    applies=is_content,
     severity=Severity.WARNING,
     title="Page has more than one meta description",
     why="With several meta descriptions, search engines choose one or write their own snippet; "
@@ -172,6 +181,7 @@ def meta_description_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
 @page_check(
     code="h1-missing",
     family="headings",
+    applies=is_content,
     severity=Severity.WARNING,
     title="Page has no H1",
     why="The H1 tells users and search engines what the page is about at a glance.",
@@ -186,6 +196,7 @@ def h1_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="h1-multiple",
     family="headings",
+    applies=is_content,
     severity=Severity.NOTICE,
     title="Page has more than one H1",
     why="Several H1s blur what the page's main topic is.",
@@ -200,6 +211,7 @@ def h1_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="heading-order",
     family="headings",
+    applies=content_with(lambda s: s.heading_levels),
     severity=Severity.NOTICE,
     title="Heading levels skip a level",
     why="Headings are the page's outline for screen readers and search engines; a jump from H2 to "
@@ -225,6 +237,7 @@ def heading_order(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="content-thin",
     family="content",
+    applies=content_with(lambda s: not is_index(s)),
     severity=Severity.NOTICE,
     title="Little body text",
     why="Pages with very little text rarely answer a query well enough to rank. Words are counted "
@@ -247,6 +260,7 @@ def content_thin(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="noindex",
     family="indexability",
+    applies=is_content,
     severity=Severity.WARNING,
     title="Page is excluded from search (noindex)",
     why="A noindex page never appears in search results; on a page meant to rank it is a costly "

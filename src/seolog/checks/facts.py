@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from seolog.domain import CrawledPage, FetchErrorKind, PageSnapshot
 
 
@@ -84,3 +86,34 @@ def is_content(page: CrawledPage) -> bool:
     page's missing title is not a finding; its status is."""
     code = page.fetch.status_code
     return is_html(page) and is_final(page) and code is not None and 200 <= code < 300
+
+
+# --- where a page check applies (`CheckSpec.applies`) -------------------------------------------
+
+
+def requested(page: CrawledPage) -> bool:
+    """A URL the crawler asked for: everything but a URL robots.txt kept it from."""
+    return page.fetch.error_kind is not FetchErrorKind.BLOCKED_ROBOTS
+
+
+def answered(page: CrawledPage) -> bool:
+    """A URL that answered with a status of its own (not a redirect record, not a failure)."""
+    return is_final(page) and page.fetch.status_code is not None
+
+
+_REDIRECT_ERRORS = frozenset({FetchErrorKind.REDIRECT_LOOP, FetchErrorKind.TOO_MANY_REDIRECTS})
+
+
+def redirected(page: CrawledPage) -> bool:
+    """A URL that redirected, including one whose redirects never ended."""
+    return bool(page.fetch.hops) or page.fetch.error_kind in _REDIRECT_ERRORS
+
+
+def content_with(part: Callable[[PageSnapshot], object]) -> Callable[[CrawledPage], bool]:
+    """`applies` for a check about one part of a content page: the content pages where that part
+    is present, e.g. `content_with(lambda s: s.hreflang)` for the hreflang checks."""
+
+    def applies(page: CrawledPage) -> bool:
+        return is_content(page) and page.snapshot is not None and bool(part(page.snapshot))
+
+    return applies

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seolog.checks.facts import NETWORK_ERRORS, is_final, is_html
+from seolog.checks.facts import NETWORK_ERRORS, answered, is_final, is_html, redirected, requested
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, FetchErrorKind, Severity
@@ -19,9 +19,18 @@ def _status(page: CrawledPage) -> int | None:
     return page.fetch.status_code if is_final(page) else None
 
 
+def _html_or_too_large(page: CrawledPage) -> bool:
+    return is_html(page) or page.fetch.error_kind is FetchErrorKind.TOO_LARGE
+
+
+def _https_html(page: CrawledPage) -> bool:
+    return is_html(page) and is_final(page) and page.fetch.final_url.startswith("https://")
+
+
 @page_check(
     code="http-4xx",
     family="http",
+    applies=answered,
     severity=Severity.ERROR,
     title="Page answers with a 4xx client error",
     why=_STATUS_WHY,
@@ -37,6 +46,7 @@ def http_4xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="http-5xx",
     family="http",
+    applies=answered,
     severity=Severity.ERROR,
     title="Page answers with a 5xx server error",
     why=_STATUS_WHY + " Repeated 5xx answers also make crawlers slow down on the whole site.",
@@ -52,6 +62,7 @@ def http_5xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="fetch-failed",
     family="http",
+    applies=requested,
     severity=Severity.ERROR,
     title="Page could not be fetched",
     why="No response at all (DNS, connection, timeout, TLS): neither crawlers nor users get it.",
@@ -66,6 +77,7 @@ def fetch_failed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="redirect-chain",
     family="http",
+    applies=redirected,
     severity=Severity.WARNING,
     title="URL needs two or more redirects",
     why="Each hop costs users a round trip and crawlers follow only a few hops before giving up.",
@@ -83,6 +95,7 @@ def redirect_chain(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="redirect-loop",
     family="http",
+    applies=redirected,
     severity=Severity.ERROR,
     title="Redirects loop back to a URL already visited",
     why="The URL never reaches a page: browsers show an error and crawlers give up.",
@@ -98,6 +111,7 @@ def redirect_loop(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="redirect-broken",
     family="http",
+    applies=redirected,
     severity=Severity.ERROR,
     title="URL redirects to an error",
     why="The redirect leads users and crawlers to a page that fails.",
@@ -115,6 +129,7 @@ def redirect_broken(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="page-too-large",
     family="performance",
+    applies=_html_or_too_large,
     severity=Severity.WARNING,
     title="HTML document is very large",
     why="Big HTML is slow to download and parse on phones; Googlebot reads only the first 15 MB.",
@@ -135,6 +150,7 @@ def page_too_large(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="hsts-missing",
     family="security",
+    applies=_https_html,
     severity=Severity.NOTICE,
     title="HTTPS page without Strict-Transport-Security",
     why="Without HSTS, a first visit over plain HTTP can be intercepted before the redirect.",

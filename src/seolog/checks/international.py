@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from seolog.checks.facts import is_content
+from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -65,6 +65,7 @@ def hreflang_problem(value: str) -> str | None:
 @page_check(
     code="html-lang-missing",
     family="international",
+    applies=is_content,
     severity=Severity.WARNING,
     title="No lang attribute on <html>",
     why="The lang attribute tells browsers, screen readers and search engines the page's "
@@ -79,6 +80,7 @@ def html_lang_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="hreflang-invalid",
     family="international",
+    applies=content_with(lambda s: s.hreflang),
     severity=Severity.ERROR,
     title="Invalid hreflang value",
     why="Search engines ignore an alternate whose language code they cannot read, so the wrong "
@@ -105,6 +107,7 @@ def hreflang_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="hreflang-x-default-missing",
     family="international",
+    applies=content_with(lambda s: s.hreflang),
     severity=Severity.NOTICE,
     title="hreflang set without x-default",
     why="x-default names the page for users whose language matches none of the alternates.",

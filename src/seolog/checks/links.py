@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seolog.checks.facts import is_content, is_index
+from seolog.checks.facts import content_with, is_content, is_index
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -40,9 +40,19 @@ GENERIC_LINK_TEXT = frozenset(
 _EXAMPLES = 10  # links listed in a finding's details; the count says how many there are
 
 
+def _reached_by_links(page: CrawledPage) -> bool:
+    """A content page with a click depth (a page reached only through the sitemap has none)."""
+    return is_content(page) and page.depth is not None
+
+
+def _secure_with_images(page: CrawledPage) -> bool:
+    return content_with(lambda s: s.images)(page) and page.fetch.final_url.startswith("https://")
+
+
 @page_check(
     code="link-text-generic",
     family="links",
+    applies=content_with(lambda s: s.links and not is_index(s)),
     severity=Severity.NOTICE,
     title="Links with generic text",
     why="Link text tells search engines and screen-reader users what the target is about; "
@@ -72,6 +82,7 @@ def link_text_generic(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="links-too-many",
     family="links",
+    applies=is_content,
     severity=Severity.NOTICE,
     title="Very many links on one page",
     why="Each link passes a smaller share of the page's value, and crawlers may skip some.",
@@ -91,6 +102,7 @@ def links_too_many(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="page-deep",
     family="links",
+    applies=_reached_by_links,
     severity=Severity.NOTICE,
     title="Page is many clicks from the start page",
     why="Pages deep in the link structure are crawled less often and seen as less important.",
@@ -108,6 +120,7 @@ def page_deep(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="image-alt-missing",
     family="images",
+    applies=content_with(lambda s: s.images),
     severity=Severity.WARNING,
     title="Images without an alt attribute",
     why="Alt text is what search engines and screen readers know of an image; image search "
@@ -129,6 +142,7 @@ def image_alt_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="mixed-content",
     family="security",
+    applies=_secure_with_images,
     severity=Severity.WARNING,
     title="HTTPS page loads images over HTTP",
     why="Browsers block or flag insecure resources on secure pages, and show the page as not "
@@ -151,6 +165,7 @@ def mixed_content(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="form-insecure",
     family="security",
+    applies=content_with(lambda s: s.forms),
     severity=Severity.WARNING,
     title="Form sends data over plain HTTP",
     why="Browsers warn on password fields served over HTTP and on HTTPS pages that submit to "

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from seolog.checks.facts import is_content, tag_count
+from seolog.checks.facts import content_with, is_content, tag_count
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -34,6 +34,7 @@ def json_ld_problem(raw: str) -> str | None:
 @page_check(
     code="structured-data-invalid",
     family="structured-data",
+    applies=content_with(lambda s: s.json_ld),
     severity=Severity.WARNING,
     title="Invalid JSON-LD structured data",
     why="Broken structured data is ignored, so the page loses rich results (stars, prices, FAQs).",
@@ -53,6 +54,7 @@ def structured_data_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="viewport-missing",
     family="mobile",
+    applies=is_content,
     severity=Severity.WARNING,
     title="No viewport meta tag",
     why="Without it phones render the desktop layout zoomed out; Google indexes the mobile view.",
@@ -67,6 +69,7 @@ def viewport_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="viewport-multiple",
     family="mobile",
+    applies=is_content,
     severity=Severity.NOTICE,
     title="Page has more than one viewport tag",
     why="Browsers apply the last viewport tag and ignore the others, so the one a developer edits "
@@ -82,6 +85,7 @@ def viewport_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="social-tags-missing",
     family="social",
+    applies=is_content,
     severity=Severity.NOTICE,
     title="No Open Graph title or image",
     why="Shared links without og:title and og:image show as bare URLs on social networks and chat.",

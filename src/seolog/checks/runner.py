@@ -1,7 +1,9 @@
 """Run the checks: page checks on each page as it is parsed, site checks once after the crawl.
 
 A check that raises becomes a `check-error` finding naming it; one bad check never costs the
-user a scan (Lighthouse's rule).
+user a scan (Lighthouse's rule). A check runs only where it applies (`CheckSpec.applies`); the
+runner says which checks judged each page and the site, so a scan can tell per check whether it
+passed, failed or was not applicable (see `services.results.check_results`).
 """
 
 from __future__ import annotations
@@ -44,36 +46,75 @@ def _specs(scope: str, rules: AuditRules) -> list[CheckSpec]:
 
 def _run(
     spec: CheckSpec, subject: Any, t: Thresholds, rules: AuditRules, default_url: str
-) -> Iterator[Finding]:
+) -> tuple[bool, list[Finding]]:
+    """(did the check judge `subject`, its findings there). A check that does not apply there
+    judges nothing; one that raises judged nothing either, and leaves a check-error finding."""
     try:
+        if spec.applies is not None and not spec.applies(subject):
+            return False, []
         hits: Iterable[Hit] = list(spec.func(subject, t))
     except Exception as e:
-        yield Finding(
-            CHECK_ERROR,
-            Severity.NOTICE,
-            default_url,
-            f"check {spec.code} failed: {type(e).__name__}: {e}",
-            {"check": spec.code, "error": f"{type(e).__name__}: {e}"},
-        )
-        return
+        error = f"{type(e).__name__}: {e}"
+        return False, [
+            Finding(
+                CHECK_ERROR,
+                Severity.NOTICE,
+                default_url,
+                f"check {spec.code} failed: {error}",
+                {"check": spec.code, "error": error},
+            )
+        ]
     severity = rules.severity_of(spec.code, spec.severity)
+    findings = []
     for hit in hits:
         url = hit.url or default_url
         if not rules.ignores(spec.code, url):
-            yield Finding(spec.code, severity, url, hit.message, hit.details)
+            findings.append(Finding(spec.code, severity, url, hit.message, hit.details))
+    return True, findings
 
 
 NO_RULES = AuditRules()
 
 
+def judge_page(
+    page: CrawledPage, t: Thresholds, rules: AuditRules = NO_RULES
+) -> tuple[list[Finding], tuple[str, ...]]:
+    """The page checks' findings on a page, and the codes of the checks that judged it."""
+    findings: list[Finding] = []
+    judged: list[str] = []
+    for spec in _specs("page", rules):
+        ran, found = _run(spec, page, t, rules, page.fetch.url)
+        findings += found
+        if ran:
+            judged.append(spec.code)
+    return findings, tuple(judged)
+
+
 def run_page_checks(
     page: CrawledPage, t: Thresholds, rules: AuditRules = NO_RULES
 ) -> list[Finding]:
-    return [f for s in _specs("page", rules) for f in _run(s, page, t, rules, page.fetch.url)]
+    return judge_page(page, t, rules)[0]
+
+
+def judge_site(
+    site: SiteData, t: Thresholds, rules: AuditRules = NO_RULES
+) -> tuple[list[Finding], dict[str, bool]]:
+    """The site checks' findings, and for each site check that ran: did it apply to the site."""
+    findings: list[Finding] = []
+    judged: dict[str, bool] = {}
+    for spec in _specs("site", rules):
+        judged[spec.code], found = _run(spec, site, t, rules, site.root_url)
+        findings += found
+    return findings, judged
 
 
 def run_site_checks(site: SiteData, t: Thresholds, rules: AuditRules = NO_RULES) -> list[Finding]:
-    return [f for s in _specs("site", rules) for f in _run(s, site, t, rules, site.root_url)]
+    return judge_site(site, t, rules)[0]
+
+
+def page_check_codes(rules: AuditRules = NO_RULES) -> list[str]:
+    """The page checks a scan with these rules runs."""
+    return [s.code for s in _specs("page", rules)]
 
 
 def site_check_codes() -> set[str]:
@@ -82,5 +123,5 @@ def site_check_codes() -> set[str]:
 
 def audit_page(t: Thresholds, rules: AuditRules, page: CrawledPage) -> None:
     """The page half of the audit, run by the page worker as each page is parsed."""
-    page.findings = run_page_checks(page, t, rules)
+    page.findings, page.judged = judge_page(page, t, rules)
     page.indexable = is_indexable(page)

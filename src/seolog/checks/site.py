@@ -71,6 +71,11 @@ def _sitemaps_checked(site: SiteData) -> bool:
     return site.sitemaps_checked
 
 
+def _has_sitemap(site: SiteData) -> bool:
+    """The site has a sitemap with URLs (sitemaps read, and they listed some)."""
+    return site.sitemaps_checked and site.sitemap_urls > 0
+
+
 def _robots_read(site: SiteData) -> bool:
     """robots.txt was asked for (not with --ignore-robots)."""
     return site.robots_state is not None and site.robots_state is not RobotsState.IGNORED
@@ -256,6 +261,7 @@ def canonical_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="canonical-chain",
     family="indexability",
+    applies=_has_canonical_targets,
     severity=Severity.WARNING,
     title="Canonical points to a page with another canonical",
     why="A canonical should name the final, indexable URL. When A names B and B names C, search "
@@ -350,6 +356,7 @@ def _answer_problem(page: SitePage) -> str | None:
 @site_check(
     code="hreflang-to-error",
     family="international",
+    applies=_has_hreflang,
     severity=Severity.WARNING,
     title="hreflang alternate does not answer 200",
     why="Search engines drop alternates that redirect, fail or are blocked, so that language "
@@ -364,6 +371,7 @@ def hreflang_to_error(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="hreflang-to-noindex",
     family="international",
+    applies=_has_hreflang,
     severity=Severity.WARNING,
     title="hreflang alternate is noindex",
     why="An alternate that asks not to be indexed cannot be shown to its language's users; the "
@@ -381,6 +389,7 @@ def hreflang_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="hreflang-to-non-canonical",
     family="international",
+    applies=_has_hreflang,
     severity=Severity.WARNING,
     title="hreflang alternate is not its own canonical",
     why="hreflang must name the canonical URL of each language version. An alternate whose "
@@ -458,6 +467,7 @@ def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-page-missing",
     family="sitemaps",
+    applies=_has_sitemap,
     severity=Severity.NOTICE,
     title="Indexable page missing from the sitemap",
     why="A sitemap is the list of pages a site wants indexed. An indexable page found by "
@@ -479,6 +489,7 @@ def sitemap_page_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-non-canonical",
     family="sitemaps",
+    applies=_lists_sitemap_urls,
     severity=Severity.WARNING,
     title="Sitemap lists a non-canonical URL",
     why="A sitemap should list canonical URLs only. Listing a page whose canonical names another "

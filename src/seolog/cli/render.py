@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from seolog.output import checks_line
+
 if TYPE_CHECKING:
     from seolog.crawl.stats import CrawlStats
     from seolog.services.gates import Verdict
@@ -259,6 +261,9 @@ def scan_summary(
                 ),
             ),
         )
+    checks = checks_line(audit.by_result)  # "31 passed · 4 failed · 12 not applicable"
+    if checks:
+        pairs.append(("Checks", checks))
     if scan.error:
         pairs.append(("Error", Text(scan.error, style="red")))
     if verdict is not None and verdict.gates.active:

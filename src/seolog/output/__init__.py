@@ -30,6 +30,12 @@ def worst_pages(doc: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], l
     return [(p, wanted[p["url"]]) for p in pages]
 
 
+def checks_line(by_result: dict[str, int]) -> str | None:
+    """What the checks did, e.g. "31 passed · 4 failed · 12 not applicable" (kinds with none are
+    left out; "unknown" counts checks of a scan stored before seolog recorded where they applied)."""
+    return " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in by_result.items() if n) or None
+
+
 FORMATS = ("json", "sarif", "junit", "csv", "markdown")
 
 

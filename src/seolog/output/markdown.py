@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from seolog.checks.registry import get_check
-from seolog.output import worst_pages
+from seolog.output import checks_line, worst_pages
 
 TOP = 10
 ICONS = {"error": "🔴", "warning": "🟠", "notice": "🔵"}
@@ -37,6 +37,9 @@ def render(doc: dict[str, Any]) -> str:
         f"· {scan['pages_crawled']} pages · scan #{scan['id']} ({scan['status']})",
         "",
     ]
+    checks = checks_line(summary.get("checks") or {})  # absent from older saved documents
+    if checks:
+        lines[-1:-1] = ["", f"Checks: {checks}"]
     gate = doc.get("gate")
     if gate:
         lines[1:1] = ["", _verdict(gate)]

@@ -78,6 +78,7 @@ class AuditSummary:
     by_severity: dict[str, int] = field(default_factory=dict)
     by_code: list[tuple[str, str, int, str]] = field(default_factory=list)  # code, sev, n, title
     worst_pages: list[tuple[str, int, list[str]]] = field(default_factory=list)  # url, score, codes
+    by_result: dict[str, int] = field(default_factory=dict)  # checks per result (CHECK_RESULTS)
 
     @property
     def total(self) -> int:
@@ -91,11 +92,14 @@ def audit_summary(
         counts = store.issue_counts(session, scan_id)
         pages = store.worst_pages(session, scan_id, worst) if worst else []
         codes = store.codes_by_page(session, [pid for pid, _url, _score in pages])
+        scan = repo.scan_by_id(session, scan_id)
+        results = check_results(session, scan) if scan is not None else []
         return AuditSummary(
             score=score,
             by_severity=_by_severity(counts),
             by_code=[(code, sev, n, _title(code)) for code, sev, n in counts],
             worst_pages=[(url, score, codes[pid]) for pid, url, score in pages],
+            by_result=results_by_kind(results),
         )
 
 
@@ -110,6 +114,63 @@ def _by_severity(counts: list[tuple[str, str, int]]) -> dict[str, int]:
 def _title(code: str) -> str:
     spec = get_check(code)
     return spec.title if spec is not None else "(a check this seolog version does not know)"
+
+
+# What a check did in a scan, as in Lighthouse's audit results. A not-applicable check had nothing
+# to judge (no hreflang anywhere, --no-sitemaps): it is neither a pass nor a fail, and the score
+# never counted it. Scans stored before seolog recorded coverage say "unknown" unless they failed.
+CHECK_RESULTS = ("passed", "failed", "not_applicable", "error", "disabled", "unknown")
+
+
+def check_results(session: Any, scan: Scan) -> list[dict[str, Any]]:
+    """One entry per check, by code: `scope` (page or site), `result` (CHECK_RESULTS), `judged`
+    (pages a page check judged; 1 or 0 for a site check: the site; null when unknown) and
+    `failed` (pages with a finding of a page check; 1 or 0 for a site check)."""
+    from seolog.checks.registry import catalog
+    from seolog.checks.rules import AuditRules
+    from seolog.checks.runner import CHECK_ERROR
+
+    scan_id = scan.id or 0
+    coverage = scan.coverage  # None: stored before seolog recorded coverage
+    judged_pages: dict[str, int] = dict((coverage or {}).get("pages") or {})
+    applied: dict[str, bool] = dict((coverage or {}).get("site") or {})
+    rules = AuditRules.from_stored((scan.settings or {}).get("audit_rules"))
+    failed = store.failed_pages(session, scan_id)
+    errored = store.errored_checks(session, scan_id, CHECK_ERROR)
+    specs = {s.code: s for s in catalog()}
+    codes = (set(specs) | set(failed) | set(judged_pages) | set(applied)) - {CHECK_ERROR}
+    results = []
+    for code in sorted(codes):
+        spec = specs.get(code)
+        scope = spec.scope if spec else ("site" if code in applied else "page")
+        if scope == "site":
+            judged = int(applied[code]) if code in applied else None
+            failures = int(code in failed)
+        else:
+            judged = judged_pages.get(code)
+            failures = failed.get(code, 0)
+        if not rules.runs(code):
+            result, judged, failures = "disabled", 0, 0
+        elif failures:
+            result = "failed"
+        elif code in errored:
+            result = "error"  # it raised somewhere (see check-error) and found nothing elsewhere
+        elif judged is None:
+            result = "unknown"
+        else:
+            result = "passed" if judged else "not_applicable"
+        results.append(
+            {"code": code, "scope": scope, "result": result, "judged": judged, "failed": failures}
+        )
+    return results
+
+
+def results_by_kind(results: list[dict[str, Any]]) -> dict[str, int]:
+    """How many checks had each result, every kind present (0 when none)."""
+    counts = dict.fromkeys(CHECK_RESULTS, 0)
+    for r in results:
+        counts[r["result"]] += 1
+    return counts
 
 
 def _iso(value: Any) -> str | None:
@@ -160,6 +221,7 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
         pages = [page_doc(p) for p in repo.pages_of_scan(session, scan_id)]
         issues = [issue_doc(i) for i in store.issues_of_scan(session, scan_id)]
         issue_counts = store.issue_counts(session, scan_id)
+        checks = check_results(session, scan)
         by_severity = _by_severity(issue_counts)
         by_code: dict[str, int] = {}
         for code, _severity, n in issue_counts:
@@ -191,10 +253,12 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
             },
             "pages": pages,
             "issues": issues,
+            "checks": checks,
             "summary": {
                 "score": scan.score,
                 "by_severity": by_severity,
                 "by_code": by_code,
+                "checks": results_by_kind(checks),
                 "pages": {
                     "total": counts.total,
                     "html": counts.html,

@@ -116,6 +116,10 @@ class Scan(SQLModel, table=True):
     score: int | None = None  # filled by the audit
     stop_reason: str | None = Field(default=None, max_length=20)
     stats: dict[str, Any] | None = _json()
+    # Where the checks could judge: {"pages": {code: pages judged}, "site": {code: applied}}.
+    # The page writer adds each batch's counts; the audit adds the site's. None: a scan stored
+    # before seolog recorded it (its checks' coverage is unknown).
+    coverage: dict[str, Any] | None = _json()
     error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     seolog_version: str = Field(max_length=40)
     started_at: datetime | None = _when()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -314,12 +315,29 @@ def save_pages(
             conn.execute(
                 update(Scan)
                 .where(Scan.id == scan_id)
-                .values(pages_crawled=pages_crawled, updated_at=now)
+                .values(
+                    pages_crawled=pages_crawled, updated_at=now, **_judged(conn, scan_id, pages)
+                )
             )
     except OperationalError as e:
         raise StorageError(
             f"cannot save crawled pages: {e.orig}", hint="check the disk and retry"
         ) from e
+
+
+def _judged(conn: Connection, scan_id: int, pages: Sequence[CrawledPage]) -> dict[str, Any]:
+    """The scan's coverage with the batch's pages judged per page check added, written in the
+    batch's transaction so the counts always match the pages stored (Ctrl-C, resumes)."""
+    judged = Counter(code for p in pages for code in p.judged)
+    if not judged:
+        return {}
+    stored = conn.execute(select(Scan.coverage).where(Scan.id == scan_id)).scalar_one()
+    coverage = dict(stored or {})
+    counts = dict(coverage.get("pages") or {})
+    for code, n in judged.items():
+        counts[code] = counts.get(code, 0) + n
+    coverage["pages"] = counts
+    return {"coverage": coverage}
 
 
 def crawled_urls(session: Session, scan_id: int) -> Iterator[tuple[str, str | None]]:
