@@ -359,7 +359,7 @@ def scan(
     """Crawl and audit `target` (a URL, a site name or a folder) into the store.
 
     Keywords: any scan setting (`max_pages=500`, `include=["/blog/"]`, `sitemaps=False` …),
-    `thresholds={"title_max_chars": 65}`, `headers`, `cookies`, `auth=(user, password)`,
+    `thresholds={"title_max_px": 600}`, `headers`, `cookies`, `auth=(user, password)`,
     `base_url` for a folder. See `seolog config show` for every setting.
     """
     with _once(db, config, profile, env) as api:

@@ -13,7 +13,7 @@ max_pages = 5000
 exclude = ["\\\\?sort="]
 
 [thresholds]                 # see `seolog checks list --thresholds`
-title_max_chars = 65
+title_max_px = 600
 
 [checks]
 disable = ["social-tags-missing"]

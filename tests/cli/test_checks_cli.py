@@ -27,7 +27,7 @@ def test_the_catalog_lists_every_required_code_with_its_explanation(cli):
         assert c["severity"] in ("error", "warning", "notice")
         assert c["title"] and c["why"] and c["fix"]
         assert re.fullmatch(r"\d+\.\d+\.\d+", c["since"])  # the version it first appeared in
-    assert by_code["title-too-long"]["thresholds"] == {"title_max_chars": 60}
+    assert by_code["title-too-long"]["thresholds"] == {"title_max_px": 580, "title_max_chars": 60}
     assert "document-title" in by_code["title-missing"]["lighthouse"]
     table = cli("checks", "list", "--family", "links").stdout
     assert "link-broken" in table and "title-missing" not in table
@@ -40,6 +40,27 @@ def test_explain_prints_why_and_how(cli):
     r = cli("checks", "explain", "no-such-check")
     assert r.exit_code == ExitCode.CONFIG
     assert "no check has the code 'no-such-check'" in r.stderr
+
+
+def test_title_and_description_lengths_are_explained_and_set_in_pixels(cli):
+    text = " ".join(cli("checks", "explain", "title-too-long").stdout.split())  # unwrapped
+    assert "20 px Arial" in text and "580 px" in text
+    assert "title_max_px=580, title_max_chars=60" in text
+    assert "description_max_px=920" in cli("checks", "explain", "meta-description-too-long").stdout
+    listed = cli("checks", "list", "--thresholds", "--format", "json").json()
+    assert listed["title_max_px"] == 580 and listed["description_max_px"] == 920
+    assert listed["title_max_chars"] == 60  # still listed: old configs name it
+
+
+def test_an_old_character_threshold_is_accepted_and_the_width_decides(cli):
+    r = cli(
+        "scan", str(EXAMPLE_SITE), "--format", "json",
+        "--threshold", "title_max_chars=500", "--threshold", "title_max_px=10",
+    )  # fmt: skip
+    assert r.exit_code == 0
+    doc = r.json()
+    assert doc["scan"]["settings"]["thresholds"]["title_max_chars"] == 500
+    assert doc["summary"]["by_code"]["title-too-long"] > 0  # every title is wider than 10 px
 
 
 def test_thresholds_change_what_is_found_and_bad_ones_are_refused(cli):

@@ -11,12 +11,22 @@ from seolog.errors import UsageError
 
 @dataclass(frozen=True)
 class Thresholds:
-    # Google shows ~50-60 characters of a title (about 600 px); below ~30 says too little.
+    # Below ~30 characters a title says too little.
     title_min_chars: int = 30
+    # No longer decides title-too-long: title_max_px does, because 580 px holds 30 letters W or
+    # 130 letters i. Still accepted so existing configs, flags and stored scans keep working, and
+    # reported as `max` next to the character count in the finding's details.
     title_max_chars: int = 60
-    # Snippets show ~150-160 characters; below ~70 leaves Google to write its own.
+    # Google publishes no limit. Desktop results set the title in 20 px Arial and cut it with an
+    # ellipsis at about 580 px, the width SERP-preview tools commonly measure against (issue 14).
+    title_max_px: int = 580
+    # Below ~70 characters a snippet leaves Google to write its own.
     description_min_chars: int = 70
+    # Like title_max_chars: accepted and reported, description_max_px decides.
     description_max_chars: int = 160
+    # Desktop snippets are set in 14 px Arial and cut at about 920 px, the common figure of the
+    # same SERP-preview tools (some use up to 990); again not a limit Google publishes.
+    description_max_px: int = 920
     # Screaming Frog's "low content" default: under 200 words rarely answers a query.
     thin_content_words: int = 200
     # Lighthouse flags a server response (time to first byte) over 600 ms.
@@ -32,9 +42,13 @@ class Thresholds:
     def describe() -> dict[str, str]:
         return {
             "title_min_chars": "shortest title, in characters",
-            "title_max_chars": "longest title, in characters",
+            "title_max_chars": "reference title length, in characters, reported with "
+            "title-too-long findings (title_max_px decides)",
+            "title_max_px": "widest title, in px of 20 px Arial (desktop results)",
             "description_min_chars": "shortest meta description, in characters",
-            "description_max_chars": "longest meta description, in characters",
+            "description_max_chars": "reference meta description length, in characters, "
+            "reported with meta-description-too-long findings (description_max_px decides)",
+            "description_max_px": "widest meta description, in px of 14 px Arial (desktop)",
             "thin_content_words": "fewest words of body text",
             "slow_response_ms": "slowest response (time to first byte), in ms",
             "max_html_bytes": "largest HTML document, in bytes",

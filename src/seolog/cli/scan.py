@@ -70,7 +70,7 @@ def scan(
             "--threshold",
             "-t",
             metavar="NAME=N",
-            help="Change a check threshold, e.g. title_max_chars=65 (see `seolog checks list`).",
+            help="Change a check threshold, e.g. title_max_px=600 (see `seolog checks list`).",
             rich_help_panel=AUDIT,
         ),
     ] = None,
