@@ -90,7 +90,7 @@ def _wait_gone(pid: int, timeout: float = 30) -> None:
 
 
 def test_ctrl_c_saves_progress_and_resume_finishes(
-    server: FixtureServer, seolog_env: dict[str, str], db
+    server: FixtureServer, seolog_env: dict[str, str], db, cli
 ) -> None:
     proc = _start_scan(server, seolog_env)
     proc.send_signal(signal.SIGINT)
@@ -119,6 +119,9 @@ def test_ctrl_c_saves_progress_and_resume_finishes(
     assert db("SELECT status FROM scans WHERE id = 1")[0].status == "completed"
     # Pages stored before the interruption were not fetched again.
     assert not stored_before & set(server.paths()[requests_before:])
+    # Each page was judged once: the two runs' counts add up to the pages stored.
+    checks = {c["code"]: c for c in cli("scans", "show", "1", "--format", "json").json()["checks"]}
+    assert checks["title-missing"]["judged"] == TOTAL
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the worker")

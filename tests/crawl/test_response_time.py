@@ -46,6 +46,8 @@ def test_only_pages_still_slow_when_fetched_alone_are_reported(server: FixtureSe
     assert server.paths().count("/busy") == 2 and server.paths().count("/fast") == 1
     pages = {p["url"]: p for p in doc["pages"]}
     assert pages[server.url("/busy")]["response_ms"] >= SLOW * 1000  # the crawl's own timing
+    (check,) = [c for c in doc["checks"] if c["code"] == "slow-response"]
+    assert (check["result"], check["judged"], check["failed"]) == ("failed", 1, 1)
 
 
 def test_reprobe_limits_the_extra_requests(server: FixtureServer, cli):
@@ -57,3 +59,6 @@ def test_reprobe_limits_the_extra_requests(server: FixtureServer, cli):
     assert doc["summary"]["crawl"]["slow_pages"] == 2
     assert any("none timed again alone" in n for n in doc["summary"]["crawl"]["notes"])
     assert server.paths().count("/slow") == 1  # not fetched again
+    # Unconfirmed slow pages are neither reported nor passed: the check could not judge.
+    (check,) = [c for c in doc["checks"] if c["code"] == "slow-response"]
+    assert (check["result"], check["judged"]) == ("not_applicable", 0)
