@@ -23,8 +23,14 @@ HEAD = (
     f'<link rel="canonical" href="{URL}">'
     '<meta property="og:title" content="Forged steel garden spade">'
     '<meta property="og:image" content="https://shop.example/img/spade.jpg">'
+    # A Product with what Google requires and recommends for a product snippet: the healthy page
+    # gets no structured-data finding.
     '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product", '
-    '"name": "Garden spade"}</script>'
+    '"name": "Garden spade", "image": "https://shop.example/img/spade.jpg", '
+    '"description": "A forged steel garden spade with an ash handle.", '
+    '"brand": {"@type": "Brand", "name": "Acme"}, "sku": "SP-100", '
+    '"offers": {"@type": "Offer", "price": "39.00", "priceCurrency": "EUR", '
+    '"availability": "https://schema.org/InStock"}}</script>'
 )
 BODY = (
     "<h1>Forged steel garden spade</h1><h2>Blade sizes</h2>"

@@ -357,7 +357,8 @@ def test_hreflang_set_without_x_default():
 def test_json_ld_graph_and_lists():
     graph = (
         '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
-        '[{"@type": "Organization"}, {"@type": "WebSite"}]}</script>'
+        '[{"@type": "Organization", "name": "Acme", "url": "https://shop.example/", '
+        '"logo": "https://shop.example/logo.png"}, {"@type": "WebSite"}]}</script>'
     )
     assert codes(page(html(head=HEAD + graph))) == set()
     untyped = '<script type="application/ld+json">[{"@context": "https://schema.org"}]</script>'

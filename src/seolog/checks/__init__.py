@@ -9,4 +9,5 @@ from seolog.checks import (  # noqa: F401
     markup,
     runner,
     site,
+    structured,
 )

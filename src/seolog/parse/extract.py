@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seolog.domain import WP_MAX_POST_ID, FormRef, ImageRef, LinkRef, PageSnapshot
 from seolog.parse.linkheader import parse_link_header
+from seolog.parse.structured import read_structured
 from seolog.urls import normalize_url, resolve_url
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
@@ -185,6 +186,8 @@ def extract_page(
         raw = (node.text(deep=True) or "").strip()
         if raw:
             snap.json_ld.append(raw[:_MAX_JSON_LD_CHARS])
+    # Before the tree loses its scripts and template blocks (breadcrumbs sit in <nav>).
+    snap.structured = read_structured(tree, html, snap.json_ld, resolve)
 
     for node in nodes["img"]:
         attrs = node.attributes
