@@ -153,6 +153,34 @@ class Reprobe:
 
 
 @dataclass(frozen=True, slots=True)
+class NotFoundProbe:
+    """A URL that cannot exist on the site, fetched once after the crawl: how the site answers a
+    missing page (a real 404, or a soft 200), and what its error page's content looks like."""
+
+    url: str
+    status: int | None  # the final status; None: no answer
+    final_url: str
+    content_hash: str | None = None  # of the error page's main content, when it is HTML
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "status": self.status,
+            "final_url": self.final_url,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NotFoundProbe:
+        return cls(
+            data["url"],
+            data.get("status"),
+            data.get("final_url") or data["url"],
+            data.get("content_hash"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     src: str
     alt: str | None  # None: no alt attribute at all; "": decorative
@@ -189,6 +217,8 @@ class PageSnapshot:
     hreflang: list[dict[str, str]] = field(default_factory=list)
     word_count: int = 0
     content_hash: str | None = None
+    simhash: int | None = None  # of the main content's shingles (near-duplicates); None: too short
+    soft_404: str | None = None  # the "not found" the page says of itself, if it does
     open_graph: dict[str, str] = field(default_factory=dict)
     twitter: dict[str, str] = field(default_factory=dict)
     json_ld: list[str] = field(default_factory=list)

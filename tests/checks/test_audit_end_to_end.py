@@ -28,6 +28,7 @@ TOPICS = {
     "/slow": "Greenhouse heaters",
     "/unlisted": "Cold frames",
     "/header-canon": "Potting benches",
+    "/oops": "Bird feeders",
 }
 
 
@@ -108,6 +109,7 @@ def _site(server: FixtureServer) -> None:
                     "/error500",
                     "/unlisted",
                     "/header-canon",
+                    "/oops",
                 ]
             )
         },
@@ -140,6 +142,11 @@ def _site(server: FixtureServer) -> None:
         "/slow": {},
         "/unlisted": {},
         "/header-canon": {},
+        # A discontinued product whose template says so, with 200 OK.
+        "/oops": {
+            "title": "Page not found | Acme garden tools and spares",
+            "body": "<p>Sorry, this page could not be found. Try the search.</p>",
+        },
     }
     for path, kw in pages.items():
         server.routes[path] = Response(body=_page(o, path, **kw))
@@ -185,6 +192,7 @@ EXPECTED = {
     "/orphan": {"orphan-page", "hreflang-invalid"},
     "/unlisted": {"sitemap-page-missing"},
     "/header-canon": {"canonical-header-conflict"},
+    "/oops": {"soft-404", "content-thin"},
     "/bad-hreflang": {"hreflang-invalid"},
     "/broken-json": {"structured-data-invalid"},
     "/no-alt": {"image-alt-missing"},

@@ -9,7 +9,7 @@ import pytest
 from seolog.checks.runner import run_site_checks
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import Reprobe, RobotsState
+from seolog.domain import NotFoundProbe, Reprobe, RobotsState
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 
@@ -203,3 +203,79 @@ def test_sitemap_completeness_missing_pages_and_non_canonical_entries():
     # no sitemap at all (or --no-sitemaps): missing from it proves nothing, sitemap-missing says it
     assert ("sitemap-page-missing", "guide") not in _found(_site(listed, unlisted, sitemap_urls=0))
     assert _found(_site(listed, unlisted, sitemaps_checked=False, sitemap_urls=0)) == set()
+
+
+def test_near_duplicates_by_fingerprint_distance_not_exact_copies():
+    base = 0x5A5A_F0F0_1234_ABCD
+    a = _page(1, "red", simhash=base)
+    b = _page(2, "blue", simhash=base ^ 0b101)  # 2 bits apart: 97%
+    c = _page(3, "other", simhash=base ^ 0xFFFF_0000_FFFF)  # far away
+    d = _page(4, "copy", simhash=base, content_hash="hash-red")  # exact copy of red
+    hidden = _page(5, "print", simhash=base, indexable=False, in_sitemap=False)
+    found = {
+        f.url.removeprefix(ROOT): f
+        for f in run_site_checks(_site(a, b, c, d, hidden), Thresholds())
+        if f.code == "content-near-duplicate"
+    }
+    assert set(found) == {"red", "blue", "copy"}
+    assert found["blue"].details["others"] == [
+        {"url": ROOT + "copy", "similarity": 97},
+        {"url": ROOT + "red", "similarity": 97},
+    ]
+    assert (
+        found["red"].message == "main content 97% like 1 other page(s): https://shop.example/blue"
+    )
+    strict = Thresholds(near_duplicate_percent=100)
+    assert not [
+        f for f in run_site_checks(_site(a, b), strict) if f.code == "content-near-duplicate"
+    ]
+    # a signed fingerprint (the database's BIGINT) compares like its unsigned bits
+    neg = _page(6, "neg", simhash=-1)
+    neg2 = _page(7, "neg2", simhash=-2)
+    assert {u for c, u in _found(_site(neg, neg2)) if c == "content-near-duplicate"} == {
+        "neg",
+        "neg2",
+    }
+
+
+def test_soft_404_by_phrase_by_the_error_page_and_by_the_probe():
+    says = _page(1, "discontinued", soft_404="Page not found")
+    looks = _page(2, "search?q=x", content_hash="the-404-page")
+    real_404 = _page(
+        3,
+        "gone",
+        status=404,
+        final_status=404,
+        content_hash="the-404-page",
+        indexable=False,
+        in_sitemap=False,
+    )
+    fine = _page(4, "")
+    probe = NotFoundProbe(ROOT + "seolog-404-check-1", 404, ROOT + "seolog-404-check-1", "x")
+    site = _site(says, looks, real_404, fine, not_found_probe=probe)
+    found = {
+        (f.url.removeprefix(ROOT), f.message)
+        for f in run_site_checks(site, Thresholds())
+        if f.code == "soft-404"
+    }
+    assert found == {
+        ("discontinued", "answers 200 but says 'Page not found'"),
+        ("search?q=x", "answers 200 with the same content as the site's 404 page"),
+    }
+    # no broken link crawled: the probe's real 404 page is the reference
+    probe404 = NotFoundProbe(probe.url, 404, probe.url, "the-404-page")
+    assert {(c, u) for c, u in _found(_site(looks, fine, not_found_probe=probe404))} == {
+        ("soft-404", "search?q=x")
+    }
+    # a URL that cannot exist answers 200 (here after a redirect home): the site's problem
+    soft = NotFoundProbe(probe.url, 200, ROOT, "hash-")
+    [f] = [
+        f
+        for f in run_site_checks(_site(fine, not_found_probe=soft), Thresholds())
+        if f.code == "soft-404"
+    ]
+    assert f.url == probe.url
+    assert f.message.startswith(
+        "a URL that cannot exist answered 200 (after a redirect to https://shop.example/)"
+    )
+    assert _found(_site(fine, not_found_probe=probe)) == set()  # a real 404: healthy

@@ -164,3 +164,21 @@ def test_true_findings_stay(scans, origins):
         scans["pg"], "title-duplicate", origins["pg"]
     )  # two pages titled "DECLARE": true
     assert "/search.html" in _urls(scans["py"], "content-thin", origins["py"])  # 12 words
+
+
+def test_no_soft_404_and_no_near_duplicates_where_there_are_none(scans, origins):
+    """Both sites answer a missing URL with a real 404, and no 200 page says "not found" (the
+    Python docs' missing changelog is a true 404, reported as such). Near-duplicates: the only
+    pages with the same main content are / and /index.html, exact copies (content-duplicate);
+    the closest distinct pages (PostgreSQL's dblink_build_sql_insert and _update references)
+    share 89% of fingerprint bits, below the 95% threshold, and are rightly separate pages."""
+    for name, doc in scans.items():
+        codes = _by_code(doc)
+        assert codes["soft-404"] == 0 and codes["content-near-duplicate"] == 0, name
+        probe = doc["summary"]["crawl"]["not_found_probe"]
+        assert probe["status"] == 404 and probe["url"].startswith(origins[name] + "/seolog-404-")
+    # Neither site has a sitemap: completeness is not judged (sitemap-missing says why).
+    for doc in scans.values():
+        codes = _by_code(doc)
+        assert codes["sitemap-missing"] == 1 and codes["sitemap-page-missing"] == 0
+        assert codes["canonical-other-host"] == codes["canonical-chain"] == 0

@@ -129,6 +129,130 @@ def content_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(site, lambda p: p.content_hash, "body text")
 
 
+NEAR_MIN_PERCENT = 90  # below it the buckets grow too large to compare a big site quickly
+_FINGERPRINT_BITS = 64
+
+
+def _distance(a: int, b: int) -> int:
+    """How many of the 64 bits of two SimHashes differ (stored signed; compared unsigned)."""
+    return ((a ^ b) & ((1 << _FINGERPRINT_BITS) - 1)).bit_count()
+
+
+def _near_pairs(pages: list[SitePage], max_distance: int) -> dict[int, dict[int, int]]:
+    """Pairs of pages whose SimHashes differ in at most `max_distance` bits, by page id.
+
+    Split the 64 bits into max_distance + 1 bands: two fingerprints that close agree exactly
+    on at least one band (pigeonhole), so only pages sharing a band value are compared."""
+    bands = max_distance + 1
+    width = -(-_FINGERPRINT_BITS // bands)
+    mask = (1 << width) - 1
+    buckets: dict[tuple[int, int], list[SitePage]] = defaultdict(list)
+    for page in pages:
+        unsigned = (page.simhash or 0) & ((1 << _FINGERPRINT_BITS) - 1)
+        for band in range(bands):
+            buckets[(band, (unsigned >> (band * width)) & mask)].append(page)
+    near: dict[int, dict[int, int]] = defaultdict(dict)
+    for bucket in buckets.values():
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1 :]:
+                if b.id in near[a.id] or a.content_hash == b.content_hash:
+                    continue  # compared already, or an exact duplicate (content-duplicate)
+                d = _distance(a.simhash or 0, b.simhash or 0)
+                if d <= max_distance:
+                    near[a.id][b.id] = near[b.id][a.id] = d
+    return near
+
+
+@site_check(
+    code="content-near-duplicate",
+    family="content",
+    severity=Severity.NOTICE,
+    title="Main content nearly the same as another page",
+    why="Pages whose main content differs in a few words only (a product in five colours, a "
+    "city page with the name swapped, a printer-friendly copy) compete with each other; search "
+    "engines index one and filter the rest. Compared on the main content (navigation and other "
+    "template blocks left out) with a SimHash fingerprint of its 3-word shingles; pages under "
+    "50 words are not compared, exact copies are content-duplicate.",
+    fix="Merge the variants into one page, make each substantially different, or point their "
+    "canonical at the main version.",
+    thresholds=("near_duplicate_percent",),
+    applies=_comparable(lambda p: None if p.simhash is None else str(p.simhash)),
+)
+def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    percent = min(100, max(NEAR_MIN_PERCENT, t.near_duplicate_percent))
+    max_distance = int(_FINGERPRINT_BITS * (100 - percent) / 100)
+    pages = [p for p in site.pages if p.indexable and p.simhash is not None]
+    near = _near_pairs(pages, max_distance)
+    urls = {p.id: p.url for p in pages}
+    for page in pages:
+        others = sorted(near.get(page.id, {}).items(), key=lambda kv: (kv[1], urls[kv[0]]))
+        if not others:
+            continue
+        similar: list[dict[str, str | int]] = [
+            {"url": urls[pid], "similarity": round(100 * (1 - d / _FINGERPRINT_BITS))}
+            for pid, d in others
+        ]
+        yield Hit(
+            f"main content {similar[0]['similarity']}% like {len(similar)} other page(s): "
+            + ", ".join(str(s["url"]) for s in similar[:_LISTED]),
+            {"others": similar[:_EXAMPLES], "count": len(similar), "threshold": percent},
+            url=page.url,
+        )
+
+
+@site_check(
+    code="soft-404",
+    family="http",
+    severity=Severity.WARNING,
+    title="Missing page answers 200 (soft 404)",
+    why="A page that says it was not found but answers 200 OK is a soft 404: search engines keep "
+    "crawling it, may index the error text, and report it in Search Console. Found three ways: "
+    "a short page whose title, first heading or opening says 'not found' (English and Dutch), a "
+    "200 page with the same main content as the site's real 404 page, and a URL that cannot "
+    "exist (seolog asks for /seolog-404-check-… once, after the crawl) answering 200.",
+    fix="Answer 404 (or 410 for pages removed for good) for pages that do not exist; redirect "
+    "moved pages to their new address instead.",
+    applies=lambda site: _has_html(site) or site.not_found_probe is not None,
+)
+def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    probe = site.not_found_probe
+    error_pages = {
+        p.content_hash
+        for p in site.pages
+        if p.html and p.final_status in (404, 410) and p.content_hash
+    }
+    if probe is not None and probe.status is not None:
+        if 200 <= probe.status < 300:
+            moved = (
+                f" (after a redirect to {probe.final_url})" if probe.final_url != probe.url else ""
+            )
+            yield Hit(
+                f"a URL that cannot exist answered {probe.status}{moved}: every mistyped or "
+                "removed URL of the site is a soft 404",
+                {"status": probe.status, "final_url": probe.final_url},
+                url=probe.url,
+            )
+        elif probe.status in (404, 410) and probe.content_hash:
+            error_pages.add(probe.content_hash)
+    for page in site.pages:
+        if not page.html or page.final_status is None or not 200 <= page.final_status < 300:
+            continue
+        if page.redirects:
+            continue
+        if page.soft_404:
+            yield Hit(
+                f"answers {page.final_status} but says {page.soft_404!r}",
+                {"says": page.soft_404, "status": page.final_status},
+                url=page.url,
+            )
+        elif page.content_hash in error_pages:
+            yield Hit(
+                f"answers {page.final_status} with the same content as the site's 404 page",
+                {"status": page.final_status, "same_as_404_page": True},
+                url=page.url,
+            )
+
+
 def _by_source(links: list[LinkToTrouble]) -> dict[str, list[SitePage]]:
     grouped: dict[str, dict[str, SitePage]] = defaultdict(dict)
     for link in links:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seolog.domain import Reprobe, RobotsState
+from seolog.domain import NotFoundProbe, Reprobe, RobotsState
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class SitePage:
     content_hash: str | None = None
     canonical: str | None = None
     hreflang: tuple[tuple[str, str], ...] = ()  # (lang, url)
+    simhash: int | None = None  # of the main content; None: too short to compare, or not HTML
+    soft_404: str | None = None  # the "not found" the page says of itself
 
     @property
     def broken(self) -> bool:
@@ -60,6 +62,7 @@ class SiteData:
     troubled_links: list[LinkToTrouble] = field(default_factory=list)
     linked_urls: set[str] = field(default_factory=set)  # sitemap-only URLs some page links to
     reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
+    not_found_probe: NotFoundProbe | None = None  # how a URL that cannot exist answered
     slow_pages: int = 0  # pages slower than the threshold during the crawl
 
     def by_url(self) -> dict[str, SitePage]:

@@ -37,6 +37,9 @@ class Thresholds:
     max_links_per_page: int = 300
     # Clicks from the start page; deeper pages are crawled less and rank worse.
     max_click_depth: int = 4
+    # Main contents this alike (share of SimHash bits equal) are near-duplicates: 95 allows 3 of
+    # 64 bits to differ, the distance Manku et al. found for near-duplicate web pages (WWW 2007).
+    near_duplicate_percent: int = 95
 
     @staticmethod
     def describe() -> dict[str, str]:
@@ -54,6 +57,8 @@ class Thresholds:
             "max_html_bytes": "largest HTML document, in bytes",
             "max_links_per_page": "most links on one page",
             "max_click_depth": "deepest page, in clicks from the start URL",
+            "near_duplicate_percent": "how alike two main contents are to be near-duplicates, "
+            "in % of fingerprint bits (90-100)",
         }
 
     def to_stored(self) -> dict[str, Any]:

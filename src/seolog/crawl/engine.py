@@ -16,6 +16,7 @@ from seolog.config import CrawlSettings
 from seolog.crawl.fetch import Fetcher
 from seolog.crawl.frontier import Frontier, Item, Scope
 from seolog.crawl.handler import Found
+from seolog.crawl.notfound import probe_not_found, probe_url
 from seolog.crawl.pipeline import Pipeline
 from seolog.crawl.reprobe import SlowPages, reprobe
 from seolog.crawl.robots import Robots, RobotsRules
@@ -111,6 +112,7 @@ class Crawler:
         if self._stop is None:
             self._stop = StopReason.MAX_PAGES if len(self.frontier) else StopReason.FINISHED
             await self._reprobe()
+            await self._probe_not_found()
         return CrawlOutcome(self._stop, self.stats)
 
     async def _reprobe(self) -> None:
@@ -127,6 +129,13 @@ class Crawler:
                 "(--reprobe), and only those can be reported slow"
             )
         self._report(force=True)
+
+    async def _probe_not_found(self) -> None:
+        """How the site answers a URL that cannot exist (soft 404s); robots.txt permitting."""
+        url = probe_url(self.start_url)
+        if await self.robots.allowed(url):
+            fetch = partial(self.fetcher.fetch, follow=self._may_follow)
+            self.stats.not_found_probe = await probe_not_found(url, fetch)
 
     def _apply_robots(self, rules: RobotsRules) -> None:
         self.stats.robots, self.stats.robots_detail = rules.state, rules.detail

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from seolog.domain import Reprobe, RobotsState
+from seolog.domain import NotFoundProbe, Reprobe, RobotsState
 
 
 @dataclass
@@ -36,6 +36,7 @@ class CrawlStats:
     # Pages fetched before the sitemaps were read (the start page) that the sitemaps list: the
     # audit marks them listed, since they were stored before anyone knew.
     listed_early: list[str] = field(default_factory=list)
+    not_found_probe: NotFoundProbe | None = None  # how the site answers a URL that cannot exist
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
 
     @property
@@ -72,6 +73,7 @@ class CrawlStats:
             "slow_pages": self.slow_pages,
             "reprobes": [r.to_dict() for r in self.reprobes],
             "listed_early": self.listed_early,
+            "not_found_probe": self.not_found_probe.to_dict() if self.not_found_probe else None,
         }
 
     @classmethod
@@ -101,5 +103,8 @@ class CrawlStats:
             slow_pages=int(data.get("slow_pages") or 0),
             reprobes=[Reprobe.from_dict(r) for r in data.get("reprobes") or []],
             listed_early=[str(u) for u in data.get("listed_early") or []],
+            not_found_probe=NotFoundProbe.from_dict(probe)
+            if (probe := data.get("not_found_probe"))
+            else None,
             legacy_robots=str(data.get("robots") or "") if state is None else "",
         )

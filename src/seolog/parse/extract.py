@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seolog.domain import WP_MAX_POST_ID, FormRef, ImageRef, LinkRef, PageSnapshot
+from seolog.parse.fingerprint import not_found_phrase, simhash
 from seolog.parse.linkheader import parse_link_header
 from seolog.parse.structured import read_structured
 from seolog.urls import normalize_url, resolve_url
@@ -218,6 +219,8 @@ def extract_page(
     if main is not None and sum(link_words.values()) * 2 >= snap.word_count:
         snap.link_words = sum(link_words.get(a.mem_id, 0) for a in main.css("a[href]"))
     snap.content_hash = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    snap.simhash = simhash(words)
+    snap.soft_404 = not_found_phrase(snap.title, snap.h1[0] if snap.h1 else None, words)
     return snap
 
 

@@ -40,6 +40,8 @@ def _site_page(row: Any) -> SitePage:
         content_hash=row.content_hash,
         canonical=row.canonical,
         hreflang=tuple((h.get("lang", ""), h.get("url", "")) for h in row.hreflang or ()),
+        simhash=row.simhash,
+        soft_404=row.soft_404,
     )
 
 
@@ -65,6 +67,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         troubled_links=links,
         linked_urls=linked,
         reprobes=tuple(stats.reprobes),
+        not_found_probe=stats.not_found_probe,
         slow_pages=stats.slow_pages,
     )
 

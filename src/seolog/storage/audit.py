@@ -36,6 +36,8 @@ SITE_COLUMNS = (
     Page.content_hash,
     Page.canonical,
     Page.hreflang,
+    Page.simhash,
+    Page.soft_404,
 )
 
 

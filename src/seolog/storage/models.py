@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -158,6 +159,10 @@ class Page(SQLModel, table=True):
     hreflang: list[dict[str, str]] | None = _json()
     word_count: int | None = None
     content_hash: str | None = Field(default=None, max_length=64)
+    # SimHash of the main content (signed 64-bit) and the "not found" a 200 page says: compared
+    # across the crawl by the near-duplicate and soft-404 checks.
+    simhash: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    soft_404: str | None = Field(default=None, max_length=100)
     open_graph: dict[str, str] | None = _json()
     twitter: dict[str, str] | None = _json()
     json_ld: list[str] | None = _json()

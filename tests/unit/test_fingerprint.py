@@ -1,0 +1,66 @@
+"""Main-content fingerprints: SimHash for near-duplicates, and a page saying it was not found."""
+
+from __future__ import annotations
+
+import pytest
+
+from seolog.parse.fingerprint import MIN_WORDS, not_found_phrase, simhash
+
+pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
+
+ARTICLE_TEXT = (
+    "Forged steel spades dig heavy clay without bending because the blade is drawn from one "
+    "piece of high carbon steel and tempered in oil; the ash handle is steamed, bent and fixed "
+    "with two rivets so it never works loose in wet ground. Sharpen the edge with a flat file "
+    "twice a season, oil the blade before winter, and store it dry. The spade comes in three "
+    "blade sizes for borders, vegetable beds and trench work, each sold with a lifetime "
+    "guarantee against breakage in normal use in any soil."
+)
+ARTICLE = ARTICLE_TEXT.split()
+OTHER_TEXT = (
+    "Our greenhouse heaters burn paraffin cleanly for up to ninety hours per fill, keep frost "
+    "off seedlings through the coldest nights, and need no electricity at all; a thermostat "
+    "valve trims the flame as the air warms, and the tank gauge shows at a glance how much fuel "
+    "remains. Choose the small model for a lean-to and the large one for houses up to twelve "
+    "feet long, and clean the wick every month to keep soot from glass and plants in winter."
+)
+OTHER = OTHER_TEXT.split()
+
+
+def _bits(a: int, b: int) -> int:
+    return ((a ^ b) & (2**64 - 1)).bit_count()
+
+
+def test_simhash_is_stable_signed_64_bit_and_skips_short_pages():
+    h = simhash(ARTICLE)
+    assert h is not None and -(2**63) <= h < 2**63
+    assert simhash(list(ARTICLE)) == h  # the same words, the same fingerprint (across processes)
+    assert simhash(ARTICLE[: MIN_WORDS - 1]) is None
+
+
+def test_a_few_changed_words_change_a_few_bits_and_another_text_about_half():
+    variant = list(ARTICLE)
+    variant[10] = "plenty"  # one word changed…
+    variant.append("Free delivery.")  # …and one sentence added
+    base, near, far = simhash(ARTICLE), simhash(variant), simhash(OTHER)
+    assert base is not None and near is not None and far is not None
+    assert _bits(base, near) <= 6
+    assert _bits(base, far) >= 16
+    assert simhash([w.upper() for w in ARTICLE]) == base  # case does not matter
+
+
+@pytest.mark.parametrize(
+    ("title", "h1", "text", "expected"),
+    [
+        ("Page not found | Acme", None, "Sorry, try the search.", "Page not found"),
+        ("Acme", "404", "Sorry.", "404"),
+        ("Acme", "Oeps!", "Deze pagina bestaat niet meer, zoek verder.", "bestaat niet"),
+        ("Pagina niet gevonden - Acme", None, "Zoeken", "Pagina niet gevonden"),
+        ("Acme", "Oops", "The page you asked for could not be found.", "could not be found"),
+        ("Garden spades | Acme", "Garden spades", "Forged steel spades.", None),
+        # A long article about HTTP errors is not an error page.
+        ("404 Not Found explained", "404 Not Found", " ".join(ARTICLE * 4), None),
+    ],
+)
+def test_not_found_phrases_on_short_pages_only(title, h1, text, expected):
+    assert not_found_phrase(title, h1, text.split()) == expected
