@@ -364,6 +364,9 @@ def test_json_ld_graph_and_lists():
     untyped = '<script type="application/ld+json">[{"@context": "https://schema.org"}]</script>'
     (f,) = findings(page(html(head=HEAD + untyped)), "structured-data-invalid")
     assert "no @type" in f.message
+    deep = '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+    (f,) = findings(page(html(head=HEAD + deep)), "structured-data-invalid")
+    assert f.message == "JSON-LD block 2 is nested too deeply to read"  # not a crash (check-error)
 
 
 @pytest.mark.parametrize(
@@ -445,6 +448,7 @@ SIDEBAR = (
     "wrap",
     [
         "<main>{}</main>" + SIDEBAR,
+        '<main role="main">{}</main>' + SIDEBAR,  # matched by two selectors: still one main
         '<div class="body" role="main">{}</div>' + SIDEBAR,
         "<article>{}</article>" + SIDEBAR,
         "{}<aside><h4>Related</h4><p>More spades.</p></aside>",
@@ -458,6 +462,7 @@ def test_headings_and_words_are_read_from_the_main_content(wrap):
     assert codes(p) == set()
     assert p.snapshot is not None and p.snapshot.heading_levels == [1, 2]
     assert p.snapshot.word_count == page().snapshot.word_count  # the sidebar's words do not count
+    assert p.snapshot.main_content != "body" or "<aside>" in wrap or "<nav>" in wrap
 
 
 def test_the_main_content_still_gets_heading_order_findings():

@@ -18,6 +18,8 @@ def json_ld_problem(raw: str) -> str | None:
         data = json.loads(raw)
     except ValueError as e:
         return f"does not parse as JSON ({e.msg} at line {e.lineno})"  # type: ignore[attr-defined]
+    except RecursionError:  # nested deeper than any real document: a defect, not a crash
+        return "is nested too deeply to read"
     items: list[Any] = data if isinstance(data, list) else [data]
     for item in items:
         if not isinstance(item, dict):

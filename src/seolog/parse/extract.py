@@ -126,7 +126,13 @@ def extract_page(
     tree = LexborHTMLParser(html)
     snap = PageSnapshot()
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
+    seen: set[int] = set()
     for node in tree.css(_WANTED):
+        # Lexbor returns an element once per selector of the list it matches: <main role=main>
+        # would otherwise be two main elements (and no single main content), a heading twice.
+        if node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
         tag = node.tag or ""
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
             nodes["heading"].append(node)
