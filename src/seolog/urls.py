@@ -46,11 +46,18 @@ def _remove_dot_segments(path: str) -> str:
     return "/" + "/".join(out)
 
 
-def _normalise_host(host: str) -> str:
+# WHATWG URL standard: code points a host may never contain (a space, "%", "<" …). A URL with
+# one is not a URL a browser or a crawler would fetch ("http://exa mple.com/").
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20#%/<>?@\\^|\x7f]")
+
+
+def _normalise_host(host: str) -> str | None:
     host = host.rstrip(".").lower()
     if not host.isascii():
         with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
+    if not host.isascii() or _FORBIDDEN_HOST.search(host):
+        return None
     return host
 
 
@@ -71,6 +78,8 @@ def normalize_url(url: str) -> str | None:
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None
     host = _normalise_host(parts.hostname)
+    if not host:
+        return None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"

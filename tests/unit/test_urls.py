@@ -30,7 +30,17 @@ def test_normalize(raw, expected):
 
 
 @pytest.mark.parametrize(
-    "raw", ["ftp://example.com/", "mailto:a@b.c", "http://", "http://[::1", "not a url"]
+    "raw",
+    [
+        "ftp://example.com/",
+        "mailto:a@b.c",
+        "http://",
+        "http://[::1",
+        "not a url",
+        "http://exa mple.com/spades",  # a host with a space: no browser fetches it
+        "http://ex%zzample.com/",
+        "http://a<b.example/",
+    ],
 )
 def test_normalize_rejects(raw):
     assert normalize_url(raw) is None
