@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,18 @@ DEFAULT_MAX_BODY = 5 * 1024 * 1024  # 5 MiB: larger than nearly any real HTML pa
 DEFAULT_REPROBE = 20  # slow pages re-timed after the crawl: a few seconds on a slow site
 DEFAULT_RETRIES = 2  # connection errors, 429 and 503 are retried this many times
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After ends the retries for that URL
+
+
+_COMPATIBLE = re.compile(r"compatible;\s*([A-Za-z][\w-]*)")
+_PRODUCT = re.compile(r"\s*([A-Za-z][\w-]*)")
+
+
+def robots_token(user_agent: str) -> str:
+    """The crawler's name as robots.txt groups and robots meta tags address it, lowercased: the product after
+    "compatible;" as crawlers write it ("Mozilla/5.0 (compatible; AcmeAudit/2.0)" is
+    "acmeaudit", as Googlebot's is "googlebot"), else the first product ("AcmeAudit/2.0")."""
+    m = _COMPATIBLE.search(user_agent) or _PRODUCT.match(user_agent)
+    return m.group(1).lower() if m else ROBOTS_AGENT
 
 
 def seolog_home() -> Path:

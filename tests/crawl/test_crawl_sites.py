@@ -442,3 +442,31 @@ def test_start_url_redirecting_to_another_host_moves_the_crawl(server, cli, db):
     assert pages[server.url("/")]["status_code"] == 301
     assert pages[other + "/about"]["title"] == "About"
     assert any("crawled that site instead" in n for n in r.json()["summary"]["crawl"]["notes"])
+
+
+def test_the_user_agents_robots_token_is_obeyed_in_robots_txt_and_meta_tags(server, cli):
+    """A crawler is addressed by its product token, as Googlebot is by "googlebot" in
+    "Mozilla/5.0 (compatible; Googlebot/2.1; …)": robots.txt groups and robots meta tags for
+    that token apply together with the generic ones."""
+    server.routes["/robots.txt"] = Response(
+        body="User-agent: acmeaudit\nDisallow: /drafts/\n\nUser-agent: *\nAllow: /\n",
+        content_type="text/plain",
+    )
+    server.page(
+        "/",
+        "Home",
+        '<a href="/drafts/x">Drafts</a> <a href="/hidden">Hidden</a>',
+    )
+    server.page("/drafts/x", "Draft")
+    server.page("/hidden", "Hidden", head='<meta name="acmeaudit" content="noindex">')
+    agent = "Mozilla/5.0 (compatible; AcmeAudit/2.0; +https://acme.example/bot)"
+    r = cli("scan", server.url(), "--no-sitemaps", "--user-agent", agent, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    issues = {(i["url"].removeprefix(server.origin), i["code"]) for i in r.json()["issues"]}
+    assert ("/hidden", "noindex") in issues  # its own meta tag
+    assert "/drafts/x" not in server.paths()  # its own robots.txt group
+    # The default crawler is not addressed by either.
+    r = cli("scan", server.url(), "--no-sitemaps", "--format", "json")
+    issues = {(i["url"].removeprefix(server.origin), i["code"]) for i in r.json()["issues"]}
+    assert ("/hidden", "noindex") not in issues
+    assert "/drafts/x" in server.paths()

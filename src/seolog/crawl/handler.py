@@ -60,10 +60,12 @@ class PageHandler:
         store_html: bool,
         inspect: Inspect | None = None,
         scope: Scope | None = None,
+        crawler: str = "seolog",
     ) -> None:
         self.sink = sink
         self.store_html = store_html
         self.inspect = inspect
+        self.crawler = crawler  # robots token of the --user-agent: its robots meta tag counts
         self.scope = scope  # set by the crawl before the first page; it may move once (redirect)
 
     def handle(self, page: CrawledPage) -> Found:
@@ -76,7 +78,7 @@ class PageHandler:
         ):
             html = decode_body(f.body, f.content_type)
             page.snapshot = extract_page(
-                html, f.final_url, self.scope.is_internal, f.headers.get("link")
+                html, f.final_url, self.scope.is_internal, f.headers.get("link"), self.crawler
             )
             page.snapshot.hreflang.extend(
                 {"lang": lang, "url": url, "source": "sitemap"}

@@ -64,8 +64,14 @@ class Pipeline:
 class InlinePipeline(Pipeline):
     """The handler in this process: for a database only this process can see (SQLite in memory)."""
 
-    def __init__(self, sink: Sink, store_html: bool, inspect: Inspect | None = None) -> None:
-        self.handler = PageHandler(sink, store_html, inspect)
+    def __init__(
+        self,
+        sink: Sink,
+        store_html: bool,
+        inspect: Inspect | None = None,
+        crawler: str = "seolog",
+    ) -> None:
+        self.handler = PageHandler(sink, store_html, inspect, crawler=crawler)
 
     async def submit(self, page: CrawledPage) -> asyncio.Future[Found]:
         future: asyncio.Future[Found] = asyncio.get_running_loop().create_future()
@@ -92,14 +98,18 @@ class WorkerPipeline(Pipeline):
     """The handler in a child process. Start it before the event loop and any threads."""
 
     def __init__(
-        self, make_sink: Callable[[], Sink], store_html: bool, inspect: Inspect | None = None
+        self,
+        make_sink: Callable[[], Sink],
+        store_html: bool,
+        inspect: Inspect | None = None,
+        crawler: str = "seolog",
     ) -> None:
         ours, theirs = socket.socketpair()
         # typeshed's BaseContext has no Process; every concrete context does.
         context: Any = multiprocessing.get_context(_start_method())
         self.process = context.Process(
             target=_serve,
-            args=(theirs, ours, make_sink, store_html, inspect),
+            args=(theirs, ours, make_sink, store_html, inspect, crawler),
             name="seolog-pages",
             daemon=True,
         )
@@ -222,6 +232,7 @@ def _serve(
     make_sink: Callable[[], Sink],
     store_html: bool,
     inspect: Inspect | None,
+    crawler: str,
 ) -> None:
     """The worker's loop: one reply per request, in order, until "close" or end-of-file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
@@ -236,7 +247,7 @@ def _serve(
             op, arg = pickle.loads(rfile.read(int.from_bytes(head, "big")))
             try:
                 if handler is None:
-                    handler = PageHandler(make_sink(), store_html, inspect)
+                    handler = PageHandler(make_sink(), store_html, inspect, crawler=crawler)
                 if op == "page":
                     reply: tuple[bool, Any] = (True, handler.handle(arg))
                 elif op == "scope":

@@ -119,10 +119,15 @@ _CODE_TAGS = ("pre", "code", "kbd", "samp")
 
 
 def extract_page(
-    html: str, url: str, is_internal: Callable[[str], bool], link_header: str | None = None
+    html: str,
+    url: str,
+    is_internal: Callable[[str], bool],
+    link_header: str | None = None,
+    crawler: str = "seolog",
 ) -> PageSnapshot:
     """Parse one page. `url` is the page's final URL, against which relative links resolve;
-    `link_header` is its HTTP Link header, whose canonical and hreflang count as tags do."""
+    `link_header` is its HTTP Link header, whose canonical and hreflang count as tags do;
+    `crawler` the --user-agent's robots token, whose own robots meta tag counts too."""
     tree = LexborHTMLParser(html)
     snap = PageSnapshot()
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
@@ -174,7 +179,7 @@ def extract_page(
         lang = root.attributes.get("lang")
         snap.lang = lang.strip() if lang is not None else None
 
-    _extract_meta(nodes["meta"], snap)
+    _extract_meta(nodes["meta"], snap, crawler)
     _extract_link_tags(nodes["link"], snap, resolve)
     if link_header:
         _extract_link_header(link_header, url, snap)
@@ -283,7 +288,7 @@ def _in_svg(node: LexborNode) -> bool:
     return any(parent.tag == "svg" for parent in _ancestors(node))
 
 
-def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
+def _extract_meta(metas: list[LexborNode], snap: PageSnapshot, crawler: str) -> None:
     robots: list[str] = []
     for node in metas:
         attrs = node.attributes
@@ -296,9 +301,9 @@ def _extract_meta(metas: list[LexborNode], snap: PageSnapshot) -> None:
             snap.tag_counts[name] = snap.tag_counts.get(name, 0) + 1
         if name == "description" and snap.meta_description is None:
             snap.meta_description = _clean(content)
-        elif name in ("robots", "seolog"):
+        elif name == "robots":
             robots.append(content.strip())
-        elif name in _NAMED_CRAWLERS:  # Google applies its own tag together with the generic one
+        elif name in _NAMED_CRAWLERS or name == crawler:  # applied with the generic one, as Google
             robots.append(f"{name}: {content.strip()}")
         elif name == "viewport" and snap.viewport is None:
             snap.viewport = content.strip()

@@ -12,7 +12,7 @@ from typing import Any
 
 from seolog import __version__
 from seolog.checks.thresholds import Thresholds
-from seolog.config import ROBOTS_AGENT, CrawlSettings, Credentials
+from seolog.config import CrawlSettings, Credentials, robots_token
 from seolog.context import AppContext
 from seolog.crawl.engine import CrawlOutcome
 from seolog.crawl.pipeline import WorkerDied
@@ -114,14 +114,6 @@ def _wire(settings: CrawlSettings, start_url: str) -> Iterator[Any]:
         yield make_client, build
 
 
-def _robots_agent(user_agent: str) -> str:
-    """robots.txt groups match our product token: 'seolog', or the first token of a custom UA."""
-    if "seolog/" in user_agent:
-        return ROBOTS_AGENT
-    token = user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else ROBOTS_AGENT
-    return token.lower()
-
-
 Resume = tuple[set[str], list[tuple[str, int | None]]]  # URLs seen, links still to crawl
 
 
@@ -138,13 +130,14 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
 
     rules = AuditRules.from_stored(settings.audit_rules)
     inspect = partial(audit_page, Thresholds.from_stored(settings.thresholds), rules)
+    crawler = robots_token(settings.user_agent)
     if is_process_local(ctx.db_url):
         writer = PageWriter(ctx.engine, scan_id, pages_before)
-        return InlinePipeline(writer, settings.store_html, inspect)
+        return InlinePipeline(writer, settings.store_html, inspect, crawler)
     # The worker opens its own connections; none of ours may be inherited by a forked child.
     ctx.engine.dispose()
     make_sink = partial(open_writer, ctx.db_url, scan_id, pages_before)
-    return WorkerPipeline(make_sink, settings.store_html, inspect)
+    return WorkerPipeline(make_sink, settings.store_html, inspect, crawler)
 
 
 def _crawl(
@@ -167,7 +160,7 @@ def _crawl(
                 async with make_client(settings) as client:
                     fetcher = build(client)
                     robots = Robots(
-                        fetcher, _robots_agent(settings.user_agent), settings.ignore_robots
+                        fetcher, robots_token(settings.user_agent), settings.ignore_robots
                     )
                     crawler = Crawler(
                         settings,
