@@ -182,3 +182,35 @@ def test_no_soft_404_and_no_near_duplicates_where_there_are_none(scans, origins)
         codes = _by_code(doc)
         assert codes["sitemap-missing"] == 1 and codes["sitemap-page-missing"] == 0
         assert codes["canonical-other-host"] == codes["canonical-chain"] == 0
+
+
+def test_titles_are_judged_by_their_width_in_search_results(scans, origins):
+    """Python's "stat — Interpreting stat() results — …" has 64 characters but is 571 px wide in
+    20 px Arial: it fits. "Functional Programming HOWTO — …" has 58 but is 591 px: cut off."""
+    doc, origin = scans["py"], origins["py"]
+    flagged = _urls(doc, "title-too-long", origin)
+    assert "/library/stat.html" not in flagged
+    assert "/howto/functional.html" in flagged
+    [issue] = [
+        i
+        for i in doc["issues"]
+        if i["code"] == "title-too-long" and i["url"].endswith("/howto/functional.html")
+    ]
+    assert issue["message"].startswith("title is 591 px wide (max 580), 58 characters")
+
+
+def test_what_a_site_does_not_have_is_not_applicable_not_passed(scans):
+    """Neither site has hreflang, structured data, a sitemap or redirects: those checks could
+    not judge anything, and the document says so rather than calling them passed."""
+    for name, doc in scans.items():
+        results = {c["code"]: c["result"] for c in doc["checks"]}
+        for code in (
+            "hreflang-invalid",
+            "hreflang-to-error",
+            "structured-data-missing-required",
+            "sitemap-page-missing",
+            "redirect-chain",
+        ):
+            assert results[code] == "not_applicable", (name, code)
+        assert results["title-missing"] == "passed", name
+        assert results["meta-description-missing"] == "failed", name
