@@ -65,3 +65,25 @@ def test_a_changed_word_changes_a_few_bits_and_another_text_about_half():
 )
 def test_not_found_phrases_on_short_pages_only(title, h1, text, expected):
     assert not_found_phrase(title, h1, text.split()) == expected
+
+
+def _reference_simhash(words: list[str]) -> int:
+    """The same fingerprint one shingle at a time, as the textbook writes it."""
+    from seolog.parse.fingerprint import _word_hash
+
+    mask = 2**64 - 1
+
+    def rotl(x: int, r: int) -> int:
+        return ((x << r) | (x >> (64 - r))) & mask
+
+    h = [_word_hash(w.lower()) for w in words]
+    shingles = [rotl(h[i], 2) ^ rotl(h[i + 1], 1) ^ h[i + 2] for i in range(len(h) - 2)]
+    value = sum(
+        1 << bit for bit in range(64) if sum((s >> bit) & 1 for s in shingles) > len(shingles) / 2
+    )
+    return value - 2**64 if value >= 2**63 else value
+
+
+@pytest.mark.parametrize("words", [ARTICLE, ARTICLE + OTHER, OTHER * 3 + ARTICLE[:7]])
+def test_the_packed_computation_matches_the_textbook_one(words):
+    assert simhash(words) == _reference_simhash(words)

@@ -15,44 +15,69 @@ from array import array
 SHINGLE = 3  # words per shingle: word order matters, a shared vocabulary alone does not match
 MIN_WORDS = 50  # fewer words than this say too little to call two pages near-duplicates
 _BITS = 64
-_MASK = (1 << _BITS) - 1
-_MIX_A, _MIX_B = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F  # odd constants (golden ratio, xxHash)
+
+
+_WORD_HASHES: dict[str, int] = {}  # a site repeats its vocabulary: each word is hashed once
+_WORD_HASHES_MAX = 50_000  # about 5 MB; emptied when full (the frequent words come back first)
+
+
+_BIT_OF = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]  # byte -> its bit k
+
+
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+def _lanes(values: list[int]) -> int:
+    """64-bit values side by side in one integer, the first in the lowest bits."""
+    packed = array("Q", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return int.from_bytes(packed.tobytes(), "little")
 
 
 def simhash(words: list[str]) -> int | None:
     """Charikar's SimHash of the page's word shingles, as a signed 64-bit integer (a database
     BIGINT); None for a page too short to compare. Pages differing in a few words differ in a
-    few bits; unrelated pages in about half of them."""
+    few bits; unrelated pages in about half of them.
+
+    A shingle (a, b, c) hashes to rotl(h(a), 2) ^ rotl(h(b), 1) ^ h(c) (as a rolling hash does),
+    uniformly random when h is. Every step after hashing the words runs on all shingles at once:
+    their hashes sit side by side in one big integer (64 bits a lane), rotated lane-wise with
+    shifts and masks, and each bit position is counted with one popcount. A Python loop per
+    shingle cost more than the rest of the page's parse."""
     if len(words) < MIN_WORDS:
         return None
-    lowered = [w.lower() for w in words]
-    # A shingle's hash combines its words' hashes (each word hashed once per page: a page
-    # repeats its vocabulary): a uniformly random 64-bit value per distinct shingle, which is
-    # all SimHash asks, at a third of the cost of hashing every shingle's text.
-    word_hash = {
-        w: int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
-        for w in set(lowered)
-    }
-    shingles = set(zip(lowered, lowered[1:], lowered[2:], strict=False))
-    hashes = array(
-        "Q",
-        [
-            (word_hash[a] * _MIX_A + word_hash[b] * _MIX_B + word_hash[c]) & _MASK
-            for a, b, c in shingles
-        ],
-    )
-    # Per bit position, how many shingle hashes have it set. The hashes are laid side by side in
-    # one big integer, and each position is counted across all of them at once with a mask and
-    # a popcount: 64 operations in C per page instead of 64 additions in Python per shingle.
-    if sys.byteorder == "big":
-        hashes.byteswap()  # the layout below is little-endian words on every machine
-    stacked = int.from_bytes(hashes.tobytes(), "little")
-    ones = int.from_bytes((b"\x01" + bytes(7)) * len(shingles), "little")
-    half = len(shingles) / 2
+    lowered = list(map(str.lower, words))
+    cache = _WORD_HASHES
+    if len(cache) > _WORD_HASHES_MAX:
+        cache.clear()
+    for word in set(lowered):
+        if word not in cache:  # (set.difference would walk the whole cache)
+            cache[word] = _word_hash(word)
+    n = len(lowered) - SHINGLE + 1  # shingles, counted with repeats (TF weighting)
+    per_word = _lanes(list(map(cache.__getitem__, lowered)))
+    width = n * _BITS
+    full = (1 << width) - 1
+    low = int.from_bytes((b"\x01" + bytes(7)) * n, "little")  # bit 0 of every lane
+
+    def lanes_from(k: int) -> int:  # the words' hashes from position k, n lanes
+        return (per_word >> (k * _BITS)) & full
+
+    def rotl(x: int, r: int) -> int:  # rotate every lane left by r bits
+        spill = ((1 << r) - 1) * low  # the r low bits of every lane
+        return ((x << r) & full & ~spill) | ((x >> (_BITS - r)) & spill)
+
+    stacked = rotl(lanes_from(0), 2) ^ rotl(lanes_from(1), 1) ^ lanes_from(2)
+    # Count each bit position down a column of bytes: byte j of every lane, then bit k of it.
+    data = stacked.to_bytes(n * 8, "little")
+    half = n / 2
     value = 0
-    for bit in range(_BITS):
-        if ((stacked >> bit) & ones).bit_count() > half:
-            value |= 1 << bit
+    for j in range(8):
+        column = data[j::8]
+        for k, table in enumerate(_BIT_OF):
+            if column.translate(table).count(1) > half:
+                value |= 1 << (8 * j + k)
     return value - (1 << _BITS) if value >= 1 << (_BITS - 1) else value
 
 
