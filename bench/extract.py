@@ -16,13 +16,12 @@ machine is doing, so the ratio holds on a busy machine where the milliseconds do
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from against import compare, sides
+
 CORPORA = {
     "python docs": Path("/usr/share/doc/python3.11/html"),
     "postgresql manual": Path("/usr/share/doc/postgresql-doc-15/html"),
@@ -61,28 +60,12 @@ def main() -> None:
     }
     if not corpora:
         sys.exit("needs python3.11-doc or postgresql-doc-15: apt-get install python3.11-doc")
-    other = Path(tempfile.mkdtemp(prefix="seolog-bench-"))
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(other), args.against],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        sides = {"this": ROOT / "src", args.against: other / "src"}
+    with sides(args.against) as src_of:
         print(f"{'pages':<24} {'this':>10} {args.against:>12} {'ratio':>7}")
         for name, files in corpora.items():
-            times: dict[str, list[float]] = {side: [] for side in sides}
-            for _ in range(args.rounds):
-                for side, src in sides.items():
-                    times[side].append(_pass(src, files) / len(files))
-            this, base = (statistics.median(t) for t in times.values())
+            this, base = compare(src_of, lambda src, f=files: _pass(src, f) / len(f), args.rounds)
             label = f"{name} ({len(files)})"
             print(f"{label:<24} {this * 1000:>7.2f}ms {base * 1000:>9.2f}ms {this / base:>7.2f}")
-    finally:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)],
-            capture_output=True,
-        )
 
 
 if __name__ == "__main__":

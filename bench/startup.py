@@ -15,14 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from against import compare, sides
+
 COMMANDS = {
     "seolog --help": ["-m", "seolog", "--help"],
     "seolog scan --help": ["-m", "seolog", "scan", "--help"],
@@ -42,28 +42,16 @@ def main() -> None:
     parser.add_argument("--against", default="HEAD~1", help="git revision to compare with")
     parser.add_argument("--runs", type=int, default=20, help="runs of each command per side")
     args = parser.parse_args()
-    other = Path(tempfile.mkdtemp(prefix="seolog-bench-"))
     home = tempfile.mkdtemp(prefix="seolog-bench-home-")
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(other), args.against],
-        check=True,
-        capture_output=True,
-    )
     try:
-        sides = {"this": ROOT / "src", args.against: other / "src"}
-        print(f"{'command':<22} {'this':>9} {args.against:>12} {'ratio':>7}")
-        for name, command in COMMANDS.items():
-            times: dict[str, list[float]] = {side: [] for side in sides}
-            for _ in range(args.runs):
-                for side, src in sides.items():
-                    times[side].append(_time(src, command, home))
-            this, base = (statistics.median(t) for t in times.values())
-            print(f"{name:<22} {this * 1000:>7.0f}ms {base * 1000:>10.0f}ms {this / base:>7.2f}")
+        with sides(args.against) as src_of:
+            print(f"{'command':<22} {'this':>9} {args.against:>12} {'ratio':>7}")
+            for name, command in COMMANDS.items():
+                this, base = compare(src_of, lambda src, c=command: _time(src, c, home), args.runs)
+                print(
+                    f"{name:<22} {this * 1000:>7.0f}ms {base * 1000:>10.0f}ms {this / base:>7.2f}"
+                )
     finally:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)],
-            capture_output=True,
-        )
         shutil.rmtree(home, ignore_errors=True)
 
 
