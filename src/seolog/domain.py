@@ -181,6 +181,23 @@ class NotFoundProbe:
 
 
 @dataclass(frozen=True, slots=True)
+class RobotsProblem:
+    """One line of robots.txt that crawlers cannot read as meant (Lighthouse's robots-txt audit
+    calls it an error): "Disalow: /private/" is an unknown directive, not a rule."""
+
+    line: int  # 1-based
+    text: str  # the line as written, cut short
+    message: str  # "unknown directive"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "text": self.text, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RobotsProblem:
+        return cls(int(data["line"]), str(data.get("text") or ""), str(data["message"]))
+
+
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     src: str
     alt: str | None  # None: no alt attribute at all; "": decorative

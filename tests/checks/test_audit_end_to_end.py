@@ -250,3 +250,34 @@ def test_a_healthy_site_scores_at_least_90_and_passes_the_gate(server: FixtureSe
     doc = r.json()
     assert doc["issues"] == []
     assert doc["scan"]["score"] == 100
+
+
+def test_an_invalid_robots_txt_is_one_site_finding_with_its_lines(server: FixtureServer, cli):
+    """From the crawl's robots.txt fetch through the stored crawl statistics to the site check."""
+    _site(server)
+    o = server.origin
+    server.routes["/"] = Response(
+        body=_page(o, "/", links=(("/perfect-a", "Spades"), ("/perfect-b", "Forks")))
+    )
+    urls = "".join(f"<url><loc>{o}{p}</loc></url>" for p in PERFECT)
+    server.routes[
+        "/sitemap.xml"
+    ].body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    server.routes[
+        "/robots.txt"
+    ].body = (
+        f"User-agent: *\nDisalow: /private/\nAllow: /\nSitemap: {o}/sitemap.xml\nSitemap: /s.xml\n"
+    )
+    r = cli("scan", server.url(), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    doc = r.json()
+    assert [(i["code"], i["url"], i["message"]) for i in doc["issues"]] == [
+        (
+            "robots-txt-invalid",
+            f"{o}/robots.txt",
+            "robots.txt has 2 errors: line 2 'Disalow: /private/': unknown directive; "
+            "line 5 'Sitemap: /s.xml': invalid sitemap URL",
+        )
+    ]
+    assert doc["summary"]["crawl"]["robots_problem_count"] == 2
+    assert [p["line"] for p in doc["summary"]["crawl"]["robots_problems"]] == [2, 5]

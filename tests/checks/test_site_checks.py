@@ -9,7 +9,7 @@ import pytest
 from seolog.checks.runner import run_site_checks
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import NotFoundProbe, Reprobe, RobotsState
+from seolog.domain import NotFoundProbe, Reprobe, RobotsProblem, RobotsState
 
 pytestmark = pytest.mark.store_agnostic  # the PostgreSQL run skips it
 
@@ -109,6 +109,42 @@ def test_robots_and_sitemap_missing_only_when_actually_looked_for():
     }
     assert _found(_site(_page(1, ""), sitemaps_checked=False, sitemap_urls=0)) == set()
     assert _found(_site(_page(1, ""), robots_state=RobotsState.IGNORED)) == set()
+
+
+def test_robots_txt_invalid_is_one_finding_listing_five_lines_with_all_in_details():
+    problems = tuple(
+        RobotsProblem(i, f"Disalow: /private-{i}/", "unknown directive") for i in range(2, 9)
+    )
+    site = _site(_page(1, ""), robots_problems=problems, robots_problem_count=7)
+    (finding,) = run_site_checks(site, Thresholds())
+    assert (finding.code, finding.url, finding.severity) == (
+        "robots-txt-invalid", ROOT + "robots.txt", "warning",
+    )  # fmt: skip
+    assert finding.message == (
+        "robots.txt has 7 errors: line 2 'Disalow: /private-2/': unknown directive; "
+        + "; ".join(f"line {i} 'Disalow: /private-{i}/': unknown directive" for i in range(3, 7))
+        + "; and 2 more"
+    )
+    assert finding.details["count"] == 7
+    assert [e["line"] for e in finding.details["errors"]] == list(range(2, 9))
+    one = _site(_page(1, ""), robots_problems=problems[:1], robots_problem_count=1)
+    assert [f.message for f in run_site_checks(one, Thresholds())] == [
+        "robots.txt has 1 error: line 2 'Disalow: /private-2/': unknown directive"
+    ]
+
+
+def test_robots_txt_invalid_applies_only_to_a_robots_txt_that_was_read():
+    from seolog.checks.runner import judge_site
+
+    for state, applies in [
+        (RobotsState.PARSED, True),
+        (RobotsState.MISSING, False),
+        (RobotsState.UNREACHABLE, False),
+        (RobotsState.IGNORED, False),
+        (None, False),
+    ]:
+        _findings, applied = judge_site(_site(_page(1, ""), robots_state=state), Thresholds())
+        assert applied["robots-txt-invalid"] is applies, state
 
 
 def test_slow_response_is_reported_only_when_the_calm_reprobe_confirms_it():

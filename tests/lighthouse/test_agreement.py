@@ -18,12 +18,16 @@ Not cross-checked:
 
 Known disagreements (DISAGREEMENTS), real differences between the two, kept as strict xfails:
 each shows in every run (-ra), and a change that ends one fails the run until its entry goes.
-- canonical-broken -> canonical: Lighthouse never requests the canonical's target, so a canonical
-  to a 404 page passes.
 - canonical-invalid -> canonical: Lighthouse only asks that the href parse as a URL, so
-  `file:///…` passes; search engines ignore a canonical that is not http(s).
-- robots-txt-missing -> robots-txt: Lighthouse scores a robots.txt that answers 4xx not
-  applicable; what it fails (an unknown directive, a 5xx) has no seolog code.
+  `file:///…` passes; search engines ignore a canonical that is not http(s), so seolog reports
+  it (deliberately stricter).
+
+Not mapped, because they judge something else (their pages stay, and agree on the audit):
+- canonical-broken: Lighthouse never requests the canonical's target, so a canonical to a 404
+  page passes its canonical audit.
+- robots-txt-missing: Lighthouse scores a robots.txt answering 4xx not applicable; its robots-txt
+  audit judges the lines of one that is there (robots-txt-invalid). seolog's validator is a port
+  of Lighthouse's, checked here against Lighthouse's own code on many samples.
 
 .ci/run installs Debian's chromium and lighthouse@12.2.3 (npm, in ~/.cache/seolog-ci/lighthouse)
 and exports SEOLOG_TEST_LIGHTHOUSE; without them the module is skipped.
@@ -202,22 +206,27 @@ PAGES = (
     ),
     Page("viewport-missing", "/viewport-missing", "viewport-missing", omit=_omit("viewport")),
     Page("slow-response", "/slow", "slow-response", delay=1.5),  # Lighthouse and seolog: 600 ms
+    Page(
+        "canonical-relative",
+        "/canonical-relative",
+        "canonical-relative",
+        omit=_omit("canonical"),
+        head='<link rel="canonical" href="/canonical-relative">',  # itself, but relative
+    ),
+    # robots-txt-missing is not mapped: both sides pass robots-txt here (not applicable).
     Page("robots-txt-missing", "/", "robots-txt-missing", origin="no-robots"),
-    Page("robots-txt-invalid", "/", None, audit="robots-txt", origin="bad-robots"),
+    Page("robots-txt-invalid", "/", "robots-txt-invalid", origin="bad-robots"),
 )
 # Pages for codes the catalog does not have (yet, or any more) are left out.
 ACTIVE = tuple(p for p in PAGES if p.code is None or p.code in CATALOG)
 
 # (page, audit) -> what each side says; real differences, found on the first run, not flakes.
 DISAGREEMENTS: dict[tuple[str, str], str] = {
-    ("canonical-broken", "canonical"): "Lighthouse passes a canonical to a page answering 404 "
-    "(it never requests the target); seolog reports canonical-broken",
-    ("canonical-invalid-file", "canonical"): "Lighthouse passes a file:/// canonical (it only "
-    "asks that the href parse as a URL); seolog reports canonical-invalid",
-    ("robots-txt-missing", "robots-txt"): "Lighthouse scores a robots.txt answering 404 not "
-    "applicable; seolog reports robots-txt-missing",
-    ("robots-txt-invalid", "robots-txt"): "Lighthouse fails robots.txt for an unknown directive "
-    "('Disalow: /private/'); seolog has no code for an invalid robots.txt",
+    ("canonical-invalid-file", "canonical"): "seolog is deliberately stricter: Lighthouse passes "
+    "a file:/// canonical because it only asks that the href parse as a URL, but a canonical "
+    "names the URL search engines should index, and a path on a build machine is nothing they "
+    "can fetch or index; they ignore it, so the page in effect has no canonical. seolog reports "
+    "canonical-invalid",
 }
 
 
@@ -473,3 +482,68 @@ def test_the_catalog_names_audits_lighthouse_runs(results: Results) -> None:
         if audit not in report["audits"] or audit not in asked
     }
     assert wrong == {}, f"catalog entries naming no audit of the categories {CATEGORIES}"
+
+
+# --- the robots.txt validator: seolog's port against Lighthouse's own functions -------------------
+
+ROBOTS_AUDIT = Path("core/audits/seo/robots-txt.js")  # in the lighthouse package
+_SITEMAP_SAMPLES = [
+    "/sitemap.xml", "https://e.com/s.xml", "HTTPS://e.com/s.xml", "ftp://e.com/s", "http:e.com/s",
+    "http://", "https:", "https://user@/x", "https://u:p@e.com/x", "http://[::1]:8080/s",
+    "http://[::1", "http://[::1]x/", "http://[fe80::1%25eth0]/", "http://0x7f000001/",
+    "http://4294967296/", "http://1.2.3.999/", "http://1.2.65535/", "http://1.2.65536/",
+    "http://a.1/", "http://09/", "http://exa mple.com/", "http://exa%20mple.com/", "http://%zz/",
+    "http://ex^ample.com/", "http://bücher.de/", "http://xn--bcher-kva.de/", "http://xn--zz/",
+    "http://ａｂｃ.com/", "http://a。b/", "http://é" + "e" * 70 + ".com/", "http://e.com:65536/",
+    "http://e.com:+80/", "ws://e.com/", "file:///var/www/sitemap.xml", "file://exa mple/x",
+    "mailto:seo@e.com", "mailto://:80", "foo://exa mple/x", "foo://u@", "javascript:alert(1)",
+]  # fmt: skip
+_FUZZ_PIECES = [
+    "User-agent", "user-AGENT", "Disallow", "Allow", "Sitemap", "Crawl-delay", "Noindex", "Disalow",
+    "", " ", ":", "#", "/", "*", "$", "a", "\t", "\u00a0", "\ufeff", "\u0085", "\x1c", "\u3000",
+    "http://", "https://", "ftp://", "file:///", "mailto:", "//", "\\", "@", "[", "]", "::1", "%20",
+    "%", "example.com", "bücher.de", "999.1.1.1", "1.2.3.4", "0x7f.1", "08.1.1.1", "1..2", ".",
+    ":80", ":99999", ":8a", "?", "\r", "\n", "\r\n", "xn--", "0x", "é", "\u200b",
+]  # fmt: skip
+
+
+def _robots_samples() -> list[str]:
+    """The unit test's samples, every Sitemap case in and out of a group, and a seeded fuzz."""
+    import random
+
+    from tests.unit.test_robots_validator import SAMPLES
+
+    texts = [str(sample.values[0]) for sample in SAMPLES]
+    texts += [f"Sitemap: {url}\nUser-agent: *\nSitemap:{url}\n" for url in _SITEMAP_SAMPLES]
+    rng = random.Random(14)
+    for _ in range(4000):
+        texts.append("".join(rng.choice(_FUZZ_PIECES) for _ in range(rng.randint(1, 12))))
+    return texts
+
+
+def test_the_robots_txt_validator_agrees_with_lighthouses_own():
+    """Lighthouse's validateRobots (with verifyDirective and parseLine) taken from the installed
+    12.2.3 and run in Node on the same texts: the same lines, with the same messages."""
+    from seolog.crawl.robots import validate_robots
+
+    source = (Path(str(LIGHTHOUSE)).resolve().parents[1] / ROBOTS_AUDIT).read_text()
+    constants = source[source.index("const DIRECTIVE_SITEMAP") : source.index("const UIStrings")]
+    functions = source[source.index("function verifyDirective") : source.index("class RobotsTxt")]
+    script = (
+        constants
+        + functions
+        + "const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+        + "process.stdout.write(JSON.stringify(texts.map(validateRobots)));\n"
+    )
+    texts = _robots_samples()
+    run = subprocess.run(
+        ["node", "-e", script], input=json.dumps(texts), capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    differ = []
+    for text, errors in zip(texts, json.loads(run.stdout), strict=True):
+        theirs = [(int(e["index"]), e["message"][0].lower() + e["message"][1:]) for e in errors]
+        ours = [(p.line, p.message) for p in validate_robots(text)]
+        if ours != theirs:
+            differ.append(f"{text!r}: Lighthouse {theirs}, seolog {ours}")
+    assert differ == [], f"{len(differ)} of {len(texts)} differ:\n" + "\n".join(differ[:20])

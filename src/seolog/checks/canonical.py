@@ -60,6 +60,7 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     "written for; copied to a staging host, a mirror or a different path, it points somewhere "
     "else. Google recommends absolute URLs.",
     fix="Write the canonical as an absolute URL with scheme and host.",
+    lighthouse="canonical (Document has a valid rel=canonical)",
 )
 def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     relative = [

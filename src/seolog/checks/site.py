@@ -333,9 +333,10 @@ def _canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
     applies=_has_canonical_targets,
     severity=Severity.ERROR,
     title="Canonical URL is broken",
-    why="A canonical pointing at an error page tells search engines to index nothing.",
+    why="A canonical pointing at an error page tells search engines to index nothing. Judged "
+    "from the crawled target's answer (Lighthouse's canonical audit never requests the target, "
+    "so it passes such a page).",
     fix="Point the canonical at the live page that should rank (often the page itself).",
-    lighthouse="canonical (Document has a valid rel=canonical)",
 )
 def canonical_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page, target in _canonical_targets(site):
@@ -639,13 +640,49 @@ def sitemap_non_canonical(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     severity=Severity.NOTICE,
     title="No robots.txt",
     why="Without robots.txt crawlers may fetch anything, and the file is where sitemaps are "
-    "announced.",
+    "announced. (Lighthouse's robots-txt audit judges a robots.txt that is there, see "
+    "robots-txt-invalid; a missing one is not applicable to it.)",
     fix="Publish /robots.txt with at least a Sitemap: line.",
-    lighthouse="robots-txt (robots.txt is valid)",
 )
 def robots_txt_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     if site.robots_state is RobotsState.MISSING:
         yield Hit("no robots.txt (it answered 4xx)", url=site.root_url + "robots.txt")
+
+
+def _robots_parsed(site: SiteData) -> bool:
+    """robots.txt was read and answered 2xx, so its lines were read."""
+    return site.robots_state is RobotsState.PARSED
+
+
+@site_check(
+    code="robots-txt-invalid",
+    family="sitemaps",
+    applies=_robots_parsed,
+    severity=Severity.WARNING,
+    title="robots.txt has lines crawlers cannot read",
+    why="A line a crawler does not understand is skipped: a misspelt directive (Disalow) blocks "
+    "nothing, an Allow or Disallow before any User-agent line belongs to no group, and Google "
+    "asks for Sitemap URLs in full. The rules are those of Lighthouse's robots-txt audit: a line "
+    "without ':', a directive outside user-agent, allow, disallow, sitemap, crawl-delay, "
+    "clean-param, host, request-rate, visit-time and noindex, an empty User-agent, a pattern "
+    "not starting with '/' or '*' or with '$' before its end, and a Sitemap that is not an "
+    "absolute http, https or ftp URL. Only the first 500 KiB are read, as Google does.",
+    fix="Correct or remove each line listed, then check the file in Google Search Console's "
+    "robots.txt report.",
+    lighthouse="robots-txt (robots.txt is valid)",
+)
+def robots_txt_invalid(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    problems = site.robots_problems
+    if not problems:
+        return
+    count = max(site.robots_problem_count, len(problems))
+    listed = "; ".join(f"line {p.line} {p.text!r}: {p.message}" for p in problems[:_LISTED])
+    more = f"; and {count - _LISTED} more" if count > _LISTED else ""
+    yield Hit(
+        f"robots.txt has {count} error{'s' if count != 1 else ''}: {listed}{more}",
+        {"count": count, "errors": [p.to_dict() for p in problems]},
+        url=site.root_url + "robots.txt",
+    )
 
 
 @site_check(

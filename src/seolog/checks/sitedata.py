@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seolog.domain import NotFoundProbe, Reprobe, RobotsState
+from seolog.domain import NotFoundProbe, Reprobe, RobotsProblem, RobotsState
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ class SiteData:
     reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
     not_found_probe: NotFoundProbe | None = None  # how a URL that cannot exist answered
     slow_pages: int = 0  # pages slower than the threshold during the crawl
+    robots_problems: tuple[RobotsProblem, ...] = ()  # robots.txt lines Lighthouse calls errors
+    robots_problem_count: int = 0  # all of them; robots_problems keeps the first ones
 
     def by_url(self) -> dict[str, SitePage]:
         return {p.url: p for p in self.pages}

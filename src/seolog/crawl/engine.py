@@ -139,6 +139,8 @@ class Crawler:
 
     def _apply_robots(self, rules: RobotsRules) -> None:
         self.stats.robots, self.stats.robots_detail = rules.state, rules.detail
+        self.stats.robots_problems = list(rules.problems)
+        self.stats.robots_problem_count = rules.problem_count
         delay = rules.crawl_delay
         if delay > 0:
             self.stats.crawl_delay = delay

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from seolog.domain import NotFoundProbe, Reprobe, RobotsState
+from seolog.domain import NotFoundProbe, Reprobe, RobotsProblem, RobotsState
 
 
 @dataclass
@@ -30,6 +30,9 @@ class CrawlStats:
     skipped: dict[str, int] = field(default_factory=dict)
     robots: RobotsState | None = None  # the start origin's; None until robots.txt is read
     robots_detail: str = ""  # what it answered: "HTTP 200", "HTTP 503", "--ignore-robots" ...
+    # Its lines Lighthouse calls errors (the first ROBOTS_PROBLEMS_KEPT), and how many there were.
+    robots_problems: list[RobotsProblem] = field(default_factory=list)
+    robots_problem_count: int = 0
     notes: list[str] = field(default_factory=list)
     slow_pages: int = 0  # pages slower than the threshold during the crawl
     reprobes: list[Reprobe] = field(default_factory=list)  # the slowest of them, timed alone
@@ -69,6 +72,8 @@ class CrawlStats:
             "robots": self.robots_display,
             "robots_state": self.robots.value if self.robots else None,
             "robots_detail": self.robots_detail,
+            "robots_problems": [p.to_dict() for p in self.robots_problems],
+            "robots_problem_count": self.robots_problem_count,
             "notes": self.notes,
             "slow_pages": self.slow_pages,
             "reprobes": [r.to_dict() for r in self.reprobes],
@@ -99,6 +104,8 @@ class CrawlStats:
             skipped=dict(data.get("skipped") or {}),
             robots=RobotsState(state) if state in set(RobotsState) else None,
             robots_detail=str(data.get("robots_detail") or ""),
+            robots_problems=[RobotsProblem.from_dict(p) for p in data.get("robots_problems") or []],
+            robots_problem_count=int(data.get("robots_problem_count") or 0),
             notes=list(data.get("notes") or []),
             slow_pages=int(data.get("slow_pages") or 0),
             reprobes=[Reprobe.from_dict(r) for r in data.get("reprobes") or []],
