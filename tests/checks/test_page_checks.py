@@ -139,6 +139,14 @@ def test_link_header_and_html_naming_different_canonicals():
     [f] = findings(page(headers=header), "canonical-header-conflict")
     assert f.message == (f"the Link header says https://shop.example/spade, the HTML says {URL}")
     assert codes(page(headers=header)) == {"canonical-header-conflict"}
+    relative = page(
+        html(head=HEAD.replace(CANONICAL, "")),
+        headers={**HSTS, "link": '</products/spade.html>; rel="canonical"'},
+    )
+    assert codes(relative) == {"canonical-relative"}
+    assert findings(relative, "canonical-relative")[0].message == (
+        f"canonical '/products/spade.html' in the HTTP Link header is relative (resolves to {URL})"
+    )
     bad = page(headers={**HSTS, "link": '<file:///srv/www/spade.html>; rel="canonical"'})
     assert codes(bad) == {"canonical-invalid"}
     assert "(in the HTTP Link header)" in findings(bad, "canonical-invalid")[0].message

@@ -53,7 +53,7 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="canonical-relative",
     family="indexability",
-    applies=content_with(lambda s: s.canonical_tags),
+    applies=content_with(lambda s: s.canonical_tags or s.canonical_header),
     severity=Severity.NOTICE,
     title="Canonical is a relative URL",
     why="A relative canonical works only as long as the page is served from the address it was "
@@ -64,15 +64,16 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 )
 def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     relative = [
-        (href, target)
-        for href, target in _tags(page)
+        (href, target, where)
+        for tags, where in ((_tags(page), ""), (_header(page), " in the HTTP Link header"))
+        for href, target in tags
         if target is not None and not href.lower().startswith(("http://", "https://"))
     ]
     if relative:
-        href, target = relative[0]
+        href, target, where = relative[0]
         yield Hit(
-            f"canonical {href[:120]!r} is relative (resolves to {target})",
-            {"canonical": href, "resolved": target},
+            f"canonical {href[:120]!r}{where} is relative (resolves to {target})",
+            {"canonical": href, "resolved": target, "in_header": bool(where)},
         )
 
 
