@@ -239,6 +239,9 @@ def test_sitemap_completeness_missing_pages_and_non_canonical_entries():
     # no sitemap at all (or --no-sitemaps): missing from it proves nothing, sitemap-missing says it
     assert ("sitemap-page-missing", "guide") not in _found(_site(listed, unlisted, sitemap_urls=0))
     assert _found(_site(listed, unlisted, sitemaps_checked=False, sitemap_urls=0)) == set()
+    # a sitemap of another host (production URLs in a staging build): says nothing about this one
+    elsewhere = replace(listed, in_sitemap=False)
+    assert _found(_site(elsewhere, unlisted, sitemap_urls=40)) == set()
 
 
 def test_near_duplicates_by_fingerprint_distance_not_exact_copies():

@@ -43,7 +43,7 @@ def test_every_format_renders_the_same_findings(cli, public: Path):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note")
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        assert uri.startswith("site/") and uri.endswith((".html", ".pdf"))
+        assert uri.startswith("site/") and uri.endswith((".html", ".pdf", "robots.txt"))
     (home,) = [
         r
         for r in run["results"]

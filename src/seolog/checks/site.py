@@ -592,18 +592,19 @@ def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-page-missing",
     family="sitemaps",
-    applies=_has_sitemap,
+    applies=lambda site: _has_sitemap(site) and _lists_sitemap_urls(site),
     severity=Severity.NOTICE,
     title="Indexable page missing from the sitemap",
     why="A sitemap is the list of pages a site wants indexed. An indexable page found by "
     "following links but absent from it is found later, or not at all when its links are "
-    "deep, and hints that the sitemap generator skips a section. Judged only when the site "
-    "has a sitemap with URLs.",
+    "deep, and hints that the sitemap generator skips a section. Judged only when the sitemap "
+    "lists pages of the crawled site: one naming another host (the production URLs in a "
+    "staging build or a local folder) says nothing about this one.",
     fix="Add the page to the sitemap (regenerate it), or make the page non-indexable if it "
     "should not be found.",
 )
 def sitemap_page_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    if not site.sitemaps_checked or site.sitemap_urls == 0:
+    if not (_has_sitemap(site) and _lists_sitemap_urls(site)):
         return
     for page in site.pages:
         listable = page.indexable and page.html and not (page.broken or page.redirects)
