@@ -161,6 +161,7 @@ class NotFoundProbe:
     status: int | None  # the final status; None: no answer
     final_url: str
     content_hash: str | None = None  # of the error page's main content, when it is HTML
+    words: int = 0  # … and how many words that main content has
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +169,7 @@ class NotFoundProbe:
             "status": self.status,
             "final_url": self.final_url,
             "content_hash": self.content_hash,
+            "words": self.words,
         }
 
     @classmethod
@@ -177,6 +179,7 @@ class NotFoundProbe:
             data.get("status"),
             data.get("final_url") or data["url"],
             data.get("content_hash"),
+            int(data.get("words") or 0),
         )
 
 

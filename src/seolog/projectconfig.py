@@ -115,7 +115,7 @@ def _fail(where: str, message: str, hint: str) -> NoReturn:
 def _check_section(where: str, data: dict[str, Any]) -> None:
     """Unknown keys and wrong types are errors naming the key: a typo must not pass silently."""
     from seolog.checks.registry import get_check
-    from seolog.checks.thresholds import Thresholds
+    from seolog.checks.thresholds import Thresholds, range_problem
 
     known = {"scan", "thresholds", "checks", "gates", "profiles", "alerts", "report"}
     for key in data:
@@ -129,6 +129,9 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
             _fail(where, f"unknown threshold {key}", "see `seolog checks list --thresholds`")
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             _fail(where, f"thresholds.{key} must be a whole number", f"e.g. {key} = 60")
+        if (problem := range_problem(key, value)) is not None:
+            default = getattr(Thresholds(), key)
+            _fail(where, f"thresholds.{key} {problem}", f"e.g. {key} = {default}")
     checks = data.get("checks", {})
     for key in checks:
         if key not in ("disable", "severity", "ignore"):

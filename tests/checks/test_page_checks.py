@@ -164,6 +164,13 @@ def test_a_canonical_on_another_host():
     assert codes(http) == set()  # the same host over http: not another host
 
 
+def test_a_link_header_canonical_after_a_long_preload_list_still_counts():
+    preloads = ", ".join(f"</static/{i}.css>; rel=preload; as=style" for i in range(80))
+    header = {**HSTS, "link": preloads + ', <https://shop.example/spade>; rel="canonical"'}
+    p = page(html(head=HEAD.replace(CANONICAL, "")), headers=header)
+    assert p.snapshot is not None and p.snapshot.canonical == "https://shop.example/spade"
+
+
 def test_hreflang_from_the_link_header():
     header = {
         **HSTS,

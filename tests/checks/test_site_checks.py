@@ -286,6 +286,7 @@ def test_soft_404_by_phrase_by_the_error_page_and_by_the_probe():
         status=404,
         final_status=404,
         content_hash="the-404-page",
+        word_count=12,
         indexable=False,
         in_sitemap=False,
     )
@@ -302,7 +303,7 @@ def test_soft_404_by_phrase_by_the_error_page_and_by_the_probe():
         ("search?q=x", "answers 200 with the same content as the site's 404 page"),
     }
     # no broken link crawled: the probe's real 404 page is the reference
-    probe404 = NotFoundProbe(probe.url, 404, probe.url, "the-404-page")
+    probe404 = NotFoundProbe(probe.url, 404, probe.url, "the-404-page", words=12)
     assert {(c, u) for c, u in _found(_site(looks, fine, not_found_probe=probe404))} == {
         ("soft-404", "search?q=x")
     }
@@ -318,3 +319,52 @@ def test_soft_404_by_phrase_by_the_error_page_and_by_the_probe():
         "a URL that cannot exist answered 200 (after a redirect to https://shop.example/)"
     )
     assert _found(_site(fine, not_found_probe=probe)) == set()  # a real 404: healthy
+    # an empty error page is no reference: image-only pages (no words either) are not 404 pages
+    empty = NotFoundProbe(probe.url, 404, probe.url, "hash-of-nothing", words=0)
+    gallery = _page(5, "gallery", content_hash="hash-of-nothing", word_count=0)
+    assert _found(_site(gallery, not_found_probe=empty)) == set()
+    blank_404 = _page(
+        6, "old", status=404, final_status=404, content_hash="hash-of-nothing", word_count=0,
+        indexable=False, in_sitemap=False,
+    )  # fmt: skip
+    assert _found(_site(gallery, blank_404)) == set()
+
+
+def test_a_sitemap_read_in_part_does_not_judge_completeness():
+    """A child sitemap that failed (posts.xml answered 500) leaves its pages unlisted: calling
+    them missing would blame the site for what seolog could not read."""
+    posts = [_page(i, f"posts/{i}", in_sitemap=False) for i in range(2, 6)]
+    site = _site(_page(1, ""), *posts, sitemaps_complete=False)
+    assert _found(site) == set()
+    assert {c for c, _u in _found(replace(site, sitemaps_complete=True))} == {
+        "sitemap-page-missing"
+    }
+
+
+def test_near_duplicates_skip_language_versions_and_count_big_clusters_exactly():
+    base = 0x1234_5678_9ABC_DEF0
+    us = _page(
+        1, "en-us/", simhash=base, hreflang=(("en-US", ROOT + "en-us/"), ("en-GB", ROOT + "en-gb/"))
+    )
+    gb = _page(
+        2,
+        "en-gb/",
+        simhash=base ^ 1,
+        hreflang=(("en-US", ROOT + "en-us/"), ("en-GB", ROOT + "en-gb/")),
+    )
+    assert _found(_site(us, gb)) == set()  # en-US and en-GB read alike on purpose
+    # 300 faceted pages with the same main content fingerprint; 40 of them exact copies of one.
+    facets = [_page(i, f"shop?colour={i}", simhash=base) for i in range(10, 310)]
+    facets += [
+        _page(i, f"shop?size={i}", simhash=base, content_hash="same") for i in range(310, 350)
+    ]
+    found = {
+        f.url: f
+        for f in run_site_checks(_site(*facets), Thresholds())
+        if f.code == "content-near-duplicate"
+    }
+    assert len(found) == 340
+    first = found[ROOT + "shop?colour=10"]
+    assert first.details["count"] == 339 and len(first.details["others"]) == 20
+    copy = found[ROOT + "shop?size=310"]
+    assert copy.details["count"] == 300  # its 39 exact copies are content-duplicate's

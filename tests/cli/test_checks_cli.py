@@ -75,4 +75,7 @@ def test_thresholds_change_what_is_found_and_bad_ones_are_refused(cli):
     assert r.exit_code == ExitCode.USAGE and "unknown threshold 'title_max=5'" in r.stderr
     r = cli("scan", str(EXAMPLE_SITE), "--threshold", "title_max_chars=long")
     assert r.exit_code == ExitCode.USAGE and "needs a whole number" in r.stderr
+    r = cli("scan", str(EXAMPLE_SITE), "--threshold", "near_duplicate_percent=50")
+    assert r.exit_code == ExitCode.USAGE
+    assert "threshold near_duplicate_percent must be 90 to 100" in r.stderr
     assert "thin_content_words" in cli("checks", "list", "--thresholds").stdout

@@ -86,6 +86,7 @@ def test_pyproject_tool_section_and_explicit_config(cli, tmp_path: Path, monkeyp
         ("[checks]\nseverity = { noindex = 'fatal' }\n", "must be error, warning or notice"),
         ("[gates]\nfail_under = 120\n", "gates.fail_under must be 0-100"),
         ("[thresholds]\ntitle_max = 60\n", "unknown threshold title_max"),
+        ("[thresholds]\nnear_duplicate_percent = 80\n", "near_duplicate_percent must be 90 to 100"),
         ("[scan\n", "is not valid TOML"),
     ],
 )

@@ -470,3 +470,38 @@ def test_the_user_agents_robots_token_is_obeyed_in_robots_txt_and_meta_tags(serv
     issues = {(i["url"].removeprefix(server.origin), i["code"]) for i in r.json()["issues"]}
     assert ("/hidden", "noindex") not in issues
     assert "/drafts/x" in server.paths()
+
+
+def test_hreflang_stated_only_in_the_sitemap_counts_for_the_start_page_too(server, cli):
+    """The start page is fetched before the sitemaps are read; the alternates they state for it
+    still count, so the pair below confirms itself and no return link is missing."""
+    o = server.origin
+    server.page("/", "Acme garden tools", '<a href="/de/">Deutsch</a>')
+    server.page("/de/", "Acme Gartenwerkzeuge", '<a href="/">English</a>', lang="de")
+    pair = (
+        f'<xhtml:link rel="alternate" hreflang="en" href="{o}/"/>'
+        f'<xhtml:link rel="alternate" hreflang="de" href="{o}/de/"/>'
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="{o}/"/>'
+    )
+    server.routes["/sitemap.xml"] = Response(
+        body='<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>{o}/</loc>{pair}</url>'
+        f"<url><loc>{o}/de/</loc>{pair}</url></urlset>",
+        content_type="application/xml",
+    )
+    r = cli("scan", server.url(), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    doc = r.json()
+    codes = {(i["url"].removeprefix(o), i["code"]) for i in doc["issues"]}
+    assert not {c for c in codes if c[1].startswith("hreflang")}, codes
+    results = {c["code"]: c["result"] for c in doc["checks"]}
+    assert results["hreflang-return-missing"] == "passed"
+    # Broken pair: /de/ states only itself, so / is not confirmed from /de/.
+    server.routes["/sitemap.xml"].body = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:xhtml="http://www.w3.org/1999/xhtml"><url><loc>{o}/</loc>{pair}</url>'
+        f"<url><loc>{o}/de/</loc></url></urlset>"
+    )
+    r = cli("scan", server.url(), "--format", "json")
+    codes = {(i["url"].removeprefix(o), i["code"]) for i in r.json()["issues"]}
+    assert ("/", "hreflang-return-missing") in codes

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from seolog.parse.fingerprint import MIN_WORDS, not_found_phrase, simhash
@@ -34,7 +37,22 @@ def _bits(a: int, b: int) -> int:
 def test_simhash_is_stable_signed_64_bit_and_skips_short_pages():
     h = simhash(ARTICLE)
     assert h is not None and -(2**63) <= h < 2**63
-    assert simhash(list(ARTICLE)) == h  # the same words, the same fingerprint (across processes)
+    # The same words, the same fingerprint in another process (another hash seed, a cold
+    # word cache): a resumed scan compares its pages with those stored before.
+    import subprocess
+    import sys
+
+    code = "import sys; from seolog.parse.fingerprint import simhash; print(simhash(sys.argv[1:]))"
+    import seolog
+
+    src = str(Path(seolog.__file__).resolve().parent.parent)  # this checkout, as pytest tests
+    other = subprocess.run(
+        [sys.executable, "-c", code, *ARTICLE],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert int(other.stdout) == h, other.stderr
     assert simhash(ARTICLE[: MIN_WORDS - 1]) is None
 
 
@@ -55,7 +73,14 @@ def test_a_changed_word_changes_a_few_bits_and_another_text_about_half():
     [
         ("Page not found | Acme", None, "Sorry, try the search.", "Page not found"),
         ("Acme", "404", "Sorry.", "404"),
-        ("Acme", "Oeps!", "Deze pagina bestaat niet meer, zoek verder.", "bestaat niet"),
+        ("Acme", "Oeps!", "Deze pagina bestaat niet meer, zoek verder.", "pagina bestaat niet"),
+        ("Acme", "Error 404", "Sorry.", "Error 404"),
+        ("Oops, this page doesn't exist | Acme", None, "Try the search.", "page doesn't exist"),
+        # A 404 that is a name, a question that is not an error, stock that ran out: not errors.
+        ("Peugeot 404 cabriolet te koop", "Peugeot 404", "Een mooie auto.", None),
+        ("Room 404 - Hotel Bristol", "Room 404", "A quiet double room.", None),
+        ("Why God does not exist", "Why God does not exist", "An essay.", None),
+        ("Schep | Acme", "Schep", "Dit product is niet meer beschikbaar.", None),
         ("Pagina niet gevonden - Acme", None, "Zoeken", "Pagina niet gevonden"),
         ("Acme", "Oops", "The page you asked for could not be found.", "could not be found"),
         ("Garden spades | Acme", "Garden spades", "Forged steel spades.", None),

@@ -155,3 +155,32 @@ def test_decode_body_fallbacks():
     assert decode_body(b'<meta charset="windows-1252">\x80', "text/html").endswith("€")
     assert decode_body(b"\xef\xbb\xbfhi", "text/html") == "hi"
     assert decode_body(b"ok\xff", "text/html; charset=bogus") == "ok\ufffd"
+
+
+def test_a_sitemap_index_with_a_failing_child_is_read_incomplete():
+    import asyncio
+
+    from seolog.crawl.sitemap import discover
+    from seolog.domain import FetchResult
+
+    bodies = {
+        "https://e.com/sitemap.xml": (
+            200,
+            b"<sitemapindex><sitemap><loc>https://e.com/pages.xml</loc></sitemap>"
+            b"<sitemap><loc>https://e.com/posts.xml</loc></sitemap></sitemapindex>",
+        ),
+        "https://e.com/pages.xml": (200, b"<urlset><url><loc>https://e.com/a</loc></url></urlset>"),
+        "https://e.com/posts.xml": (500, b"oops"),
+    }
+
+    class Fetcher:
+        async def fetch(self, url: str, **_kw) -> FetchResult:
+            status, body = bodies.get(url, (404, b""))
+            return FetchResult(url, url, status_code=status, body=body)
+
+    found = asyncio.run(discover(Fetcher(), ["https://e.com/sitemap.xml"], lambda _u: True))  # type: ignore[arg-type]
+    assert found.urls == ["https://e.com/a"] and not found.complete
+    bodies["https://e.com/posts.xml"] = (200, b"<urlset></urlset>")
+    assert asyncio.run(discover(Fetcher(), ["https://e.com/sitemap.xml"], lambda _u: True)).complete  # type: ignore[arg-type]
+    # no sitemap at all (the guessed /sitemap.xml is a 404): nothing incomplete about it
+    assert asyncio.run(discover(Fetcher(), ["https://e.com/none.xml"], lambda _u: True)).complete  # type: ignore[arg-type]

@@ -3,7 +3,7 @@ the sitemap and robots.txt."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from seolog.checks.registry import Hit, site_check
@@ -76,6 +76,11 @@ def _has_sitemap(site: SiteData) -> bool:
     return site.sitemaps_checked and site.sitemap_urls > 0
 
 
+def _sitemap_judged_whole(site: SiteData) -> bool:
+    """The sitemaps were all read, and they list pages of the crawled site."""
+    return _has_sitemap(site) and site.sitemaps_complete and _lists_sitemap_urls(site)
+
+
 def _robots_read(site: SiteData) -> bool:
     """robots.txt was asked for (not with --ignore-robots)."""
     return site.robots_state is not None and site.robots_state is not RobotsState.IGNORED
@@ -138,29 +143,35 @@ def _distance(a: int, b: int) -> int:
     return ((a ^ b) & ((1 << _FINGERPRINT_BITS) - 1)).bit_count()
 
 
-def _near_pairs(pages: list[SitePage], max_distance: int) -> dict[int, dict[int, int]]:
-    """Pairs of pages whose SimHashes differ in at most `max_distance` bits, by page id.
+_BUCKET_MAX = 500  # fingerprints compared pairwise in one band bucket; the rest are skipped
+
+
+def _near_fingerprints(
+    fingerprints: list[int], max_distance: int
+) -> dict[int, list[tuple[int, int]]]:
+    """For each fingerprint, the others at most `max_distance` bits away: (distance, other).
 
     Split the 64 bits into max_distance + 1 bands: two fingerprints that close agree exactly
-    on at least one band (pigeonhole), so only pages sharing a band value are compared."""
+    on at least one band (pigeonhole), so only fingerprints sharing a band value are compared.
+    A bucket holds at most _BUCKET_MAX of them: thousands of near-identical pages (faceted
+    filters) are found all the same, without comparing every pair."""
     bands = max_distance + 1
     width = -(-_FINGERPRINT_BITS // bands)
     mask = (1 << width) - 1
-    buckets: dict[tuple[int, int], list[SitePage]] = defaultdict(list)
-    for page in pages:
-        unsigned = (page.simhash or 0) & ((1 << _FINGERPRINT_BITS) - 1)
+    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for fp in fingerprints:
+        unsigned = fp & ((1 << _FINGERPRINT_BITS) - 1)
         for band in range(bands):
-            buckets[(band, (unsigned >> (band * width)) & mask)].append(page)
+            bucket = buckets[(band, (unsigned >> (band * width)) & mask)]
+            if len(bucket) < _BUCKET_MAX:
+                bucket.append(fp)
     near: dict[int, dict[int, int]] = defaultdict(dict)
     for bucket in buckets.values():
         for i, a in enumerate(bucket):
             for b in bucket[i + 1 :]:
-                if b.id in near[a.id] or a.content_hash == b.content_hash:
-                    continue  # compared already, or an exact duplicate (content-duplicate)
-                d = _distance(a.simhash or 0, b.simhash or 0)
-                if d <= max_distance:
-                    near[a.id][b.id] = near[b.id][a.id] = d
-    return near
+                if b not in near[a] and (d := _distance(a, b)) <= max_distance:
+                    near[a][b] = near[b][a] = d
+    return {fp: sorted((d, other) for other, d in others.items()) for fp, others in near.items()}
 
 
 @site_check(
@@ -181,23 +192,51 @@ def _near_pairs(pages: list[SitePage], max_distance: int) -> dict[int, dict[int,
 def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     percent = min(100, max(NEAR_MIN_PERCENT, t.near_duplicate_percent))
     max_distance = int(_FINGERPRINT_BITS * (100 - percent) / 100)
-    pages = [p for p in site.pages if p.indexable and p.simhash is not None]
-    near = _near_pairs(pages, max_distance)
-    urls = {p.id: p.url for p in pages}
-    for page in pages:
-        others = sorted(near.get(page.id, {}).items(), key=lambda kv: (kv[1], urls[kv[0]]))
-        if not others:
-            continue
-        similar: list[dict[str, str | int]] = [
-            {"url": urls[pid], "similarity": round(100 * (1 - d / _FINGERPRINT_BITS))}
-            for pid, d in others
-        ]
-        yield Hit(
-            f"main content {similar[0]['similarity']}% like {len(similar)} other page(s): "
-            + ", ".join(str(s["url"]) for s in similar[:_LISTED]),
-            {"others": similar[:_EXAMPLES], "count": len(similar), "threshold": percent},
-            url=page.url,
-        )
+    by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
+    for page in site.pages:
+        if page.indexable and page.simhash is not None:
+            by_fingerprint[page.simhash].append(page)
+    copies = {fp: Counter(p.content_hash for p in group) for fp, group in by_fingerprint.items()}
+    fingerprint_of = {p.url: fp for fp, group in by_fingerprint.items() for p in group}
+    near = _near_fingerprints(list(by_fingerprint), max_distance)
+    for fp, group in by_fingerprint.items():
+        candidates = [(0, fp), *near.get(fp, [])]
+        for page in group:
+            # Language versions of one page (hreflang) may well read alike: that is the point.
+            alternates = {url for _lang, url in page.hreflang if url != page.url}
+            skipped = Counter(fingerprint_of[u] for u in alternates if u in fingerprint_of)
+            similar: list[dict[str, str | int]] = []
+            count = 0
+            for d, other_fp in candidates:
+                # Counted without walking the group (thousands of faceted copies): all but the
+                # page's exact copies (content-duplicate says those) and its alternates.
+                others = (
+                    len(by_fingerprint[other_fp])
+                    - copies[other_fp][page.content_hash]
+                    - skipped[other_fp]
+                )
+                count += others
+                if others <= 0 or len(similar) >= _EXAMPLES:
+                    continue
+                for other in by_fingerprint[other_fp]:
+                    if other.content_hash == page.content_hash or other.url in alternates:
+                        continue
+                    percent_alike = round(100 * (1 - d / _FINGERPRINT_BITS))
+                    similar.append({"url": other.url, "similarity": percent_alike})
+                    if len(similar) >= _EXAMPLES:
+                        break
+            if not similar:
+                continue
+            similar.sort(key=lambda s: (-int(s["similarity"]), str(s["url"])))
+            yield Hit(
+                f"main content {similar[0]['similarity']}% like {count} other page(s): "
+                + ", ".join(str(s["url"]) for s in similar[:_LISTED]),
+                {"others": similar, "count": count, "threshold": percent},
+                url=page.url,
+            )
+
+
+ERROR_PAGE_MIN_WORDS = 5  # "Page not found. Try the search." is enough to recognise it by
 
 
 @site_check(
@@ -216,10 +255,14 @@ def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 )
 def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     probe = site.not_found_probe
+    # An error page's content is a reference only when it says something: an empty 404 body
+    # would make every image-only page "the 404 page".
     error_pages = {
         p.content_hash
         for p in site.pages
-        if p.html and p.final_status in (404, 410) and p.content_hash
+        if p.final_status in (404, 410)
+        and p.content_hash
+        and (p.word_count or 0) >= ERROR_PAGE_MIN_WORDS
     }
     if probe is not None and probe.status is not None:
         if 200 <= probe.status < 300:
@@ -232,7 +275,11 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
                 {"status": probe.status, "final_url": probe.final_url},
                 url=probe.url,
             )
-        elif probe.status in (404, 410) and probe.content_hash:
+        elif (
+            probe.status in (404, 410)
+            and probe.content_hash
+            and probe.words >= ERROR_PAGE_MIN_WORDS
+        ):
             error_pages.add(probe.content_hash)
     for page in site.pages:
         if not page.html or page.final_status is None or not 200 <= page.final_status < 300:
@@ -592,19 +639,20 @@ def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="sitemap-page-missing",
     family="sitemaps",
-    applies=lambda site: _has_sitemap(site) and _lists_sitemap_urls(site),
+    applies=_sitemap_judged_whole,
     severity=Severity.NOTICE,
     title="Indexable page missing from the sitemap",
     why="A sitemap is the list of pages a site wants indexed. An indexable page found by "
     "following links but absent from it is found later, or not at all when its links are "
     "deep, and hints that the sitemap generator skips a section. Judged only when the sitemap "
     "lists pages of the crawled site: one naming another host (the production URLs in a "
-    "staging build or a local folder) says nothing about this one.",
+    "staging build or a local folder) says nothing about this one; nor is it judged when a "
+    "sitemap could not be read whole (a child sitemap failed, or a limit was reached).",
     fix="Add the page to the sitemap (regenerate it), or make the page non-indexable if it "
     "should not be found.",
 )
 def sitemap_page_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    if not (_has_sitemap(site) and _lists_sitemap_urls(site)):
+    if not _sitemap_judged_whole(site):
         return
     for page in site.pages:
         listable = page.indexable and page.html and not (page.broken or page.redirects)

@@ -29,6 +29,7 @@ class SitePage:
     content_hash: str | None = None
     canonical: str | None = None
     hreflang: tuple[tuple[str, str], ...] = ()  # (lang, url)
+    word_count: int | None = None  # of the main content; None: not HTML
     simhash: int | None = None  # of the main content; None: too short to compare, or not HTML
     soft_404: str | None = None  # the "not found" the page says of itself
 
@@ -62,6 +63,7 @@ class SiteData:
     troubled_links: list[LinkToTrouble] = field(default_factory=list)
     linked_urls: set[str] = field(default_factory=set)  # sitemap-only URLs some page links to
     reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
+    sitemaps_complete: bool = True  # every sitemap named was read whole
     not_found_probe: NotFoundProbe | None = None  # how a URL that cannot exist answered
     slow_pages: int = 0  # pages slower than the threshold during the crawl
     robots_problems: tuple[RobotsProblem, ...] = ()  # robots.txt lines Lighthouse calls errors

@@ -8,6 +8,17 @@ from typing import Any
 
 from seolog.errors import UsageError
 
+# Thresholds with a narrower range than "0 or more": (lowest, highest).
+RANGES = {"near_duplicate_percent": (90, 100)}  # lower makes the comparison too costly
+
+
+def range_problem(name: str, value: int) -> str | None:
+    """Why `value` is out of range for threshold `name`, or None."""
+    low, high = RANGES.get(name, (0, None))
+    if value < low or (high is not None and value > high):
+        return f"must be {low} to {high}" if high is not None else f"must be {low} or more"
+    return None
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -87,7 +98,7 @@ class Thresholds:
                     f"threshold {name} needs a whole number, not {raw.strip()!r}",
                     hint=f"e.g. --threshold {name}={values[name]}",
                 ) from None
-            if number < 0:
-                raise UsageError(f"threshold {name} cannot be negative", hint="use 0 or more")
+            if (problem := range_problem(name, number)) is not None:
+                raise UsageError(f"threshold {name} {problem}", hint=f"e.g. {name}={values[name]}")
             values[name] = number
         return Thresholds(**values)

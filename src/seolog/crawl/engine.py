@@ -205,8 +205,12 @@ class Crawler:
         for url in found.urls:
             self.frontier.add_sitemap_url(url)
         self.sitemap_alternates = found.alternates
+        self.stats.sitemaps_complete = found.complete
         early, self._before_sitemaps = self._before_sitemaps or [], None
         self.stats.listed_early = [u for u in early if u in self.frontier.sitemap_urls]
+        self.stats.early_hreflang = {
+            u: [list(pair) for pair in found.alternates[u]] for u in early if u in found.alternates
+        }
         self.stats.sitemap_urls = len(self.frontier.sitemap_urls)
         self.stats.notes.extend(f"sitemap problem: {p}" for p in found.problems)
 

@@ -22,10 +22,9 @@ async def probe_not_found(
     url: str, fetch: Callable[[str], Awaitable[FetchResult]]
 ) -> NotFoundProbe:
     result = await fetch(url)
-    content_hash = None
-    if result.ok and result.body is not None:
-        html = decode_body(result.body, result.content_type)
-        content_hash = extract_page(html, result.final_url, lambda _u: False).content_hash
-    return NotFoundProbe(
-        url, result.status_code if result.ok else None, result.final_url, content_hash
-    )
+    status = result.status_code if result.ok else None
+    if not result.ok or result.body is None:
+        return NotFoundProbe(url, status, result.final_url)
+    html = decode_body(result.body, result.content_type)
+    snap = extract_page(html, result.final_url, lambda _u: False)
+    return NotFoundProbe(url, status, result.final_url, snap.content_hash, snap.word_count)

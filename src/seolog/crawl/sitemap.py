@@ -96,6 +96,8 @@ class Discovered:
     urls: list[str] = field(default_factory=list)
     alternates: Alternates = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # Every sitemap named was read whole: only then does "not in the sitemap" mean something.
+    complete: bool = True
 
 
 async def discover(
@@ -103,8 +105,10 @@ async def discover(
     start_sitemaps: list[str],
     may_fetch: Callable[[str], bool],
 ) -> Discovered:
-    """Fetch sitemaps breadth-first through indexes."""
+    """Fetch sitemaps breadth-first through indexes. A 404 for the one sitemap guessed or named
+    is no sitemap at all; any other failure, or a limit reached, leaves the list incomplete."""
     queue = list(dict.fromkeys(start_sitemaps))
+    alone = queue[0] if len(queue) == 1 else None
     done: set[str] = set()
     found = Discovered()
     urls, problems = found.urls, found.problems
@@ -117,12 +121,19 @@ async def discover(
         if not result.ok or result.status_code != 200 or result.body is None:
             if result.status_code != 404:
                 problems.append(f"{sitemap_url}: {result.error or f'HTTP {result.status_code}'}")
+            if result.status_code != 404 or sitemap_url != alone:
+                found.complete = False
             continue
         parsed = parse_sitemap(result.body)
         if parsed.error:
             problems.append(f"{sitemap_url}: {parsed.error}")
+            found.complete = False
+        if len(parsed.urls) > MAX_SITEMAP_URLS - len(urls):
+            found.complete = False
         urls.extend(parsed.urls[: MAX_SITEMAP_URLS - len(urls)])
         for url, links in parsed.alternates.items():
             found.alternates.setdefault(url, []).extend(links)
         queue.extend(s for s in parsed.sitemaps if s not in done)
+    if any(s not in done for s in queue):
+        found.complete = False  # stopped by a limit with sitemaps still to read
     return found

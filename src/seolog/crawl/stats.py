@@ -39,6 +39,9 @@ class CrawlStats:
     # Pages fetched before the sitemaps were read (the start page) that the sitemaps list: the
     # audit marks them listed, since they were stored before anyone knew.
     listed_early: list[str] = field(default_factory=list)
+    # … and the hreflang alternates the sitemaps state for them: {url: [[hreflang, url], …]}.
+    early_hreflang: dict[str, list[list[str]]] = field(default_factory=dict)
+    sitemaps_complete: bool = True  # every sitemap named was read whole (no failure, no limit)
     not_found_probe: NotFoundProbe | None = None  # how the site answers a URL that cannot exist
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
 
@@ -78,6 +81,8 @@ class CrawlStats:
             "slow_pages": self.slow_pages,
             "reprobes": [r.to_dict() for r in self.reprobes],
             "listed_early": self.listed_early,
+            "sitemaps_complete": self.sitemaps_complete,
+            "early_hreflang": self.early_hreflang,
             "not_found_probe": self.not_found_probe.to_dict() if self.not_found_probe else None,
         }
 
@@ -110,6 +115,11 @@ class CrawlStats:
             slow_pages=int(data.get("slow_pages") or 0),
             reprobes=[Reprobe.from_dict(r) for r in data.get("reprobes") or []],
             listed_early=[str(u) for u in data.get("listed_early") or []],
+            sitemaps_complete=bool(data.get("sitemaps_complete", True)),
+            early_hreflang={
+                str(u): [[str(x) for x in pair] for pair in pairs]
+                for u, pairs in (data.get("early_hreflang") or {}).items()
+            },
             not_found_probe=NotFoundProbe.from_dict(probe)
             if (probe := data.get("not_found_probe"))
             else None,

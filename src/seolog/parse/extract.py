@@ -351,10 +351,9 @@ def _extract_link_header(value: str, url: str, snap: PageSnapshot) -> None:
     the page's URL (RFC 8288 §3.2), never a <base href>."""
     for link in parse_link_header(value):
         target = resolve_url(url, link.target) if link.target else None
-        if "canonical" in link.rels:
-            if len(snap.canonical_header) < _MAX_CANONICAL_TAGS:
-                snap.canonical_header.append((link.target, target))
-        elif "alternate" in link.rels and "hreflang" in link.params:
+        if "canonical" in link.rels and len(snap.canonical_header) < _MAX_CANONICAL_TAGS:
+            snap.canonical_header.append((link.target, target))
+        if "alternate" in link.rels and "hreflang" in link.params:
             snap.hreflang.append(
                 {
                     "lang": link.params["hreflang"].strip(),

@@ -85,10 +85,11 @@ def simhash(words: list[str]) -> int | None:
 # title, the first heading and the opening of a short main content only: an article about HTTP
 # errors is long, an error page is not.
 _NOT_FOUND = re.compile(
-    r"\b(?:page not found|not found|404|(?:cannot|can't|can not|could not|couldn't) be found"
-    r"|(?:does not|doesn't|no longer) exists?"
-    r"|pagina niet gevonden|niet gevonden|bestaat niet|(?:kon|kan) niet (?:worden )?gevonden"
-    r"|niet (?:meer )?beschikbaar)\b",
+    r"\b(?:page not found|not found|(?:error|http) 404|404 (?:error|page|not found)|^\s*404\s*$"
+    r"|(?:cannot|can't|can not|could not|couldn't) be found"
+    r"|page (?:does not|doesn't|no longer) exists?"
+    r"|pagina niet gevonden|niet gevonden|pagina bestaat niet|(?:kon|kan) niet (?:worden )?gevonden)"
+    r"\b",
     re.IGNORECASE,
 )
 HEADLINE_MAX_WORDS = 250  # a title or heading saying "not found" on a page shorter than this

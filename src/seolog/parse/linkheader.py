@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-_MAX_LINKS = 50  # a header listing more is malformed or a preload list; canonicals come first
+# Preload lists can be long and the canonical may come last; a response header is at most a few
+# tens of KB anyway (the HTTP client refuses larger), so this only bounds the work.
+_MAX_LINKS = 1000
 
 
 @dataclass(frozen=True, slots=True)

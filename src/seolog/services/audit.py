@@ -39,7 +39,11 @@ def _site_page(row: Any) -> SitePage:
         meta_description=row.meta_description,
         content_hash=row.content_hash,
         canonical=row.canonical,
-        hreflang=tuple((h.get("lang", ""), h.get("url", "")) for h in row.hreflang or ()),
+        # Once each: the HTML and the sitemap often state the same alternate.
+        hreflang=tuple(
+            dict.fromkeys((h.get("lang", ""), h.get("url", "")) for h in row.hreflang or ())
+        ),
+        word_count=row.word_count,
         simhash=row.simhash,
         soft_404=row.soft_404,
     )
@@ -68,6 +72,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         linked_urls=linked,
         reprobes=tuple(stats.reprobes),
         not_found_probe=stats.not_found_probe,
+        sitemaps_complete=stats.sitemaps_complete,
         slow_pages=stats.slow_pages,
         robots_problems=tuple(stats.robots_problems),
         robots_problem_count=stats.robots_problem_count,
@@ -83,6 +88,7 @@ def audit_scan(
     rules = AuditRules.from_stored(settings.audit_rules)
     with session_scope(ctx.engine) as session:
         store.mark_in_sitemap(session, scan_id, stats.listed_early)
+        store.add_sitemap_hreflang(session, scan_id, stats.early_hreflang)
         site = _site_data(session, scan_id, stats)
         findings, applied = judge_site(site, thresholds, rules)
         page_ids = {p.url: p.id for p in site.pages}

@@ -57,6 +57,21 @@ def mark_in_sitemap(session: Session, scan_id: int, urls: Sequence[str]) -> None
         )
 
 
+def add_sitemap_hreflang(
+    session: Session, scan_id: int, alternates: dict[str, list[list[str]]]
+) -> None:
+    """hreflang the sitemaps state for pages stored before the sitemaps were read."""
+    for url, pairs in alternates.items():
+        row = session.execute(
+            select(Page.id, Page.hreflang).where(Page.scan_id == scan_id, Page.url == url)
+        ).first()
+        if row is None:
+            continue
+        entries = [*(row.hreflang or [])]
+        entries += [{"lang": lang, "url": target, "source": "sitemap"} for lang, target in pairs]
+        session.execute(update(Page).where(Page.id == row.id).values(hreflang=entries))
+
+
 def links_into(session: Session, scan_id: int, targets: Iterable[str]) -> list[tuple[str, str]]:
     """(source page URL, target URL) of the scan's internal links pointing at `targets`."""
     wanted = list(dict.fromkeys(targets))
