@@ -406,3 +406,146 @@ def test_every_dotted_need_has_its_head_as_a_need_of_its_own():
         for need in needs:
             if len(need) == 1 and "." in need[0]:
                 assert need[0].split(".")[0] in singles, need
+
+
+# --- a LocalBusiness is judged where it is the page's own item --------------------------------
+
+COMPLETE_EVENT = {
+    "@context": "https://schema.org", "@type": "MusicEvent", "name": "Spade sharpening night",
+    "description": "Bring a spade.", "startDate": "2026-12-04T19:00", "endDate": "2026-12-04T22:00",
+    "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    "eventStatus": "https://schema.org/EventScheduled", "image": "https://shop.example/e.jpg",
+    "location": {"@type": "Place", "name": "The shed"},
+    "offers": {"@type": "Offer", "url": "https://shop.example/tickets"},
+    "performer": {"@type": "Person", "name": "Jo"},
+}  # fmt: skip
+COMPLETE_JOB = {
+    "@context": "https://schema.org", "@type": "JobPosting", "title": "Smith",
+    "description": "Forge spades.", "datePosted": "2026-11-01", "validThrough": "2026-12-31",
+    "employmentType": "FULL_TIME", "identifier": "J-1", "directApply": "true",
+    "baseSalary": {"@type": "MonetaryAmount", "currency": "EUR", "value": "3000"},
+    "jobLocation": {"@type": "Place", "name": "The forge"},
+}  # fmt: skip
+# A business named only by its name: no address, no opening hours.
+RESTAURANT = {"@type": "Restaurant", "name": "The Spade Inn"}
+
+
+def _product_with_seller() -> dict:
+    product = json.loads(re.search(r"ld\+json\">(.*?)</script>", HEAD).group(1))  # type: ignore[union-attr]
+    product["offers"]["seller"] = {"@type": "Store", "name": "Acme"}
+    return product
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_product_with_seller(), id="offer seller store"),
+        pytest.param({**COMPLETE_EVENT, "organizer": RESTAURANT}, id="event organizer restaurant"),
+        pytest.param({**COMPLETE_JOB, "hiringOrganization": RESTAURANT},
+                     id="job hiring organization restaurant"),
+    ],
+)  # fmt: skip
+def test_a_business_as_seller_organizer_or_employer_owes_no_address(data):
+    """Google asks a LocalBusiness for its address where the business is the page's item, not
+    where it sells an Offer, organizes an Event or hires for a JobPosting."""
+    p = with_ld(data)
+    assert codes(p) == set()
+    assert p.snapshot is not None and p.snapshot.structured  # read, and the parent judged
+
+
+@pytest.mark.parametrize(
+    ("data", "subject", "path"),
+    [
+        pytest.param({"@context": "https://schema.org", **RESTAURANT}, 'Restaurant "The Spade Inn"',
+                     "Restaurant", id="top level"),
+        pytest.param({"@context": "https://schema.org", "@type": "WebPage", "name": "Visit us",
+                      "mainEntity": RESTAURANT},
+                     'Restaurant "The Spade Inn" in WebPage "Visit us"',
+                     "WebPage.mainEntity → Restaurant", id="a page's main entity"),
+    ],
+)  # fmt: skip
+def test_a_business_that_is_the_pages_item_needs_its_address(data, subject, path):
+    p = with_ld(data)
+    (f,) = findings(p, REQUIRED)
+    assert f.message == f"{subject} is missing required property address (JSON-LD block 1)"
+    assert [(m["property"], m["path"]) for m in f.details["missing"]] == [("address", path)]
+    assert RECOMMENDED in codes(p)  # and its url, telephone, … as the business's own
+
+
+def test_an_organization_as_an_about_pages_main_entity_is_the_sites_own():
+    about = {"@context": "https://schema.org", "@type": "AboutPage",
+             "mainEntity": {**FULL_ORG, "logo": ""}}  # fmt: skip
+    (f,) = findings(with_ld(about), RECOMMENDED)
+    assert f.message == (
+        'Organization "Acme" in AboutPage is missing recommended property logo (JSON-LD block 1)'
+    )
+
+
+# --- RDFa and microdata nested thousands of levels deep -----------------------------------------
+
+DEEP = 2_000
+
+
+def _deep_rdfa() -> str:
+    """A Product whose offer sits inside 2,000 nested property elements, followed by 2,000
+    sibling property elements: the prefix is declared on the deepest element, the vocab at the
+    top."""
+    return (
+        '<div vocab="https://schema.org/" typeof="Product"><span property="name">Spade</span>'
+        + '<div property="description">' * DEEP
+        + '<div prefix="s: http://schema.org/" property="s:offers" typeof="s:Offer">'
+        '<meta property="price" content="39"><meta property="s:priceCurrency" content="EUR">'
+        "</div>" + '<span property="sku">SP</span>' * DEEP + "</div>" * (DEEP + 1)
+    )
+
+
+def _deep_microdata() -> str:
+    return (
+        '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Spade</span>'
+        + '<div itemprop="description">' * DEEP
+        + '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">'
+        '<meta itemprop="price" content="39"><meta itemprop="priceCurrency" content="EUR">'
+        "</div>" + '<span itemprop="sku">SP</span>' * DEEP + "</div>" * (DEEP + 1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "syntax"),
+    [pytest.param(_deep_rdfa(), "rdfa", id="rdfa"),
+     pytest.param(_deep_microdata(), "microdata", id="microdata")],
+)  # fmt: skip
+def test_markup_thousands_of_levels_deep_is_read_whole(markup, syntax):
+    """Each property element finds its item, vocab and prefixes from what its parent had, not by
+    walking to the root: a page this deep is read as a shallow one is."""
+    p = with_body(markup)
+    assert p.snapshot is not None
+    (product,) = p.snapshot.structured
+    assert (product.syntax, product.types) == (syntax, ["Product"])
+    assert product.props["name"] == ["Spade"]
+    assert product.props["sku"] == ["SP"] * DEEP
+    descriptions = product.props["description"]
+    assert len(descriptions) == DEEP and all(isinstance(d, str) for d in descriptions)
+    assert descriptions[-1] == " ".join(["SP"] * DEEP)[:300]  # the innermost level's text
+    (offer,) = product.props["offers"]
+    assert isinstance(offer, StructuredItem)
+    assert (offer.types, offer.props) == (["Offer"], {"price": ["39"], "priceCurrency": ["EUR"]})
+    assert not codes(p) & {REQUIRED, "check-error"}
+
+
+def test_the_nearest_rdfa_vocab_and_prefix_win():
+    markup = (
+        '<div vocab="https://example.org/v/" prefix="s: https://example.org/s/">'
+        '<div vocab="https://schema.org/" typeof="Organization">'
+        '<span property="name">Acme</span>'
+        '<div prefix="s: http://schema.org/"><a property="s:url" href="/">Home</a></div>'
+        '<img property="s:logo" src="/logo.png" alt="Acme"></div></div>'
+    )
+    p = with_body(markup)
+    assert p.snapshot is not None
+    (org,) = p.snapshot.structured
+    assert org.types == ["Organization"]
+    assert org.props == {
+        "name": ["Acme"],
+        "url": ["https://shop.example/"],
+        "https://example.org/s/logo": ["https://shop.example/logo.png"],
+    }

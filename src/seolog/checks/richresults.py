@@ -52,7 +52,9 @@ class Rule:
     # Judged only as the value of one of these "Type.property" (empty: wherever it is). A
     # ListItem is a breadcrumb only in a BreadcrumbList; in an ItemList it follows other rules.
     within: frozenset[str] = field(default_factory=frozenset)
-    nested: bool = True  # False: judged only where it stands alone (not as someone's seller)
+    # False: judged only where it is the page's own item, standing alone or as a `mainEntity`;
+    # not as someone's seller, organizer, publisher or employer.
+    nested: bool = True
     note: str | None = None  # said with every finding: what the rich result is worth today
 
 
@@ -170,6 +172,9 @@ RULES: dict[str, Rule] = {
             ("openingHoursSpecification", "openingHours"),
             ("priceRange",),
         ),
+        # The business the page is about; a Store as an Offer's seller, a Restaurant as an
+        # Event's organizer or a JobPosting's hiringOrganization owes no address there.
+        nested=False,
     ),
     "Event": Rule(
         "Event",
@@ -287,6 +292,9 @@ def label(need: Need) -> str:
 # An item named only to say what another is about (a Review's itemReviewed) is not judged by
 # its own type's rules: the Review's own rules ask for what Google needs of it (its name).
 _NOT_JUDGED_VIA = frozenset({"itemReviewed"})
+# Where a nested item is still the page's own (a WebPage's or AboutPage's main entity): a rule
+# that is not `nested` judges it there too.
+_THE_PAGES_OWN_VIA = frozenset({"mainEntity"})
 
 
 def _position(item: StructuredItem) -> float | None:
@@ -336,7 +344,9 @@ def missing(items: list[StructuredItem], level: Level) -> list[Miss]:
         judged_as: tuple[str, Rule] | None = None
         for type_ in item.types:
             rule = RULES.get(rule_name(type_))
-            if rule is None or via in _NOT_JUDGED_VIA or (parent is not None and not rule.nested):
+            if rule is None or via in _NOT_JUDGED_VIA:
+                continue
+            if parent is not None and not rule.nested and via not in _THE_PAGES_OWN_VIA:
                 continue
             if rule.within and (parent_type is None or f"{parent_type}.{via}" not in rule.within):
                 continue

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -30,6 +30,7 @@ from seolog.domain import StructuredItem
 
 Value = str | StructuredItem
 Resolve = Callable[[str], str | None]
+T = TypeVar("T")
 
 _SCHEMA = (
     "https://schema.org/",
@@ -295,6 +296,30 @@ def _attach(
     return [item for item in items.values() if id(item) not in held]
 
 
+class _Inherited(Generic[T]):
+    """A value each element inherits from its parent unless it changes it itself (RDFa's vocab
+    and prefixes, the item a property belongs to), worked out once per element and kept by
+    `mem_id`: asking for every property element costs one walk over the tree in all, not one
+    walk to the root each, which a page thousands of elements deep made quadratic. Lexbor's
+    `mem_id` is the element's address, stable while the tree lives."""
+
+    def __init__(self, own: Callable[[LexborNode, T], T], root: T) -> None:
+        self.own = own  # (element, its parent's value) → its value
+        self.root = root  # above the document
+        self.known: dict[int, T] = {}
+
+    def __call__(self, node: LexborNode) -> T:
+        path: list[LexborNode] = []  # the node and its ancestors not yet known, nearest first
+        current: LexborNode | None = node
+        while current is not None and current.mem_id not in self.known:
+            path.append(current)
+            current = current.parent
+        value = self.root if current is None else self.known[current.mem_id]
+        for element in reversed(path):
+            value = self.known[element.mem_id] = self.own(element, value)
+        return value
+
+
 def read_microdata(tree: LexborHTMLParser, resolve: Resolve) -> list[StructuredItem]:
     nodes = _unique(tree.css("[itemscope], [itemprop]"))
     items: dict[int, StructuredItem] = {}
@@ -315,18 +340,17 @@ def read_microdata(tree: LexborHTMLParser, resolve: Resolve) -> list[StructuredI
                 if ref in ids:
                     refs.setdefault(ids[ref].mem_id, item)
 
+    def scope(element: LexborNode, outer: StructuredItem | None) -> StructuredItem | None:
+        ident = element.mem_id
+        return items[ident] if ident in items else refs.get(ident, outer)
+
+    scopes: _Inherited[StructuredItem | None] = _Inherited(scope, None)
+
     def owner_of(node: LexborNode) -> StructuredItem | None:
         if node.mem_id in refs:
             return refs[node.mem_id]
         parent = node.parent
-        while parent is not None:
-            ident = parent.mem_id
-            if ident in items:
-                return items[ident]
-            if ident in refs:
-                return refs[ident]
-            parent = parent.parent
-        return None
+        return scopes(parent) if parent is not None else None
 
     def names_of(node: LexborNode) -> list[str]:
         return [short_name(n) for n in (node.attributes.get("itemprop") or "").split()]
@@ -336,20 +360,27 @@ def read_microdata(tree: LexborHTMLParser, resolve: Resolve) -> list[StructuredI
 
 
 class _Terms:
-    """RDFa Lite's term expansion for one element: `vocab` and `prefix` in force there."""
+    """RDFa Lite's term expansion at one element: `vocab` and `prefix` in force there."""
 
-    def __init__(self, node: LexborNode) -> None:
-        self.vocab: str | None = None
-        self.prefixes: dict[str, str] = {}
-        current: LexborNode | None = node
-        while current is not None:
-            attrs = current.attributes
-            if self.vocab is None and attrs.get("vocab"):
-                self.vocab = (attrs.get("vocab") or "").strip()
-            tokens = (attrs.get("prefix") or "").split()
-            for name, iri in zip(tokens[::2], tokens[1::2], strict=False):
-                self.prefixes.setdefault(name.rstrip(":"), iri)
-            current = current.parent
+    __slots__ = ("prefixes", "vocab")
+
+    def __init__(self, vocab: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        self.vocab = vocab
+        self.prefixes = prefixes or {}
+
+    def within(self, element: LexborNode) -> _Terms:
+        """The terms in force at `element`, a child of where these are: its own `vocab` and
+        `prefix` declarations win. Shared, not copied, where it declares neither."""
+        attrs = element.attributes
+        vocab = attrs.get("vocab")
+        tokens = (attrs.get("prefix") or "").split()
+        if not vocab and not tokens:
+            return self
+        own: dict[str, str] = {}
+        for name, iri in zip(tokens[::2], tokens[1::2], strict=False):
+            own.setdefault(name.rstrip(":"), iri)
+        prefixes = {**self.prefixes, **own} if own else self.prefixes
+        return _Terms(vocab.strip() if vocab else self.vocab, prefixes)
 
     def expand(self, term: str) -> str:
         if "://" in term:
@@ -366,28 +397,29 @@ class _Terms:
 def read_rdfa(tree: LexborHTMLParser, resolve: Resolve) -> list[StructuredItem]:
     nodes = _unique(tree.css("[typeof], [property]"))
     items: dict[int, StructuredItem] = {}
+    terms_at = _Inherited(lambda element, outer: outer.within(element), _Terms())
     for node in nodes:
         typeof = node.attributes.get("typeof")
         if typeof is None or len(items) >= _MAX_ITEMS:
             continue
-        terms = _Terms(node)
+        terms = terms_at(node)
         items[node.mem_id] = StructuredItem(
             [terms.expand(t) for t in typeof.split()], {}, "rdfa", ""
         )
 
+    scopes: _Inherited[StructuredItem | None] = _Inherited(
+        lambda element, outer: items.get(element.mem_id, outer), None
+    )
+
     def owner_of(node: LexborNode) -> StructuredItem | None:
         parent = node.parent
-        while parent is not None:
-            if parent.mem_id in items:
-                return items[parent.mem_id]
-            parent = parent.parent
-        return None
+        return scopes(parent) if parent is not None else None
 
     def names_of(node: LexborNode) -> list[str]:
         names = (node.attributes.get("property") or "").split()
         if not names:
             return []
-        terms = _Terms(node)
+        terms = terms_at(node)
         return [terms.expand(n) for n in names]
 
     roots = _attach(nodes, items, owner_of, names_of, lambda n: _element_value(n, resolve, True))
