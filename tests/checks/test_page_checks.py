@@ -468,6 +468,11 @@ SIDEBAR = (
         "<article>{}</article>" + SIDEBAR,
         "{}<aside><h4>Related</h4><p>More spades.</p></aside>",
         "<nav><h5>Menu</h5></nav>{}<footer><h6>Legal</h6></footer>",
+        # Plain <div>s named as template, as the PostgreSQL manual's navigation is.
+        '<div class="navheader"><table><tr><th>Chapter 9. Functions</th></tr><tr><td>'
+        '<a href="/prev.html">Prev</a> <a href="/up.html">Up</a></td></tr></table></div>{}'
+        '<div class="navfooter"><a href="/index.html">Home</a></div>',
+        '<div id="site-menu"><h5>Menu</h5><ul><li>Spades</li></ul></div>{}',
     ],
 )
 def test_headings_and_words_are_read_from_the_main_content(wrap):
@@ -477,7 +482,16 @@ def test_headings_and_words_are_read_from_the_main_content(wrap):
     assert codes(p) == set()
     assert p.snapshot is not None and p.snapshot.heading_levels == [1, 2]
     assert p.snapshot.word_count == page().snapshot.word_count  # the sidebar's words do not count
-    assert p.snapshot.main_content != "body" or "<aside>" in wrap or "<nav>" in wrap
+    template = ("<aside>", "<nav>", 'class="nav', 'id="site-menu"')
+    assert p.snapshot.main_content != "body" or any(t in wrap for t in template)
+
+
+def test_a_block_named_header_that_holds_the_h1_is_content():
+    """Bootstrap's <div class="page-header"> is where the title is: not template."""
+    body = BODY.replace("<h1>Forged steel garden spade</h1>", "")
+    p = page(html(body='<div class="page-header"><h1>Forged steel garden spade</h1></div>' + body))
+    assert codes(p) == set()
+    assert p.snapshot is not None and p.snapshot.heading_levels == [1, 2]
 
 
 def test_the_main_content_still_gets_heading_order_findings():

@@ -216,7 +216,7 @@ def extract_page(
 
     tree.strip_tags(_NON_CONTENT_TAGS)
     main, snap.main_content = main_content(tree, nodes)
-    blocks = nodes["template"] if snap.main_content == "body" else []
+    blocks = nodes["template"] + _named_template(main) if snap.main_content == "body" else []
     block_ids = {b.mem_id for b in blocks}
     inside = _inside(main, block_ids)
     snap.heading_levels = [int(h.tag[1]) for h in nodes["heading"] if h.tag and inside(h)]
@@ -252,6 +252,32 @@ def main_content(
         return nodes["article"][0], "article"
     body = tree.body
     return (body, "body") if body is not None else (None, "none")
+
+
+# Template blocks by name, for pages built of plain <div>s (Mozilla Readability's "unlikely
+# candidates", trimmed): class or id saying navigation, header, footer, sidebar …, unless it also
+# says content. The PostgreSQL manual's <div class="navheader"> is one.
+_TEMPLATE_NAME = re.compile(
+    r"nav|menu|sidebar|breadcrumb|header|footer|banner|cookie|pagination|pager|social|sponsor",
+    re.IGNORECASE,
+)
+_CONTENT_NAME = re.compile(r"article|body|content|main|column|post|entry", re.IGNORECASE)
+_NAMED = "div[class], div[id], section[class], section[id], table[class], ul[class], ul[id]"
+
+
+def _named_template(main: LexborNode | None) -> list[LexborNode]:
+    """Blocks whose class or id names them template, in a page with no main element. A block
+    holding the page's <h1> stays: a "page-header" is often where the title is."""
+    if main is None:
+        return []
+    found = []
+    for node in main.css(_NAMED):
+        attrs = node.attributes
+        name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        templated = _TEMPLATE_NAME.search(name) and not _CONTENT_NAME.search(name)
+        if templated and node.css_first("h1") is None:
+            found.append(node)
+    return found
 
 
 def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
