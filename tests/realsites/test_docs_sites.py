@@ -214,3 +214,14 @@ def test_what_a_site_does_not_have_is_not_applicable_not_passed(scans):
             assert results[code] == "not_applicable", (name, code)
         assert results["title-missing"] == "passed", name
         assert results["meta-description-missing"] == "failed", name
+
+
+def test_the_postgresql_manuals_div_navigation_is_not_its_content(scans, origins):
+    """The manual has no <main>: its <div class="navheader"> and "navfooter" (Prev, Up, Next,
+    Home and the chapter title) are template. A chapter page is then what it is, a table of
+    contents (not thin), and a page's word count is its own text."""
+    doc, origin = scans["pg"], origins["pg"]
+    thin = _urls(doc, "content-thin", origin)
+    assert "/wal.html" not in thin and "/geqo.html" not in thin  # chapter contents pages
+    words = {p["url"].removeprefix(origin): p["word_count"] for p in doc["pages"]}
+    assert words["/checksums.html"] < 200 and "/checksums.html" in thin  # 192 words of its own
