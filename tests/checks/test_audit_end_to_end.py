@@ -235,7 +235,9 @@ def test_fail_under_gates_after_writing_the_output(server: FixtureServer, cli, t
     assert "Score" in r.stdout  # the summary still shows when the JSON goes to a file
 
 
-def test_a_healthy_site_scores_at_least_90_and_passes_the_gate(server: FixtureServer, cli):
+def _healthy_site(server: FixtureServer) -> str:
+    """The fixture site reduced to its perfect pages: home links to them, the sitemap lists
+    them. Returns the origin."""
     _site(server)
     o = server.origin
     server.routes["/"] = Response(
@@ -245,6 +247,11 @@ def test_a_healthy_site_scores_at_least_90_and_passes_the_gate(server: FixtureSe
     server.routes[
         "/sitemap.xml"
     ].body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    return o
+
+
+def test_a_healthy_site_scores_at_least_90_and_passes_the_gate(server: FixtureServer, cli):
+    _healthy_site(server)
     r = cli("scan", server.url(), "--fail-under", "90", "--format", "json")
     assert r.exit_code == 0, r.stderr
     doc = r.json()
@@ -254,15 +261,7 @@ def test_a_healthy_site_scores_at_least_90_and_passes_the_gate(server: FixtureSe
 
 def test_an_invalid_robots_txt_is_one_site_finding_with_its_lines(server: FixtureServer, cli):
     """From the crawl's robots.txt fetch through the stored crawl statistics to the site check."""
-    _site(server)
-    o = server.origin
-    server.routes["/"] = Response(
-        body=_page(o, "/", links=(("/perfect-a", "Spades"), ("/perfect-b", "Forks")))
-    )
-    urls = "".join(f"<url><loc>{o}{p}</loc></url>" for p in PERFECT)
-    server.routes[
-        "/sitemap.xml"
-    ].body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    o = _healthy_site(server)
     server.routes[
         "/robots.txt"
     ].body = (
