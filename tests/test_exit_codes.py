@@ -66,3 +66,24 @@ def test_internal_error_is_one_line_with_debug_hint(cli, monkeypatch):
     assert "Traceback" not in r.stderr
     r = cli("--debug", "sites", "list")
     assert "Traceback" in r.stderr
+
+
+def test_no_color_with_any_value_turns_colour_off_and_is_never_an_error(seolog_env):
+    """no-color.org: NO_COLOR set to any non-empty value. "NO_COLOR=x" made every command exit 2
+    ("--no-color: input should be a valid boolean")."""
+    import re
+    import subprocess
+    import sys
+
+    for value in ("x", "1", "true", "yes please"):
+        run = subprocess.run(
+            [sys.executable, "-m", "seolog", "checks", "explain", "nonexistent-code"],
+            env={**seolog_env, "NO_COLOR": value, "FORCE_COLOR": "1", "TERM": "xterm-256color"},
+            capture_output=True,
+            text=True,
+        )
+        # The command's own answer (an unknown code), not a complaint about NO_COLOR.
+        assert "no check has the code 'nonexistent-code'" in run.stderr, run.stderr
+        assert "--no-color" not in run.stderr and run.returncode == ExitCode.CONFIG
+        # Bold may stay (it is not a colour); no foreground or background colour.
+        assert not re.search(r"\x1b\[[0-9;]*\b(3[0-8]|4[0-8]|9[0-7])[;m]", run.stderr), value

@@ -105,7 +105,7 @@ def root(
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     no_color: Annotated[
-        bool, typer.Option("--no-color", help="No colours (also: NO_COLOR=1).", envvar="NO_COLOR")
+        bool, typer.Option("--no-color", help="No colours (also: NO_COLOR set to any value).")
     ] = False,
     version: Annotated[
         bool,
