@@ -127,3 +127,28 @@ def test_gate_flags_are_checked_before_crawling(cli, server, tmp_path: Path):
     bad.write_text('{"hello": 1}')
     r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(bad))
     assert r.exit_code == ExitCode.USAGE and "is not a seolog scan document" in r.stderr
+
+
+def test_what_a_page_holds_never_breaks_an_output_file(cli, tmp_path: Path, monkeypatch):
+    """A JSON-LD name with a control character and a lone surrogate escape ("\\ud800"): the
+    scan stores it, and JUnit, SARIF and JSON stay well-formed (junit.xml broke on the control
+    character; the surrogate crashed the scan with exit 70)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Hostile characters in a structured data name</title>"
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+        '"Product", "name": "Spade\\u0001 \\ud800 end"}</script></head>'
+        "<body><h1>Spade</h1><p>Text.</p></body></html>"
+    )
+    r = cli("scan", "site", "-o", "junit.xml", "-o", "out.sarif", "-o", "scan.json")
+    assert r.exit_code == 0, r.stderr
+    junit = ET.parse(tmp_path / "junit.xml").getroot()
+    failures = " ".join(f.text or "" for f in junit.iter("failure"))
+    assert 'Product "Spade\ufffd \ufffd end" is missing required property' in failures
+    sarif = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    texts = [res["message"]["text"] for res in sarif["runs"][0]["results"]]
+    assert any('Product "Spade\x01 \ufffd end"' in t for t in texts)  # JSON escapes \x01 itself
+    doc = json.loads((tmp_path / "scan.json").read_text(encoding="utf-8"))
+    assert "structured-data-missing-required" in {i["code"] for i in doc["issues"]}

@@ -7,11 +7,30 @@ the saved result).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 Emitter = Callable[[dict[str, Any]], str]
+
+# What a page says reaches the outputs (titles, link texts, JSON-LD values): whatever it holds,
+# the file must stay well-formed. XML 1.0 allows no control characters but tab and newlines, no
+# U+FFFE/U+FFFF; no UTF-8 file can hold a lone surrogate (JSON-LD's "\ud800" decodes to one).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` with what XML 1.0 cannot carry replaced by U+FFFD (the escaping is ElementTree's)."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def unicode_text(value: str) -> str:
+    """`value` with lone surrogates replaced by U+FFFD, so it can be written as UTF-8."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
 _RANK = {"error": 0, "warning": 1, "notice": 2}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from seolog.output import unicode_text
+
 
 def render(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+    return unicode_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"

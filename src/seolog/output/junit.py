@@ -8,6 +8,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from seolog.checks.registry import catalog
+from seolog.output import xml_text
 
 _LISTED = 200  # findings written out per failing check; the message gives the full count
 
@@ -24,7 +25,7 @@ def _gate_case(suites: ET.Element, suite: ET.Element, gate: dict[str, Any] | Non
             element.set("failures", str(int(element.get("failures", "0")) + 1))
     if not gate["passed"]:
         failure = ET.SubElement(case, "failure", message="the gate failed", type="gate")
-        failure.text = "\n".join(f["message"] for f in gate["failures"])
+        failure.text = xml_text("\n".join(f["message"] for f in gate["failures"]))
 
 
 def render(doc: dict[str, Any]) -> str:
@@ -39,7 +40,7 @@ def render(doc: dict[str, Any]) -> str:
     suite = ET.SubElement(
         suites,
         "testsuite",
-        name=f"seolog {doc['scan']['url']}",
+        name=xml_text(f"seolog {doc['scan']['url']}"),
         tests=str(len(codes)),
         failures=str(failures),
         errors="0",
@@ -69,7 +70,7 @@ def render(doc: dict[str, Any]) -> str:
             lines = [f"{i['url']}: {i['message']}" for i in found[:_LISTED]]
             if len(found) > _LISTED:
                 lines.append(f"… and {len(found) - _LISTED} more")
-            failure.text = "\n".join(lines)
+            failure.text = xml_text("\n".join(lines))
     _gate_case(suites, suite, doc.get("gate"))
     ET.indent(suites)
     return (

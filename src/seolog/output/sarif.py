@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from seolog import __version__
 from seolog.checks.registry import catalog
+from seolog.output import unicode_text
 
 LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -92,4 +93,4 @@ def render(doc: dict[str, Any]) -> str:
             }
         ],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return unicode_text(json.dumps(sarif, indent=2, ensure_ascii=False)) + "\n"

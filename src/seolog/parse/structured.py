@@ -198,12 +198,30 @@ def _top_nodes(data: Any) -> Iterator[dict[str, Any]]:
         yield from (n for n in _as_list(graph) if isinstance(n, dict))
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(data: Any) -> Any:
+    """JSON's "\ud800" decodes to a lone surrogate, which no UTF-8 store or file can hold:
+    replaced by U+FFFD wherever it sits (names and values reach findings)."""
+    if isinstance(data, str):
+        return _SURROGATE.sub("\ufffd", data)
+    if isinstance(data, list):
+        return [_without_surrogates(v) for v in data]
+    if isinstance(data, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in data.items()}
+    return data
+
+
 def read_json_ld(blocks: list[str]) -> list[StructuredItem]:
     reader = _JsonLd()
     roots: list[StructuredItem] = []
     for number, raw in enumerate(blocks, 1):
         try:
             data = json.loads(raw)
+            if _SURROGATE_ESCAPE.search(raw):  # rare: only then walk the data
+                data = _without_surrogates(data)
         except (ValueError, RecursionError):
             continue
         for node in _top_nodes(data):
