@@ -152,3 +152,26 @@ def test_what_a_page_holds_never_breaks_an_output_file(cli, tmp_path: Path, monk
     assert any('Product "Spade\x01 \ufffd end"' in t for t in texts)  # JSON escapes \x01 itself
     doc = json.loads((tmp_path / "scan.json").read_text(encoding="utf-8"))
     assert "structured-data-missing-required" in {i["code"] for i in doc["issues"]}
+
+
+def test_statistics_count_findings_per_code_and_exit_zero_reports_without_failing(
+    cli, public: Path
+):
+    doc = cli("scan", "site", "--format", "json").json()
+    r = cli("scan", "site", "--statistics")
+    assert r.exit_code == 0, r.stderr
+    rows = [line.split(None, 3) for line in r.stdout.splitlines()]
+    counts = {code: int(n) for n, code, _severity, _title in rows}
+    assert counts == doc["summary"]["by_code"]
+    assert [int(n) for n, *_ in rows] == sorted(counts.values(), reverse=True)
+    assert ["link-broken", "error", "Links to a broken internal URL"] in [row[1:] for row in rows]
+    assert "Score" not in r.stdout  # the statistics replace the summary
+    r = cli("scan", "site", "--statistics", "--format", "json")
+    assert r.exit_code == ExitCode.USAGE and "--statistics prints a table" in r.stderr
+
+    failing = cli("scan", "site", "--fail-under", "99", "-o", "gate.json")
+    assert failing.exit_code == ExitCode.THRESHOLD
+    r = cli("scan", "site", "--fail-under", "99", "--exit-zero", "-o", "gate.json")
+    assert r.exit_code == 0, r.stderr
+    assert "gate failed: site score" in r.stderr and "(exit 0: --exit-zero)" in r.stderr
+    assert json.loads((public / "gate.json").read_text())["gate"]["passed"] is False

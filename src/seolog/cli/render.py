@@ -69,6 +69,25 @@ def emit_text(text: str) -> None:
     sys.stdout.write(text)
 
 
+def statistics(issues: list[dict[str, Any]], no_color: bool) -> None:
+    """Findings per check code, most first: count, code, severity, title (ruff --statistics).
+    Plain aligned columns, so `sort`, `awk` and `grep` read it."""
+    from collections import Counter
+
+    from seolog.checks.registry import get_check
+
+    counts = Counter((i["code"], i["severity"]) for i in issues)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    width = max((len(code) for (code, _sev), _n in rows), default=4)
+    lines = []
+    for (code, severity), n in rows:
+        spec = get_check(code)
+        lines.append(
+            f"{n:>6}  {code:<{width}}  {severity:<7}  {spec.title if spec else ''}".rstrip()
+        )
+    emit_text("\n".join(lines) + "\n" if lines else "no findings\n")
+
+
 def write_file(path: Path, text: str) -> None:
     from seolog.files import atomic_write
 

@@ -100,6 +100,24 @@ def scan(
             rich_help_panel=AUDIT,
         ),
     ] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero",
+            help="Exit 0 even when a gate fails: the verdict is still printed and written "
+            "(as ruff's --exit-zero). seolog's own errors keep their exit codes.",
+            rich_help_panel=AUDIT,
+        ),
+    ] = False,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            help="Print the findings counted per check code (count, code, severity, title) "
+            "instead of the summary, as ruff --statistics does.",
+            rich_help_panel=AUDIT,
+        ),
+    ] = False,
     fmt: d.ReportFormatOpt = d.ReportFormat.table,
     output: d.OutputsOpt = None,
     **settings: Any,
@@ -123,6 +141,8 @@ def scan(
             profile=profile,
             scheduled=scheduled,
             against_previous=against_previous,
+            exit_zero=exit_zero,
+            statistics=statistics,
             fmt=fmt,
             outputs=output or [],
             settings=o.given(ctx, settings),

@@ -30,6 +30,8 @@ class ScanCommand:
     profile: str | None = None
     scheduled: bool = False
     against_previous: bool = False
+    exit_zero: bool = False  # a failing gate still exits 0
+    statistics: bool = False  # counts per code instead of the summary
     fmt: ReportFormat = ReportFormat.table
     outputs: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
@@ -39,6 +41,13 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
     from seolog.api import Seolog
 
     output_targets(command.fmt, command.outputs)  # a bad -o fails before the crawl, not after
+    if command.statistics and command.fmt is not ReportFormat.table:
+        from seolog.errors import UsageError
+
+        raise UsageError(
+            f"--statistics prints a table, not --format {command.fmt.value}",
+            hint="drop --format (or write it with -o FILE); the JSON has summary.by_code",
+        )
     api = Seolog.for_cli(state.app, state.config, command.profile)
     plan = api.plan(
         command.target,
@@ -57,7 +66,11 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
         return
     with render.scan_progress(state.quiet, state.no_color, plan.max_pages) as bar:
         result = api.run(plan, bar)
-    verdict = _deliver(state, api, plan, result, command.fmt, command.outputs)
+    verdict = _deliver(
+        state, api, plan, result, command.fmt, command.outputs, summary=not command.statistics
+    )
+    if command.statistics:
+        render.statistics(api.document(result)["issues"], state.no_color)
     fmt = command.fmt
     if (
         command.against_previous
@@ -71,6 +84,17 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
         )
     if plan.sync:
         _push(state, result.scan.id)
+    _exit(state, verdict, command.exit_zero)
+
+
+def _exit(state: State, verdict: Any, exit_zero: bool) -> None:
+    """Exit by the verdict; with --exit-zero a failing gate is said, not enforced."""
+    if exit_zero and not verdict.passed:
+        first = verdict.failures[0]
+        render.note(
+            f"gate failed: {first.message} (exit 0: --exit-zero)", False, state.no_color, "yellow"
+        )
+        return
     verdict.raise_if_failed()
 
 
@@ -108,7 +132,7 @@ def _scheduled(state: State, api: Seolog, plan: ScanPlan, command: ScanCommand) 
     )
     if plan.sync:
         _push(state, run.result.scan.id, quiet=True)
-    verdict.raise_if_failed()
+    _exit(state, verdict, command.exit_zero)
 
 
 def _against_previous(state: State, scan_id: int) -> None:
