@@ -114,7 +114,7 @@ def _fail(where: str, message: str, hint: str) -> NoReturn:
 
 def _check_section(where: str, data: dict[str, Any]) -> None:
     """Unknown keys and wrong types are errors naming the key: a typo must not pass silently."""
-    from seolog.checks.registry import get_check
+    from seolog.checks.registry import code_hint, did_you_mean, get_check
     from seolog.checks.thresholds import Thresholds, range_problem
 
     known = {"scan", "thresholds", "checks", "gates", "profiles", "alerts", "report"}
@@ -126,7 +126,11 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     names = Thresholds.describe()
     for key, value in data.get("thresholds", {}).items():
         if key not in names:
-            _fail(where, f"unknown threshold {key}", "see `seolog checks list --thresholds`")
+            _fail(
+                where,
+                f"unknown threshold {key}",
+                did_you_mean(key, names, "`seolog checks list --thresholds`"),
+            )
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             _fail(where, f"thresholds.{key} must be a whole number", f"e.g. {key} = 60")
         if (problem := range_problem(key, value)) is not None:
@@ -141,7 +145,7 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
     codes += [i.get("code", "") for i in checks.get("ignore", []) if isinstance(i, dict)]
     for code in codes:
         if get_check(code) is None:
-            _fail(where, f"unknown check code {code!r}", "see `seolog checks list`")
+            _fail(where, f"unknown check code {code!r}", code_hint(str(code)))
     for code, severity in checks.get("severity", {}).items():
         if severity not in SEVERITIES:
             _fail(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from seolog.checks.registry import did_you_mean
 from seolog.errors import UsageError
 
 # Thresholds with a narrower range than "0 or more": (lowest, highest).
@@ -89,7 +90,9 @@ class Thresholds:
             if not sep or name not in values:
                 raise UsageError(
                     f"unknown threshold {pair!r}",
-                    hint="use NAME=NUMBER with a name from `seolog checks list --thresholds`",
+                    hint=did_you_mean(name, values, "`seolog checks list --thresholds`")
+                    if sep
+                    else "use NAME=NUMBER with a name from `seolog checks list --thresholds`",
                 )
             try:
                 number = int(raw.strip().replace("_", ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from seolog.checks.registry import CheckSpec, catalog, get_check
+from seolog.checks.registry import CheckSpec, catalog, code_hint, get_check
 from seolog.checks.thresholds import Thresholds
 from seolog.errors import NotFoundError
 
@@ -25,7 +25,7 @@ def list_checks(family: str | None = None) -> list[CheckSpec]:
 def find_check(code: str) -> CheckSpec:
     spec = get_check(code.strip().lower())
     if spec is None:
-        raise NotFoundError(f"no check has the code {code!r}", hint="see `seolog checks list`")
+        raise NotFoundError(f"no check has the code {code!r}", hint=code_hint(code))
     return spec
 
 

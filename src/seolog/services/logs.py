@@ -92,13 +92,13 @@ def _work_type(ctx: AppContext, value: str) -> str:
 
 
 def _fixes(codes: list[str]) -> list[str]:
-    from seolog.checks.registry import get_check
+    from seolog.checks.registry import code_hint, get_check
 
     cleaned = [c.strip().lower() for c in codes if c.strip()]
     unknown = [c for c in cleaned if get_check(c) is None]
     if unknown:
         raise UsageError(
-            f"unknown check code {unknown[0]!r} in --fixes", hint="see `seolog checks list`"
+            f"unknown check code {unknown[0]!r} in --fixes", hint=code_hint(unknown[0])
         )
     return list(dict.fromkeys(cleaned))
 

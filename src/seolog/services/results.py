@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from seolog.checks.registry import get_check
+from seolog.checks.registry import code_hint, get_check
 from seolog.context import AppContext
 from seolog.domain import Severity
 from seolog.storage import audit as store
@@ -287,5 +287,5 @@ def findings_of(ctx: AppContext, scan_id: int, code: str, limit: int) -> list[Is
     with session_scope(ctx.engine) as session:
         found = store.issues_of_scan(session, scan_id, code=code, limit=limit)
     if not found and get_check(code) is None:
-        raise ConfigError(f"no check has the code {code!r}", hint="see `seolog checks list`")
+        raise ConfigError(f"no check has the code {code!r}", hint=code_hint(code))
     return found
