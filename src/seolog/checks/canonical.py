@@ -15,14 +15,18 @@ from seolog.urls import host_of
 _SHOWN = 3  # tags named in a message
 
 
-def _tags(page: CrawledPage) -> list[tuple[str, str | None]]:
-    """(href as written, the URL it resolves to or None), as the extractor read them."""
-    return page.snapshot.canonical_tags if is_content(page) and page.snapshot else []
+def _tags(page: CrawledPage, header: bool = False) -> list[tuple[str, str | None]]:
+    """(href as written, the URL it resolves to or None), as the extractor read them: the
+    <link> tags, or with `header` the canonicals of the HTTP Link header."""
+    snap = page.snapshot
+    if not is_content(page) or snap is None:
+        return []
+    return snap.canonical_header if header else snap.canonical_tags
 
 
-def _header(page: CrawledPage) -> list[tuple[str, str | None]]:
-    """The same for the canonicals of the HTTP Link header."""
-    return page.snapshot.canonical_header if is_content(page) and page.snapshot else []
+def _targets(tags: list[tuple[str, str | None]]) -> list[str]:
+    """The distinct URLs the valid tags name, in order."""
+    return list(dict.fromkeys(target for _href, target in tags if target))
 
 
 @page_check(
@@ -40,7 +44,7 @@ def _header(page: CrawledPage) -> list[tuple[str, str | None]]:
 )
 def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     bad = [href for href, target in _tags(page) if target is None]
-    in_header = [href for href, target in _header(page) if target is None]
+    in_header = [href for href, target in _tags(page, header=True) if target is None]
     if bad or in_header:
         shown = ", ".join(repr(tag[:120]) for tag in (bad + in_header)[:_SHOWN])
         where = " (in the HTTP Link header)" if in_header and not bad else ""
@@ -65,7 +69,7 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     relative = [
         (href, target, where)
-        for tags, where in ((_tags(page), ""), (_header(page), " in the HTTP Link header"))
+        for tags, where in ((_tags(page), ""), (_tags(page, True), " in the HTTP Link header"))
         for href, target in tags
         if target is not None and not href.lower().startswith(("http://", "https://"))
     ]
@@ -89,7 +93,7 @@ def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     lighthouse="canonical (Document has a valid rel=canonical)",
 )
 def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    targets = list(dict.fromkeys(target for _href, target in _tags(page) if target))
+    targets = _targets(_tags(page))
     if len(targets) > 1:
         yield Hit(
             f"{len(targets)} canonical tags name different URLs: "
@@ -112,8 +116,7 @@ def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     lighthouse="canonical (Document has a valid rel=canonical)",
 )
 def canonical_header_conflict(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    in_html = list(dict.fromkeys(target for _href, target in _tags(page) if target))
-    in_header = list(dict.fromkeys(target for _href, target in _header(page) if target))
+    in_html, in_header = _targets(_tags(page)), _targets(_tags(page, header=True))
     if in_html and in_header and set(in_html) != set(in_header):
         yield Hit(
             f"the Link header says {', '.join(in_header[:_SHOWN])}, the HTML says "

@@ -11,7 +11,7 @@ from seolog.checks.facts import (
     is_index,
     robots_directives,
     says_noindex,
-    tag_count,
+    several,
 )
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.textwidth import text_width_px
@@ -112,9 +112,7 @@ def title_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     fix="Keep one <title> in the <head>.",
 )
 def title_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    n = tag_count(page, "title")
-    if n > 1:
-        yield Hit(f"{n} <title> elements", {"count": n})
+    yield from several(page, "title", "<title> elements")
 
 
 # --- meta descriptions -------------------------------------------------------------------------
@@ -203,9 +201,7 @@ def meta_description_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit
     fix='Keep one <meta name="description"> per page.',
 )
 def meta_description_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    n = tag_count(page, "description")
-    if n > 1:
-        yield Hit(f'{n} <meta name="description"> tags', {"count": n})
+    yield from several(page, "description", '<meta name="description"> tags')
 
 
 # --- headings ----------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from seolog.checks.registry import Hit
 from seolog.domain import CrawledPage, FetchErrorKind, PageSnapshot
 
 
@@ -48,6 +49,13 @@ def is_index(snap: PageSnapshot) -> bool:
 def tag_count(page: CrawledPage, tag: str) -> int:
     """How many `tag`s ("title", "description", "viewport") a content page has; 0 otherwise."""
     return page.snapshot.tag_counts.get(tag, 0) if is_content(page) and page.snapshot else 0
+
+
+def several(page: CrawledPage, tag: str, what: str) -> Iterator[Hit]:
+    """The finding of a page with more than one `tag`, which it should have once: "3 `what`"."""
+    n = tag_count(page, tag)
+    if n > 1:
+        yield Hit(f"{n} {what}", {"count": n})
 
 
 def is_final(page: CrawledPage) -> bool:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from seolog.checks.facts import content_with, is_content, tag_count
+from seolog.checks.facts import content_with, is_content, several
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import CrawledPage, Severity
@@ -79,9 +79,7 @@ def viewport_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     fix='Keep one <meta name="viewport" content="width=device-width, initial-scale=1">.',
 )
 def viewport_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    n = tag_count(page, "viewport")
-    if n > 1:
-        yield Hit(f'{n} <meta name="viewport"> tags', {"count": n})
+    yield from several(page, "viewport", '<meta name="viewport"> tags')
 
 
 @page_check(

@@ -652,8 +652,6 @@ def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     "should not be found.",
 )
 def sitemap_page_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    if not _sitemap_judged_whole(site):
-        return
     for page in site.pages:
         listable = page.indexable and page.html and not (page.broken or page.redirects)
         if listable and not page.in_sitemap:

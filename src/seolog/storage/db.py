@@ -96,8 +96,13 @@ def is_process_local(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 
+def _reader(engine: Engine) -> Engine:
+    """The engine whose transactions only read (see `_begin_immediate`)."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def current_revision(engine: Engine) -> str | None:
-    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+    with _reader(engine).connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -170,5 +175,5 @@ def read_scope(engine: Engine) -> Iterator[Session]:
     Counting what is left after an interrupted push must answer even when the interrupted
     connection still holds the lock; `sync status` must not queue behind a running push.
     """
-    with session_scope(engine.execution_options(**{READ_ONLY: True})) as session:
+    with session_scope(_reader(engine)) as session:
         yield session
