@@ -68,7 +68,8 @@ def add_sitemap_hreflang(
         if row is None:
             continue
         entries = [*(row.hreflang or [])]
-        entries += [{"lang": lang, "url": target, "source": "sitemap"} for lang, target in pairs]
+        new = [{"lang": lang, "url": target, "source": "sitemap"} for lang, target in pairs]
+        entries += [e for e in new if e not in entries]  # an audit run again adds nothing
         session.execute(update(Page).where(Page.id == row.id).values(hreflang=entries))
 
 
