@@ -68,6 +68,9 @@ class Failure:
     gate: str  # fail_under | fail_on | fail_on_new
     message: str
     hint: str
+    # The check codes whose issues made this gate fail (empty for the score gate), so JUnit and
+    # the annotations mark exactly what the gate blamed, not every check that found something.
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return not self.failures
+
+    @property
+    def blamed(self) -> frozenset[str]:
+        """The check codes the failing gates blame: a check with issues is a failure in JUnit
+        only when it is one of these; otherwise its issues are output of a passed test."""
+        return frozenset(code for f in self.failures for code in f.codes)
 
     def to_dict(self) -> dict[str, Any]:
         """The `gate` object of the scan document (JSON, SARIF, JUnit, Markdown read it)."""
@@ -199,6 +208,7 @@ def _new_issues(
         "fail_on_new",
         f"{len(new)} new issue(s){what} not in the baseline ({baseline.name}): {listed}{more}",
         f"fix them, or accept them by making scan {scan_id} the new baseline",
+        _codes(new),
     )
 
 
@@ -216,7 +226,12 @@ def _issues(gates: Gates, scan_id: int, issues: list[Mapping[str, Any]]) -> Fail
         "fail_on",
         f"--fail-on {gates.fail_on.value}: the scan has {listed}",
         f"see them with `seolog scans show {scan_id}`",
+        _codes(issues),
     )
+
+
+def _codes(issues: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(sorted({str(i["code"]) for i in issues}))
 
 
 def gate_scan(
