@@ -17,7 +17,6 @@ from seolog.errors import ExitCode, SeologError
 _CLICK_EXCEPTION: type[Exception] = next(
     c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
 )
-_PASS_THROUGH: tuple[type[BaseException], ...] = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
 
 
 class SeologGroup(TyperGroup):
@@ -26,19 +25,26 @@ class SeologGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # Click's Context, which Typer may vendor
         from seolog.cli import render
 
+        as_json = wants_json([*getattr(ctx, "_protected_args", ()), *ctx.args])
         try:
             return super().invoke(ctx)
-        except _PASS_THROUGH:
+        except (typer.Exit, typer.Abort):
             raise
+        except _CLICK_EXCEPTION as e:  # a bad flag or argument: Click's own message and code
+            if not as_json:
+                raise
+            render.error(e.format_message(), None, as_json=True, exit_code=e.exit_code)  # type: ignore[attr-defined]
+            ctx.exit(e.exit_code)  # type: ignore[attr-defined]
         except SeologError as e:
             state = _state(ctx)
             if state.debug:
                 traceback.print_exc()
-            render.error(e.message, e.hint, state.no_color)
+            render.error(e.message, e.hint, state.no_color, as_json, int(e.exit_code))
             ctx.exit(int(e.exit_code))
         except KeyboardInterrupt:
-            render.error("interrupted", None, _state(ctx).no_color)
-            ctx.exit(int(ExitCode.INTERRUPTED))
+            code = int(ExitCode.INTERRUPTED)
+            render.error("interrupted", None, _state(ctx).no_color, as_json, code)
+            ctx.exit(code)
         except Exception as e:
             state = _state(ctx)
             if state.debug:
@@ -47,12 +53,29 @@ class SeologGroup(TyperGroup):
                 f"internal error: {type(e).__name__}: {e}",
                 "this is a bug in seolog; rerun with --debug for the traceback and report it",
                 state.no_color,
+                as_json,
+                int(ExitCode.INTERNAL),
             )
             ctx.exit(int(ExitCode.INTERNAL))
         finally:
             state = _state(ctx)
             if state._app is not None:
                 state._app.close()
+
+
+def wants_json(args: list[str]) -> bool:
+    """Whether the command line asks for `--format json` (`-f json`, `--format=json`, `-fjson`):
+    then errors go to stderr as JSON too, and a script parsing stderr never meets prose.
+    Read from the raw arguments because a usage error can stop Click before any option is set."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return False
+        if arg in ("--format", "-f") and i + 1 < len(args):
+            if args[i + 1] == "json":
+                return True
+        elif arg in ("--format=json", "-fjson", "-f=json"):
+            return True
+    return False
 
 
 def _state(ctx: typer.Context) -> State:

@@ -43,7 +43,19 @@ def err(no_color: bool = False) -> Console:
     return Console(file=sys.stderr, no_color=not _color(no_color), highlight=False)
 
 
-def error(message: str, hint: str | None, no_color: bool = False) -> None:
+def error(
+    message: str,
+    hint: str | None,
+    no_color: bool = False,
+    as_json: bool = False,
+    exit_code: int | None = None,
+) -> None:
+    """One line (and a hint) for people; with `--format json`, one JSON object on stderr for
+    scripts: {"error": {"message", "hint", "exit_code"}}, so `2> err.json` is parseable."""
+    if as_json:
+        record = {"error": {"message": clean(message), "hint": hint, "exit_code": exit_code}}
+        sys.stderr.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
     console = err(no_color)
     line = Text("error: ", style="bold red")
     line.append(clean(message))
