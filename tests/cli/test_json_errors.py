@@ -56,3 +56,35 @@ def test_without_json_errors_stay_one_line_for_people(cli):
 )
 def test_json_is_recognised_however_the_flag_is_spelt(args, expected):
     assert wants_json(args) is expected
+
+
+def test_commands_that_change_data_print_what_they_did_as_json(cli, tmp_path):
+    """A script can drive the timer, edits, imports and deletions without parsing prose."""
+    assert cli("sites", "add", "https://www.acme.example", "--name", "acme").exit_code == 0
+    started = cli("logs", "start", "Fixing redirects", "--site", "acme", "--format", "json")
+    assert started.exit_code == 0, started.stderr
+    assert started.json()["description"] == "Fixing redirects" and started.json()["minutes"] == 0
+    stopped = cli("logs", "stop", "-d", "Fixed redirects", "--format", "json").json()
+    assert stopped["description"] == "Fixed redirects" and stopped["site"] == "acme"
+    edited = cli("logs", "edit", str(stopped["id"]), "--time", "2h", "-f", "json").json()
+    assert edited["id"] == stopped["id"] and edited["minutes"] == 120
+    exported = tmp_path / "hours.csv"
+    assert cli("logs", "export", "--output", str(exported)).exit_code == 0
+    assert cli("logs", "rm", str(stopped["id"]), "--yes").exit_code == 0
+    imported = cli("logs", "import", str(exported), "--format", "json").json()
+    assert imported == {"imported": 1, "file": str(exported)}
+    assert [e["minutes"] for e in cli("logs", "list", "--format", "json").json()] == [120]
+
+
+def test_prune_and_delete_say_which_scans_went_as_json(cli):
+    from tests.conftest import EXAMPLE_SITE
+
+    for _ in range(3):
+        assert cli("-q", "scan", str(EXAMPLE_SITE), "--max-pages", "2").exit_code == 0
+    dry = cli("scans", "prune", "--keep", "1", "--dry-run", "--format", "json").json()
+    assert dry["dry_run"] is True and [s["id"] for s in dry["would_delete"]] == [2, 1]
+    assert len(cli("scans", "list", "--format", "json").json()) == 3  # nothing went
+    pruned = cli("scans", "prune", "--keep", "2", "--yes", "--format", "json").json()
+    assert [s["id"] for s in pruned["deleted"]] == [1]
+    assert cli("scans", "delete", "2", "--yes", "-f", "json").json()["deleted"] == 2
+    assert [s["id"] for s in cli("scans", "list", "--format", "json").json()] == [3]

@@ -238,7 +238,7 @@ def add(
 ) -> None:
     """Log a piece of work done: for whom, what, how long."""
     from seolog.cli import render
-    from seolog.services.logs import add_entry, entry_document, show_entry
+    from seolog.services.logs import add_entry
 
     state: State = ctx.obj
     data = _entry_input(
@@ -252,7 +252,7 @@ def add(
     )
     entry = add_entry(state.app, data)
     if fmt is LogFormat.json:
-        render.emit_json(entry_document(show_entry(state.app, entry.id or 0)))
+        _emit_entry(state, entry.id or 0)
         return
     render.note(
         f"Logged {_hm(entry.minutes)} on {entry.day} (entry {entry.id}).",
@@ -278,6 +278,7 @@ def start_(
     tag: TagOpt = None,
     url: UrlOpt = None,
     fixes: FixesOpt = None,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Start the timer. It keeps running when the terminal closes; `seolog logs stop` logs it."""
     from seolog.cli import render
@@ -290,6 +291,9 @@ def start_(
         **_common(client, project, site, billable, rate, tag, url, fixes),
     )
     timer = start_timer(state.app, data)
+    if fmt is o.Format.json:
+        render.emit_json(_timer_document(timer, 0))
+        return
     render.note(
         f"Timer started at {timer.started_at.astimezone():%H:%M}. Stop it with: seolog logs stop",
         state.quiet,
@@ -304,6 +308,7 @@ def stop(
     description: Annotated[
         str | None, typer.Option("--description", "-d", help="Replace the description.")
     ] = None,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Stop the timer and log the time."""
     from seolog.cli import render
@@ -311,6 +316,9 @@ def stop(
 
     state: State = ctx.obj
     entry = stop_timer(state.app, description)
+    if fmt is o.Format.json:
+        _emit_entry(state, entry.id or 0)
+        return
     render.note(
         f"Logged {_hm(entry.minutes)}: {entry.description} (entry {entry.id}).",
         state.quiet,
@@ -328,15 +336,7 @@ def status(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
     state: State = ctx.obj
     found = timer_status(state.app)
     if fmt is o.Format.json:
-        render.emit_json(
-            None
-            if found is None
-            else {
-                "started_at": found[0].started_at.isoformat(),
-                "minutes": found[1],
-                **found[0].entry,
-            }
-        )
+        render.emit_json(None if found is None else _timer_document(*found))
         return
     if found is None:
         render.out(state.no_color).print("No timer is running.")
@@ -348,6 +348,19 @@ def status(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
             f"{timer.entry.get('description')}"
         )
     )
+
+
+def _timer_document(timer: Any, minutes: int) -> dict[str, Any]:
+    """The running timer as scripts read it (`logs start`, `logs status --format json`)."""
+    return {"started_at": timer.started_at.isoformat(), "minutes": minutes, **timer.entry}
+
+
+def _emit_entry(state: State, entry_id: int) -> None:
+    """One entry as `logs show --format json` prints it, after a command changed it."""
+    from seolog.cli import render
+    from seolog.services.logs import entry_document, show_entry
+
+    render.emit_json(entry_document(show_entry(state.app, entry_id)))
 
 
 @app.command("cancel", epilog="Example: seolog logs cancel")
@@ -453,6 +466,7 @@ def edit(
     tag: TagOpt = None,
     url: UrlOpt = None,
     fixes: FixesOpt = None,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Change an entry; give only what changes (an empty value clears a link, e.g. --project '')."""
     from seolog.cli import render
@@ -469,6 +483,9 @@ def edit(
         **_common(client, project, site, billable, rate, tag, url, fixes),
     )
     entry = edit_entry(state.app, entry_id, data)
+    if fmt is o.Format.json:
+        _emit_entry(state, entry.id or 0)
+        return
     render.note(f"Updated entry {entry.id}.", state.quiet, state.no_color, "green")
 
 
@@ -593,6 +610,7 @@ def import_(
         Path,
         typer.Argument(help="A CSV file with the columns of `seolog logs export`.", dir_okay=False),
     ],
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Import entries from CSV: every row, or none if any row is bad (each bad line is named)."""
     from seolog.cli import render
@@ -600,6 +618,9 @@ def import_(
 
     state: State = ctx.obj
     added = import_csv(state.app, file)
+    if fmt is o.Format.json:
+        render.emit_json({"imported": added, "file": str(file)})
+        return
     render.note(f"Imported {added} entries from {file}.", state.quiet, state.no_color, "green")
 
 

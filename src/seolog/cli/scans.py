@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -163,6 +164,7 @@ def prune(
         bool, typer.Option("--dry-run", help="List what would go; delete nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Delete old scans, keeping the newest N of each site (with their pages and issues)."""
     from seolog.cli import render
@@ -170,6 +172,17 @@ def prune(
 
     state: State = ctx.obj
     doomed = scans.prunable(state.app, keep, site)
+    if fmt is o.Format.json:
+        if not dry_run and doomed and not yes:
+            render.confirm_or_abort(f"Delete {len(doomed)} old scan(s) and their pages?")
+        if not dry_run and doomed:
+            scans.delete_scans(state.app, [scan.id or 0 for scan, _s in doomed])
+        listed = [
+            {"id": scan.id, "site": s.name, "started_at": _iso(scan.started_at)}
+            for scan, s in doomed
+        ]
+        render.emit_json({"dry_run": dry_run, "would_delete" if dry_run else "deleted": listed})
+        return
     if not doomed:
         render.note("Nothing to prune.", state.quiet, state.no_color)
         return
@@ -224,6 +237,7 @@ def delete(
     ctx: typer.Context,
     scan_id: IdArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Delete a scan and its pages."""
     from seolog.cli import render
@@ -236,4 +250,11 @@ def delete(
             f"Delete scan {scan_id} of {result.site.name} ({result.scan.pages_crawled} pages)?"
         )
     scans.delete_scan(state.app, scan_id)
+    if fmt is o.Format.json:
+        render.emit_json({"deleted": scan_id, "site": result.site.name})
+        return
     render.note(f"Deleted scan {scan_id}.", state.quiet, state.no_color, "green")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
