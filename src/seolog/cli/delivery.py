@@ -25,6 +25,8 @@ class ReportFormat(StrEnum):
     junit = "junit"
     csv = "csv"
     markdown = "markdown"
+    github = "github"
+    gitlab = "gitlab"
 
 
 ReportFormatOpt = Annotated[
@@ -33,7 +35,8 @@ ReportFormatOpt = Annotated[
         "--format",
         "-f",
         help="stdout: a summary table for people; json (the contract), sarif (GitHub code "
-        "scanning), junit (GitLab/Jenkins), csv (one row per issue) or markdown (PR comments).",
+        "scanning), junit (GitLab/Jenkins), csv (one row per issue), markdown (PR comments), "
+        "github (Actions annotations; printed even with -o) or gitlab (Code Quality JSON).",
     ),
 ]
 OutputsOpt = Annotated[
@@ -43,7 +46,8 @@ OutputsOpt = Annotated[
         "-o",
         metavar="[FORMAT:]FILE",
         help="Also write FILE (repeatable). The format comes from FORMAT: or the extension "
-        "(.json .sarif .xml .csv .md), else from --format. The summary stays on stdout.",
+        "(.json .sarif .xml .csv .md; a .json named *code-quality* is gitlab), else from "
+        "--format. The summary stays on stdout. E.g. -o gitlab:codequality.json",
     ),
 ]
 
@@ -89,7 +93,9 @@ def deliver(
             doc["gate"] = verdict.as_gate()
         for target_fmt, path in targets:
             render.write_file(path, api.render(doc, target_fmt))
-        if fmt is not ReportFormat.table and not targets:
+        # GitHub reads workflow commands only from the step's log, so they go to stdout even
+        # when files are written too (other formats with -o files leave stdout to the summary).
+        if fmt is not ReportFormat.table and (not targets or fmt is ReportFormat.github):
             render.emit_text(api.render(doc, fmt.value))
             return
     if not state.quiet and summary:

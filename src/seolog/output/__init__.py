@@ -31,7 +31,7 @@ def unicode_text(value: str) -> str:
     return _SURROGATE.sub("\ufffd", value)
 
 
-_RANK = {"error": 0, "warning": 1, "notice": 2}
+SEVERITY_RANK = {"error": 0, "warning": 1, "notice": 2}  # most severe first; unknown after
 
 
 def worst_pages(doc: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], list[str]]]:
@@ -42,7 +42,7 @@ def worst_pages(doc: dict[str, Any], limit: int) -> list[tuple[dict[str, Any], l
         key=lambda p: (p["score"], p["url"]),
     )[:limit]
     wanted = {p["url"]: list[str]() for p in pages}
-    for i in sorted(doc["issues"], key=lambda i: _RANK.get(i["severity"], 3)):
+    for i in sorted(doc["issues"], key=lambda i: SEVERITY_RANK.get(i["severity"], 3)):
         codes = wanted.get(i["url"])
         if codes is not None and i["code"] not in codes:
             codes.append(i["code"])
@@ -55,11 +55,11 @@ def checks_line(by_result: dict[str, int]) -> str | None:
     return " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in by_result.items() if n) or None
 
 
-FORMATS = ("json", "sarif", "junit", "csv", "markdown")
+FORMATS = ("json", "sarif", "junit", "csv", "markdown", "github", "gitlab")
 
 
 def emitter(fmt: str) -> Emitter:
-    from seolog.output import csvout, jsonout, junit, markdown, sarif
+    from seolog.output import csvout, github, gitlab, jsonout, junit, markdown, sarif
 
     return {
         "json": jsonout.render,
@@ -67,10 +67,16 @@ def emitter(fmt: str) -> Emitter:
         "junit": junit.render,
         "csv": csvout.render,
         "markdown": markdown.render,
+        "github": github.render,
+        "gitlab": gitlab.render,
     }[fmt]
 
 
-# What a file name says about its format, for `--output FILE` without a FORMAT: prefix.
+_CODE_QUALITY = re.compile(r"code[-_]?quality", re.IGNORECASE)  # gl-code-quality-report.json
+
+# What a file name says about its format, for `--output FILE` without a FORMAT: prefix. GitLab's
+# report is a .json file too (gl-code-quality-report.json), so it is asked for by name:
+# `-o gitlab:gl-code-quality-report.json`; GitHub's workflow commands belong on stdout.
 EXTENSIONS = {
     ".json": "json",
     ".sarif": "sarif",
@@ -91,6 +97,8 @@ def output_target(spec: str, default: str | None = None) -> tuple[str, Path]:
         return prefix, Path(rest)
     path = Path(spec)
     fmt = EXTENSIONS.get(path.suffix.lower(), default)
+    if fmt == "json" and _CODE_QUALITY.search(path.name):
+        fmt = "gitlab"  # what GitLab's docs name the report; seolog's JSON there would not load
     if fmt is None:
         raise UsageError(
             f"cannot tell which format to write to {spec}",

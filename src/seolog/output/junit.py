@@ -1,5 +1,11 @@
-"""JUnit XML, one test case per check: a check with findings fails and lists them. GitLab and
-Jenkins show it as a test report; passing checks show as passed tests."""
+"""JUnit XML, one test case per check. GitLab and Jenkins show it as a test report.
+
+A check's test case fails only when the gate fails on it (the codes a failing gate blames,
+`Failure.codes`): the report and the exit code then agree. A check with findings the gate does
+not blame (a notice under `--fail-on error`, or any finding when no gate was set) is a passed
+test whose findings are its output (`<system-out>`), so they are read, not counted as failures.
+A gated scan has one more test case, `gate`, failing with the gate's reasons.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,21 @@ from xml.etree import ElementTree as ET
 from seolog.checks.registry import catalog
 from seolog.output import xml_text
 
-_LISTED = 200  # findings written out per failing check; the message gives the full count
+_LISTED = 200  # findings written out per check; the message gives the full count
+
+
+def blamed_codes(gate: dict[str, Any] | None) -> set[str]:
+    """The check codes a failing gate blames (none when it passed or no gate was set)."""
+    if not gate or gate.get("passed", True):
+        return set()
+    return {code for f in gate.get("failures") or [] for code in f.get("codes") or []}
+
+
+def _listing(found: list[dict[str, Any]]) -> str:
+    lines = [f"{i['url']}: {i['message']}" for i in found[:_LISTED]]
+    if len(found) > _LISTED:
+        lines.append(f"… and {len(found) - _LISTED} more")
+    return xml_text("\n".join(lines))
 
 
 def _gate_case(suites: ET.Element, suite: ET.Element, gate: dict[str, Any] | None) -> None:
@@ -34,7 +54,8 @@ def render(doc: dict[str, Any]) -> str:
         by_code[issue["code"]].append(issue)
     specs = {s.code: s for s in catalog()}
     codes = sorted(set(specs) | set(by_code))
-    failures = sum(1 for c in codes if by_code.get(c))
+    blamed = blamed_codes(doc.get("gate"))
+    failures = sum(1 for c in codes if by_code.get(c) and c in blamed)
     duration = doc["scan"].get("duration_s") or 0
     suites = ET.Element("testsuites", name="seolog", tests=str(len(codes)), failures=str(failures))
     suite = ET.SubElement(
@@ -59,18 +80,21 @@ def render(doc: dict[str, Any]) -> str:
             time="0",
         )
         found = by_code.get(code)
-        if found:
-            severity = found[0]["severity"]
+        if not found:
+            continue
+        severity = found[0]["severity"]
+        if code in blamed:
             failure = ET.SubElement(
                 case,
                 "failure",
                 message=f"{len(found)} {severity} finding(s)",
                 type=severity,
             )
-            lines = [f"{i['url']}: {i['message']}" for i in found[:_LISTED]]
-            if len(found) > _LISTED:
-                lines.append(f"… and {len(found) - _LISTED} more")
-            failure.text = xml_text("\n".join(lines))
+            failure.text = _listing(found)
+        else:
+            why = "no gate was set" if not doc.get("gate") else "the gate does not fail on them"
+            out = ET.SubElement(case, "system-out")
+            out.text = f"{len(found)} {severity} finding(s) ({why}):\n" + _listing(found)
     _gate_case(suites, suite, doc.get("gate"))
     ET.indent(suites)
     return (

@@ -1,12 +1,15 @@
-"""A compact Markdown summary for pull-request comments and $GITHUB_STEP_SUMMARY."""
+"""A compact Markdown summary for pull-request comments and $GITHUB_STEP_SUMMARY: the gate's
+verdict first (pass or fail, and why), the site by name, the checks that found most, errors
+first."""
 
 from __future__ import annotations
 
-from collections import Counter
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from seolog.checks.registry import get_check
-from seolog.output import checks_line, worst_pages
+from seolog.output import SEVERITY_RANK, checks_line, worst_pages
 
 TOP = 10
 ICONS = {"error": "🔴", "warning": "🟠", "notice": "🔵"}
@@ -17,42 +20,80 @@ def _cell(text: Any) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")  # "<html>" in a title is text, not markup
 
 
-def _verdict(gate: dict[str, Any]) -> str:
-    """The gate's verdict first, so a reviewer sees at once why the build passed or failed."""
+def _gates_set(gates: dict[str, Any]) -> str:
+    """The gates a scan was judged by, as flags: "--fail-under 90 · --fail-on error"."""
+    said = []
+    if gates.get("fail_under") is not None:
+        said.append(f"--fail-under {gates['fail_under']}")
+    if gates.get("fail_on"):
+        said.append(f"--fail-on {gates['fail_on']}")
+    if gates.get("fail_on_new"):
+        said.append(f"--fail-on-new --baseline {gates.get('baseline')}")
+    return " · ".join(_cell(s) for s in said)
+
+
+def _verdict(gate: dict[str, Any] | None) -> list[str]:
+    """The lines under the heading: the gate's verdict first, so a reviewer sees at once whether
+    the build passed and why."""
+    if not gate:
+        return []
     if gate["passed"]:
-        return "✅ **Gate passed**"
+        said = _gates_set(gate.get("gates") or {})
+        return ["✅ **Gate passed**", "", f"Gates: {said}"] if said else ["✅ **Gate passed**"]
     reasons = "; ".join(_cell(f["message"]) for f in gate["failures"])
-    return f"❌ **Gate failed**: {reasons}"
+    return [f"❌ **Gate failed**: {reasons}"]
+
+
+def site_name(doc: dict[str, Any]) -> str:
+    """What the scan was of, as a reader knows it: the folder (`public/`) or the host."""
+    folder = (doc["scan"].get("settings") or {}).get("folder")
+    if folder:
+        path = Path(folder)
+        try:
+            shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            shown = path.name
+        return f"{shown if shown != '.' else path.name}/"
+    return urlsplit(doc["scan"]["url"]).netloc or doc["scan"]["url"]
 
 
 def render(doc: dict[str, Any]) -> str:
     scan, summary = doc["scan"], doc["summary"]
     sev = summary["by_severity"]
     score = scan["score"]
-    lines = [
-        f"## seolog: {score if score is not None else '–'}/100 for {scan['url']}",
-        "",
+    verdict = _verdict(doc.get("gate"))
+    heading = "## seolog: "
+    if verdict:
+        heading += "gate passed · " if doc["gate"]["passed"] else "gate failed · "
+    heading += f"{score if score is not None else '–'}/100 for {_cell(site_name(doc))}"
+    status = f" ({scan['status']})" if scan["status"] != "completed" else ""
+    lines = [heading, ""]
+    if verdict:
+        lines += [*verdict, ""]
+    lines += [
         f"{ICONS['error']} **{sev.get('error', 0)}** errors · {ICONS['warning']} "
         f"**{sev.get('warning', 0)}** warnings · {ICONS['notice']} **{sev.get('notice', 0)}** notices "
-        f"· {scan['pages_crawled']} pages · scan #{scan['id']} ({scan['status']})",
+        f"· {scan['pages_crawled']} pages · {_cell(scan['url'])}{status}",
         "",
     ]
     checks = checks_line(summary.get("checks") or {})  # absent from older saved documents
     if checks:
-        lines[-1:-1] = ["", f"Checks: {checks}"]
-    gate = doc.get("gate")
-    if gate:
-        lines[1:1] = ["", _verdict(gate)]
-    by_code = Counter(summary["by_code"])
+        lines += [f"Checks: {checks}", ""]
+    by_code = summary["by_code"]
     if by_code:
         severity = {i["code"]: i["severity"] for i in doc["issues"]}
+        # Errors first, then warnings, then notices; the most found first within each.
+        ranked = sorted(
+            by_code.items(),
+            key=lambda kv: (SEVERITY_RANK.get(severity.get(kv[0], ""), 3), -kv[1], kv[0]),
+        )
         lines += ["| Code | Severity | Found | What |", "|---|---|---:|---|"]
-        for code, n in by_code.most_common(TOP):
+        for code, n in ranked[:TOP]:
             spec = get_check(code)
             title = spec.title if spec else ""
             lines.append(f"| `{code}` | {severity.get(code, '')} | {n} | {_cell(title)} |")
-        if len(by_code) > TOP:
-            lines.append(f"\n… and {len(by_code) - TOP} more codes.")
+        if len(ranked) > TOP:
+            lines.append(f"\n… and {len(ranked) - TOP} more codes.")
         lines.append("")
     worst = worst_pages(doc, TOP)
     if worst:

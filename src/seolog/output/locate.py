@@ -1,0 +1,363 @@
+"""Where a finding sits in a folder scan: the file its URL was served from, and the line of the
+element it is about (`<title>`, the `<img>` without alt, the `<a>` to a broken URL …).
+
+A finding carries a URL and its details, never a line: pages are parsed into facts, not kept.
+A folder scan still has the HTML on disk, so the outputs that annotate source (GitHub workflow
+commands, GitLab Code Quality, SARIF) read each file once, find the tags with a regular
+expression (lines are what we want, not a DOM) and look the element up by the finding's code and
+details. Anything not found has no line: the finding then points at the file, never a wrong line.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from seolog.urls import resolve_url
+
+# The tags any finding can be about. A comment, a <script> body and a <style> body are matched
+# as a whole so a tag written inside them ("<a href" in a script string) is not taken for one.
+_TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style)\b([^>]*)>.*?(?:</\1\s*>|\Z)"
+    r"|<(html|head|body|base|title|meta|link|a|area|img|form|h[1-6])\b([^>]*)>",
+    re.IGNORECASE | re.DOTALL,
+)
+_ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_BLOCK = re.compile(r"JSON-LD block (\d+)")
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str  # lower case
+    line: int  # 1-based line of its "<"
+    attrs: dict[str, str]  # names lower case; a bare attribute has ""
+
+
+@dataclass
+class HtmlIndex:
+    """The tags of one HTML file that findings can be about, in document order."""
+
+    tags: list[Tag] = field(default_factory=list)
+    base: str | None = None  # the first <base href>, raw
+
+    def all(self, *names: str) -> list[Tag]:
+        return [t for t in self.tags if t.name in names]
+
+    def first(self, *names: str) -> int | None:
+        found = self.all(*names)
+        return found[0].line if found else None
+
+    def nth(self, found: list[Tag], n: int) -> int | None:
+        """The line of the n-th tag (0-based), else of the first, else None."""
+        if not found:
+            return None
+        return found[n].line if n < len(found) else found[0].line
+
+
+def index_html(text: str) -> HtmlIndex:
+    """One pass over the file: every tag of interest with its line and attributes."""
+    starts = [m.end() for m in re.finditer("\n", text)]
+    index = HtmlIndex()
+    for m in _TAG.finditer(text):
+        if m.group(1):  # <script> or <style>: only JSON-LD scripts can be a finding's element
+            name, raw = m.group(1).lower(), m.group(2)
+        elif m.group(3):
+            name, raw = m.group(3).lower(), m.group(4)
+        else:
+            continue  # a comment
+        attrs: dict[str, str] = {}
+        for a in _ATTR.finditer(raw or ""):
+            value = a.group(2) or ""
+            if value[:1] in ("'", '"'):
+                value = value[1:-1]
+            attrs.setdefault(a.group(1).lower(), _unescape(value))
+        index.tags.append(Tag(name, bisect_right(starts, m.start()) + 1, attrs))
+        if name == "base" and index.base is None and "href" in attrs:
+            index.base = attrs["href"]
+    return index
+
+
+def _unescape(value: str) -> str:
+    if "&" not in value:
+        return value
+    from html import unescape
+
+    return unescape(value)
+
+
+def _rels(tag: Tag) -> set[str]:
+    return set(tag.attrs.get("rel", "").lower().split())
+
+
+def _named(index: HtmlIndex, name: str) -> list[Tag]:
+    return [t for t in index.all("meta") if t.attrs.get("name", "").strip().lower() == name]
+
+
+def _canonicals(index: HtmlIndex) -> list[Tag]:
+    return [t for t in index.all("link") if "canonical" in _rels(t)]
+
+
+def _alternates(index: HtmlIndex) -> list[Tag]:
+    return [t for t in index.all("link") if "alternate" in _rels(t) and "hreflang" in t.attrs]
+
+
+def _json_ld(index: HtmlIndex) -> list[Tag]:
+    return [
+        t
+        for t in index.all("script")
+        if t.attrs.get("type", "").strip().lower() == "application/ld+json"
+    ]
+
+
+class _Page:
+    """A file's index with the URL it was served at, to compare hrefs as the crawler did."""
+
+    def __init__(self, index: HtmlIndex, url: str) -> None:
+        self.index = index
+        base = resolve_url(url, index.base) if index.base else None
+        self.base = base or url
+
+    def resolved(self, tag: Tag, attr: str) -> str | None:
+        value = tag.attrs.get(attr)
+        return resolve_url(self.base, value) if value is not None else None
+
+    def with_url(self, names: tuple[str, ...], attr: str, url: Any) -> int | None:
+        """The first tag whose `attr` resolves to `url` (a URL as the crawler stored it)."""
+        if not isinstance(url, str):
+            return None
+        wanted = resolve_url(self.base, url) or url
+        for tag in self.index.all(*names):
+            if self.resolved(tag, attr) == wanted:
+                return tag.line
+        return None
+
+
+def _first_of(details: Mapping[str, Any], key: str, inner: str | None = None) -> Any:
+    """details[key][0][inner] (or details[key][0], or details[key]) when present."""
+    value = details.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if inner is not None:
+        value = value.get(inner) if isinstance(value, Mapping) else None
+    return value
+
+
+def _canonical(page: _Page, details: Mapping[str, Any], nth: int = 0) -> int | None:
+    if details.get("in_header") is True:
+        return None  # stated in the HTTP Link header: no element
+    tags = _canonicals(page.index)
+    wanted = _first_of(details, "canonical")
+    if isinstance(wanted, str):
+        for tag in tags:
+            raw = tag.attrs.get("href", "")
+            if raw.strip() == wanted.strip() or page.resolved(tag, "href") == wanted:
+                return tag.line
+    return page.index.nth(tags, nth)
+
+
+def _hreflang(page: _Page, details: Mapping[str, Any]) -> int | None:
+    tags = _alternates(page.index)
+    for key in ("invalid", "alternates"):
+        entry = _first_of(details, key)
+        if isinstance(entry, Mapping):
+            for tag in tags:
+                if tag.attrs.get("hreflang", "").strip() == str(entry.get("hreflang", "")).strip():
+                    return tag.line
+            line = page.with_url(("link",), "href", entry.get("url"))
+            if line is not None:
+                return line
+    return page.index.nth(tags, 0)
+
+
+def _heading_order(page: _Page, details: Mapping[str, Any]) -> int | None:
+    """The first <hN> that follows an <hM> as the finding says (<h2> then <h4>)."""
+    before, after = details.get("from"), details.get("to")
+    previous = None
+    for tag in page.index.all("h1", "h2", "h3", "h4", "h5", "h6"):
+        level = int(tag.name[1])
+        if previous == before and level == after:
+            return tag.line
+        previous = level
+    return None
+
+
+def _structured(page: _Page, details: Mapping[str, Any]) -> int | None:
+    number = details.get("block")
+    if not isinstance(number, int):
+        where = _first_of(details, "missing", "where")
+        match = _BLOCK.fullmatch(where) if isinstance(where, str) else None
+        number = int(match.group(1)) if match else None
+    if not isinstance(number, int) or number < 1:
+        return None  # microdata or RDFa: not located
+    blocks = _json_ld(page.index)
+    return blocks[number - 1].line if number <= len(blocks) else None
+
+
+def _noindex(page: _Page, details: Mapping[str, Any]) -> int | None:
+    for tag in page.index.all("meta"):
+        if tag.attrs.get("name", "").strip().lower() in ("robots", "googlebot") and (
+            "noindex" in tag.attrs.get("content", "").lower()
+            or "none" in tag.attrs.get("content", "").lower().split(",")
+        ):
+            return tag.line
+    return None  # by the X-Robots-Tag header
+
+
+def _form(page: _Page, details: Mapping[str, Any]) -> int | None:
+    forms = page.index.all("form")
+    return page.with_url(("form",), "action", details.get("action")) or page.index.nth(forms, 0)
+
+
+Finder = Callable[[_Page, Mapping[str, Any]], int | None]
+
+
+def _in_head(page: _Page, details: Mapping[str, Any]) -> int | None:
+    """Something missing from the head: the line of <head>, where it belongs."""
+    return page.index.first("head")
+
+
+# The element each code is about. A code not listed (content-thin, http-4xx, page-deep …) is
+# about the whole page: it gets the file, no line.
+_FINDERS: dict[str, Finder] = {
+    "title-missing": _in_head,
+    "title-too-long": lambda p, d: p.index.first("title"),
+    "title-too-short": lambda p, d: p.index.first("title"),
+    "title-duplicate": lambda p, d: p.index.first("title"),
+    "title-multiple": lambda p, d: p.index.nth(p.index.all("title"), 1),
+    "meta-description-missing": _in_head,
+    "meta-description-too-long": lambda p, d: p.index.nth(_named(p.index, "description"), 0),
+    "meta-description-too-short": lambda p, d: p.index.nth(_named(p.index, "description"), 0),
+    "meta-description-duplicate": lambda p, d: p.index.nth(_named(p.index, "description"), 0),
+    "meta-description-multiple": lambda p, d: p.index.nth(_named(p.index, "description"), 1),
+    "viewport-missing": _in_head,
+    "viewport-multiple": lambda p, d: p.index.nth(_named(p.index, "viewport"), 1),
+    "social-tags-missing": _in_head,
+    "h1-missing": lambda p, d: p.index.first("body"),
+    "h1-multiple": lambda p, d: p.index.nth(p.index.all("h1"), 1),
+    "heading-order": _heading_order,
+    "html-lang-missing": lambda p, d: p.index.first("html"),
+    "noindex": _noindex,
+    "canonical-invalid": _canonical,
+    "canonical-relative": _canonical,
+    "canonical-other-host": _canonical,
+    "canonical-header-conflict": _canonical,
+    "canonical-broken": _canonical,
+    "canonical-to-redirect": _canonical,
+    "canonical-to-noindex": _canonical,
+    "canonical-chain": _canonical,
+    "canonical-multiple": lambda p, d: _canonical(p, {}, 1),
+    "hreflang-invalid": _hreflang,
+    "hreflang-x-default-missing": _hreflang,
+    "hreflang-return-missing": _hreflang,
+    "hreflang-to-error": _hreflang,
+    "hreflang-to-noindex": _hreflang,
+    "hreflang-to-non-canonical": _hreflang,
+    "link-broken": lambda p, d: p.with_url(("a", "area"), "href", _first_of(d, "targets", "url")),
+    "link-to-redirect": lambda p, d: p.with_url(
+        ("a", "area"), "href", _first_of(d, "targets", "url")
+    ),
+    "link-text-generic": lambda p, d: p.with_url(
+        ("a", "area"), "href", _first_of(d, "links", "url")
+    ),
+    "image-alt-missing": lambda p, d: p.with_url(("img",), "src", _first_of(d, "images")),
+    "mixed-content": lambda p, d: p.with_url(("img",), "src", _first_of(d, "images")),
+    "form-insecure": _form,
+    "structured-data-invalid": _structured,
+    "structured-data-missing-required": _structured,
+    "structured-data-missing-recommended": _structured,
+}
+
+
+def element_line(text: str, url: str, code: str, details: Mapping[str, Any]) -> int | None:
+    """The 1-based line of the element a finding is about in `text` (the HTML served at `url`),
+    or None when the finding is about the whole page or the element cannot be found."""
+    return _line(index_html(text), url, code, details)
+
+
+def _line(index: HtmlIndex, url: str, code: str, details: Mapping[str, Any]) -> int | None:
+    finder = _FINDERS.get(code)
+    if finder is None:
+        return None
+    try:
+        return finder(_Page(index, url), details or {})
+    except (TypeError, ValueError, AttributeError):  # details of an older shape: no line
+        return None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a finding is: a file (a folder scan) and maybe a line, else only its URL."""
+
+    url: str
+    path: str | None = None  # relative to the working directory when under it (repo-relative)
+    line: int | None = None
+
+    @property
+    def file(self) -> Path | None:
+        return Path(self.path) if self.path is not None else None
+
+
+class Locator:
+    """Places the findings of one scan document. Each file is read and indexed at most once."""
+
+    def __init__(self, doc: Mapping[str, Any], cwd: Path | None = None) -> None:
+        scan = doc["scan"]
+        folder = (scan.get("settings") or {}).get("folder")
+        self.folder = Path(folder) if folder else None
+        self.origin = _origin(scan["url"])
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self._indexes: dict[Path, HtmlIndex | None] = {}
+
+    def file_of(self, url: str) -> Path | None:
+        """The file a folder scan served `url` from (it may not exist: a 404), or None."""
+        if self.folder is None or _origin(url) != self.origin:
+            return None
+        path = unquote(urlsplit(url).path).lstrip("/")
+        candidate = self.folder / path
+        if not path or path.endswith("/") or candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate
+
+    def display(self, file: Path) -> str:
+        """The file as CI tools name it: relative to the working directory (the repository
+        root in CI) when it is under it, else absolute."""
+        resolved = file.resolve()
+        try:
+            return resolved.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def place(self, issue: Mapping[str, Any]) -> Place:
+        url = issue["url"]
+        file = self.file_of(url)
+        if file is None:
+            return Place(url)
+        return Place(url, self.display(file), self._line_in(file, url, issue))
+
+    def _line_in(self, file: Path, url: str, issue: Mapping[str, Any]) -> int | None:
+        details = issue.get("details") or {}
+        if issue["code"] == "robots-txt-invalid":
+            line = _first_of(details, "errors", "line")
+            return line if isinstance(line, int) and line > 0 else None
+        if issue["code"] not in _FINDERS:
+            return None
+        if file not in self._indexes:
+            try:
+                text = file.read_text(encoding="utf-8", errors="replace")
+            except OSError:  # gone since the scan, or a 404 that never was a file
+                self._indexes[file] = None
+            else:
+                self._indexes[file] = index_html(text)
+        index = self._indexes[file]
+        return _line(index, url, issue["code"], details) if index is not None else None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
