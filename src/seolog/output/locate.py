@@ -11,32 +11,58 @@ details. Anything not found has no line: the finding then points at the file, ne
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from seolog.urls import resolve_url
 
-# The tags any finding can be about. A comment, a <script> body and a <style> body are matched
-# as a whole so a tag written inside them ("<a href" in a script string) is not taken for one.
-_TAG = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    r"|<(script|style)\b([^>]*)>.*?(?:</\1\s*>|\Z)"
-    r"|<(html|head|body|base|title|meta|link|a|area|img|form|h[1-6])\b([^>]*)>",
-    re.IGNORECASE | re.DOTALL,
-)
+# The tags findings can be about. A comment, a <script> body and a <style> body are always
+# matched as a whole, so a tag written inside them ("<a href" in a script string) is not taken
+# for one; of the other tags only those the file's findings need are matched (a page's hundreds
+# of <a> cost nothing when no finding is about a link).
+_ALWAYS = r"<!--.*?(?:-->|\Z)|<(script|style)\b([^>]*)>.*?(?:</\1\s*>|\Z)"
+_UPPER_TAG = re.compile(r"</?[A-Z]")
+
+
+@lru_cache(maxsize=64)
+def _pattern(names: frozenset[str], any_case: bool) -> re.Pattern[str]:
+    # Case-insensitive matching is ~6 times slower (a 29 KB page: 1.4 against 0.22 ms) and
+    # upper-case tags are rare, so it is used only for a file that has one.
+    tags = "|".join(sorted(names - {"script"})) or "(?!)"
+    flags = re.DOTALL | (re.IGNORECASE if any_case else 0)
+    return re.compile(f"{_ALWAYS}|<({tags})\\b([^>]*)>", flags)
+
+
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 _BLOCK = re.compile(r"JSON-LD block (\d+)")
 
 
-@dataclass(frozen=True)
 class Tag:
-    name: str  # lower case
-    line: int  # 1-based line of its "<"
-    attrs: dict[str, str]  # names lower case; a bare attribute has ""
+    """A start tag: its name (lower case), 1-based line, and attributes, read only when asked
+    (most tags of a page are never looked at)."""
+
+    __slots__ = ("_attrs", "_raw", "line", "name")
+
+    def __init__(self, name: str, line: int, raw: str) -> None:
+        self.name, self.line, self._raw = name, line, raw
+        self._attrs: dict[str, str] | None = None
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        """Names lower case; a bare attribute has ""; the first of a repeated one counts."""
+        if self._attrs is None:
+            attrs: dict[str, str] = {}
+            for a in _ATTR.finditer(self._raw):
+                value = a.group(2) or ""
+                if value[:1] in ("'", '"'):
+                    value = value[1:-1]
+                attrs.setdefault(a.group(1).lower(), _unescape(value))
+            self._attrs = attrs
+        return self._attrs
 
 
 @dataclass
@@ -60,26 +86,25 @@ class HtmlIndex:
         return found[n].line if n < len(found) else found[0].line
 
 
-def index_html(text: str) -> HtmlIndex:
-    """One pass over the file: every tag of interest with its line and attributes."""
-    starts = [m.end() for m in re.finditer("\n", text)]
+def index_html(text: str, names: frozenset[str] | None = None) -> HtmlIndex:
+    """One pass over the file: the tags named (all that findings can be about by default),
+    each with its line."""
+    pattern = _pattern(names or ALL_TAGS, bool(_UPPER_TAG.search(text)))
     index = HtmlIndex()
-    for m in _TAG.finditer(text):
+    line, counted = 1, 0
+    for m in pattern.finditer(text):
         if m.group(1):  # <script> or <style>: only JSON-LD scripts can be a finding's element
-            name, raw = m.group(1).lower(), m.group(2)
+            name, raw = m.group(1), m.group(2)
         elif m.group(3):
-            name, raw = m.group(3).lower(), m.group(4)
+            name, raw = m.group(3), m.group(4)
         else:
             continue  # a comment
-        attrs: dict[str, str] = {}
-        for a in _ATTR.finditer(raw or ""):
-            value = a.group(2) or ""
-            if value[:1] in ("'", '"'):
-                value = value[1:-1]
-            attrs.setdefault(a.group(1).lower(), _unescape(value))
-        index.tags.append(Tag(name, bisect_right(starts, m.start()) + 1, attrs))
-        if name == "base" and index.base is None and "href" in attrs:
-            index.base = attrs["href"]
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        tag = Tag(name.lower(), line, raw or "")
+        index.tags.append(tag)
+        if tag.name == "base" and index.base is None and "href" in tag.attrs:
+            index.base = tag.attrs["href"]
     return index
 
 
@@ -222,70 +247,94 @@ def _in_head(page: _Page, details: Mapping[str, Any]) -> int | None:
     return page.index.first("head")
 
 
-# The element each code is about. A code not listed (content-thin, http-4xx, page-deep …) is
-# about the whole page: it gets the file, no line.
-_FINDERS: dict[str, Finder] = {
-    "title-missing": _in_head,
-    "title-too-long": lambda p, d: p.index.first("title"),
-    "title-too-short": lambda p, d: p.index.first("title"),
-    "title-duplicate": lambda p, d: p.index.first("title"),
-    "title-multiple": lambda p, d: p.index.nth(p.index.all("title"), 1),
-    "meta-description-missing": _in_head,
-    "meta-description-too-long": lambda p, d: p.index.nth(_named(p.index, "description"), 0),
-    "meta-description-too-short": lambda p, d: p.index.nth(_named(p.index, "description"), 0),
-    "meta-description-duplicate": lambda p, d: p.index.nth(_named(p.index, "description"), 0),
-    "meta-description-multiple": lambda p, d: p.index.nth(_named(p.index, "description"), 1),
-    "viewport-missing": _in_head,
-    "viewport-multiple": lambda p, d: p.index.nth(_named(p.index, "viewport"), 1),
-    "social-tags-missing": _in_head,
-    "h1-missing": lambda p, d: p.index.first("body"),
-    "h1-multiple": lambda p, d: p.index.nth(p.index.all("h1"), 1),
-    "heading-order": _heading_order,
-    "html-lang-missing": lambda p, d: p.index.first("html"),
-    "noindex": _noindex,
-    "canonical-invalid": _canonical,
-    "canonical-relative": _canonical,
-    "canonical-other-host": _canonical,
-    "canonical-header-conflict": _canonical,
-    "canonical-broken": _canonical,
-    "canonical-to-redirect": _canonical,
-    "canonical-to-noindex": _canonical,
-    "canonical-chain": _canonical,
-    "canonical-multiple": lambda p, d: _canonical(p, {}, 1),
-    "hreflang-invalid": _hreflang,
-    "hreflang-x-default-missing": _hreflang,
-    "hreflang-return-missing": _hreflang,
-    "hreflang-to-error": _hreflang,
-    "hreflang-to-noindex": _hreflang,
-    "hreflang-to-non-canonical": _hreflang,
-    "link-broken": lambda p, d: p.with_url(("a", "area"), "href", _first_of(d, "targets", "url")),
-    "link-to-redirect": lambda p, d: p.with_url(
-        ("a", "area"), "href", _first_of(d, "targets", "url")
-    ),
-    "link-text-generic": lambda p, d: p.with_url(
-        ("a", "area"), "href", _first_of(d, "links", "url")
-    ),
-    "image-alt-missing": lambda p, d: p.with_url(("img",), "src", _first_of(d, "images")),
-    "mixed-content": lambda p, d: p.with_url(("img",), "src", _first_of(d, "images")),
-    "form-insecure": _form,
-    "structured-data-invalid": _structured,
-    "structured-data-missing-required": _structured,
-    "structured-data-missing-recommended": _structured,
+_HEAD = frozenset({"head"})
+_TITLE = frozenset({"head", "title"})
+_META = frozenset({"head", "meta"})
+_LINK = frozenset({"base", "link"})
+_A = frozenset({"base", "a", "area"})
+_IMG = frozenset({"base", "img"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _links_to(key: str) -> Finder:
+    return lambda p, d: p.with_url(("a", "area"), "href", _first_of(d, key, "url"))
+
+
+def _image(p: _Page, d: Mapping[str, Any]) -> int | None:
+    return p.with_url(("img",), "src", _first_of(d, "images"))
+
+
+def _meta(name: str, nth: int) -> Finder:
+    return lambda p, d: p.index.nth(_named(p.index, name), nth)
+
+
+# The element each code is about, and the tags that takes reading. A code not listed
+# (content-thin, http-4xx, page-deep …) is about the whole page: it gets the file, no line.
+_FINDERS: dict[str, tuple[frozenset[str], Finder]] = {
+    "title-missing": (_HEAD, _in_head),
+    "title-too-long": (_TITLE, lambda p, d: p.index.first("title")),
+    "title-too-short": (_TITLE, lambda p, d: p.index.first("title")),
+    "title-duplicate": (_TITLE, lambda p, d: p.index.first("title")),
+    "title-multiple": (_TITLE, lambda p, d: p.index.nth(p.index.all("title"), 1)),
+    "meta-description-missing": (_HEAD, _in_head),
+    "meta-description-too-long": (_META, _meta("description", 0)),
+    "meta-description-too-short": (_META, _meta("description", 0)),
+    "meta-description-duplicate": (_META, _meta("description", 0)),
+    "meta-description-multiple": (_META, _meta("description", 1)),
+    "viewport-missing": (_HEAD, _in_head),
+    "viewport-multiple": (_META, _meta("viewport", 1)),
+    "social-tags-missing": (_HEAD, _in_head),
+    "h1-missing": (frozenset({"body"}), lambda p, d: p.index.first("body")),
+    "h1-multiple": (frozenset({"h1"}), lambda p, d: p.index.nth(p.index.all("h1"), 1)),
+    "heading-order": (_HEADINGS, _heading_order),
+    "html-lang-missing": (frozenset({"html"}), lambda p, d: p.index.first("html")),
+    "noindex": (_META, _noindex),
+    "canonical-invalid": (_LINK, _canonical),
+    "canonical-relative": (_LINK, _canonical),
+    "canonical-other-host": (_LINK, _canonical),
+    "canonical-header-conflict": (_LINK, _canonical),
+    "canonical-broken": (_LINK, _canonical),
+    "canonical-to-redirect": (_LINK, _canonical),
+    "canonical-to-noindex": (_LINK, _canonical),
+    "canonical-chain": (_LINK, _canonical),
+    "canonical-multiple": (_LINK, lambda p, d: _canonical(p, {}, 1)),
+    "hreflang-invalid": (_LINK, _hreflang),
+    "hreflang-x-default-missing": (_LINK, _hreflang),
+    "hreflang-return-missing": (_LINK, _hreflang),
+    "hreflang-to-error": (_LINK, _hreflang),
+    "hreflang-to-noindex": (_LINK, _hreflang),
+    "hreflang-to-non-canonical": (_LINK, _hreflang),
+    "link-broken": (_A, _links_to("targets")),
+    "link-to-redirect": (_A, _links_to("targets")),
+    "link-text-generic": (_A, _links_to("links")),
+    "image-alt-missing": (_IMG, _image),
+    "mixed-content": (_IMG, _image),
+    "form-insecure": (frozenset({"base", "form"}), _form),
+    "structured-data-invalid": (frozenset({"script"}), _structured),
+    "structured-data-missing-required": (frozenset({"script"}), _structured),
+    "structured-data-missing-recommended": (frozenset({"script"}), _structured),
 }
+ALL_TAGS = frozenset().union(*(names for names, _finder in _FINDERS.values()))
+
+
+def needs(code: str) -> frozenset[str]:
+    """The tags to read to place a finding of `code` (none: it is about the whole page)."""
+    entry = _FINDERS.get(code)
+    return entry[0] if entry else frozenset()
 
 
 def element_line(text: str, url: str, code: str, details: Mapping[str, Any]) -> int | None:
     """The 1-based line of the element a finding is about in `text` (the HTML served at `url`),
     or None when the finding is about the whole page or the element cannot be found."""
-    return _line(index_html(text), url, code, details)
+    return _line(index_html(text, needs(code)), url, code, details)
 
 
 def _line(index: HtmlIndex, url: str, code: str, details: Mapping[str, Any]) -> int | None:
-    finder = _FINDERS.get(code)
-    if finder is None:
+    entry = _FINDERS.get(code)
+    if entry is None:
         return None
     try:
-        return finder(_Page(index, url), details or {})
+        return entry[1](_Page(index, url), details or {})
     except (TypeError, ValueError, AttributeError):  # details of an older shape: no line
         return None
 
@@ -313,6 +362,13 @@ class Locator:
         self.origin = _origin(scan["url"])
         self.cwd = (cwd or Path.cwd()).resolve()
         self._indexes: dict[Path, HtmlIndex | None] = {}
+        # The tags each page's findings need, so its file is read once, for all of them.
+        self._needs: dict[str, frozenset[str]] = {}
+        if self.folder is not None:
+            for issue in doc["issues"]:
+                names = needs(issue["code"])
+                if names:
+                    self._needs[issue["url"]] = self._needs.get(issue["url"], names) | names
 
     def file_of(self, url: str) -> Path | None:
         """The file a folder scan served `url` from (it may not exist: a 404), or None."""
@@ -353,7 +409,7 @@ class Locator:
             except OSError:  # gone since the scan, or a 404 that never was a file
                 self._indexes[file] = None
             else:
-                self._indexes[file] = index_html(text)
+                self._indexes[file] = index_html(text, self._needs.get(url) or ALL_TAGS)
         index = self._indexes[file]
         return _line(index, url, issue["code"], details) if index is not None else None
 
