@@ -6,7 +6,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -196,11 +197,86 @@ class ScanProgress:
         )
 
 
+PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines when stderr is not a terminal
+PROGRESS_INTERVAL_ENV = "SEOLOG_PROGRESS_INTERVAL"
+
+
+class PlainProgress:
+    """Progress for logs (CI, cron, `2> file`): a plain line every `interval` seconds and a last
+    line when the crawl ends, instead of a live bar nobody sees. Interval 0: a line per update.
+    The clock is injectable; the numbers all come from the crawl's statistics."""
+
+    def __init__(
+        self,
+        stream: Any,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream
+        self.interval = interval
+        self.clock = clock
+        self.next_line = clock() + interval
+        self.last: tuple[int, int, float, int, float] | None = None
+
+    @staticmethod
+    def line(numbers: tuple[int, int, float, int, float]) -> str:
+        pages, queued, rate, errors, elapsed = numbers
+        return (
+            f"{pages} pages, {queued} queued, {rate:.1f} pages/s, {errors} errors, "
+            f"{duration(elapsed)} elapsed"
+        )
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def __call__(self, stats: CrawlStats) -> None:
+        # A copy of the numbers: the statistics object goes on changing after the call.
+        self.last = (stats.pages, stats.queued, stats.rate, stats.errors, stats.elapsed)
+        now = self.clock()
+        if now >= self.next_line:
+            self.next_line = now + self.interval
+            self._write("seolog: crawling: " + self.line(self.last))
+
+    def finish(self) -> None:
+        if self.last is not None:
+            self._write("seolog: crawl ended: " + self.line(self.last))
+
+
+def progress_interval(env: Mapping[str, str] | None = None) -> float:
+    """Seconds between plain progress lines: SEOLOG_PROGRESS_INTERVAL, else 10."""
+    from seolog.errors import ConfigError
+
+    raw = (os.environ if env is None else env).get(PROGRESS_INTERVAL_ENV, "").strip()
+    if not raw:
+        return PROGRESS_INTERVAL
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(
+            f"{PROGRESS_INTERVAL_ENV}={raw!r} is not a number of seconds",
+            hint=f"set it to 0 or more (0: a line per update), or unset it for {PROGRESS_INTERVAL:g}",
+        )
+    return value
+
+
 @contextmanager
-def scan_progress(quiet: bool, no_color: bool, max_pages: int) -> Iterator[ScanProgress | None]:
-    console = err(no_color)
-    if quiet or not console.is_terminal:
+def scan_progress(
+    quiet: bool, no_color: bool, max_pages: int
+) -> Iterator[ScanProgress | PlainProgress | None]:
+    """A live bar on a terminal; plain lines every 10 s when stderr is a log; nothing with -q."""
+    if quiet:
         yield None
+        return
+    console = err(no_color)
+    if not console.is_terminal:
+        plain = PlainProgress(sys.stderr, progress_interval())
+        try:
+            yield plain
+        finally:
+            plain.finish()
         return
     bar = ScanProgress(console, max_pages)
     try:
