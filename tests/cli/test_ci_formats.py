@@ -115,6 +115,9 @@ def test_github_annotations_point_at_the_file_and_line_of_each_element(cli, repo
     kind, props, message = parse_command(lines[-1]) or ("", {}, "")
     assert (kind, props) == ("error", {"title": "seolog gate"})
     assert message.startswith("gate failed: --fail-on error: the scan has")
+    # A stored scan prints the same annotations (it was not gated when shown).
+    shown = cli("scans", "show", str(doc["scan"]["id"]), "--format", "github")
+    assert shown.exit_code == 0 and shown.stdout.splitlines() == lines[:-1]
 
 
 def test_github_without_a_file_names_the_url_and_never_shows_more_than_github_keeps(
