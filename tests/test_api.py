@@ -121,7 +121,7 @@ def test_bad_input_raises_seolog_errors_with_the_cli_exit_codes(tmp_path: Path, 
     assert e.value.exit_code == ExitCode.USAGE and "unknown setting 'max_page'" in e.value.message
     with pytest.raises(SeologError) as e:
         seolog.scan(str(EXAMPLE_SITE), max_pages="lots")
-    assert "max_pages has the wrong type" in e.value.message
+    assert "max_pages: expected an integer ≥ 1" in e.value.message
     with pytest.raises(SeologError) as e:
         seolog.gate(1, fail_on_new=True)
     assert "--fail-on-new needs --baseline" in e.value.message

@@ -36,7 +36,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from seolog import settings as declared
 from seolog.config import user_config_path
@@ -112,44 +112,184 @@ def _fail(where: str, message: str, hint: str) -> NoReturn:
     raise ConfigError(f"{where}: {message}", hint=hint)
 
 
-def _check_section(where: str, data: dict[str, Any]) -> None:
-    """Unknown keys and wrong types are errors naming the key: a typo must not pass silently."""
-    from seolog.checks.registry import code_hint, did_you_mean, get_check
+@dataclass
+class Problems:
+    """Everything wrong with one config file, gathered before anything is raised, so a user
+    fixes the file in one go rather than one typo per run."""
+
+    items: list[tuple[str, str]] = field(default_factory=list)  # (message, hint)
+    prefix: str = ""  # "[profiles.staging] " while a profile's tables are checked
+
+    def add(self, message: str, hint: str) -> None:
+        self.items.append((self.prefix + message, hint))
+
+    def raise_if_any(self, where: str) -> None:
+        if not self.items:
+            return
+        if len(self.items) == 1:
+            _fail(where, *self.items[0])
+        lines = "\n".join(f"  - {message} — {hint}" for message, hint in self.items)
+        raise ConfigError(
+            f"{where}: {len(self.items)} problems\n{lines}",
+            hint="fix them all; `seolog config show` checks the file without crawling",
+        )
+
+
+SECTIONS = ("scan", "thresholds", "checks", "gates", "profiles", "alerts", "report")
+# [report] is read by reports.render.Branding when a report is made; its keys are checked here
+# too, so a typo shows with the others (tests keep the two lists equal).
+REPORT_KEYS = ("agency", "logo", "primary_color", "footer", "contact", "template_dir")
+
+# Keys that hold secrets, and where each secret belongs instead: config files get committed.
+_AUTH = "set SEOLOG_AUTH=user:password in the environment; --auth reads it"
+_API_KEY = "set SEOLOG_API_KEY in the environment, or run `seolog auth login`"
+_HEADER = 'pass it from a CI secret: --header "Authorization: $TOKEN"'
+_COOKIE = 'pass it from a CI secret: --cookie "name=$VALUE"'
+_SECRET_PLACES = {
+    **dict.fromkeys(("auth", "basic_auth", "password", "passwd"), _AUTH),
+    **dict.fromkeys(
+        ("api_key", "apikey", "api_token", "token", "access_token", "secret"), _API_KEY
+    ),
+    **dict.fromkeys(("headers", "header", "authorization"), _HEADER),
+    **dict.fromkeys(("cookies", "cookie"), _COOKIE),
+}
+_ALERT_SECRETS = {
+    "password": "set SEOLOG_SMTP_PASSWORD in the environment",
+    "webhook_url": "set SEOLOG_WEBHOOK_URL in the environment",
+    "url": "set SEOLOG_WEBHOOK_URL in the environment",
+}
+
+
+def _secret_place(path: tuple[str, ...]) -> str | None:
+    """Where the secret a key would hold belongs, or None when the key holds no secret.
+    `path` is the key's place in a file's tables, a profile's without `profiles.NAME`."""
+    key = path[-1].lower().replace("-", "_")
+    if path[0] == "alerts" and key in _ALERT_SECRETS:
+        return _ALERT_SECRETS[key]
+    return _SECRET_PLACES.get(key)
+
+
+# Tables whose keys are check codes or threshold names, never secrets.
+_CODE_TABLES = {("checks",), ("gates", "checks"), ("thresholds",), ("report",)}
+
+
+def _find_secrets(data: dict[str, Any], problems: Problems, path: tuple[str, ...] = ()) -> None:
+    """Refuse a secret anywhere in the file, profiles included, never repeating its value."""
+    for key, value in data.items():
+        here = (*path, str(key))
+        inner = here[2:] if here[0] == "profiles" else here  # a profile holds sections too
+        if not inner:
+            if isinstance(value, dict):
+                _find_secrets(value, problems, here)
+            continue
+        place = _secret_place(inner)
+        if place is not None:
+            problems.add(
+                f"{'.'.join(here)} does not belong in a config file: it holds a secret, "
+                "and config files get committed",
+                place,
+            )
+        elif isinstance(value, dict) and inner not in _CODE_TABLES:
+            _find_secrets(value, problems, here)
+
+
+def check_data(where: str, data: dict[str, Any]) -> None:
+    """A file's (or a profile's) tables, checked all at once: every unknown key (with the
+    closest known one), every wrongly typed value (with the type it takes) and every secret is
+    one line of one error."""
+    problems = Problems()
+    _find_secrets(data, problems)
+    _check_tables(data, problems)
+    profiles = data.get("profiles", {})
+    if isinstance(profiles, dict):
+        for name, profile in profiles.items():
+            problems.prefix = f"[profiles.{name}] "
+            if not isinstance(profile, dict):
+                problems.add("a profile must be a table", "e.g. [profiles.staging]")
+            else:
+                _check_tables(profile, problems, profile=True)
+        problems.prefix = ""
+    problems.raise_if_any(where)
+
+
+def _secret(*path: str) -> bool:
+    return _secret_place(path) is not None
+
+
+def _check_tables(data: dict[str, Any], problems: Problems, profile: bool = False) -> None:
+    """Unknown keys and wrong types are problems naming the key: a typo must not pass silently."""
+    from seolog.checks.registry import did_you_mean
+
+    known = [s for s in SECTIONS if not (profile and s == "profiles")]
+    for key in list(data):
+        if key not in known:
+            value = data[key]
+            secrets_only = isinstance(value, dict) and all(_secret(key, k) for k in value)
+            if not _secret(key) and not (value and secrets_only):  # a secret is said once
+                problems.add(
+                    f"unknown section [{key}]", did_you_mean(key, known, "the README's config")
+                )
+            data = {k: v for k, v in data.items() if k != key}
+        elif not isinstance(data[key], dict):
+            problems.add(f"{key} must be a table ([{key}])", f"e.g. [{key}] on a line of its own")
+            data = {k: v for k, v in data.items() if k != key}
+    for section in ("scan", "gates"):
+        _declared_values(section, data.get(section, {}), problems)
+    _check_thresholds(data.get("thresholds", {}), problems)
+    _check_checks(data.get("checks", {}), problems)
+    _check_alerts(data.get("alerts", {}), problems)
+    report = data.get("report", {})
+    for key in report:
+        if key not in REPORT_KEYS:
+            problems.add(
+                f"unknown setting report.{key}", did_you_mean(key, REPORT_KEYS, "the README")
+            )
+
+
+def _check_thresholds(thresholds: dict[str, Any], problems: Problems) -> None:
+    from seolog.checks.registry import did_you_mean
     from seolog.checks.thresholds import Thresholds, range_problem
 
-    known = {"scan", "thresholds", "checks", "gates", "profiles", "alerts", "report"}
-    for key in data:
-        if key not in known:
-            _fail(where, f"unknown section [{key}]", f"sections: {', '.join(sorted(known))}")
-        elif not isinstance(data[key], dict):
-            _fail(where, f"{key} must be a table ([{key}])", "see the README")
     names = Thresholds.describe()
-    for key, value in data.get("thresholds", {}).items():
+    for key, value in thresholds.items():
         if key not in names:
-            _fail(
-                where,
+            problems.add(
                 f"unknown threshold {key}",
                 did_you_mean(key, names, "`seolog checks list --thresholds`"),
             )
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            _fail(where, f"thresholds.{key} must be a whole number", f"e.g. {key} = 60")
-        if (problem := range_problem(key, value)) is not None:
-            default = getattr(Thresholds(), key)
-            _fail(where, f"thresholds.{key} {problem}", f"e.g. {key} = {default}")
-    checks = data.get("checks", {})
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.add(
+                f"thresholds.{key}: expected an integer ≥ 0, got {declared.shown(value)}",
+                f"e.g. {key} = {getattr(Thresholds(), key)}",
+            )
+        elif (problem := range_problem(key, value)) is not None:
+            problems.add(
+                f"thresholds.{key} {problem}", f"e.g. {key} = {getattr(Thresholds(), key)}"
+            )
+
+
+def _check_checks(checks: dict[str, Any], problems: Problems) -> None:
+    from seolog.checks.registry import code_hint, did_you_mean, get_check
+
     for key in checks:
         if key not in ("disable", "severity", "ignore"):
-            _fail(where, f"unknown setting checks.{key}", "settings: disable, severity, ignore")
-    _check_shapes(where, checks)
+            problems.add(
+                f"unknown setting checks.{key}",
+                did_you_mean(key, ("disable", "severity", "ignore"), "the README's [checks]"),
+            )
+    if not _check_shapes(checks, problems):
+        return
     codes = list(checks.get("disable", [])) + list(checks.get("severity", {}))
     codes += [i.get("code", "") for i in checks.get("ignore", []) if isinstance(i, dict)]
     for code in codes:
         if get_check(code) is None:
-            _fail(where, f"unknown check code {code!r}", code_hint(str(code)))
+            problems.add(f"unknown check code {code!r}", code_hint(str(code)))
     for code, severity in checks.get("severity", {}).items():
         if severity not in SEVERITIES:
-            _fail(
-                where, f"checks.severity.{code} must be error, warning or notice", 'e.g. "warning"'
+            problems.add(
+                f"checks.severity.{code} must be error, warning or notice, not "
+                f"{declared.shown(severity)}",
+                'e.g. "warning"',
             )
     for rule in checks.get("ignore", []):
         if (
@@ -158,55 +298,113 @@ def _check_section(where: str, data: dict[str, Any]) -> None:
             or "code" not in rule
             or not all(isinstance(v, str) for v in rule.values())
         ):
-            _fail(where, "each checks.ignore entry needs a code (and optionally a url regex)",
-                  'e.g. { code = "link-broken", url = "/legacy/" }')  # fmt: skip
+            problems.add("each checks.ignore entry needs a code (and optionally a url regex)",
+                         'e.g. { code = "link-broken", url = "/legacy/" }')  # fmt: skip
+            continue
         try:
             re.compile(rule.get("url", ""))
         except re.error as e:
-            _fail(
-                where,
+            problems.add(
                 f"checks.ignore url {rule.get('url')!r} is not a regex ({e})",
                 "escape special characters",
             )
-    _check_alerts(where, data.get("alerts", {}))
 
 
-def _check_shapes(where: str, checks: dict[str, Any]) -> None:
+def _check_shapes(checks: dict[str, Any], problems: Problems) -> bool:
     """Lists and tables of text where [checks] wants them, before anything reads them."""
+    before = len(problems.items)
     disable, severity, ignore = (checks.get(k) for k in ("disable", "severity", "ignore"))
     if disable is not None and (
         not isinstance(disable, list) or not all(isinstance(c, str) for c in disable)
     ):
-        _fail(where, "checks.disable must be a list of check codes", 'e.g. ["noindex"]')
+        problems.add(
+            f"checks.disable must be a list of check codes, not {declared.shown(disable)}",
+            'e.g. ["noindex"]',
+        )
     if severity is not None and (
         not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values())
     ):
-        _fail(where, "checks.severity must be a table of code = severity", '{ noindex = "error" }')
+        problems.add("checks.severity must be a table of code = severity", '{ noindex = "error" }')
     if ignore is not None and not isinstance(ignore, list):
-        _fail(where, "checks.ignore must be a list of { code, url } tables",
-              'e.g. [{ code = "link-broken", url = "/legacy/" }]')  # fmt: skip
+        problems.add("checks.ignore must be a list of { code, url } tables",
+                     'e.g. [{ code = "link-broken", url = "/legacy/" }]')  # fmt: skip
+    return len(problems.items) == before
+
+
+def assertion_problems(assertions: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each assertion pattern that names no check: an unknown code, or a glob matching none,
+    with the closest code or glob. (The shape was checked by the settings declaration.)"""
+    from fnmatch import fnmatchcase
+
+    from seolog.checks.registry import catalog, code_hint, did_you_mean
+
+    codes = [spec.code for spec in catalog()]
+    found: list[tuple[str, str]] = []
+    for pattern in assertions:
+        if not any(ch in pattern for ch in "*?["):
+            if pattern not in codes:
+                found.append((f"unknown check code {pattern!r}", code_hint(pattern)))
+        elif not any(fnmatchcase(code, pattern) for code in codes):
+            globs = {
+                "-".join(code.split("-")[:n]) + "-*"
+                for code in codes
+                for n in range(1, code.count("-") + 1)
+            }
+            found.append(
+                (
+                    f"{pattern!r} matches no check code",
+                    did_you_mean(pattern, sorted(globs), "`seolog checks list`"),
+                )
+            )
+    return found
 
 
 def _declared_values(
-    where: str, section: str, table: dict[str, Any]
+    section: str, table: dict[str, Any], problems: Problems, where: str = "config"
 ) -> tuple[dict[str, Any], list[str]]:
     """A [scan] or [gates] table checked against the one declaration of settings: unknown keys
-    and wrong types are errors naming the key; old names still work, with a warning (returned
+    and wrong types are problems naming the key; old names still work, with a warning (returned
     beside the values)."""
+    from seolog.checks.registry import did_you_mean
+
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for key, value in table.items():
         setting, old = declared.lookup(section, key)
         if setting is None:
-            names = ", ".join(s.name for s in declared.in_section(section))
-            _fail(where, f"unknown setting {section}.{key}", f"settings: {names}")
+            if not _secret(section, key):
+                names = [s.name for s in declared.in_section(section)]
+                problems.add(
+                    f"unknown setting {section}.{key}",
+                    did_you_mean(key, names, "`seolog config show` for every setting"),
+                )
+            continue
+        if setting.kind is declared.Kind.ASSERTIONS and isinstance(value, dict):
+            values[setting.name] = _assertions(setting, f"{section}.{key}", value, problems)
+            continue
         try:
             values[setting.name] = setting.parse(value, f"{section}.{key}")
         except declared.BadValue as e:
-            _fail(where, e.message, e.hint)
+            problems.add(e.message, e.hint)
+            continue
         if old:
             warnings.append(declared.deprecation(setting, key, where))
     return values, warnings
+
+
+def _assertions(
+    setting: declared.Setting, name: str, table: dict[str, Any], problems: Problems
+) -> dict[str, Any]:
+    """[gates.checks] one entry at a time, so every bad one is reported, not the first."""
+    parsed: dict[str, Any] = {}
+    for pattern, spec in table.items():
+        try:
+            parsed.update(setting.parse({pattern: spec}, name))
+        except declared.BadValue as e:
+            problems.add(e.message, e.hint)
+    for message, hint in assertion_problems(parsed):
+        problems.add(f"{name}: {message}", hint)
+    return parsed
 
 
 def _add_source(config: ProjectConfig, key: str, source: str) -> None:
@@ -232,39 +430,61 @@ EMAIL_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def _check_alerts(where: str, alerts: dict[str, Any]) -> None:
+def _check_alerts(alerts: dict[str, Any], problems: Problems) -> None:
+    """The [alerts] table's keys and types (its secrets were refused by _find_secrets)."""
+    from seolog.checks.registry import did_you_mean
+
     email = alerts.get("email", {}) if isinstance(alerts.get("email"), dict) else {}
-    for key in ("password", "webhook_url", "url"):
-        if key in alerts or key in email:
-            _fail(
-                where,
-                f"alerts: {key} does not belong in a config file (config files get committed)",
-                "set SEOLOG_SMTP_PASSWORD / SEOLOG_WEBHOOK_URL, or store it in the keyring",
-            )
     for key, value in alerts.items():
         expected = ALERT_KEYS.get(key)
         if expected is None:
-            _fail(where, f"unknown setting alerts.{key}", f"settings: {', '.join(ALERT_KEYS)}")
-        elif not isinstance(value, expected):
-            _fail(
-                where, f"alerts.{key} has the wrong type ({type(value).__name__})", "see the README"
+            if not _secret("alerts", key):
+                problems.add(
+                    f"unknown setting alerts.{key}", did_you_mean(key, ALERT_KEYS, "the README")
+                )
+        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            problems.add(
+                f"alerts.{key}: expected {_WORDS[key]}, got {declared.shown(value)}",
+                "see the README's [alerts]",
             )
     for key, value in email.items():
         expected = EMAIL_KEYS.get(key)
         if expected is None:
-            _fail(
-                where, f"unknown setting alerts.email.{key}", f"settings: {', '.join(EMAIL_KEYS)}"
-            )
-        elif not isinstance(value, expected) or (
-            key == "to" and not (isinstance(value, list) and all(isinstance(t, str) for t in value))
+            if not _secret("alerts", "email", key):
+                problems.add(
+                    f"unknown setting alerts.email.{key}",
+                    did_you_mean(key, EMAIL_KEYS, "the README"),
+                )
+        elif (
+            not isinstance(value, expected)
+            or isinstance(value, bool)
+            or (key == "to" and not all(isinstance(t, str) for t in cast(list[Any], value)))
         ):
-            _fail(where, f"alerts.email.{key} has the wrong type", "see the README")
+            problems.add(
+                f"alerts.email.{key}: expected {_WORDS[key]}, got {declared.shown(value)}",
+                "see the README's [alerts]",
+            )
     if email and ("to" not in email or "host" not in email):
-        _fail(
-            where, "alerts.email needs at least `to` and `host`", 'e.g. to = ["seo@acme.example"]'
+        problems.add(
+            "alerts.email needs at least `to` and `host`", 'e.g. to = ["seo@acme.example"]'
         )
     if email.get("security", "starttls") not in ("starttls", "ssl", "none"):
-        _fail(where, "alerts.email.security must be starttls, ssl or none", 'e.g. security = "ssl"')
+        problems.add("alerts.email.security must be starttls, ssl or none", 'e.g. security = "ssl"')
+
+
+_WORDS = {
+    "score_drop": "an integer",
+    "new_errors": "true or false",
+    "unreachable": "true or false",
+    "webhook": "true or false",
+    "email": "a table ([alerts.email])",
+    "to": 'a list of addresses, e.g. ["seo@acme.example"]',
+    "from": "text in quotes",
+    "host": "text in quotes",
+    "port": "an integer",
+    "security": "starttls, ssl or none",
+    "username": "text in quotes",
+}
 
 
 def _apply(
@@ -273,11 +493,20 @@ def _apply(
     """One layer on top of the ones below. `folder`: the config file's, against which a relative
     baseline path is read (as a CI job expects, wherever it runs from)."""
     for section, target in (("scan", config.scan), ("gates", config.gates)):
-        values, warnings = _declared_values(source, section, data.get(section, {}))
+        problems = Problems()
+        values, warnings = _declared_values(section, data.get(section, {}), problems, source)
+        problems.raise_if_any(source)  # checked already: only a built-in profile comes here new
         config.warnings += warnings
         baseline = values.get("baseline")
         if folder is not None and isinstance(baseline, str) and not baseline.strip().isdigit():
             values["baseline"] = str(folder / Path(baseline).expanduser())
+        assertions = values.pop("checks", None)
+        if assertions is not None:  # per code or glob: a profile changes one, keeps the rest
+            merged = target.setdefault("checks", {})
+            for pattern, assertion in assertions.items():
+                merged[pattern] = assertion
+                config.sources[f"gates.checks.{pattern}"] = source
+            _add_source(config, "gates.checks", source)
         for key, value in values.items():
             target[key] = value
             config.sources[f"{section}.{key}"] = source
@@ -304,12 +533,9 @@ def _apply(
 
 def _load_file(config: ProjectConfig, path: Path) -> dict[str, Any]:
     data = _read(path)
-    _check_section(str(path), data)
+    check_data(str(path), data)  # every profile too, used or not: a typo fails today
     _apply(config, data, str(path), path.parent)
-    profiles = data.get("profiles", {})
-    if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
-        _fail(str(path), "profiles must be tables ([profiles.NAME])", "e.g. [profiles.staging]")
-    return dict(profiles)
+    return dict(data.get("profiles", {}))
 
 
 def load_config(
@@ -343,6 +569,5 @@ def load_config(
         for file, profiles in layers:
             if profile in profiles:
                 where = f"{file} [profiles.{profile}]"
-                _check_section(where, profiles[profile])
                 _apply(config, profiles[profile], where, file.parent)
     return config

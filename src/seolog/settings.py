@@ -40,6 +40,7 @@ class Kind(StrEnum):
     PATTERNS = "list of regular expressions"
     SIZE = "size"  # bytes, or a number with a unit: 500k, 5M
     SEVERITY = "severity"  # error, warning or notice
+    ASSERTIONS = "table of check assertions"  # [gates.checks]: CODE or glob → max and level
 
 
 class BadValue(ValueError):
@@ -65,6 +66,7 @@ class Setting:
     metavar: str | None = None
     crawl_field: str | None = None  # the CrawlSettings field it sets, when it is a crawl knob
     old_names: tuple[str, ...] = ()  # earlier names, still read with a deprecation line
+    flag_name: str | None = None  # the flag, when it is not --NAME (--assert for gates.checks)
 
     @property
     def key(self) -> str:
@@ -72,7 +74,7 @@ class Setting:
 
     @property
     def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        return self.flag_name or "--" + self.name.replace("_", "-")
 
     @property
     def env(self) -> str:
@@ -96,7 +98,29 @@ class Setting:
             Kind.STR: '"text"',
             Kind.PATTERNS: '["/blog/"]',
             Kind.SEVERITY: '"error"',
+            Kind.ASSERTIONS: "{ link-broken = { max = 0 } }",
         }.get(self.kind, "true")
+
+    def expected(self) -> str:
+        """What a value must be, in words, range included: "an integer ≥ 1"."""
+        words = {
+            Kind.INT: "an integer",
+            Kind.FLOAT: "a number",
+            Kind.BOOL: "true or false",
+            Kind.STR: "text in quotes",
+            Kind.PATTERNS: "a list of regular expressions in quotes",
+            Kind.SIZE: "a size such as 500k or 5M",
+            Kind.SEVERITY: "error, warning or notice",
+            Kind.ASSERTIONS: 'a table of CODE = { max = N, level = "error" | "warn" | "off" }',
+        }[self.kind]
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"{words} from {_num(low)} to {_num(high)}"
+        if low is not None:
+            return f"{words} ≥ {_num(low)}"
+        if high is not None:
+            return f"{words} ≤ {_num(high)}"
+        return words
 
     def parse(self, value: Any, name: str | None = None) -> Any:
         """A value from a TOML file, a flag or a keyword, checked and brought to its one type.
@@ -121,12 +145,14 @@ class Setting:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif kind is Kind.SIZE:
             return _size(value, name)
+        elif kind is Kind.ASSERTIONS:
+            return parse_assertions(value, name)
         else:  # Kind.SEVERITY
             return _severity(value, name)
         if not ok:
             raise BadValue(
-                f"{name} has the wrong type ({type(value).__name__})",
-                f"it takes a {kind.value}, e.g. {self.name} = {self.example()}",
+                f"{name}: expected {self.expected()}, got {shown(value)}",
+                f"e.g. {self.name} = {self.example()}",
             )
         if kind is Kind.PATTERNS:
             for pattern in value:
@@ -156,6 +182,9 @@ class Setting:
             elif kind is Kind.PATTERNS:
                 # A JSON list, or one pattern: commas and spaces are regex characters.
                 raw = json.loads(raw) if raw.startswith("[") else [raw]
+            elif kind is Kind.ASSERTIONS:
+                # As the flag takes them, separated by commas or spaces: codes have neither.
+                raw = [part for part in re.split(r"[,\s]+", raw) if part]
         except ValueError as e:
             raise BadValue(
                 f"{self.env}={text!r} is not a {kind.value}",
@@ -175,7 +204,10 @@ class Setting:
                 if low is not None
                 else f"at most {_num(high)}"
             )
-            raise BadValue(f"{name} must be {span}", f"e.g. {self.name} = {self.example()}")
+            raise BadValue(
+                f"{name} must be {span}, not {shown(value)}",
+                f"e.g. {self.name} = {self.example()}",
+            )
 
 
 def _num(value: float | None) -> str:
@@ -188,6 +220,7 @@ def _env_example(setting: Setting) -> str:
         Kind.PATTERNS: '\'["/blog/", "/news/"]\'',
         Kind.SIZE: "5M",
         Kind.SEVERITY: "error",
+        Kind.ASSERTIONS: "'link-broken=max:0,image-*=warn'",
     }.get(setting.kind, str(setting.default if setting.default is not None else 10))
 
 
@@ -210,6 +243,115 @@ def _severity(value: Any, name: str) -> str:
     if isinstance(value, str) and value in Severity.__members__.values():
         return value
     raise BadValue(f"{name} must be error, warning or notice", 'e.g. "error"')
+
+
+def shown(value: Any) -> str:
+    """A value as the user wrote it in TOML or JSON ("lots", 5, [1]), kept short."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# Assertions ([gates.checks], --assert): the number of issues a check may have in a scan.
+# The levels are Lighthouse CI's: error fails the gate, warn prints a warning, off switches
+# a broader glob off for one code (or a profile switches off what the file asserts).
+LEVELS = {"error": "error", "warn": "warn", "warning": "warn", "off": "off"}
+ASSERTION_SPEC = "max:N (at most N issues), error, warn or off, or both: max:N:warn"
+_PATTERN = re.compile(r"^[a-z0-9*?\[\]!-]+$")
+
+
+def parse_assertions(value: Any, name: str) -> dict[str, dict[str, Any]]:
+    """Assertions from a TOML table (`{ "image-*" = "error", link-broken = { max = 0 } }`), a
+    flag's `CODE=SPEC` strings, or one such string, brought to {pattern: {max, level}}. Only
+    the shape is checked here; whether a code or glob names a check is the caller's to check
+    (the registry sits above this module)."""
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[,\s]+", value) if part]
+    items: list[tuple[str, Any, str]] = []  # (pattern, spec, the name errors give it)
+    if isinstance(value, list | tuple):
+        for item in value:
+            if not isinstance(item, str) or "=" not in item:
+                raise BadValue(
+                    f"{name} {shown(item)}: expected CODE=SPEC",
+                    f"SPEC is {ASSERTION_SPEC}; e.g. link-broken=max:0 or 'image-*=warn'",
+                )
+            pattern, _sep, spec = item.partition("=")
+            items.append((pattern.strip(), spec.strip(), f"{name} {item.strip()!r}"))
+        hint = f"SPEC is {ASSERTION_SPEC}; e.g. --assert link-broken=max:0"
+    elif isinstance(value, dict):
+        for pattern, spec in value.items():
+            shown_key = pattern if _PLAIN.match(str(pattern)) else shown(pattern)
+            items.append((pattern, spec, f"{name}.{shown_key}"))
+        hint = (
+            'e.g. link-broken = { max = 0 }, title-too-long = { max = 10, level = "warn" } '
+            'or "image-*" = "error"'
+        )
+    else:
+        raise BadValue(
+            f"{name}: expected a table of CODE = LEVEL or {{ max = N, level = ... }}, "
+            f"got {shown(value)}",
+            'e.g. [gates.checks] link-broken = { max = 0 } and "image-*" = "warn"',
+        )
+    parsed: dict[str, dict[str, Any]] = {}
+    for pattern, spec, where in items:
+        if not isinstance(pattern, str) or not _PATTERN.match(pattern):
+            raise BadValue(
+                f"{where}: {shown(pattern)} is not a check code or glob",
+                "codes are kebab-case (see `seolog checks list`); globs use * and ?, e.g. image-*",
+            )
+        parsed[pattern] = _assertion(spec, where, hint)
+    return parsed
+
+
+_PLAIN = re.compile(r"^[a-z0-9-]+$")
+
+
+def _assertion(spec: Any, name: str, hint: str) -> dict[str, Any]:
+    if isinstance(spec, bool):
+        raise BadValue(f"{name}: expected a level or a max, got {shown(spec)}", hint)
+    if isinstance(spec, int):
+        return _checked(spec, "error", name, hint)
+    if isinstance(spec, str):
+        return _spec_text(spec, name, hint)
+    if isinstance(spec, dict):
+        unknown = sorted(set(spec) - {"max", "level"})
+        if unknown:
+            raise BadValue(f"{name}: unknown key {unknown[0]!r} (keys: max, level)", hint)
+        level = spec.get("level", "error")
+        if not isinstance(level, str) or level.lower() not in LEVELS:
+            raise BadValue(f"{name}.level: expected error, warn or off, got {shown(level)}", hint)
+        return _checked(spec.get("max", 0), LEVELS[level.lower()], name, hint)
+    raise BadValue(f"{name}: expected a level or a max, got {shown(spec)}", hint)
+
+
+def _spec_text(text: str, name: str, hint: str) -> dict[str, Any]:
+    """`max:N`, `N`, `error|warn|off`, or a max and a level in either order: `max:3:warn`."""
+    tokens = [t.strip().lower() for t in text.split(":")]
+    most: Any = None
+    level: str | None = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "max" and i + 1 < len(tokens) and most is None:
+            token, i = tokens[i + 1], i + 1
+        if token.isdigit() and most is None:
+            most = int(token)
+        elif token in LEVELS and level is None:
+            level = LEVELS[token]
+        else:
+            raise BadValue(f"{name}: {shown(text)} is not max:N, error, warn or off", hint)
+        i += 1
+    if most is None and level is None:
+        raise BadValue(f"{name}: {shown(text)} is not max:N, error, warn or off", hint)
+    return _checked(0 if most is None else most, level or "error", name, hint)
+
+
+def _checked(most: Any, level: str, name: str, hint: str) -> dict[str, Any]:
+    if not isinstance(most, int) or isinstance(most, bool) or most < 0:
+        raise BadValue(f"{name}.max: expected an integer ≥ 0, got {shown(most)}", hint)
+    return {"max": most, "level": level}
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
@@ -346,6 +488,18 @@ SETTINGS: tuple[Setting, ...] = (
         "The accepted state: a scan JSON file (--format json) or a stored scan's ID.",
         AUDIT,
         metavar="FILE|SCAN_ID",
+    ),
+    Setting(
+        "gates",
+        "checks",
+        Kind.ASSERTIONS,
+        None,
+        "Assert at most N issues of a check: CODE=max:N (exit 1 above it), CODE=max:N:warn "
+        "(a warning only), CODE=error (max 0) or CODE=off. CODE may be a glob such as "
+        "'image-*'; an exact code wins over a glob. Repeatable; adds to [gates.checks].",
+        AUDIT,
+        metavar="CODE=SPEC",
+        flag_name="--assert",
     ),
 )
 

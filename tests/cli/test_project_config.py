@@ -81,7 +81,7 @@ def test_pyproject_tool_section_and_explicit_config(cli, tmp_path: Path, monkeyp
     ("text", "message"),
     [
         ("[scan]\nmax_page = 5\n", "unknown setting scan.max_page"),
-        ("[scan]\nmax_pages = 'lots'\n", "scan.max_pages has the wrong type"),
+        ("[scan]\nmax_pages = 'lots'\n", 'scan.max_pages: expected an integer ≥ 1, got "lots"'),
         ("[checks]\ndisable = ['titel-missing']\n", "did you mean 'title-missing'?"),
         ("[checks]\nseverity = { noindex = 'fatal' }\n", "must be error, warning or notice"),
         ("[gates]\nfail_under = 120\n", "gates.fail_under must be 0-100"),

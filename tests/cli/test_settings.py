@@ -178,7 +178,11 @@ def test_resume_says_which_crawl_flags_it_ignores(cli, tmp_path: Path, monkeypat
         ("file", "[checks]\ndisable = 5\n", "checks.disable must be a list of check codes"),
         ("file", "[checks]\ndisable = 'noindex'\n", "checks.disable must be a list"),
         ("file", "[checks]\nignore = [{ code = 'link-broken', url = 5 }]\n", "checks.ignore entry"),
-        ("file", "[alerts.email]\nto = [1]\nhost = 'h'\n", "alerts.email.to has the wrong type"),
+        (
+            "file",
+            "[alerts.email]\nto = [1]\nhost = 'h'\n",
+            "alerts.email.to: expected a list of addresses",
+        ),
     ],
 )
 def test_bad_values_are_one_line_errors_before_any_crawl(

@@ -109,6 +109,7 @@ _TYPES: dict[Kind, Any] = {
     Kind.PATTERNS: list[str],
     Kind.SIZE: str,
     Kind.SEVERITY: Severity,
+    Kind.ASSERTIONS: list[str],  # --assert CODE=SPEC, repeatable
 }
 
 

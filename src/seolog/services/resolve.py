@@ -8,6 +8,7 @@ from the same files and variables.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,11 @@ from typing import Any
 
 from seolog import settings as declared
 from seolog.config import CrawlSettings, Credentials
-from seolog.errors import ConfigError, UsageError
-from seolog.projectconfig import ProjectConfig, load_config
+from seolog.errors import ConfigError, SeologError, UsageError
+from seolog.projectconfig import ProjectConfig, assertion_problems, load_config
 
 DEFAULT = "default"
+ASSERTIONS = "gates.checks"  # per-check assertions: a table that layers add to
 ENV_PREFIXES = tuple(f"SEOLOG_{section.upper()}_" for section in declared.SECTIONS)
 
 
@@ -84,8 +86,11 @@ def resolve(
     sources: dict[str, str] = {}
     for s in declared.SETTINGS:
         table = config.scan if s.section == "scan" else config.gates
-        values[s.key] = table[s.name] if s.name in table else s.default_value()
+        values[s.key] = copy.deepcopy(table[s.name]) if s.name in table else s.default_value()
         sources[s.key] = config.sources.get(s.key, DEFAULT)
+    for key, where in config.sources.items():  # each assertion's own layer, for `config show`
+        if key.startswith(ASSERTIONS + "."):
+            sources[key] = where
     warnings = list(config.warnings)
     _environment(values, sources, warnings, dict(os.environ) if env is None else env)
     given = _flags(values, sources, warnings, flags or {}, flag_label)
@@ -103,10 +108,10 @@ def _environment(
             if name not in env or (old and s.env in env):
                 continue
             try:
-                values[s.key] = s.parse_text(env[name])
+                value = s.parse_text(env[name])
             except declared.BadValue as e:
                 raise ConfigError(e.message, hint=e.hint) from None
-            sources[s.key] = f"environment {name}"
+            _set(values, sources, s, value, f"environment {name}", name, ConfigError)
             if old:
                 warnings.append(f"{name} is deprecated and will be removed; call it {s.env}")
     for name in sorted(env):
@@ -131,11 +136,39 @@ def _flags(
             raise UsageError(f"unknown setting {name!r}", hint=f"settings: {names}")
         if old:
             warnings.append(declared.deprecation(setting, name, label))
+        named = setting.flag if label == "command line" else setting.name
         try:
-            named = setting.flag if label == "command line" else setting.name
-            values[setting.key] = setting.parse(value, named)
+            parsed = setting.parse(value, named)
         except declared.BadValue as e:
             raise UsageError(e.message, hint=e.hint) from None
-        sources[setting.key] = label
+        _set(values, sources, setting, parsed, label, named, UsageError)
         given.add(setting.name)
     return frozenset(given)
+
+
+def _set(
+    values: dict[str, Any],
+    sources: dict[str, str],
+    setting: declared.Setting,
+    value: Any,
+    source: str,
+    named: str,
+    error: type[SeologError],
+) -> None:
+    """A layer's value replaces the one below, except assertions: those add to the table below
+    (per code or glob), each an error naming `named` when it names no check."""
+    if setting.kind is not declared.Kind.ASSERTIONS:
+        values[setting.key] = value
+        sources[setting.key] = source
+        return
+    problems = assertion_problems(value)
+    if problems:
+        message, hint = problems[0]
+        raise error(f"{named}: {message}", hint=hint)
+    merged = dict(values[setting.key] or {})
+    for pattern, assertion in value.items():
+        merged[pattern] = assertion
+        sources[f"{setting.key}.{pattern}"] = source
+    values[setting.key] = merged
+    below = sources[setting.key]
+    sources[setting.key] = source if below == DEFAULT else f"{below} + {source}"
