@@ -25,7 +25,14 @@ def _rows(resolved: Resolved) -> list[tuple[str, Any, str]]:
     from seolog.checks.thresholds import Thresholds
 
     cfg = resolved.config
-    rows = [(key, value, resolved.sources[key]) for key, value in resolved.values.items()]
+    rows = [
+        (key, value, resolved.sources[key])
+        for key, value in resolved.values.items()
+        if key != "gates.checks" or not value
+    ]
+    for pattern, assertion in sorted((resolved.values.get("gates.checks") or {}).items()):
+        key = f"gates.checks.{pattern}"  # one row per assertion, each with its own source
+        rows.append((key, assertion, resolved.sources.get(key, "default")))
     defaults = Thresholds()
     for f in fields(Thresholds):
         key = f"thresholds.{f.name}"
@@ -84,5 +91,16 @@ def show(
         "dim",
     )
     render.table(
-        None, ["Setting", "Value", "From"], [[k, v, src] for k, v, src in rows], state.no_color
+        None,
+        ["Setting", "Value", "From"],
+        [[k, _shown(k, v), src] for k, v, src in rows],
+        state.no_color,
     )
+
+
+def _shown(key: str, value: Any) -> Any:
+    """An assertion reads as its flag would spell it: `max:10:warn`."""
+    if key.startswith("gates.checks.") and isinstance(value, dict):
+        level = "" if value["level"] == "error" else f":{value['level']}"
+        return "off" if value["level"] == "off" else f"max:{value['max']}{level}"
+    return value

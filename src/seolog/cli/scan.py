@@ -20,12 +20,14 @@ EPILOG = """\
   seolog scan https://www.example.com --format json > scan.json
   seolog scan ./public --fail-under 90 -o results.sarif -o summary.md   [dim]# CI[/dim]
   seolog scan https://staging.example.com --fail-on-new --baseline main.json
+  seolog scan ./public --assert link-broken=max:0 --assert 'image-*=warn'
+  seolog scan ./public --assert title-too-long=max:10:warn   [dim]# a warning above 10[/dim]
   seolog scan --resume 12                     [dim]# finish an interrupted scan[/dim]
 
 [bold]Exit codes[/bold]
 
-  0 done · 1 a gate failed (--fail-under, --fail-on, --fail-on-new) ·
-  2 bad flag or argument · 3 unknown site or bad config ·
+  0 done · 1 a gate failed (--fail-under, --fail-on, --fail-on-new, an error-level --assert) ·
+  2 bad flag or argument (an unknown code in --assert) · 3 unknown site or bad config ·
   4 start URL unreachable, or robots.txt forbids it · 5 database error ·
   6 --sync failed (the scan is saved; `seolog sync retry`) · 70 internal error (a bug) ·
   130 interrupted (pages so far are saved; resume with --resume ID)
@@ -36,6 +38,14 @@ EPILOG = """\
   config file, or as SEOLOG_SCAN_<NAME> / SEOLOG_GATES_<NAME> (e.g. SEOLOG_SCAN_MAX_PAGES=500).
   Flags win, then the environment, the --profile, seolog.toml, the user file.
   `seolog config show` prints what a scan here would use, and where each value came from.
+
+[bold]Assertions[/bold] (--assert CODE=SPEC, or \\[gates.checks] in seolog.toml)
+
+  SPEC is max:N (fail above N issues with that code), max:N:warn (only a warning above N),
+  error (max 0), warn (a warning for any) or off (switch a glob off for one code). CODE is a
+  check code or a glob such as 'image-*' (quote it for the shell); an exact code wins over a
+  glob. In the file: link-broken = { max = 0 }, title-too-long = { max = 10,
+  level = "warn" }, "image-*" = "error".
 """
 
 

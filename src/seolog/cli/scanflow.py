@@ -88,7 +88,15 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
 
 
 def _exit(state: State, verdict: Any, exit_zero: bool) -> None:
-    """Exit by the verdict; with --exit-zero a failing gate is said, not enforced."""
+    """Exit by the verdict; with --exit-zero a failing gate is said, not enforced. Warn-level
+    assertions that failed are said first, and never change the exit code."""
+    for warning in verdict.warnings:
+        render.note(
+            f"warning: {warning.message} (a warn-level assertion: the gate still passes)",
+            state.quiet,
+            state.no_color,
+            "yellow",
+        )
     if exit_zero and not verdict.passed:
         first = verdict.failures[0]
         render.note(
@@ -132,7 +140,8 @@ def _scheduled(state: State, api: Seolog, plan: ScanPlan, command: ScanCommand) 
     )
     if plan.sync:
         _push(state, run.result.scan.id, quiet=True)
-    _exit(state, verdict, command.exit_zero)
+    # Warn-level assertions stay quiet under cron (it mails whatever is printed).
+    _exit(replace(state, quiet=True), verdict, command.exit_zero)
 
 
 def _against_previous(state: State, scan_id: int) -> None:

@@ -5,13 +5,19 @@ output format and the exit code read, so the JSON, the Markdown summary and `$?`
 - `fail_on SEVERITY`: an issue at or above that severity.
 - `fail_on_new` with a `baseline` (a scan JSON file or a stored scan's ID): an issue the baseline
   does not have, at or above `fail_on` (any severity without it). Issues match by (code, URL).
+- `assertions` (`[gates.checks]`, `--assert`): at most `max` issues with a check code, as
+  Lighthouse CI asserts per audit. A code or an fnmatch glob (`image-*`); an exact code wins over
+  a glob, a longer glob over a shorter one. Level `error` fails the gate, `warn` is a warning in
+  the verdict (the gate passes), `off` switches a broader glob off for that code.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +27,23 @@ from seolog.errors import GateFailed, UsageError
 from seolog.services.resolve import Resolved
 
 LISTED = 3  # new issues named in the failure line; the rest are counted
+LEVELS = ("error", "warn", "off")
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """At most `max` issues with each check code `pattern` names (a code or a glob)."""
+
+    pattern: str
+    max: int = 0
+    level: str = "error"  # error | warn | off
+
+    @property
+    def glob(self) -> bool:
+        return any(ch in self.pattern for ch in "*?[")
+
+    def matches(self, code: str) -> bool:
+        return fnmatchcase(code, self.pattern) if self.glob else code == self.pattern
 
 
 @dataclass(frozen=True)
@@ -29,25 +52,56 @@ class Gates:
     fail_on: Severity | None = None
     fail_on_new: bool = False
     baseline: str | None = None  # FILE or SCAN_ID
+    assertions: tuple[Assertion, ...] = ()  # [gates.checks] and --assert, checked when planned
 
     @classmethod
     def from_resolved(cls, resolved: Resolved) -> Gates:
         fail_on = resolved.get("gates.fail_on")
+        checks = resolved.get("gates.checks") or {}
         return cls(
             fail_under=resolved.get("gates.fail_under"),
             fail_on=Severity(fail_on) if fail_on else None,
             fail_on_new=bool(resolved.get("gates.fail_on_new")),
             baseline=resolved.get("gates.baseline"),
+            assertions=tuple(
+                Assertion(pattern, int(spec["max"]), str(spec["level"]))
+                for pattern, spec in checks.items()
+            ),
         )
 
     @property
+    def asserting(self) -> bool:
+        """Whether any assertion can fail or warn (all `off`: nothing to judge)."""
+        return any(a.level != "off" for a in self.assertions)
+
+    @property
     def active(self) -> bool:
-        return self.fail_under is not None or self.fail_on is not None or self.fail_on_new
+        return (
+            self.fail_under is not None
+            or self.fail_on is not None
+            or self.fail_on_new
+            or self.asserting
+        )
+
+    def assertion_for(self, code: str) -> Assertion | None:
+        """The assertion that judges `code`: its exact code, else the longest glob matching it
+        (the most specific), the later one on a tie."""
+        exact = [a for a in self.assertions if not a.glob and a.pattern == code]
+        if exact:
+            return exact[-1]
+        globs = [a for a in self.assertions if a.glob and a.matches(code)]
+        return max(reversed(globs), key=lambda a: len(a.pattern), default=None)
 
     def check_usage(self) -> None:
         """Before the crawl, not after it: a gate that cannot work is a usage error."""
         if self.fail_on_new and self.baseline is None:
             raise UsageError("--fail-on-new needs --baseline", hint="e.g. --baseline main.json")
+        for a in self.assertions:  # a Python caller may build Gates by hand
+            if a.level not in LEVELS or a.max < 0:
+                raise UsageError(
+                    f"assertion {a.pattern}: level {a.level!r}, max {a.max}",
+                    hint="the level is error, warn or off; max is 0 or more",
+                )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -65,7 +119,7 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Failure:
-    gate: str  # fail_under | fail_on | fail_on_new
+    gate: str  # fail_under | fail_on | fail_on_new | assert
     message: str
     hint: str
     # The check codes whose issues made this gate fail (empty for the score gate), so JUnit and
@@ -77,6 +131,9 @@ class Failure:
 class Verdict:
     gates: Gates
     failures: tuple[Failure, ...] = ()
+    # Warn-level assertions that failed: said (a `warning:` line, the document's
+    # gate.warnings), never failing the gate.
+    warnings: tuple[Failure, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -94,6 +151,7 @@ class Verdict:
             "passed": self.passed,
             "gates": self.gates.to_dict(),
             "failures": [asdict(f) for f in self.failures],
+            "warnings": [asdict(f) for f in self.warnings],
         }
 
     def as_gate(self) -> dict[str, Any] | None:
@@ -102,10 +160,11 @@ class Verdict:
         return self.to_dict() if self.gates.active else None
 
     def raise_if_failed(self) -> None:
-        """Exit 1 with the first failing gate named in one line."""
+        """Exit 1 with the first failing gate named in one line (and how many more failed)."""
         if self.failures:
-            first = self.failures[0]
-            raise GateFailed(first.message, hint=first.hint)
+            first, more = self.failures[0], len(self.failures) - 1
+            also = f" (and {more} more failed gate{'s' if more > 1 else ''})" if more else ""
+            raise GateFailed(first.message + also, hint=first.hint)
 
 
 def load_baseline(ctx: AppContext, spec: str) -> Baseline:
@@ -155,7 +214,9 @@ def evaluate(
     issues: Iterable[Mapping[str, Any]],
     baseline: Baseline | None = None,
 ) -> Verdict:
-    """The verdict on one scan: every gate that failed, first the score, then the issues."""
+    """The verdict on one scan: every gate that failed, first the score, then the issues, then
+    the assertions (in code order)."""
+    issues = list(issues)
     failures: list[Failure] = []
     if gates.fail_under is not None:
         if score is None:
@@ -175,17 +236,40 @@ def evaluate(
                     f"see the issues with `seolog scans show {scan_id}`",
                 )
             )
-    if gates.fail_on is None and not gates.fail_on_new:
-        return Verdict(gates, tuple(failures))
-    floor = gates.fail_on.rank if gates.fail_on else Severity.NOTICE.rank
-    counted = [i for i in issues if _rank(i) >= floor]
-    if gates.fail_on_new:
-        if baseline is None:  # pragma: no cover - check_usage runs first
-            raise UsageError("--fail-on-new needs --baseline", hint="e.g. --baseline main.json")
-        failure = _new_issues(gates, scan_id, counted, baseline)
-    else:
-        failure = _issues(gates, scan_id, counted)
-    return Verdict(gates, tuple(failures + ([failure] if failure else [])))
+    if gates.fail_on is not None or gates.fail_on_new:
+        floor = gates.fail_on.rank if gates.fail_on else Severity.NOTICE.rank
+        counted = [i for i in issues if _rank(i) >= floor]
+        if gates.fail_on_new:
+            if baseline is None:  # pragma: no cover - check_usage runs first
+                raise UsageError("--fail-on-new needs --baseline", hint="e.g. --baseline main.json")
+            failure = _new_issues(gates, scan_id, counted, baseline)
+        else:
+            failure = _issues(gates, scan_id, counted)
+        failures += [failure] if failure else []
+    asserted = _assertions(gates, scan_id, issues)
+    return Verdict(
+        gates,
+        tuple(failures + [f for f, level in asserted if level == "error"]),
+        tuple(f for f, level in asserted if level == "warn"),
+    )
+
+
+def _assertions(
+    gates: Gates, scan_id: int, issues: list[Mapping[str, Any]]
+) -> list[tuple[Failure, str]]:
+    """Each code with more issues than its assertion allows, with the assertion's level."""
+    if not gates.asserting:
+        return []
+    found: list[tuple[Failure, str]] = []
+    for code, count in sorted(Counter(str(i["code"]) for i in issues).items()):
+        a = gates.assertion_for(code)
+        if a is None or a.level == "off" or count <= a.max:
+            continue
+        via = f" (asserted by {a.pattern})" if a.glob else ""
+        message = f"assertion failed: {code} has {count} issue(s), max {a.max}{via}"
+        hint = f"see them with `seolog scans show {scan_id} --code {code}`"
+        found.append((Failure("assert", message, hint, (code,)), a.level))
+    return found
 
 
 def _rank(issue: Mapping[str, Any]) -> int:
@@ -246,7 +330,7 @@ def gate_scan(
     the scan document when one was built anyway)."""
     from seolog.services.results import scan_issues
 
-    if gates.fail_on is None and not gates.fail_on_new:
+    if gates.fail_on is None and not gates.fail_on_new and not gates.asserting:
         return evaluate(gates, scan_id, score, ())
     issues = document["issues"] if document is not None else scan_issues(ctx, scan_id)
     return evaluate(gates, scan_id, score, issues, baseline)
