@@ -106,6 +106,7 @@ def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="canonical-header-conflict",
     family="indexability",
+    server_only=True,  # the Link header is server configuration
     applies=content_with(lambda s: s.canonical_tags and s.canonical_header),
     severity=Severity.WARNING,
     title="Link header and HTML name different canonicals",

@@ -150,6 +150,7 @@ def page_too_large(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="hsts-missing",
     family="security",
+    server_only=True,  # a response header
     applies=_https_html,
     severity=Severity.NOTICE,
     title="HTTPS page without Strict-Transport-Security",

@@ -47,6 +47,16 @@ class CheckSpec:
     # every page (every site). It must hold wherever the check could find something, and be
     # cheap: it runs on every page.
     applies: Callable[[Any], bool] | None = None
+    # Only the live server can fix what it finds (a response header, the server's speed): a
+    # folder scan, served by seolog's own local server, cannot judge it, so there it does not
+    # run and counts as not applicable, like `applies` returning False.
+    server_only: bool = False
+
+    def applies_to(self, subject: Any, folder: bool = False) -> bool:
+        """Can the check judge `subject` (a page, or the site) in this scan?"""
+        if folder and self.server_only:
+            return False
+        return self.applies is None or bool(self.applies(subject))
 
     def explain(self) -> str:
         """The explanation as plain text, the same for `checks explain` and the docs."""
@@ -57,8 +67,15 @@ class CheckSpec:
         parts += ["Why it matters", "  " + self.why, "", "How to fix", "  " + self.fix]
         if self.lighthouse:
             parts += ["", "Lighthouse", "  " + self.lighthouse]
+        if self.server_only:
+            parts += ["", "Folder scans", "  " + FOLDER_NOTE]
         return "\n".join(parts)
 
+
+FOLDER_NOTE = (
+    "Not judged when scanning a folder (`seolog scan ./public`): only the live server's "
+    "configuration can fix it. Scan the deployed URL to check it."
+)
 
 REGISTRY: dict[str, CheckSpec] = {}
 

@@ -15,11 +15,15 @@ class AuditRules:
     disable: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
     ignore: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # A folder scan (served by seolog's local server): checks only the live server can fix
+    # (`CheckSpec.server_only`) are not applicable.
+    folder: bool = False
 
     @classmethod
-    def from_stored(cls, data: dict[str, Any] | None) -> AuditRules:
+    def from_stored(cls, data: dict[str, Any] | None, folder: bool = False) -> AuditRules:
         data = data or {}
         return cls(
+            folder=folder,
             disable=frozenset(data.get("disable") or ()),
             severity={code: Severity(s) for code, s in (data.get("severity") or {}).items()},
             ignore=tuple(

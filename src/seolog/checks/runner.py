@@ -50,7 +50,7 @@ def _run(
     """(did the check judge `subject`, its findings there). A check that does not apply there
     judges nothing; one that raises judged nothing either, and leaves a check-error finding."""
     try:
-        if spec.applies is not None and not spec.applies(subject):
+        if not spec.applies_to(subject, rules.folder):
             return False, []
         hits: Iterable[Hit] = list(spec.func(subject, t))
     except Exception as e:

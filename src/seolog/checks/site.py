@@ -752,6 +752,7 @@ def sitemap_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="slow-response",
     family="performance",
+    server_only=True,  # a folder is timed on seolog's own local server
     applies=_response_times_judged,
     severity=Severity.WARNING,
     title="Server responds slowly",

@@ -85,7 +85,7 @@ def audit_scan(
     """Run the site checks and score the scan; returns the site score. The crawl's statistics
     come typed from the crawl that just ended (robots.txt state, sitemap URLs), not re-read."""
     thresholds = Thresholds.from_stored(settings.thresholds)
-    rules = AuditRules.from_stored(settings.audit_rules)
+    rules = AuditRules.from_stored(settings.audit_rules, folder=bool(settings.folder))
     with session_scope(ctx.engine) as session:
         store.mark_in_sitemap(session, scan_id, stats.listed_early)
         store.add_sitemap_hreflang(session, scan_id, stats.early_hreflang)

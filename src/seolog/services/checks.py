@@ -43,6 +43,8 @@ def check_doc(spec: CheckSpec) -> dict[str, Any]:
         "lighthouse": spec.lighthouse,
         "thresholds": {name: getattr(defaults, name) for name in spec.thresholds},
         "since": spec.since,
+        # False: only the live server can fix it; a folder scan leaves it out (not applicable).
+        "folder_scans": not spec.server_only,
     }
 
 

@@ -128,7 +128,7 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
     from seolog.storage.db import is_process_local
     from seolog.storage.writer import PageWriter, open_writer
 
-    rules = AuditRules.from_stored(settings.audit_rules)
+    rules = AuditRules.from_stored(settings.audit_rules, folder=bool(settings.folder))
     inspect = partial(audit_page, Thresholds.from_stored(settings.thresholds), rules)
     crawler = robots_token(settings.user_agent)
     if is_process_local(ctx.db_url):
