@@ -63,12 +63,11 @@ def user_config_path() -> Path:
 
 
 def database_url(explicit: str | None = None) -> str:
-    """--db beats SEOLOG_DATABASE_URL beats the SQLite file in SEOLOG_HOME."""
-    if explicit:
-        return explicit
-    env = os.environ.get("SEOLOG_DATABASE_URL")
-    if env:
-        return env
+    """--db beats SEOLOG_DATABASE_URL beats the SQLite file in SEOLOG_HOME. A plain file path
+    (no `scheme://`) means a SQLite file there."""
+    given = explicit or os.environ.get("SEOLOG_DATABASE_URL")
+    if given:
+        return given if "://" in given else f"sqlite:///{Path(given).expanduser().absolute()}"
     return f"sqlite:///{seolog_home() / 'seolog.db'}"
 
 

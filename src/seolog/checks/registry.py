@@ -6,13 +6,13 @@ reused. Modules register their checks on import; `seolog.checks` imports them al
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from seolog.domain import Severity
+from seolog.suggest import did_you_mean as did_you_mean  # its first home: old imports work
 
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -108,12 +108,6 @@ def catalog() -> Iterator[CheckSpec]:
     import seolog.checks  # noqa: F401 - importing the families registers them
 
     yield from sorted(REGISTRY.values(), key=lambda c: (c.family, c.code))
-
-
-def did_you_mean(name: str, known: Iterable[str], where: str) -> str:
-    """A hint for an unknown name: the closest known one, if any is close, and where to look."""
-    close = difflib.get_close_matches(name.strip().lower(), list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? see {where}" if close else f"see {where}"
 
 
 def code_hint(code: str) -> str:

@@ -14,7 +14,12 @@ app = typer.Typer(help="The database: info, vacuum, backup, restore.", no_args_i
 
 
 def _size(n: int | None) -> str:
-    return "-" if n is None else f"{n / 1024 / 1024:,.1f} MiB"
+    """Bytes for people: KiB below a MiB, so a small store's change is visible."""
+    if n is None:
+        return "-"
+    if n < 1024 * 1024:
+        return f"{n / 1024:,.1f} KiB"
+    return f"{n / 1024 / 1024:,.1f} MiB"
 
 
 @app.command("info", epilog="Example: seolog db info --format json")
@@ -49,14 +54,28 @@ def info(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
 
 
 @app.command("vacuum", epilog="Example: seolog scans prune --keep 5 --yes && seolog db vacuum")
-def vacuum(ctx: typer.Context) -> None:
-    """Give back the space of deleted scans and refresh the query planner's statistics."""
+def vacuum(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
+    """Give back the space of deleted scans and refresh the query planner's statistics.
+
+    The sizes are the store's true sizes on disk: a SQLite file with its -wal and -shm files, or
+    PostgreSQL's pg_database_size.
+    """
     from seolog.cli import render
     from seolog.services.db import db_vacuum
 
     state: State = ctx.obj
     before, after = db_vacuum(state.app)
-    render.note(f"Vacuumed: {_size(before)} → {_size(after)}", state.quiet, state.no_color, "green")
+    if fmt is o.Format.json:
+        freed = before - after if before is not None and after is not None else None
+        render.emit_json({"bytes_before": before, "bytes_after": after, "bytes_freed": freed})
+        return
+    if before is not None and after is not None and after < before:
+        change = f" ({_size(before - after)} freed)"
+    else:
+        change = " (nothing to give back)" if before is not None else ""
+    render.note(
+        f"Vacuumed: {_size(before)} → {_size(after)}{change}", state.quiet, state.no_color, "green"
+    )
 
 
 @app.command("backup", epilog="Example: seolog db backup ~/backups/seolog-$(date +%F).db")

@@ -15,6 +15,7 @@ from seolog.storage import repo
 from seolog.storage import worklog as store
 from seolog.storage.db import session_scope
 from seolog.storage.models import Client, Project, Site, utcnow
+from seolog.suggest import closest
 from seolog.worklog.money import check_currency, parse_rate
 
 
@@ -23,9 +24,12 @@ def get_client(session: Session, ident: str) -> Client:
     if client is None and ident.strip().isdigit():
         client = store.client_by_id(session, int(ident))
     if client is None:
+        match = closest(ident, (c.name for c in store.list_clients(session)))
         raise NotFoundError(
             f"no client named {ident!r}",
-            hint="see `seolog clients list`, or add it with `seolog clients add NAME`",
+            hint=f"did you mean {match!r}? see `seolog clients list`"
+            if match
+            else "see `seolog clients list`, or add it with `seolog clients add NAME`",
         )
     return client
 
@@ -39,9 +43,13 @@ def get_project(session: Session, ident: str, client: Client | None = None) -> P
     if client is not None:
         projects = [p for p in projects if p.client_id == client.id]
     if not projects:
+        mine = store.list_projects(session, client.id if client else None)
+        match = closest(ident, (p.name for p in mine))
         raise NotFoundError(
             f"no project named {ident!r}" + (f" for {client.name}" if client else ""),
-            hint="see `seolog projects list`, or add it with `seolog projects add NAME --client C`",
+            hint=f"did you mean {match!r}? see `seolog projects list`"
+            if match
+            else "see `seolog projects list`, or add it with `seolog projects add NAME --client C`",
         )
     if len(projects) > 1:
         raise UsageError(

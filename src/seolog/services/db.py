@@ -14,10 +14,11 @@ def db_info(ctx: AppContext) -> m.DbInfo:
 
 
 def db_vacuum(ctx: AppContext) -> tuple[int | None, int | None]:
-    """Sizes before and after (SQLite)."""
-    before = m.info(ctx.engine, ctx.db_url).bytes
+    """The store's true sizes in bytes before and after (SQLite: its files with -wal and -shm;
+    PostgreSQL: pg_database_size). None where the backend cannot say."""
+    before = m.size(ctx.engine, ctx.db_url)
     m.vacuum(ctx.engine)
-    return before, m.info(ctx.engine, ctx.db_url).bytes
+    return before, m.size(ctx.engine, ctx.db_url)
 
 
 def db_backup(ctx: AppContext, target: Path, force: bool = False) -> m.DbInfo:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -12,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from seolog.context import AppContext
-from seolog.errors import NotFoundError, UsageError
+from seolog.errors import ConfigError, NotFoundError, UsageError
 from seolog.services.clients import get_client, get_project
 from seolog.services.sites import get_site
 from seolog.storage import worklog as store
@@ -97,25 +95,16 @@ def _fixes(codes: list[str]) -> list[str]:
     cleaned = [c.strip().lower() for c in codes if c.strip()]
     unknown = [c for c in cleaned if get_check(c) is None]
     if unknown:
-        raise UsageError(
+        raise ConfigError(
             f"unknown check code {unknown[0]!r} in --fixes", hint=code_hint(unknown[0])
         )
     return list(dict.fromkeys(cleaned))
 
 
-@contextmanager
-def _as_input_error() -> Iterator[None]:
-    """An unknown client, project or site in a log command is bad input (exit 2), like a bad
-    duration: the user fixes the command line, not a configuration."""
-    try:
-        yield
-    except NotFoundError as e:
-        raise UsageError(e.message, hint=e.hint) from e
-
-
 def _owners(session: Session, data: EntryInput, entry: LogEntry) -> None:
-    with _as_input_error():
-        _resolve_owners(session, data, entry)
+    """An unknown client, project or site is the "not found" error (exit 3), as in every other
+    command (it was exit 2 in the work log alone)."""
+    _resolve_owners(session, data, entry)
 
 
 def _resolve_owners(session: Session, data: EntryInput, entry: LogEntry) -> None:
@@ -269,10 +258,9 @@ def _entry_filter(ctx: AppContext, session: Session, f: ListFilter) -> store.Ent
         since, until = parse_period(f.period, today(ctx))
     if since and until and until < since:
         raise UsageError(f"--until {until} is before --since {since}", hint="swap them")
-    with _as_input_error():
-        client = get_client(session, f.client) if f.client else None
-        project = get_project(session, f.project, client) if f.project else None
-        site = get_site(session, f.site) if f.site else None
+    client = get_client(session, f.client) if f.client else None
+    project = get_project(session, f.project, client) if f.project else None
+    site = get_site(session, f.site) if f.site else None
     return store.EntryFilter(
         client_id=client.id if client else None,
         project_id=project.id if project else None,

@@ -76,9 +76,10 @@ def _resolve_target(ctx: AppContext, request: ScanRequest) -> _Target:
         try:
             site = get_site(session, target)
         except NotFoundError as e:
+            close = e.hint if e.hint and e.hint.startswith("did you mean") else None
             raise NotFoundError(
                 f"{target!r} is not a URL, a folder or a registered site",
-                hint="give https://…, a folder path, or a name from `seolog sites list`",
+                hint=close or "give https://…, a folder path, or a name from `seolog sites list`",
             ) from e
         return _Target(site.root_url)
 

@@ -16,6 +16,7 @@ from seolog.errors import NotFoundError, UsageError
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.models import Site, utcnow
+from seolog.suggest import closest
 from seolog.urls import normalize_url, root_url
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -71,11 +72,16 @@ def get_site(session: Session, ident: str) -> Site:
     if site is None and ident.isdigit():
         site = repo.site_by_id(session, int(ident))
     if site is None:
-        raise NotFoundError(
-            f"no site named {ident!r}",
-            hint="see `seolog sites list`, or add it with `seolog sites add URL`",
-        )
+        raise NotFoundError(f"no site named {ident!r}", hint=site_hint(session, ident))
     return site
+
+
+def site_hint(session: Session, ident: str) -> str:
+    """The hint for an unknown site name: the closest registered one ("acme"), if any is close."""
+    match = closest(ident, repo.site_names(session))
+    if match is not None:
+        return f"did you mean {match!r}? see `seolog sites list`"
+    return "see `seolog sites list`, or add it with `seolog sites add URL`"
 
 
 def ensure_site(session: Session, url: str) -> Site:

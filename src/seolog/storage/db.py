@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from seolog import __version__
+from seolog.config import seolog_home
 from seolog.errors import StorageError
 from seolog.storage.lock import migration_lock
 from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
@@ -56,8 +57,31 @@ def _create_private(database: Path) -> None:
         os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
+def _prepare_file(database: Path) -> None:
+    """Create the SQLite file, readable by its owner only. The folder is created only for the
+    default store in SEOLOG_HOME: a --db path in a folder that does not exist is most likely a
+    typo, and a store silently created there would hide the data the user meant to open."""
+    folder = database.parent
+    if not folder.is_dir() and not folder.exists() and folder != seolog_home():
+        raise StorageError(
+            f"no folder {folder} for the database {database.name}",
+            hint=f"create it first (mkdir -p {folder}), or check the --db / SEOLOG_DATABASE_URL path",
+        )
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _create_private(database)
+    except OSError as e:
+        what = "database folder" if not folder.is_dir() else "database"
+        place = folder if not folder.is_dir() else database
+        raise StorageError(
+            f"cannot create the {what} {place}: {e.strerror}",
+            hint="set SEOLOG_HOME or --db to a writable location",
+        ) from e
+
+
 def make_engine(url: str) -> Engine:
-    """Build an engine, creating the SQLite file's folder; no connection is made yet."""
+    """Build an engine, creating the SQLite file (and, for the default store, its folder); no
+    connection is made yet."""
     try:
         parsed = make_url(url)
     except ArgumentError as e:
@@ -67,16 +91,7 @@ def make_engine(url: str) -> Engine:
         ) from e
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            database = Path(parsed.database).expanduser()
-            folder = database.parent
-            try:
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                _create_private(database)
-            except OSError as e:
-                raise StorageError(
-                    f"cannot create the database folder {folder}: {e.strerror}",
-                    hint="set SEOLOG_HOME or --db to a writable location",
-                ) from e
+            _prepare_file(Path(parsed.database).expanduser())
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)

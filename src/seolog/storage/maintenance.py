@@ -47,7 +47,7 @@ class DbInfo:
     url: str  # password hidden
     backend: str
     revision: str | None
-    bytes: int | None  # SQLite: the file and its WAL
+    bytes: int | None  # SQLite: the file, its -wal and -shm; PostgreSQL: pg_database_size
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -59,19 +59,33 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _file_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    """What the store takes on disk: the file plus its write-ahead log and shared-memory index."""
+    parts = (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+    return sum(p.stat().st_size for p in parts if p.exists())
+
+
+def size(engine: Engine, url: str) -> int | None:
+    """The store's true size in bytes: SQLite's files, or PostgreSQL's pg_database_size."""
+    path = sqlite_path(url)
+    if path is not None:
+        return _file_bytes(path)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return int(
+                conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+            )
+    return None
 
 
 def info(engine: Engine, url: str) -> DbInfo:
     from seolog.storage.db import current_revision
 
     parsed = make_url(url)
-    path = sqlite_path(url)
     result = DbInfo(
         parsed.render_as_string(hide_password=True),
         parsed.get_backend_name(),
         current_revision(engine),
-        _file_bytes(path) if path else None,
+        size(engine, url),
     )
     with engine.connect() as conn:
         for name, model in TABLES.items():
@@ -88,6 +102,9 @@ def vacuum(engine: Engine) -> None:
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
             conn.execute(text("VACUUM"))
             conn.execute(text("ANALYZE"))
+            # In WAL mode VACUUM writes the rebuilt database into the WAL: until it is copied
+            # back, the store is larger than before (the file shrinks only at the checkpoint).
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         else:
             conn.execute(text("VACUUM ANALYZE"))
 

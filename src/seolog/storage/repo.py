@@ -55,6 +55,11 @@ def list_sites(session: Session, include_inactive: bool = True) -> list[Site]:
     return list(session.execute(stmt).scalars())
 
 
+def site_names(session: Session) -> list[str]:
+    """Every site's name: what a mistyped name is compared with."""
+    return list(session.execute(select(Site.name)).scalars())
+
+
 def add(session: Session, row: Any) -> Any:
     session.add(row)
     session.flush()
