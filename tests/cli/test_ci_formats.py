@@ -297,3 +297,22 @@ def test_an_element_that_cannot_be_found_has_no_line():
     base = '<head><base href="/docs/"></head>\n<body>\n<a href="guide.html">x</a>'
     details = {"links": [{"url": "http://x.test/docs/guide.html", "text": "here"}]}
     assert element_line(base, "http://x.test/", "link-text-generic", details) == 3
+
+
+def test_assertions_fail_only_their_check_and_warnings_are_said(cli, repo: Path):
+    """--assert: an error-level assertion fails its check (JUnit) and the gate; a warn-level one
+    is a warning annotation and a line in the Markdown, never a failure."""
+    r = cli("scan", "public", "--assert", "link-broken=max:0", "--assert", "content-thin=max:0:warn",
+            "-f", "github", "-o", "summary.md", "-o", "junit.xml")  # fmt: skip
+    assert r.exit_code == ExitCode.THRESHOLD
+    parsed = [p for p in map(parse_command, r.stdout.splitlines()) if p]
+    gate = [(kind, msg) for kind, props, msg in parsed if props == {"title": "seolog gate"}]
+    assert [kind for kind, _msg in gate] == ["warning", "error"]
+    assert "content-thin" in gate[0][1] and "link-broken" in gate[1][1]
+    md = (repo / "summary.md").read_text()
+    assert "⚠️ assertion failed: content-thin" in md
+    cases = {c.get("name").split(":")[0]: c for c in ET.parse(repo / "junit.xml").iter("testcase")}
+    assert {code for code, c in cases.items() if c.find("failure") is not None} == {
+        "link-broken",
+        "gate",
+    }

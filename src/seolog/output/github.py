@@ -93,8 +93,10 @@ def render(doc: dict[str, Any]) -> str:
         key=lambda i: (SEVERITY_RANK.get(i["severity"], 3), i["code"], i["url"]),
     )
     budget = {kind: ANNOTATIONS_PER_KIND for kind in KINDS.values()}
+    warned = (gate or {}).get("warnings") or []  # warn-level assertions that did not hold
     if gate_failed:
         budget["error"] -= 1  # the verdict is the one error annotation that must show
+    budget["warning"] = max(0, budget["warning"] - len(warned))
     wanted = {kind: 0 for kind in budget}
     for issue in issues:
         wanted[KINDS.get(issue["severity"], "warning")] += 1
@@ -129,6 +131,7 @@ def render(doc: dict[str, Any]) -> str:
             )
         )
     lines.append(_summary(doc))
+    lines += [command("warning", w["message"], title="seolog gate") for w in warned]
     if gate:
         if gate["passed"]:
             lines.append("seolog gate passed")

@@ -29,6 +29,9 @@ def _gates_set(gates: dict[str, Any]) -> str:
         said.append(f"--fail-on {gates['fail_on']}")
     if gates.get("fail_on_new"):
         said.append(f"--fail-on-new --baseline {gates.get('baseline')}")
+    asserted = [a for a in gates.get("assertions") or [] if a.get("level") != "off"]
+    if asserted:
+        said.append(f"{len(asserted)} check assertion(s)")
     return " · ".join(_cell(s) for s in said)
 
 
@@ -37,11 +40,15 @@ def _verdict(gate: dict[str, Any] | None) -> list[str]:
     the build passed and why."""
     if not gate:
         return []
+    # Warn-level assertions that did not hold: said, never failing (absent from older documents).
+    warned = [f"⚠️ {_cell(w['message'])}" for w in gate.get("warnings") or []]
     if gate["passed"]:
         said = _gates_set(gate.get("gates") or {})
-        return ["✅ **Gate passed**", "", f"Gates: {said}"] if said else ["✅ **Gate passed**"]
-    reasons = "; ".join(_cell(f["message"]) for f in gate["failures"])
-    return [f"❌ **Gate failed**: {reasons}"]
+        lines = ["✅ **Gate passed**", "", f"Gates: {said}"] if said else ["✅ **Gate passed**"]
+    else:
+        reasons = "; ".join(_cell(f["message"]) for f in gate["failures"])
+        lines = [f"❌ **Gate failed**: {reasons}"]
+    return lines + (["", "<br>".join(warned)] if warned else [])
 
 
 def site_name(doc: dict[str, Any]) -> str:
