@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from seolog import __version__
 from seolog.cli.state import State
+from seolog.cli.tree import Lazy, LazyGroup, light_rich_help
 from seolog.errors import ExitCode, SeologError
 
 # Typer may vendor Click, so take Click's exception bases from Typer's own classes.
@@ -19,7 +19,7 @@ _CLICK_EXCEPTION: type[Exception] = next(
 )
 
 
-class SeologGroup(TyperGroup):
+class SeologGroup(LazyGroup):
     """Every command runs through here: known errors print one line, bugs one line plus --debug."""
 
     def invoke(self, ctx: Any) -> Any:  # Click's Context, which Typer may vendor
@@ -141,38 +141,51 @@ def root(
     ctx.obj = State(db=db, config=config, quiet=quiet, debug=debug, no_color=no_color)
 
 
-def _mount() -> None:
-    from seolog.cli import (
-        auth,
-        checks,
-        clients,
-        configcmd,
-        db,
-        logs,
-        reports,
-        scan,
-        scans,
-        schedule,
-        sites,
-        sync,
-    )
-
-    scan.register(app)
-    app.add_typer(sites.app, name="sites")
-    app.add_typer(scans.app, name="scans")
-    app.add_typer(checks.app, name="checks")
-    app.add_typer(logs.app, name="logs")
-    app.add_typer(clients.app, name="clients")
-    app.add_typer(clients.projects_app, name="projects")
-    app.add_typer(configcmd.app, name="config")
-    app.add_typer(schedule.app, name="schedule")
-    app.add_typer(reports.app, name="reports")
-    app.add_typer(db.app, name="db")
-    app.add_typer(auth.app, name="auth")
-    app.add_typer(sync.app, name="sync")
-
-
-_mount()
+# The root's commands, in `seolog --help` order. Each module is imported only when its command
+# runs or shows its help (cli/tree.py), so `seolog --help` imports none of them; the line is what
+# `seolog --help` lists (tests/cli/test_help.py keeps it equal to the command's own).
+COMMANDS = {
+    "scan": Lazy(
+        "seolog.cli.scan",
+        None,
+        "Crawl a website (or a folder of HTML) politely, audit every page, and print a summary.",
+    ),
+    "sites": Lazy("seolog.cli.sites", "app", "Register and manage the sites you audit."),
+    "scans": Lazy("seolog.cli.scans", "app", "Look at, resume and delete stored scans."),
+    "checks": Lazy(
+        "seolog.cli.checks", "app", "The audit's checks: codes, severities and explanations."
+    ),
+    "logs": Lazy("seolog.cli.logs", "app", "Log SEO work: hours per client, project and site."),
+    "clients": Lazy(
+        "seolog.cli.clients", "app", "The clients you work for, with their hourly rate."
+    ),
+    "projects": Lazy(
+        "seolog.cli.clients", "projects_app", "Projects of a client (a site may belong to one)."
+    ),
+    "config": Lazy(
+        "seolog.cli.configcmd", "app", "The project config file (seolog.toml or [tool.seolog])."
+    ),
+    "schedule": Lazy(
+        "seolog.cli.schedule",
+        "app",
+        "Scan sites on a schedule (cron). Runs are silent unless something regressed.",
+    ),
+    "reports": Lazy(
+        "seolog.cli.reports",
+        "app",
+        "Client reports: audits, work done, and the monthly report (HTML or PDF).",
+    ),
+    "db": Lazy("seolog.cli.db", "app", "The database: info, vacuum, backup, restore."),
+    "auth": Lazy(
+        "seolog.cli.auth", "app", "Keys for the hosted SEO platform: log in, check, log out."
+    ),
+    "sync": Lazy(
+        "seolog.cli.sync", "app", "Send scans to the hosted SEO platform: push, status, retry."
+    ),
+    "help": Lazy("seolog.cli.helptopics", "app", "Help topics: environment variables, exit codes."),
+}
+SeologGroup.lazy = COMMANDS
+light_rich_help()
 
 
 def main() -> None:
