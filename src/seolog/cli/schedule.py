@@ -38,17 +38,30 @@ def add(
     ] = False,
 ) -> None:
     """Schedule a site's scan (replacing its earlier schedule). The run is `seolog scan SITE
-    --scheduled`: recorded as scheduled, silent unless it regressed, never two at once."""
+    --scheduled`: recorded as scheduled, silent unless it regressed, never two at once.
+
+    The project config in force here (--config, SEOLOG_CONFIG, or seolog.toml found from this
+    folder) goes into the crontab line as an absolute --config, so its [scan], [gates] and
+    [alerts] apply under cron too."""
     from seolog.cli import render
-    from seolog.services.schedule import add_schedule
+    from seolog.services.schedule import add_schedule, config_in_force
 
     state: State = ctx.obj
-    schedule, replaced = add_schedule(state.app, site, every, at, day, install=not print_only)
+    config = config_in_force(state.config)
+    schedule, replaced = add_schedule(
+        state.app, site, every, at, day, install=not print_only, config=config
+    )
     if print_only:
         render.emit_text(schedule.line + "\n")
         return
     verb = "Rescheduled" if replaced else "Scheduled"
     render.note(f"{verb} {schedule.site}: {schedule.when}.", state.quiet, state.no_color, "green")
+    render.note(
+        f"Runs read {config}." if config else "No project config file here: runs use defaults.",
+        state.quiet,
+        state.no_color,
+        "dim",
+    )
 
 
 @app.command("list", epilog="Example: seolog schedule list --format json")

@@ -25,7 +25,9 @@ _TAG = re.compile(
     r"#\s*seolog:(?P<site>\S+)\s+(?P<every>\S+)\s+(?P<at>\d{2}:\d{2})(?:\s+(?P<day>\w+))?\s*$"
 )
 # Variables a scheduled run must see to use the same store as the person who scheduled it.
-PASSED_ENV = ("SEOLOG_HOME", "SEOLOG_DATABASE_URL", "SEOLOG_CONFIG")
+# (The project config goes as an absolute --config: cron starts in the home folder, where the
+# project's seolog.toml, and a relative SEOLOG_CONFIG, are not found.)
+PASSED_ENV = ("SEOLOG_HOME", "SEOLOG_DATABASE_URL")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Schedule:
     at: str  # HH:MM
     day: str | None  # weekday for weekly
     line: str
+    config: Path | None = None  # the project config file the runs read (known when added)
 
     @property
     def when(self) -> str:
@@ -62,10 +65,33 @@ def cron_fields(every: str, at: str, day: str | None) -> str:
     return f"{minute} {hour} 1 * *"
 
 
-def command_line(site: str, env: dict[str, str]) -> str:
-    """The scheduled command: this Python and this store, since cron has neither on its PATH."""
-    passed = " ".join(f"{k}={shlex.quote(env[k])}" for k in PASSED_ENV if env.get(k))
-    cmd = f"{shlex.quote(sys.executable)} -m seolog scan {shlex.quote(site)} --scheduled"
+def _absolute(name: str, value: str) -> str:
+    """A path relative to where `schedule add` ran means nothing to cron (it starts in $HOME)."""
+    if name == "SEOLOG_HOME" or (name == "SEOLOG_DATABASE_URL" and "://" not in value):
+        return str(Path(value).expanduser().absolute())
+    return value
+
+
+def config_in_force(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """The project config file a command run here would read (--config or SEOLOG_CONFIG, else
+    seolog.toml or [tool.seolog] found from the folder), absolute; checked now, so a broken
+    file fails `schedule add` instead of every scheduled run."""
+    from seolog.projectconfig import find_config, load_config
+
+    here = cwd or Path.cwd()
+    path = (here / explicit.expanduser() if explicit is not None else find_config(here)) or None
+    if path is None:
+        return None
+    load_config(path)  # a missing or invalid file is a ConfigError here, with its hint
+    return path.absolute()
+
+
+def command_line(site: str, env: dict[str, str], config: Path | None = None) -> str:
+    """The scheduled command: this Python, this store and this project config, since cron has
+    none of them (it runs from $HOME with a bare PATH)."""
+    passed = " ".join(f"{k}={shlex.quote(_absolute(k, env[k]))}" for k in PASSED_ENV if env.get(k))
+    options = f" --config {shlex.quote(str(config))}" if config is not None else ""
+    cmd = f"{shlex.quote(sys.executable)} -m seolog{options} scan {shlex.quote(site)} --scheduled"
     return f"{passed} {cmd}".strip()
 
 
@@ -136,9 +162,17 @@ def _join(before: list[str], schedules: list[Schedule], after: list[str]) -> str
 
 
 def add_schedule(
-    ctx: AppContext, site: str, every: str, at: str, day: str | None = None, install: bool = True
+    ctx: AppContext,
+    site: str,
+    every: str,
+    at: str,
+    day: str | None = None,
+    install: bool = True,
+    config: Path | None = None,
 ) -> tuple[Schedule, bool]:
-    """Schedule a site (replacing its earlier schedule); returns it and whether it replaced one."""
+    """Schedule a site (replacing its earlier schedule); returns it and whether it replaced one.
+    `config`: the project config file the scheduled runs read ([scan], [gates], [alerts]), an
+    absolute path (see `config_in_force`)."""
     with session_scope(ctx.engine) as session:
         name = get_site(session, site).name
     if day is not None:
@@ -154,8 +188,8 @@ def add_schedule(
     clock = parse_clock(at, "--at")
     at = f"{clock.hour:02d}:{clock.minute:02d}"
     tag = f"# seolog:{name} {every} {at}" + (f" {day}" if day else "")
-    line = f"{fields} {command_line(name, ctx.env)} {tag}"
-    schedule = Schedule(name, every, at, day, line)
+    line = f"{fields} {command_line(name, ctx.env, config)} {tag}"
+    schedule = Schedule(name, every, at, day, line, config)
     if not install:
         return schedule, False
     crontab = Crontab(ctx.env)
