@@ -42,6 +42,34 @@ def _rows(resolved: Resolved) -> list[tuple[str, Any, str]]:
     for code, severity in sorted(cfg.severity.items()):
         rows.append((f"checks.severity.{code}", severity, cfg.sources[f"checks.severity.{code}"]))
     rows.append(("checks.ignore", cfg.ignore, cfg.sources.get("checks.ignore", "default")))
+    return rows + _alerts_and_report(cfg)
+
+
+def _alerts_and_report(cfg: Any) -> list[tuple[str, Any, str]]:
+    """[alerts] (what a scheduled run tells, and how) and [report] (the branding of reports),
+    every key with its default when the files leave it out. Secrets are never in the file."""
+    from dataclasses import fields
+
+    from seolog.alerts.message import AlertSettings
+    from seolog.projectconfig import EMAIL_KEYS, REPORT_KEYS
+
+    rows: list[tuple[str, Any, str]] = []
+    defaults = AlertSettings()
+    for f in fields(AlertSettings):
+        key = f"alerts.{f.name}"
+        if f.name != "email":
+            value = cfg.alerts.get(f.name, getattr(defaults, f.name))
+            rows.append((key, value, cfg.sources.get(key, "default")))
+            continue
+        email = cfg.alerts.get("email") or {}
+        if not email:
+            rows.append((key, None, cfg.sources.get(key, "default")))
+        for name in EMAIL_KEYS:
+            if name in email:
+                rows.append((f"{key}.{name}", email[name], cfg.sources.get(key, "default")))
+    for name in REPORT_KEYS:
+        key = f"report.{name}"
+        rows.append((key, cfg.report.get(name), cfg.sources.get(key, "default")))
     return rows
 
 
