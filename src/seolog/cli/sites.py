@@ -23,7 +23,9 @@ def add(
     url: Annotated[
         str,
         typer.Argument(
-            help="The site's address, e.g. https://www.acme.example", show_default=False
+            help="The site's address, e.g. https://www.acme.example. Without a scheme "
+            "(acme.example, 127.0.0.1:8080) https is used if it answers, else http.",
+            show_default=False,
         ),
     ],
     name: Annotated[
@@ -40,9 +42,12 @@ def add(
     from seolog.services.sites import SiteInput, add_site, site_document
 
     state: State = ctx.obj
+    said: list[str] = []
     site = add_site(
-        state.app, SiteInput(url=url, name=name, client=client, email=email, notes=notes)
+        state.app, SiteInput(url=url, name=name, client=client, email=email, notes=notes), said
     )
+    for line in said:
+        render.note(f"note: {line}", state.quiet, state.no_color, "yellow")
     if fmt is o.Format.json:
         render.emit_json(site_document(site))
         return
@@ -149,11 +154,15 @@ def edit(
     from seolog.services.sites import SiteInput, edit_site, site_document
 
     state: State = ctx.obj
+    said: list[str] = []
     site = edit_site(
         state.app,
         name,
         SiteInput(url=url, name=new_name, client=client, email=email, notes=notes, active=active),
+        said,
     )
+    for line in said:
+        render.note(f"note: {line}", state.quiet, state.no_color, "yellow")
     if fmt is o.Format.json:
         render.emit_json(site_document(site))
         return

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
+from seolog.crawl.tls import tls_reason
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
 from seolog.retryafter import retry_after_seconds
 from seolog.urls import resolve_url
@@ -268,12 +269,14 @@ class Fetcher:
             try:
                 response, elapsed_ms = await self._send(current)
             except (httpx.HTTPError, httpx.InvalidURL) as e:
+                kind = classify_error(e)
+                said = str(e) or type(e).__name__
                 return FetchResult(
                     url=url,
                     final_url=current,
                     hops=tuple(hops),
-                    error_kind=classify_error(e),
-                    error=str(e) or type(e).__name__,
+                    error_kind=kind,
+                    error=tls_reason(e) if kind is FetchErrorKind.TLS else said,
                     response_ms=(time.perf_counter() - started) * 1000,
                 )
             try:

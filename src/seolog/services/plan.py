@@ -18,6 +18,7 @@ from seolog.errors import UsageError
 from seolog.services.gates import Baseline, Gates, prepare
 from seolog.services.resolve import ConfigSource, Resolved, resolve
 from seolog.services.scans import ScanRequest
+from seolog.services.target import settle_scheme
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def plan_scan(
     notes: tuple[str, ...] = ()
     if target is not None:
         settings = resolved.crawl_settings(credentials, thresholds)
-        request = ScanRequest(target=target, settings=settings, base_url=base_url)
+        request, notes = settle_scheme(ScanRequest(target, settings, base_url))  # https, else http
     else:
         notes = _ignored_on_resume(resolved, bool(thresholds or base_url))
     return ScanPlan(resolved, gates, baseline, credentials, request, resume, notes)

@@ -133,8 +133,23 @@ def _save(session: Session, site: Site) -> Site:
         ) from e
 
 
-def add_site(ctx: AppContext, data: SiteInput) -> Site:
-    url = parse_url(data.url or "")
+def _site_url(value: str, notes: list[str] | None) -> str:
+    """A site's address: as typed with a scheme; without one, https if it answers, else http
+    (with a note saying so)."""
+    from seolog.services.target import schemeless_address, settle_url
+
+    if schemeless_address(value):
+        url, note = settle_url(value)
+        if note and notes is not None:
+            notes.append(note)
+        return parse_url(url)
+    return parse_url(value)
+
+
+def add_site(ctx: AppContext, data: SiteInput, notes: list[str] | None = None) -> Site:
+    """Register a site. What the user should hear (the address had no HTTPS, so http is used)
+    is appended to `notes`."""
+    url = _site_url(data.url or "", notes)
     with session_scope(ctx.engine) as session:
         root = root_url(url)
         existing = repo.site_by_root(session, root)
@@ -173,7 +188,8 @@ def show_site(ctx: AppContext, ident: str) -> tuple[Site, repo.SiteScanStats]:
         return site, repo.site_scan_stats(session, site.id or 0)
 
 
-def edit_site(ctx: AppContext, ident: str, data: SiteInput) -> Site:
+def edit_site(ctx: AppContext, ident: str, data: SiteInput, notes: list[str] | None = None) -> Site:
+    url = _site_url(data.url, notes) if data.url is not None else None
     with session_scope(ctx.engine) as session:
         site = get_site(session, ident)
         if data.name is not None and data.name != site.name:
@@ -183,8 +199,8 @@ def edit_site(ctx: AppContext, ident: str, data: SiteInput) -> Site:
                     f"a site named {name!r} already exists", hint="pick another --name"
                 )
             site.name = name
-        if data.url is not None:
-            site.root_url = root_url(parse_url(data.url))
+        if url is not None:
+            site.root_url = root_url(url)
         if data.client is not None:
             _set_client(session, site, data.client)
         if data.email is not None:
