@@ -68,6 +68,8 @@ AuthOpt = Annotated[
 def parse_headers(values: list[str] | None) -> dict[str, str]:
     headers: dict[str, str] = {}
     for v in values or []:
+        if not v.strip():
+            continue  # an unset optional secret in CI (`--header "$TOKEN_HEADER"`): no header
         name, sep, val = v.partition(":")
         if not sep or not name.strip():
             # The value may be a token: say what is wrong without repeating it.
@@ -79,6 +81,8 @@ def parse_headers(values: list[str] | None) -> dict[str, str]:
 def parse_cookies(values: list[str] | None) -> dict[str, str]:
     cookies: dict[str, str] = {}
     for v in values or []:
+        if not v.strip():
+            continue  # an unset optional secret in CI: no cookie
         name, sep, val = v.partition("=")
         if not sep or not name.strip():
             raise typer.BadParameter("each --cookie is 'name=value'", param_hint="--cookie")
@@ -87,7 +91,8 @@ def parse_cookies(values: list[str] | None) -> dict[str, str]:
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
-    if value is None:
+    # Empty means none: CI passes `--auth "$STAGING_AUTH"` whether or not the secret is set.
+    if value is None or not value.strip():
         return None
     user, sep, password = value.partition(":")
     if not sep or not user:
