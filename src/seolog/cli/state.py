@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class State:
-    """Global flags plus the AppContext, shared with every command through ctx.obj."""
+    """Global flags plus the AppContext, shared with every command through ctx.obj. The root's
+    options fill it; the same options typed after a command update it (the later one wins, see
+    cli/tree.py), before the command runs and before `app` is first built."""
 
     db: str | None = None
     config: Path | None = None

@@ -312,10 +312,19 @@ def metavar(param: Any) -> str:
         if part in name:
             return word
     annotation = _annotation(param)
-    if annotation is Path or (isinstance(annotation, type) and issubclass(annotation, Path)):
-        return "DIR" if getattr(param, "file_okay", True) is False else "FILE"
-    click_type = getattr(getattr(param, "type", None), "name", "")  # an older Typer's Click type
-    if annotation in (int, float) or click_type in ("integer", "float"):
+    # An older Typer has no annotation on the parameter, but Click's type: "integer range",
+    # "float", "path"…
+    click_type = getattr(param, "type", None)
+    type_name = str(getattr(click_type, "name", ""))
+    if type_name == "directory":
+        return "DIR"
+    if (isinstance(annotation, type) and issubclass(annotation, Path)) or type_name in (
+        "file",
+        "path",
+    ):
+        file_okay = getattr(click_type, "file_okay", getattr(param, "file_okay", True))
+        return "DIR" if file_okay is False else "FILE"
+    if annotation in (int, float) or type_name.startswith(("integer", "float")):
         return "N"
     return "TEXT"
 
