@@ -101,3 +101,8 @@ def test_global_options_appear_in_a_commands_help(cli):
     assert GLOBAL_PANEL in text
     for option in ("--db", "--config", "--quiet", "--debug", "--no-color"):
         assert option in text.split(GLOBAL_PANEL, 1)[1]
+
+
+def test_the_root_help_says_global_options_may_follow_the_command(cli):
+    text = " ".join(cli("--help").stdout.split())
+    assert "also work after a command" in text and "the later one wins" in text
