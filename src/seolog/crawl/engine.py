@@ -113,6 +113,7 @@ class Crawler:
             self._stop = StopReason.MAX_PAGES if len(self.frontier) else StopReason.FINISHED
             await self._reprobe()
             await self._probe_not_found()
+            self._report()  # the probes' requests, bytes and time count too
         return CrawlOutcome(self._stop, self.stats)
 
     async def _reprobe(self) -> None:

@@ -4,7 +4,7 @@ typed (a stored scan's `ScanResult.stats`), so no layer re-parses display text."
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from seolog.domain import NotFoundProbe, Reprobe, RobotsProblem, RobotsState
@@ -44,6 +44,7 @@ class CrawlStats:
     sitemaps_complete: bool = True  # every sitemap named was read whole (no failure, no limit)
     not_found_probe: NotFoundProbe | None = None  # how the site answers a URL that cannot exist
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
+    runs: int = 1  # crawl runs these counts cover: 2 after an interrupted scan was resumed once
 
     @property
     def robots_display(self) -> str:
@@ -51,6 +52,44 @@ class CrawlStats:
         if self.robots is None:
             return self.legacy_robots
         return f"{self.robots.value} ({self.robots_detail})" if self.robots_detail else self.robots
+
+    def after(self, earlier: CrawlStats | None) -> CrawlStats:
+        """These counts (a resumed run's) added to those of the runs before it, so a resumed
+        scan's requests, errors, bytes and time are the totals of every run, consistent with its
+        pages (which the engine already counts from the pages stored before). What describes the
+        site as it is now (robots.txt, sitemaps, the timing probes) comes from this run."""
+        if earlier is None:
+            return self
+        status = Counter(earlier.status)
+        status.update(self.status)
+        skipped = dict(earlier.skipped)
+        for reason, n in self.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + n
+        runs = earlier.runs + self.runs
+        said = f"crawled in {runs} runs (resumed): counts and time are the totals of all runs"
+        notes = [n for n in earlier.notes if not n.startswith("crawled in ")]
+        notes += [n for n in self.notes if n not in notes and not n.startswith("crawled in ")]
+        hreflang = {**earlier.early_hreflang, **self.early_hreflang}
+        return replace(
+            self,
+            html_pages=earlier.html_pages + self.html_pages,
+            errors=earlier.errors + self.errors,
+            blocked=earlier.blocked + self.blocked,
+            redirects=earlier.redirects + self.redirects,
+            requests=earlier.requests + self.requests,
+            retries=earlier.retries + self.retries,
+            bytes=earlier.bytes + self.bytes,
+            elapsed=earlier.elapsed + self.elapsed,
+            status=status,
+            skipped=skipped,
+            slow_pages=earlier.slow_pages + self.slow_pages,
+            crawl_delay=max(earlier.crawl_delay, self.crawl_delay),
+            notes=[*notes, said],
+            listed_early=list(dict.fromkeys([*earlier.listed_early, *self.listed_early])),
+            early_hreflang=hreflang,
+            not_found_probe=self.not_found_probe or earlier.not_found_probe,
+            runs=runs,
+        )
 
     @property
     def rate(self) -> float:
@@ -84,6 +123,7 @@ class CrawlStats:
             "sitemaps_complete": self.sitemaps_complete,
             "early_hreflang": self.early_hreflang,
             "not_found_probe": self.not_found_probe.to_dict() if self.not_found_probe else None,
+            "runs": self.runs,
         }
 
     @classmethod
@@ -124,4 +164,5 @@ class CrawlStats:
             if (probe := data.get("not_found_probe"))
             else None,
             legacy_robots=str(data.get("robots") or "") if state is None else "",
+            runs=int(data.get("runs") or 1),
         )

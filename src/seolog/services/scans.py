@@ -211,7 +211,7 @@ def _finish(ctx: AppContext, scan_id: int, **values: Any) -> int:
         return scan.pages_crawled
 
 
-def _failed(ctx: AppContext, scan_id: int, message: str) -> None:
+def _failed(ctx: AppContext, scan_id: int, message: str, **values: Any) -> None:
     _finish(
         ctx,
         scan_id,
@@ -219,6 +219,7 @@ def _failed(ctx: AppContext, scan_id: int, message: str) -> None:
         stop_reason=StopReason.FAILED.value,
         error_message=message,
         completed_at=utcnow(),
+        **values,
     )
 
 
@@ -230,15 +231,29 @@ def _execute(
     start_url: str,
     progress: Callable[[CrawlStats], None] | None,
     resume: Resume | None = None,
+    earlier: CrawlStats | None = None,
 ) -> None:
+    """Crawl and audit. The statistics are stored however the run ends, added to those of the
+    runs before it (`earlier`, for a resumed scan), so a resumed scan counts every run."""
+    last: list[CrawlStats] = []  # the crawl's live counters, as last reported
+
+    def report(stats: CrawlStats) -> None:
+        last[:] = [stats]
+        if progress is not None:
+            progress(stats)
+
+    def so_far() -> dict[str, Any]:
+        return {"stats": last[0].after(earlier).to_dict()} if last else {}
+
     try:
-        outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, progress, resume)
+        outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, report, resume)
     except KeyboardInterrupt as e:
         saved = _finish(
             ctx,
             scan_id,
             status=ScanStatus.INTERRUPTED.value,
             stop_reason=StopReason.INTERRUPTED.value,
+            **so_far(),
         )
         raise Interrupted(
             f"scan {scan_id} interrupted; {saved} pages saved",
@@ -249,15 +264,16 @@ def _execute(
             e.hint = (
                 f"the pages saved so far are kept; finish with `seolog scan --resume {scan_id}`"
             )
-        _failed(ctx, scan_id, e.message)
+        _failed(ctx, scan_id, e.message, **so_far())
         raise
     except BaseException as e:
-        _failed(ctx, scan_id, f"{type(e).__name__}: {e}")
+        _failed(ctx, scan_id, f"{type(e).__name__}: {e}", **so_far())
         raise
+    stats = outcome.stats.after(earlier)
     # The stats are saved before the audit, so an audit that fails still leaves them stored.
-    _finish(ctx, scan_id, stats=outcome.stats.to_dict())
+    _finish(ctx, scan_id, stats=stats.to_dict())
     try:
-        audit_scan(ctx, scan_id, settings, outcome.stats)
+        audit_scan(ctx, scan_id, settings, stats)
     except BaseException as e:
         _failed(ctx, scan_id, f"the audit failed: {type(e).__name__}: {e}")
         raise
@@ -332,10 +348,11 @@ def resume_scan(
                 settings.auth = credentials.auth
             resume = _resume_state(session, scan_id)
             start_url, pages_before = scan.start_url, scan.pages_crawled
+            earlier = CrawlStats.from_dict(scan.stats) if scan.stats else None
             scan.status = ScanStatus.RUNNING.value
             scan.error_message = None
             scan.updated_at = utcnow()
-        _execute(ctx, scan_id, pages_before, settings, start_url, progress, resume)
+        _execute(ctx, scan_id, pages_before, settings, start_url, progress, resume, earlier)
     return get_scan(ctx, scan_id)
 
 
