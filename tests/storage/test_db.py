@@ -16,6 +16,7 @@ from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
 
 
 def test_first_use_creates_the_schema_at_head(tmp_path: Path):
+    (tmp_path / "new").mkdir()  # only the default store's folder is created (test_mistakes.py)
     engine = open_store(f"sqlite:///{tmp_path}/new/seolog.db")
     assert (tmp_path / "new" / "seolog.db").exists()
     assert current_revision(engine) == HEAD
