@@ -23,8 +23,8 @@ class SeologGroup(LazyGroup):
     """Every command runs through here: known errors print one line, bugs one line plus --debug."""
 
     def invoke(self, ctx: Any) -> Any:  # Click's Context, which Typer may vendor
-        from seolog.cli import render
-
+        # render (Rich tables, the output module) is imported by the commands that print, and
+        # here only on an error: `seolog scan --help` passes through this function too.
         as_json = wants_json([*getattr(ctx, "_protected_args", ()), *ctx.args])
         try:
             return super().invoke(ctx)
@@ -33,19 +33,27 @@ class SeologGroup(LazyGroup):
         except _CLICK_EXCEPTION as e:  # a bad flag or argument: Click's own message and code
             if not as_json:
                 raise
+            from seolog.cli import render
+
             render.error(e.format_message(), None, as_json=True, exit_code=e.exit_code)  # type: ignore[attr-defined]
             ctx.exit(e.exit_code)  # type: ignore[attr-defined]
         except SeologError as e:
+            from seolog.cli import render
+
             state = _state(ctx)
             if state.debug:
                 traceback.print_exc()
             render.error(e.message, e.hint, state.no_color, as_json, int(e.exit_code))
             ctx.exit(int(e.exit_code))
         except KeyboardInterrupt:
+            from seolog.cli import render
+
             code = int(ExitCode.INTERRUPTED)
             render.error("interrupted", None, _state(ctx).no_color, as_json, code)
             ctx.exit(code)
         except Exception as e:
+            from seolog.cli import render
+
             state = _state(ctx)
             if state.debug:
                 traceback.print_exc()
