@@ -10,8 +10,8 @@ class ExitCode(IntEnum):
 
     OK = 0
     THRESHOLD = 1  # a --fail-under / --fail-on gate failed
-    USAGE = 2  # bad flag or argument (Click's own code)
-    CONFIG = 3  # bad configuration, unknown site or check code
+    USAGE = 2  # bad flag or argument: a malformed value (Click's own code)
+    CONFIG = 3  # bad configuration; a name that does not exist (site, scan, client, check code)
     UNREACHABLE = 4  # the start URL cannot be fetched, or robots.txt forbids it
     STORAGE = 5  # database locked, migration failed, schema too new
     SYNC = 6  # hosted API rejected us
@@ -56,7 +56,9 @@ class ConfigError(SeologError):
 
 
 class NotFoundError(ConfigError):
-    """A site or scan named on the command line does not exist."""
+    """A site, scan, client, project, log entry or check code the user named does not exist.
+    Every command exits 3 for it, flag or argument alike; the hint names the closest existing
+    name when one is close (`seolog.suggest`). A malformed value is a UsageError (exit 2)."""
 
 
 class TargetUnreachable(SeologError):
