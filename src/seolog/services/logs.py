@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from seolog.context import AppContext
-from seolog.errors import ConfigError, NotFoundError, UsageError
+from seolog.errors import NotFoundError, UsageError
 from seolog.services.clients import get_client, get_project
 from seolog.services.sites import get_site
 from seolog.storage import worklog as store
@@ -95,7 +95,7 @@ def _fixes(codes: list[str]) -> list[str]:
     cleaned = [c.strip().lower() for c in codes if c.strip()]
     unknown = [c for c in cleaned if get_check(c) is None]
     if unknown:
-        raise ConfigError(
+        raise NotFoundError(
             f"unknown check code {unknown[0]!r} in --fixes", hint=code_hint(unknown[0])
         )
     return list(dict.fromkeys(cleaned))
