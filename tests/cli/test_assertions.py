@@ -109,9 +109,9 @@ def test_several_failed_assertions_are_counted_in_the_error_line(cli, public: Pa
 @pytest.mark.parametrize(
     ("args", "env", "exit_code", "message"),
     [
-        (["--assert", "link-brokn=max:0"], {}, ExitCode.USAGE,
+        (["--assert", "link-brokn=max:0"], {}, ExitCode.CONFIG,
          "--assert: unknown check code 'link-brokn'"),
-        (["--assert", "imgae-*=warn"], {}, ExitCode.USAGE, "did you mean 'image-*'?"),
+        (["--assert", "imgae-*=warn"], {}, ExitCode.CONFIG, "did you mean 'image-*'?"),
         (["--assert", "link-broken=max:x"], {}, ExitCode.USAGE, "--assert 'link-broken=max:x'"),
         (["--assert", "link-broken"], {}, ExitCode.USAGE, "expected CODE=SPEC"),
         ([], {"SEOLOG_GATES_CHECKS": "titel-too-long=1"}, ExitCode.CONFIG,

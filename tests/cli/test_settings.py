@@ -158,7 +158,9 @@ def test_a_junk_baseline_fails_before_any_request(cli, server, tmp_path: Path):
     assert r.exit_code == ExitCode.USAGE and "is not JSON" in r.stderr
     r = cli("scan", server.url(), "--fail-on-new", "--baseline", "42")
     assert r.exit_code == ExitCode.CONFIG and "no scan with id 42" in r.stderr
-    assert server.paths() == []  # nothing was fetched for either
+    r = cli("scan", server.url(), "--baseline", str(bad))  # named, though no gate reads it yet
+    assert r.exit_code == ExitCode.USAGE and "is not JSON" in r.stderr
+    assert server.paths() == []  # nothing was fetched for any
 
 
 def test_resume_says_which_crawl_flags_it_ignores(cli, tmp_path: Path, monkeypatch, sql):

@@ -27,7 +27,7 @@ EPILOG = """\
 [bold]Exit codes[/bold]
 
   0 done · 1 a gate failed (--fail-under, --fail-on, --fail-on-new, an error-level --assert) ·
-  2 bad flag or argument (an unknown code in --assert) · 3 unknown site or bad config ·
+  2 bad flag or argument · 3 unknown site, scan or check code, or bad config ·
   4 start URL unreachable, or robots.txt forbids it · 5 database error ·
   6 --sync failed (the scan is saved; `seolog sync retry`) · 70 internal error (a bug) ·
   130 interrupted (pages so far are saved; resume with --resume ID)

@@ -198,9 +198,14 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
 
 def prepare(ctx: AppContext, gates: Gates) -> Baseline | None:
     """Gates made ready to judge, before any crawl: usable (or a usage error), and the baseline
-    read when a gate needs it."""
+    read whenever one is named, so a missing or junk baseline fails before the crawl even when
+    no gate uses it yet (a typo there would otherwise surface only on the day --fail-on-new is
+    switched on)."""
     gates.check_usage()
-    return load_baseline(ctx, gates.baseline) if gates.fail_on_new and gates.baseline else None
+    if gates.baseline is None:
+        return None
+    baseline = load_baseline(ctx, gates.baseline)
+    return baseline if gates.fail_on_new else None
 
 
 def _keys(issues: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from seolog import settings as declared
 from seolog.config import CrawlSettings, Credentials
-from seolog.errors import ConfigError, SeologError, UsageError
+from seolog.errors import ConfigError, NotFoundError, SeologError, UsageError
 from seolog.projectconfig import ProjectConfig, assertion_problems, load_config
 
 DEFAULT = "default"
@@ -162,9 +162,9 @@ def _set(
         sources[setting.key] = source
         return
     problems = assertion_problems(value)
-    if problems:
+    if problems:  # a code that names no check exits as an unknown code does everywhere (3)
         message, hint = problems[0]
-        raise error(f"{named}: {message}", hint=hint)
+        raise NotFoundError(f"{named}: {message}", hint=hint)
     merged = dict(values[setting.key] or {})
     for pattern, assertion in value.items():
         merged[pattern] = assertion
