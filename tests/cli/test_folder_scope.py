@@ -8,7 +8,9 @@ import shutil
 import ssl
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from seolog.checks.registry import catalog, get_check
@@ -76,10 +78,16 @@ def _tls_server(tmp_path: Path) -> tuple[FixtureServer, Path]:
 
 def test_a_url_scan_of_a_live_https_server_still_reports_them(cli, tmp_path, monkeypatch):
     server, cert = _tls_server(tmp_path)
-    try:
-        import certifi
+    trusted = ssl.create_default_context(cafile=str(cert))
 
-        monkeypatch.setattr(certifi, "where", lambda: str(cert))
+    class TrustingClient(
+        httpx.AsyncClient
+    ):  # the crawler's client, trusting the test's certificate
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **{**kwargs, "verify": trusted})
+
+    monkeypatch.setattr(httpx, "AsyncClient", TrustingClient)
+    try:
         page = html("Home", "<h1>Home</h1><p>words</p>", head='<link rel="canonical" href="/a">')
         server.routes["/"] = Response(body=page, headers={"Link": '</b>; rel="canonical"'})
         r = cli("scan", server.url(), "--no-sitemaps", "--format", "json", *CALM)
