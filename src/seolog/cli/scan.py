@@ -19,6 +19,9 @@ EPILOG = """\
   seolog scan https://staging.example.com --auth user:pass --ignore-robots
   seolog scan https://www.example.com --format json > scan.json
   seolog scan ./public --fail-under 90 -o results.sarif -o summary.md   [dim]# CI[/dim]
+  seolog scan ./public --format github --fail-on error   [dim]# GitHub Actions annotations[/dim]
+  seolog scan ./public -o gl-code-quality-report.json -o junit:junit.xml   [dim]# GitLab[/dim]
+  seolog scan 127.0.0.1:8081 -q               [dim]# no scheme: https if it answers, else http[/dim]
   seolog scan https://staging.example.com --fail-on-new --baseline main.json
   seolog scan ./public --assert link-broken=max:0 --assert 'image-*=warn'
   seolog scan ./public --assert title-too-long=max:10:warn   [dim]# a warning above 10[/dim]
