@@ -9,6 +9,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,9 +120,16 @@ def trust(monkeypatch: pytest.MonkeyPatch):
     """Make the crawler trust a CA file, as a real CA is trusted through certifi's bundle."""
 
     def trust_ca(ca: Path) -> None:
-        import certifi
+        import httpx
 
-        monkeypatch.setattr(certifi, "where", lambda: str(ca))
+        trusted = ssl.create_default_context(cafile=str(ca))
+
+        # Through the client, not certifi.where: httpx 0.27 (our floor) reads that at import.
+        class TrustingClient(httpx.AsyncClient):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **{**kwargs, "verify": trusted})
+
+        monkeypatch.setattr(httpx, "AsyncClient", TrustingClient)
 
     return trust_ca
 
