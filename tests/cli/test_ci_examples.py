@@ -65,14 +65,23 @@ def test_the_gitlab_example_runs_with_its_optional_auth_unset(server, seolog_env
     assert "Invalid value" not in run.stderr
     assert (tmp_path / "seolog-junit.xml").read_text().startswith("<?xml")
     assert json.loads((tmp_path / "scan.json").read_text())["scan"]["status"] == "completed"
+    quality = json.loads((tmp_path / "gl-code-quality-report.json").read_text())
+    assert isinstance(quality, list) and all(i["location"]["path"] for i in quality)
     assert not any("authorization" in r.headers for r in server.requests)
 
 
 def test_the_github_example_audits_a_built_folder(seolog_env, tmp_path):
     shutil.copytree(EXAMPLE_SITE, tmp_path / "public")
     run = _sh(_github_audit(), tmp_path, seolog_env)
-    assert run.returncode in (0, 1), run.stderr
+    # The example site scores below 90 and has a broken link, which the example asserts away.
+    assert run.returncode == 1, run.stderr
+    assert "(and 1 more failed gate)" in run.stderr
+    assert "assertion failed: link-broken" in run.stdout  # in the verdict annotation
     sarif = json.loads((tmp_path / "results.sarif").read_text())
     rules = {r["ruleId"] for r in sarif["runs"][0]["results"]}
     assert "link-broken" in rules and "hsts-missing" not in rules  # a folder cannot fix HSTS
     assert (tmp_path / "summary.md").read_text().strip()
+    # Annotations on the files of the repository, the gate's verdict last.
+    commands = [line for line in run.stdout.splitlines() if line.startswith("::")]
+    assert any(c.startswith("::error file=public/") and ",line=" in c for c in commands)
+    assert commands[-1].startswith("::error title=seolog gate::")
