@@ -88,3 +88,23 @@ def test_prune_and_delete_say_which_scans_went_as_json(cli):
     assert [s["id"] for s in pruned["deleted"]] == [1]
     assert cli("scans", "delete", "2", "--yes", "-f", "json").json()["deleted"] == 2
     assert [s["id"] for s in cli("scans", "list", "--format", "json").json()] == [3]
+
+
+@pytest.mark.sqlite_only  # the backup is a SQLite file here; PostgreSQL's is pg_dump's
+def test_schedule_add_and_db_backup_say_what_they_did_as_json(cli, tmp_path, monkeypatch):
+    crontab = tmp_path / "crontab"
+    crontab.write_text("")
+    monkeypatch.setenv("SEOLOG_CRONTAB_FILE", str(crontab))
+    assert cli("sites", "add", "https://www.acme.example", "--name", "acme").exit_code == 0
+    args = ("schedule", "add", "acme", "--every", "daily", "--at", "05:00", "--format", "json")
+    printed = cli(*args, "--print").json()
+    assert printed["installed"] is False and crontab.read_text() == ""  # --print changes nothing
+    added = cli(*args).json()
+    assert added["installed"] is True and added["line"] in crontab.read_text()
+    assert (added["site"], added["every"], added["at"]) == ("acme", "daily", "05:00")
+    assert cli(*args).json()["replaced"] is True
+
+    backup = tmp_path / "backup.db"
+    made = cli("db", "backup", str(backup), "--format", "json").json()
+    assert made["file"] == str(backup) and made["bytes"] == backup.stat().st_size
+    assert made["rows"]["sites"] == 1 and made["verified"] is True

@@ -83,6 +83,7 @@ def backup(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The backup file to write.", dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """A consistent copy of the store, taken while it is in use, and checked after writing."""
     from seolog.cli import render
@@ -90,6 +91,11 @@ def backup(
 
     state: State = ctx.obj
     d = db_backup(state.app, file, force)
+    if fmt is o.Format.json:
+        render.emit_json(
+            {"file": str(file), "bytes": file.stat().st_size, "rows": d.rows, "verified": True}
+        )
+        return
     render.note(
         f"Backed up to {file} ({_size(file.stat().st_size)}; {d.rows['scans']:,} scans, "
         f"{d.rows['log_entries']:,} log entries) and verified.",

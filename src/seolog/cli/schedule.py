@@ -36,6 +36,7 @@ def add(
     print_only: Annotated[
         bool, typer.Option("--print", help="Show the crontab line; change nothing.")
     ] = False,
+    fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Schedule a site's scan (replacing its earlier schedule). The run is `seolog scan SITE
     --scheduled`: recorded as scheduled, silent unless it regressed, never two at once.
@@ -51,6 +52,20 @@ def add(
     schedule, replaced = add_schedule(
         state.app, site, every, at, day, install=not print_only, config=config
     )
+    if fmt is o.Format.json:
+        render.emit_json(
+            {
+                "site": schedule.site,
+                "every": schedule.every,
+                "at": schedule.at,
+                "day": schedule.day,
+                "line": schedule.line,
+                "config": str(config) if config else None,
+                "installed": not print_only,
+                "replaced": replaced,
+            }
+        )
+        return
     if print_only:
         render.emit_text(schedule.line + "\n")
         return
