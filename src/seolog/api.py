@@ -265,7 +265,7 @@ class Seolog:
         fmt: str = "json",
         verdict: Verdict | None = None,
     ) -> str:
-        """The scan in one machine format: json, sarif, junit, csv or markdown."""
+        """The scan in one machine format: json, sarif, junit, csv, markdown, github or gitlab."""
         from seolog.errors import UsageError
         from seolog.output import FORMATS, emitter
 
@@ -394,7 +394,7 @@ def render(
     verdict: Verdict | None = None,
     db: str | None = None,
 ) -> str:
-    """The scan as json, sarif, junit, csv or markdown text."""
+    """The scan as json, sarif, junit, csv, markdown, github or gitlab text."""
     with Seolog(db, config=False) as api:
         return api.render(scan, fmt, verdict)
 
