@@ -71,7 +71,7 @@ def _resume_to_the_end(env: dict[str, str]) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
 

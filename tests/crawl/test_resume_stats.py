@@ -6,12 +6,10 @@ pages of both (a rate of pages per second that no run achieved)."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 
 from seolog.crawl.stats import CrawlStats
 from seolog.errors import ExitCode
-from tests.crawl.test_interrupt_resume import TOTAL, _start_scan
+from tests.crawl.test_interrupt_resume import TOTAL, _resume_to_the_end, _start_scan
 from tests.server import FixtureServer
 
 
@@ -30,14 +28,7 @@ def test_a_resumed_scan_counts_both_runs(server: FixtureServer, seolog_env, cli)
     assert 0 < first["pages"] < TOTAL and first["requests"] > 0 and first["elapsed_s"] > 0
     requests_before = len(server.requests)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "seolog", "scan", "--resume", "1"],
-        env=seolog_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    _resume_to_the_end(seolog_env)
     second_run_requests = len(server.requests) - requests_before
 
     total = _crawl(cli)
