@@ -62,6 +62,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     (site / "shop" / "index.html").write_text(SHOP, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    for name in ("GITHUB_WORKSPACE", "CI_PROJECT_DIR"):  # the runner's own, if any
+        monkeypatch.delenv(name, raising=False)
     return tmp_path
 
 
@@ -106,7 +108,7 @@ def test_github_annotations_point_at_the_file_and_line_of_each_element(cli, repo
     assert kind == "warning" and int(props["line"]) == line_of(shop, "<IMG")
     assert int(by_code["title-too-short"][1]["line"]) == line_of(shop, "<title>Shop")
     assert int(by_code["h1-multiple"][1]["line"]) == line_of(shop, "<h1>More")
-    assert by_code["http-4xx"][1]["file"] == "public/gone"  # the file that is missing
+    assert "file" not in by_code["http-4xx"][1]  # a 404 is no file: the URL says where
     assert "line" not in by_code["content-thin"][1]  # about the whole page: no line
 
     # Every finding is printed once; the gate's verdict ends the output, as an error annotation.
@@ -253,6 +255,11 @@ def test_junit_fails_only_the_checks_the_gate_fails_on(cli, repo: Path):
     assert thin.find("failure") is None and "/shop/" in thin.find("system-out").text
     suite = ET.parse(repo / "junit.xml").getroot().find("testsuite")
     assert suite.get("failures") == str(len(failed))
+    # What judged nothing is skipped, not passed: a folder has no server to send HSTS.
+    unjudged = {c["code"] for c in doc["checks"] if c["result"] == "not_applicable"}
+    skipped = {code for code, c in cases.items() if c.find("skipped") is not None}
+    assert "hsts-missing" in skipped and skipped == unjudged
+    assert suite.get("skipped") == str(len(skipped))
 
 
 def test_markdown_starts_with_the_verdict_names_the_site_and_puts_errors_first(
@@ -316,3 +323,20 @@ def test_assertions_fail_only_their_check_and_warnings_are_said(cli, repo: Path)
         "link-broken",
         "gate",
     }
+
+
+def test_annotations_name_files_from_the_repository_root_whatever_folder_seolog_ran_in(
+    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A job with `working-directory: public` still annotates public/…: GitHub places
+    annotations by paths from the checkout ($GITHUB_WORKSPACE), GitLab from $CI_PROJECT_DIR."""
+    monkeypatch.chdir(repo / "public")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    r = cli("scan", ".", "--format", "github")
+    files = {c[1].get("file") for c in map(parse_command, r.stdout.splitlines()) if c}
+    assert "public/shop/index.html" in files and not any(f and f.startswith("/") for f in files)
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    monkeypatch.setenv("CI_PROJECT_DIR", str(repo))
+    r = cli("scan", ".", "-o", "gl-code-quality-report.json")
+    quality = json.loads((repo / "public" / "gl-code-quality-report.json").read_text())
+    assert "public/shop/index.html" in {i["location"]["path"] for i in quality}

@@ -4,6 +4,9 @@ A check's test case fails only when the gate fails on it (the codes a failing ga
 `Failure.codes`): the report and the exit code then agree. A check with findings the gate does
 not blame (a notice under `--fail-on error`, or any finding when no gate was set) is a passed
 test whose findings are its output (`<system-out>`), so they are read, not counted as failures.
+A check that judged nothing (not applicable: no hreflang anywhere, a server-only check in a
+folder scan) or was switched off is a skipped test, as Lighthouse CI reports such audits: a
+pass there would claim something was checked.
 A gated scan has one more test case, `gate`, failing with the gate's reasons.
 """
 
@@ -17,6 +20,10 @@ from seolog.checks.registry import catalog
 from seolog.output import xml_text
 
 _LISTED = 200  # findings written out per check; the message gives the full count
+_SKIPPED = {
+    "not_applicable": "not applicable: nothing on this site for it to judge",
+    "disabled": "switched off in the config ([checks] disable)",
+}
 
 
 def blamed_codes(gate: dict[str, Any] | None) -> set[str]:
@@ -56,6 +63,11 @@ def render(doc: dict[str, Any]) -> str:
     codes = sorted(set(specs) | set(by_code))
     blamed = blamed_codes(doc.get("gate"))
     failures = sum(1 for c in codes if by_code.get(c) and c in blamed)
+    unjudged = {
+        c["code"]: c["result"]
+        for c in doc.get("checks") or []
+        if c.get("result") in _SKIPPED and not by_code.get(c["code"])
+    }
     duration = doc["scan"].get("duration_s") or 0
     suites = ET.Element("testsuites", name="seolog", tests=str(len(codes)), failures=str(failures))
     suite = ET.SubElement(
@@ -65,7 +77,7 @@ def render(doc: dict[str, Any]) -> str:
         tests=str(len(codes)),
         failures=str(failures),
         errors="0",
-        skipped="0",
+        skipped=str(sum(1 for c in codes if c in unjudged)),
         time=f"{duration:.3f}",
     )
     props = ET.SubElement(suite, "properties")
@@ -80,6 +92,9 @@ def render(doc: dict[str, Any]) -> str:
             time="0",
         )
         found = by_code.get(code)
+        if code in unjudged:
+            ET.SubElement(case, "skipped", message=_SKIPPED[unjudged[code]])
+            continue
         if not found:
             continue
         severity = found[0]["severity"]

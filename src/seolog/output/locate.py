@@ -360,7 +360,7 @@ class Locator:
         folder = (scan.get("settings") or {}).get("folder")
         self.folder = Path(folder) if folder else None
         self.origin = _origin(scan["url"])
-        self.cwd = (cwd or Path.cwd()).resolve()
+        self.cwd = (cwd or _workspace() or Path.cwd()).resolve()
         self._indexes: dict[Path, HtmlIndex | None] = {}
         # The tags each page's findings need, so its file is read once, for all of them.
         self._needs: dict[str, frozenset[str]] = {}
@@ -392,7 +392,7 @@ class Locator:
     def place(self, issue: Mapping[str, Any]) -> Place:
         url = issue["url"]
         file = self.file_of(url)
-        if file is None:
+        if file is None or not file.is_file():  # a 404 names no file a fix could go in
             return Place(url)
         return Place(url, self.display(file), self._line_in(file, url, issue))
 
@@ -412,6 +412,18 @@ class Locator:
                 self._indexes[file] = index_html(text, self._needs.get(url) or ALL_TAGS)
         index = self._indexes[file]
         return _line(index, url, issue["code"], details) if index is not None else None
+
+
+def _workspace() -> Path | None:
+    """The repository root a CI job checked out: GitHub and GitLab place annotations by paths
+    relative to it, whichever folder (`working-directory:`) the step ran seolog in."""
+    import os
+
+    for name in ("GITHUB_WORKSPACE", "CI_PROJECT_DIR"):
+        value = os.environ.get(name)
+        if value and Path(value).is_dir():
+            return Path(value)
+    return None
 
 
 def _origin(url: str) -> str:
