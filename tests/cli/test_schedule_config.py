@@ -124,3 +124,19 @@ def test_a_relative_seolog_home_is_made_absolute(cli, crontab, tmp_path, monkeyp
     printed = cli("schedule", "add", "acme", "--every", "daily", "--print")
     assert f"SEOLOG_HOME={tmp_path / 'store'} " in printed.stdout
     assert os.path.isabs(printed.stdout.split("SEOLOG_HOME=")[1].split()[0])
+
+
+@pytest.mark.sqlite_only  # a SQLite file named by --db
+def test_the_cron_line_uses_the_store_the_command_used(cli, crontab, tmp_path, monkeypatch):
+    """`--db` (before or after the command) is the store cron must use too, made absolute."""
+    monkeypatch.chdir(tmp_path)
+    r = cli("--db", "team.db", "sites", "add", "https://www.acme.example", "--name", "acme")
+    assert r.exit_code == 0, r.stderr
+    r = cli("schedule", "add", "acme", "--every", "daily", "--db", "team.db")
+    assert r.exit_code == 0, r.stderr
+    line = _line(crontab, "acme")
+    assert f"SEOLOG_DATABASE_URL=sqlite:///{tmp_path / 'team.db'}" in line
+    r = cli("schedule", "add", "acme", "--every", "daily", "--print",
+            "--db", "postgresql://seo:hunter2@127.0.0.1/seolog")  # fmt: skip
+    assert r.exit_code == ExitCode.USAGE and "hunter2" not in r.stdout + r.stderr
+    assert ".pgpass" in r.stderr and "hunter2" not in crontab.read_text()

@@ -72,6 +72,24 @@ def _absolute(name: str, value: str) -> str:
     return value
 
 
+def _store_for_cron(url: str) -> str:
+    """The store URL as the crontab may hold it: a relative SQLite path made absolute, and no
+    password (the crontab is a file on disk; secrets never go there)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.password:
+        raise UsageError(
+            "the database URL has a password, which the crontab line would hold",
+            hint="put the password in ~/.pgpass (or PGPASSFILE) and give --db without it",
+        )
+    database = parsed.database or ""
+    relative = database not in ("", ":memory:") and not database.startswith("/")
+    if parsed.drivername.startswith("sqlite") and relative:
+        return f"{parsed.drivername}:///{Path(database).expanduser().absolute()}"
+    return url
+
+
 def config_in_force(explicit: Path | None, cwd: Path | None = None) -> Path | None:
     """The project config file a command run here would read (--config or SEOLOG_CONFIG, else
     seolog.toml or [tool.seolog] found from the folder), absolute; checked now, so a broken
@@ -86,9 +104,15 @@ def config_in_force(explicit: Path | None, cwd: Path | None = None) -> Path | No
     return path.absolute()
 
 
-def command_line(site: str, env: dict[str, str], config: Path | None = None) -> str:
+def command_line(
+    site: str, env: dict[str, str], config: Path | None = None, db_url: str | None = None
+) -> str:
     """The scheduled command: this Python, this store and this project config, since cron has
-    none of them (it runs from $HOME with a bare PATH)."""
+    none of them (it runs from $HOME with a bare PATH). `db_url`: the store this command used
+    (`--db` included), which cron must use too."""
+    env = dict(env)
+    if db_url is not None:
+        env["SEOLOG_DATABASE_URL"] = _store_for_cron(db_url)
     passed = " ".join(f"{k}={shlex.quote(_absolute(k, env[k]))}" for k in PASSED_ENV if env.get(k))
     options = f" --config {shlex.quote(str(config))}" if config is not None else ""
     cmd = f"{shlex.quote(sys.executable)} -m seolog{options} scan {shlex.quote(site)} --scheduled"
@@ -173,6 +197,7 @@ def add_schedule(
     """Schedule a site (replacing its earlier schedule); returns it and whether it replaced one.
     `config`: the project config file the scheduled runs read ([scan], [gates], [alerts]), an
     absolute path (see `config_in_force`)."""
+    _store_for_cron(ctx.db_url)  # a URL cron cannot be given fails before the store is opened
     with session_scope(ctx.engine) as session:
         name = get_site(session, site).name
     if day is not None:
@@ -188,7 +213,7 @@ def add_schedule(
     clock = parse_clock(at, "--at")
     at = f"{clock.hour:02d}:{clock.minute:02d}"
     tag = f"# seolog:{name} {every} {at}" + (f" {day}" if day else "")
-    line = f"{fields} {command_line(name, ctx.env, config)} {tag}"
+    line = f"{fields} {command_line(name, ctx.env, config, ctx.db_url)} {tag}"
     schedule = Schedule(name, every, at, day, line, config)
     if not install:
         return schedule, False
