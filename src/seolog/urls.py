@@ -107,6 +107,13 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def path_of(url: str) -> str:
+    """The path and query of a URL: where the same page sits on another host (staging, a review
+    app, a folder scan's made-up host)."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
 def host_of(url: str) -> str:
     return urlsplit(url).netloc
 

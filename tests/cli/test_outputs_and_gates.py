@@ -181,3 +181,37 @@ def test_statistics_count_findings_per_code_and_exit_zero_reports_without_failin
     assert r.exit_code == 0, r.stderr
     assert "gate failed: site score" in r.stderr and "(exit 0: --exit-zero)" in r.stderr
     assert json.loads((public / "gate.json").read_text())["gate"]["passed"] is False
+
+
+def test_a_baseline_from_production_gates_a_scan_of_staging(cli, tmp_path: Path, monkeypatch):
+    """The same site on another host (staging, a review app, a folder's base URL): its issues
+    are matched by path, so only what the branch added is new."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLE_SITE, tmp_path / "public")
+    production = ("--base-url", "https://www.example.com/")
+    r = cli("scan", "public", *production, "-o", "base.json")
+    assert r.exit_code == 0, r.stderr
+    r = cli("scan", "public", "--base-url", "https://staging.example.com/",
+            "--fail-on-new", "--baseline", "base.json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr  # nothing new: the same pages, on another host
+    (tmp_path / "public" / "about" / "index.html").write_text(
+        "<html><head><title>About</title></head><body>About us</body></html>"
+    )
+    r = cli("scan", "public", "--base-url", "https://staging.example.com/",
+            "--fail-on-new", "--baseline", "1")  # fmt: skip
+    assert r.exit_code == ExitCode.THRESHOLD
+    assert "on https://staging.example.com/about/" in r.stderr  # what the change broke
+    assert "/products/" not in r.stderr.split("not in the baseline")[1]  # old issues stay old
+
+
+def test_code_quality_fingerprints_match_across_hosts(cli, tmp_path: Path, monkeypatch):
+    """GitLab compares the branch's report with the target branch's, often scanned on another
+    host (a review app): the same finding keeps its fingerprint there."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLE_SITE, tmp_path / "public")
+    reports = []
+    for host in ("https://www.example.com/", "https://review-42.example.com/"):
+        r = cli("scan", "public", "--base-url", host, "--format", "gitlab")
+        assert r.exit_code == 0, r.stderr
+        reports.append({e["fingerprint"] for e in json.loads(r.stdout)})
+    assert reports[0] == reports[1] and reports[0]

@@ -16,6 +16,7 @@ from typing import Any
 
 from seolog.output import unicode_text
 from seolog.output.locate import Locator
+from seolog.urls import origin_of, path_of
 
 # Code Climate severities are info, minor, major, critical and blocker. As ESLint's and ruff's
 # GitLab formatters do, seolog's three map to the lower ones: "blocker" would claim more than a
@@ -23,17 +24,21 @@ from seolog.output.locate import Locator
 SEVERITIES = {"error": "major", "warning": "minor", "notice": "info"}
 
 
-def fingerprint(code: str, url: str, repeat: int = 0) -> str:
+def fingerprint(code: str, url: str, repeat: int = 0, origin: str | None = None) -> str:
     """Stable across runs: the check and the page (the key baselines use too), not the details,
     so a finding whose measurement moves (57 words, then 58) stays the same issue in the merge
-    request instead of being reported fixed and new. The n-th repeat of a (code, URL) pair in
-    one scan gets its own fingerprint, as GitLab needs them unique."""
-    key = f"{code}|{url}" + (f"|{repeat}" if repeat else "")
+    request instead of being reported fixed and new. A page on the scan's own origin counts by
+    its path, so review apps and staging hosts that change per branch still match the target
+    branch's report. The n-th repeat of a (code, URL) pair in one scan gets its own
+    fingerprint, as GitLab needs them unique."""
+    page = path_of(url) if origin is not None and origin_of(url) == origin else url
+    key = f"{code}|{page}" + (f"|{repeat}" if repeat else "")
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def render(doc: dict[str, Any]) -> str:
     locator = Locator(doc)
+    origin = origin_of(doc["scan"]["url"])
     seen: dict[tuple[str, str], int] = {}
     report = []
     for issue in doc["issues"]:
@@ -46,7 +51,7 @@ def render(doc: dict[str, Any]) -> str:
                 "type": "issue",
                 "description": f"{issue['message']} ({issue['url']})",
                 "check_name": issue["code"],
-                "fingerprint": fingerprint(issue["code"], issue["url"], repeat),
+                "fingerprint": fingerprint(issue["code"], issue["url"], repeat, origin),
                 "severity": SEVERITIES.get(issue["severity"], "minor"),
                 "location": {
                     "path": place.path or issue["url"],

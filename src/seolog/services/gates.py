@@ -25,6 +25,7 @@ from seolog.context import AppContext
 from seolog.domain import Severity
 from seolog.errors import GateFailed, UsageError
 from seolog.services.resolve import Resolved
+from seolog.urls import origin_of, path_of
 
 LISTED = 3  # new issues named in the failure line; the rest are counted
 LEVELS = ("error", "warn", "off")
@@ -115,6 +116,17 @@ class Baseline:
 
     name: str  # "scan 12" or the file's path, for messages
     keys: frozenset[tuple[str, str]]  # (code, url)
+    # The origin the baseline was scanned at (https://www.example.com), when known. An issue on
+    # another origin (staging, a review app, a folder's made-up host) is looked up at the same
+    # path here, so a baseline from production gates a staging scan of the same site.
+    origin: str | None = None
+
+    def has(self, code: str, url: str) -> bool:
+        if (code, url) in self.keys:
+            return True
+        if self.origin is None or origin_of(url) == self.origin:
+            return False
+        return (code, self.origin + path_of(url)) in self.keys
 
 
 @dataclass(frozen=True)
@@ -174,8 +186,10 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
 
     if spec.strip().isdigit():
         scan_id = int(spec)
-        get_scan(ctx, scan_id)  # a clear error for an unknown ID
-        return Baseline(f"scan {scan_id}", _keys(scan_issues(ctx, scan_id)))
+        stored = get_scan(ctx, scan_id)  # a clear error for an unknown ID
+        return Baseline(
+            f"scan {scan_id}", _keys(scan_issues(ctx, scan_id)), origin_of(stored.scan.url)
+        )
     path = Path(spec)
     hint = "write one with `seolog scan URL --format json -o FILE`"
     try:
@@ -193,7 +207,9 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
         isinstance(i, dict) and "code" in i and "url" in i for i in issues
     ):
         raise UsageError(f"the baseline {path} has no readable issues list", hint=hint)
-    return Baseline(str(path), _keys(issues))
+    scan = data.get("scan")
+    url = scan.get("url") if isinstance(scan, dict) else None
+    return Baseline(str(path), _keys(issues), origin_of(url) if isinstance(url, str) else None)
 
 
 def prepare(ctx: AppContext, gates: Gates) -> Baseline | None:
@@ -287,7 +303,7 @@ def _rank(issue: Mapping[str, Any]) -> int:
 def _new_issues(
     gates: Gates, scan_id: int, issues: list[Mapping[str, Any]], baseline: Baseline
 ) -> Failure | None:
-    new = [i for i in issues if (i["code"], i["url"]) not in baseline.keys]
+    new = [i for i in issues if not baseline.has(str(i["code"]), str(i["url"]))]
     if not new:
         return None
     listed = ", ".join(f"{i['code']} on {i['url']}" for i in new[:LISTED])
