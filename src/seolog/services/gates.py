@@ -4,7 +4,8 @@ output format and the exit code read, so the JSON, the Markdown summary and `$?`
 - `fail_under N`: the site score is below N (a scan with no score fails: nothing was audited).
 - `fail_on SEVERITY`: an issue at or above that severity.
 - `fail_on_new` with a `baseline` (a scan JSON file or a stored scan's ID): an issue the baseline
-  does not have, at or above `fail_on` (any severity without it). Issues match by (code, URL).
+  does not have, at or above `fail_on` (any severity without it). Issues match by (code, URL);
+  an issue on another origin than the baseline's is looked up at the same path there.
 - `assertions` (`[gates.checks]`, `--assert`): at most `max` issues with a check code, as
   Lighthouse CI asserts per audit. A code or an fnmatch glob (`image-*`); an exact code wins over
   a glob, a longer glob over a shorter one. Level `error` fails the gate, `warn` is a warning in
