@@ -183,6 +183,8 @@ def _find_secrets(data: dict[str, Any], problems: Problems, path: tuple[str, ...
                 _find_secrets(value, problems, here)
             continue
         place = _secret_place(inner)
+        if inner == ("alerts", "webhook") and isinstance(value, str):  # a URL, not true/false
+            place = _ALERT_SECRETS["webhook_url"] + " and keep webhook = true here"
         if place is not None:
             problems.add(
                 f"{'.'.join(here)} does not belong in a config file: it holds a secret, "
@@ -442,6 +444,8 @@ def _check_alerts(alerts: dict[str, Any], problems: Problems) -> None:
                 problems.add(
                     f"unknown setting alerts.{key}", did_you_mean(key, ALERT_KEYS, "the README")
                 )
+        elif key == "webhook" and isinstance(value, str):
+            continue  # a URL: refused as a secret already, never repeated here
         elif not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             problems.add(
                 f"alerts.{key}: expected {_WORDS[key]}, got {declared.shown(value)}",

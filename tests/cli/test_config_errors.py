@@ -80,6 +80,8 @@ def test_a_wrongly_typed_value_names_the_type_it_takes(
         ("[scan]\ncookies = { session = 's3cr3t-value' }\n", "scan.cookies", "--cookie"),
         ("[alerts]\nwebhook_url = 'https://h/s3cr3t-value'\n", "alerts.webhook_url",
          "SEOLOG_WEBHOOK_URL"),
+        ("[alerts]\nwebhook = 'https://h/s3cr3t-value'\n", "alerts.webhook",
+         "SEOLOG_WEBHOOK_URL"),
         ("[profiles.ci.scan]\npassword = 's3cr3t-value'\n", "profiles.ci.scan.password",
          "SEOLOG_AUTH"),
     ],

@@ -161,6 +161,9 @@ def test_a_junk_baseline_fails_before_any_request(cli, server, tmp_path: Path):
     r = cli("scan", server.url(), "--baseline", str(bad))  # named, though no gate reads it yet
     assert r.exit_code == ExitCode.USAGE and "is not JSON" in r.stderr
     assert server.paths() == []  # nothing was fetched for any
+    assert cli("scan", server.url(), "-o", str(bad)).exit_code == 0  # now a real scan document
+    r = cli("scan", server.url(), "--baseline", str(bad))
+    assert r.exit_code == 0 and "is read but unused: only --fail-on-new" in r.stderr
 
 
 def test_resume_says_which_crawl_flags_it_ignores(cli, tmp_path: Path, monkeypatch, sql):

@@ -45,10 +45,16 @@ class ScanPlan:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Deprecated names, unknown variables, and a crawl that will not obey robots.txt."""
+        """Deprecated names, unknown variables, a crawl that will not obey robots.txt, and a
+        baseline no gate reads."""
         extra: tuple[str, ...] = ()
         if self.request is not None and self.request.settings.ignore_robots:
             extra = ("--ignore-robots: robots.txt will not be obeyed",)
+        if self.gates.baseline is not None and not self.gates.fail_on_new:
+            extra += (
+                f"--baseline {self.gates.baseline} is read but unused: only --fail-on-new "
+                "compares with it",
+            )
         return self.resolved.warnings + self.notes + extra
 
 
