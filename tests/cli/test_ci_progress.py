@@ -12,7 +12,7 @@ from seolog.cli.render import PlainProgress
 from seolog.crawl.stats import CrawlStats
 from seolog.errors import ExitCode
 
-NUMBERS = r"(\d+) pages, (\d+) queued, (\d+\.\d) pages/s, (\d+) errors, \S+ elapsed"
+NUMBERS = r"(\d+) pages?, (\d+) queued, (\d+\.\d) pages/s, (\d+) HTTP errors?, \S+ elapsed"
 LINE = re.compile(rf"^seolog: crawling: {NUMBERS}$")
 LAST = re.compile(rf"^seolog: crawl ended: {NUMBERS}$")
 
@@ -94,9 +94,9 @@ def test_lines_follow_the_clock_not_the_updates():
     plain.finish()
     lines = stream.getvalue().splitlines()
     assert lines == [
-        "seolog: crawling: 40 pages, 40 queued, 4.0 pages/s, 1 errors, 10.0s elapsed",
-        "seolog: crawling: 80 pages, 30 queued, 4.0 pages/s, 1 errors, 20.0s elapsed",
-        "seolog: crawl ended: 96 pages, 26 queued, 4.0 pages/s, 1 errors, 24.0s elapsed",
+        "seolog: crawling: 40 pages, 40 queued, 4.0 pages/s, 1 HTTP error, 10.0s elapsed",
+        "seolog: crawling: 80 pages, 30 queued, 4.0 pages/s, 1 HTTP error, 20.0s elapsed",
+        "seolog: crawl ended: 96 pages, 26 queued, 4.0 pages/s, 1 HTTP error, 24.0s elapsed",
     ]
 
 

@@ -44,6 +44,10 @@ def err(no_color: bool = False) -> Console:
     return Console(file=sys.stderr, no_color=not _color(no_color), highlight=False)
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def error(
     message: str,
     hint: str | None,
@@ -221,8 +225,10 @@ class PlainProgress:
     @staticmethod
     def line(numbers: tuple[int, int, float, int, float]) -> str:
         pages, queued, rate, errors, elapsed = numbers
+        # "errors" are failed fetches and 4xx/5xx answers, not the audit's error-level issues.
         return (
-            f"{pages} pages, {queued} queued, {rate:.1f} pages/s, {errors} errors, "
+            f"{_count(pages, 'page')}, {queued} queued, {rate:.1f} pages/s, "
+            f"{_count(errors, 'HTTP error')}, "
             f"{duration(elapsed)} elapsed"
         )
 
