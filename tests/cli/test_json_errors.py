@@ -108,3 +108,24 @@ def test_schedule_add_and_db_backup_say_what_they_did_as_json(cli, tmp_path, mon
     made = cli("db", "backup", str(backup), "--format", "json").json()
     assert made["file"] == str(backup) and made["bytes"] == backup.stat().st_size
     assert made["rows"]["sites"] == 1 and made["verified"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "hint"),
+    [
+        (["--bogus", "scans", "list"], "No such option: --bogus", "seolog --help"),
+        (["scan", "x", "--max-pages", "abc"], "'--max-pages': not a whole number", "seolog scan"),
+        (["scan", "x", "--format", "yaml"], "'yaml' is not one of", "seolog scan --help"),
+        (["scans", "show"], "Missing argument 'SCAN_ID'", "seolog scans show --help"),
+    ],
+)
+def test_a_usage_mistake_is_one_error_line_and_a_hint_like_every_other_error(
+    cli, args, message, hint
+):
+    """Click's framed panel is gone: bad flags read like seolog's other errors, in words."""
+    r = cli(*args)
+    assert r.exit_code == ExitCode.USAGE
+    first, second = r.stderr.splitlines()
+    assert first.startswith("error: ") and message in first
+    assert second.startswith("  hint: ") and hint in second
+    assert "╭" not in r.stderr and "Input should be" not in r.stderr

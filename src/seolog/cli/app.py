@@ -22,6 +22,15 @@ _CLICK_EXCEPTION: type[Exception] = next(
 class SeologGroup(LazyGroup):
     """Every command runs through here: known errors print one line, bugs one line plus --debug."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """A mistake in the root options (`seolog --bogus`) is said like any other: one line."""
+        try:
+            return super().parse_args(ctx, args)
+        except _CLICK_EXCEPTION as e:
+            if _shows_help(e):
+                raise
+            raise typer.Exit(_usage_error(e, wants_json(args))) from e
+
     def invoke(self, ctx: Any) -> Any:  # Click's Context, which Typer may vendor
         # render (Rich tables, the output module) is imported by the commands that print, and
         # here only on an error: `seolog scan --help` passes through this function too.
@@ -31,12 +40,9 @@ class SeologGroup(LazyGroup):
         except (typer.Exit, typer.Abort):
             raise
         except _CLICK_EXCEPTION as e:  # a bad flag or argument: Click's own message and code
-            if not as_json:
+            if _shows_help(e):
                 raise
-            from seolog.cli import render
-
-            render.error(e.format_message(), None, as_json=True, exit_code=e.exit_code)  # type: ignore[attr-defined]
-            ctx.exit(e.exit_code)  # type: ignore[attr-defined]
+            ctx.exit(_usage_error(e, as_json))
         except SeologError as e:
             from seolog.cli import render
 
@@ -69,6 +75,35 @@ class SeologGroup(LazyGroup):
             state = _state(ctx)
             if state._app is not None:
                 state._app.close()
+
+
+def _shows_help(e: Exception) -> bool:
+    """Click's "no arguments: here is the help" is an exception too; it must still show help."""
+    return type(e).__name__ == "NoArgsIsHelpError"
+
+
+def _usage_error(e: Any, as_json: bool) -> int:
+    """A Click usage error (unknown flag, bad value, missing argument) in seolog's own style, one
+    `error:` line and a hint naming the command's help, not a framed panel; returns its exit
+    code (2)."""
+    from seolog.cli import render
+
+    failing = getattr(e, "ctx", None)
+    where = failing.command_path if failing is not None else "seolog"
+    hint = None if as_json else f"see `{where} --help`"
+    message = e.format_message()
+    for theirs, ours in _PLAINER:
+        message = message.replace(theirs, ours)
+    render.error(message, hint, as_json=as_json, exit_code=e.exit_code)
+    return int(e.exit_code)
+
+
+# Typer converts values through pydantic, whose wording is for programmers.
+_PLAINER = (
+    ("Input should be a valid integer, unable to parse string as an integer", "not a whole number"),
+    ("Input should be a valid number, unable to parse string as a number", "not a number"),
+    ("Value error, ", ""),
+)
 
 
 def wants_json(args: list[str]) -> bool:
