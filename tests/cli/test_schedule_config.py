@@ -31,6 +31,7 @@ def _line(crontab: Path, site: str) -> str:
 def _as_cron_would(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """The command part of a crontab line, run by /bin/sh from another folder, with cron's bare
     environment (plus only what a test machine needs to import this checkout and its secrets)."""
+    command = command.replace(r"\%", "%")  # what cron does with an escaped percent sign
     return subprocess.run(
         ["/bin/sh", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
@@ -140,3 +141,13 @@ def test_the_cron_line_uses_the_store_the_command_used(cli, crontab, tmp_path, m
             "--db", "postgresql://seo:hunter2@127.0.0.1/seolog")  # fmt: skip
     assert r.exit_code == ExitCode.USAGE and "hunter2" not in r.stdout + r.stderr
     assert ".pgpass" in r.stderr and "hunter2" not in crontab.read_text()
+
+
+def test_a_percent_sign_in_a_path_survives_cron(tmp_path):
+    """cron ends the command at a bare % (the rest becomes its standard input)."""
+    from seolog.services.schedule import command_line
+
+    config = tmp_path / "100% organic" / "seolog.toml"
+    line = command_line("acme", {"SEOLOG_HOME": str(tmp_path / "h%1")}, config)
+    assert "%" not in line.replace(r"\%", "")
+    assert r"100\% organic" in line and r"h\%1" in line

@@ -116,7 +116,8 @@ def command_line(
     passed = " ".join(f"{k}={shlex.quote(_absolute(k, env[k]))}" for k in PASSED_ENV if env.get(k))
     options = f" --config {shlex.quote(str(config))}" if config is not None else ""
     cmd = f"{shlex.quote(sys.executable)} -m seolog{options} scan {shlex.quote(site)} --scheduled"
-    return f"{passed} {cmd}".strip()
+    # cron turns a bare % into a newline, even inside the shell's quotes; \% is a literal %.
+    return f"{passed} {cmd}".strip().replace("%", r"\%")
 
 
 # --- the crontab -------------------------------------------------------------------------------
