@@ -340,3 +340,35 @@ def test_annotations_name_files_from_the_repository_root_whatever_folder_seolog_
     r = cli("scan", ".", "-o", "gl-code-quality-report.json")
     quality = json.loads((repo / "public" / "gl-code-quality-report.json").read_text())
     assert "public/shop/index.html" in {i["location"]["path"] for i in quality}
+
+
+def test_sarif_uris_are_encoded_and_one_file_under_two_urls_keeps_its_lines(cli, repo: Path):
+    """A file name with a space or % is a valid URI reference in SARIF; `/` and `/index.html`
+    (one file, two URLs) both get the line of their elements."""
+    odd = repo / "public" / "100% cotton"
+    odd.mkdir()
+    (odd / "index.html").write_text(
+        "<html><head>\n<title>Hi</title>\n</head><body><p>x</p></body></html>", encoding="utf-8"
+    )
+    index = repo / "public" / "index.html"
+    index.write_text(
+        index.read_text().replace(
+            '<a href="/shop/">',
+            '<a href="/index.html">Home</a>\n<img src="/x.png">\n<a href="/100%25%20cotton/">',
+        ),
+        encoding="utf-8",
+    )
+    r = cli("scan", "public", "-o", "out.sarif")
+    assert r.exit_code == 0, r.stderr
+    results = json.loads((repo / "out.sarif").read_text())["runs"][0]["results"]
+    uris = {x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in results}
+    assert "public/100%25%20cotton/index.html" in uris and not any(" " in u for u in uris)
+    images = [
+        x for x in results
+        if x["ruleId"] == "image-alt-missing"
+        and x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "public/index.html"
+    ]  # fmt: skip
+    assert len(images) == 2  # found on / and on /index.html
+    assert {i["locations"][0]["physicalLocation"]["region"]["startLine"] for i in images} == {
+        line_of(index.read_text(), "<img")
+    }

@@ -362,13 +362,15 @@ class Locator:
         self.origin = _origin(scan["url"])
         self.cwd = (cwd or _workspace() or Path.cwd()).resolve()
         self._indexes: dict[Path, HtmlIndex | None] = {}
-        # The tags each page's findings need, so its file is read once, for all of them.
-        self._needs: dict[str, frozenset[str]] = {}
+        # The tags each file's findings need, so it is read once, for all of them (`/` and
+        # `/index.html` are one file: the tags of both URLs' findings).
+        self._needs: dict[Path, frozenset[str]] = {}
         if self.folder is not None:
             for issue in doc["issues"]:
                 names = needs(issue["code"])
-                if names:
-                    self._needs[issue["url"]] = self._needs.get(issue["url"], names) | names
+                file = self.file_of(issue["url"]) if names else None
+                if file is not None:
+                    self._needs[file] = self._needs.get(file, names) | names
 
     def file_of(self, url: str) -> Path | None:
         """The file a folder scan served `url` from (it may not exist: a 404), or None."""
@@ -409,7 +411,7 @@ class Locator:
             except OSError:  # gone since the scan, or a 404 that never was a file
                 self._indexes[file] = None
             else:
-                self._indexes[file] = index_html(text, self._needs.get(url) or ALL_TAGS)
+                self._indexes[file] = index_html(text, self._needs.get(file) or ALL_TAGS)
         index = self._indexes[file]
         return _line(index, url, issue["code"], details) if index is not None else None
 

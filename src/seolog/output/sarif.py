@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from seolog import __version__
 from seolog.checks.registry import catalog
@@ -76,7 +77,8 @@ def _location(place: Place) -> dict[str, Any]:
     if place.path is None:
         return {"physicalLocation": {"artifactLocation": {"uri": place.url}}}
     path = Path(place.path)
-    uri = path.as_uri() if path.is_absolute() else place.path
+    # A URI reference, not a path: a space, %, # or ? in a file name is percent-encoded.
+    uri = path.as_uri() if path.is_absolute() else quote(place.path)
     physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if place.line is not None:
         physical["region"] = {"startLine": place.line}
