@@ -129,3 +129,38 @@ def test_a_usage_mistake_is_one_error_line_and_a_hint_like_every_other_error(
     assert first.startswith("error: ") and message in first
     assert second.startswith("  hint: ") and hint in second
     assert "╭" not in r.stderr and "Input should be" not in r.stderr
+
+
+def test_with_json_every_stderr_line_of_a_scan_is_json(seolog_env, tmp_path):
+    """A script reads stdout as the document and stderr as JSON lines: warnings, the gate's
+    error, no progress prose, even when stderr is a log file (as in CI)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLE_SITE
+
+    def scan(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "seolog", "scan", str(EXAMPLE_SITE), "--format", "json", *args],
+            env={**seolog_env, "SEOLOG_PROGRESS_INTERVAL": "0"},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    r = scan("--fail-on", "error", "--assert", "title-too-short=warn")
+    assert r.returncode == ExitCode.THRESHOLD, r.stderr
+    assert json.loads(r.stdout)["gate"]["passed"] is False
+    lines = [json.loads(line) for line in r.stderr.splitlines()]  # each one JSON
+    assert [next(iter(x)) for x in lines] == ["warning", "error"]
+    assert "title-too-short" in lines[0]["warning"] and lines[1]["error"]["exit_code"] == 1
+    r = scan("-o", "copy.sarif")  # files written: still no prose on stderr
+    assert r.returncode == 0 and r.stderr == "" and (tmp_path / "copy.sarif").exists()
+    r = scan("--fail-on", "error", "--exit-zero", "--baseline", "copy.sarif")
+    assert r.returncode == ExitCode.USAGE  # a SARIF file is no baseline: said in JSON too
+    assert json.loads(r.stderr)["error"]["hint"]
+    r = scan("--fail-on", "error", "--exit-zero")
+    assert r.returncode == 0
+    (line,) = r.stderr.splitlines()
+    assert "(exit 0: --exit-zero)" in json.loads(line)["warning"]

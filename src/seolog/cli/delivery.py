@@ -101,4 +101,5 @@ def deliver(
     if not state.quiet and summary:
         render.scan_summary(result, state.no_color, verdict=verdict)
         for _fmt, path in targets:
-            render.note(f"Wrote {path}", state.quiet, state.no_color, "dim")
+            if fmt is not ReportFormat.json:  # --format json keeps stderr for JSON lines
+                render.note(f"Wrote {path}", state.quiet, state.no_color, "dim")

@@ -69,6 +69,17 @@ def error(
         console.print(Text(f"  hint: {hint}", style="dim"), soft_wrap=True)
 
 
+def warning(message: str, quiet: bool, no_color: bool = False, as_json: bool = False) -> None:
+    """A `warning:` line; with `--format json`, one {"warning": …} object per line instead, so
+    stderr stays JSON Lines for a script (errors are JSON there too)."""
+    if quiet:
+        return
+    if as_json:
+        sys.stderr.write(json.dumps({"warning": clean(message)}, ensure_ascii=False) + "\n")
+        return
+    note(f"warning: {message}", quiet, no_color, "yellow")
+
+
 def note(message: str, quiet: bool, no_color: bool = False, style: str = "") -> None:
     if not quiet:
         err(no_color).print(Text(clean(message), style=style), soft_wrap=True)
@@ -270,13 +281,17 @@ def progress_interval(env: Mapping[str, str] | None = None) -> float:
 
 @contextmanager
 def scan_progress(
-    quiet: bool, no_color: bool, max_pages: int
+    quiet: bool, no_color: bool, max_pages: int, plain_lines: bool = True
 ) -> Iterator[ScanProgress | PlainProgress | None]:
-    """A live bar on a terminal; plain lines every 10 s when stderr is a log; nothing with -q."""
+    """A live bar on a terminal; plain lines every 10 s when stderr is a log (not with
+    `plain_lines=False`: `--format json`, whose stderr is for JSON); nothing with -q."""
     if quiet:
         yield None
         return
     console = err(no_color)
+    if not console.is_terminal and not plain_lines:
+        yield None
+        return
     if not console.is_terminal:
         plain = PlainProgress(sys.stderr, progress_interval())
         try:

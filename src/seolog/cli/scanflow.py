@@ -59,12 +59,15 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
         base_url=command.base_url,
         **command.settings,
     )
+    as_json = command.fmt is ReportFormat.json  # then stderr is JSON lines too
     for warning in plan.warnings:
-        render.note(f"warning: {warning}", state.quiet, state.no_color, "yellow")
+        render.warning(warning, state.quiet, state.no_color, as_json)
     if command.scheduled:
         _scheduled(state, api, plan, command)
         return
-    with render.scan_progress(state.quiet, state.no_color, plan.max_pages) as bar:
+    with render.scan_progress(
+        state.quiet, state.no_color, plan.max_pages, plain_lines=not as_json
+    ) as bar:
         result = api.run(plan, bar)
     verdict = _deliver(
         state, api, plan, result, command.fmt, command.outputs, summary=not command.statistics
@@ -84,23 +87,23 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
         )
     if plan.sync:
         _push(state, result.scan.id)
-    _exit(state, verdict, command.exit_zero)
+    _exit(state, verdict, command.exit_zero, as_json)
 
 
-def _exit(state: State, verdict: Any, exit_zero: bool) -> None:
+def _exit(state: State, verdict: Any, exit_zero: bool, as_json: bool = False) -> None:
     """Exit by the verdict; with --exit-zero a failing gate is said, not enforced. Warn-level
     assertions that failed are said first, and never change the exit code."""
     for warning in verdict.warnings:
-        render.note(
-            f"warning: {warning.message} (a warn-level assertion: the gate still passes)",
+        render.warning(
+            f"{warning.message} (a warn-level assertion: the gate still passes)",
             state.quiet,
             state.no_color,
-            "yellow",
+            as_json,
         )
     if exit_zero and not verdict.passed:
         first = verdict.failures[0]
-        render.note(
-            f"gate failed: {first.message} (exit 0: --exit-zero)", False, state.no_color, "yellow"
+        render.warning(
+            f"gate failed: {first.message} (exit 0: --exit-zero)", False, state.no_color, as_json
         )
         return
     verdict.raise_if_failed()
