@@ -381,32 +381,47 @@ def _declared_values(
                     did_you_mean(key, names, "`seolog config show` for every setting"),
                 )
             continue
-        if setting.kind is declared.Kind.ASSERTIONS and isinstance(value, dict):
+        if setting.kind is declared.Kind.ASSERTIONS:
             values[setting.name] = _assertions(setting, f"{section}.{key}", value, problems)
-            continue
-        try:
-            values[setting.name] = setting.parse(value, f"{section}.{key}")
-        except declared.BadValue as e:
-            problems.add(e.message, e.hint)
-            continue
+        else:
+            try:
+                values[setting.name] = setting.parse(value, f"{section}.{key}")
+            except declared.BadValue as e:
+                problems.add(e.message, e.hint)
+                continue
         if old:
             warnings.append(declared.deprecation(setting, key, where))
     return values, warnings
 
 
 def _assertions(
-    setting: declared.Setting, name: str, table: dict[str, Any], problems: Problems
+    setting: declared.Setting, name: str, value: Any, problems: Problems
 ) -> dict[str, Any]:
-    """[gates.checks] one entry at a time, so every bad one is reported, not the first."""
+    """[gates.checks] in any of its shapes (a table, a list of "CODE=SPEC" strings, one string
+    of them) one entry at a time, so every bad one is reported, not the first; and every shape
+    gets the same check that each code or glob names a check."""
+    if isinstance(value, dict):
+        entries: list[Any] = [{pattern: spec} for pattern, spec in value.items()]
+    elif isinstance(value, list | tuple):
+        entries = [[item] for item in value]
+    elif isinstance(value, str):
+        entries = [[part] for part in declared.split_assertions(value)]
+    else:
+        entries = [value]  # the wrong type: the declaration says what it takes
     parsed: dict[str, Any] = {}
-    for pattern, spec in table.items():
+    for entry in entries:
         try:
-            parsed.update(setting.parse({pattern: spec}, name))
+            parsed.update(setting.parse(entry, name))
         except declared.BadValue as e:
             problems.add(e.message, e.hint)
     for message, hint in assertion_problems(parsed):
         problems.add(f"{name}: {message}", hint)
     return parsed
+
+
+def _scan_id(text: str) -> bool:
+    """A stored scan's ID, not a file name: ASCII digits only (`int('²')` fails)."""
+    return text.strip().isascii() and text.strip().isdigit()
 
 
 def _add_source(config: ProjectConfig, key: str, source: str) -> None:
@@ -502,7 +517,7 @@ def _apply(
         problems.raise_if_any(source)  # checked already: only a built-in profile comes here new
         config.warnings += warnings
         baseline = values.get("baseline")
-        if folder is not None and isinstance(baseline, str) and not baseline.strip().isdigit():
+        if folder is not None and isinstance(baseline, str) and not _scan_id(baseline):
             values["baseline"] = str(folder / Path(baseline).expanduser())
         assertions = values.pop("checks", None)
         if assertions is not None:  # per code or glob: a profile changes one, keeps the rest

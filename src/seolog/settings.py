@@ -184,7 +184,7 @@ class Setting:
                 raw = json.loads(raw) if raw.startswith("[") else [raw]
             elif kind is Kind.ASSERTIONS:
                 # As the flag takes them, separated by commas or spaces: codes have neither.
-                raw = [part for part in re.split(r"[,\s]+", raw) if part]
+                raw = split_assertions(raw)
         except ValueError as e:
             raise BadValue(
                 f"{self.env}={text!r} is not a {kind.value}",
@@ -268,7 +268,7 @@ def parse_assertions(value: Any, name: str) -> dict[str, dict[str, Any]]:
     the shape is checked here; whether a code or glob names a check is the caller's to check
     (the registry sits above this module)."""
     if isinstance(value, str):
-        value = [part for part in re.split(r"[,\s]+", value) if part]
+        value = split_assertions(value)
     items: list[tuple[str, Any, str]] = []  # (pattern, spec, the name errors give it)
     if isinstance(value, list | tuple):
         for item in value:
@@ -308,6 +308,11 @@ def parse_assertions(value: Any, name: str) -> dict[str, dict[str, Any]]:
 _PLAIN = re.compile(r"^[a-z0-9-]+$")
 
 
+def split_assertions(text: str) -> list[str]:
+    """`CODE=SPEC` items from one string, separated by commas or spaces (codes have neither)."""
+    return [part for part in re.split(r"[,\s]+", text) if part]
+
+
 def _assertion(spec: Any, name: str, hint: str) -> dict[str, Any]:
     if isinstance(spec, bool):
         raise BadValue(f"{name}: expected a level or a max, got {shown(spec)}", hint)
@@ -326,6 +331,9 @@ def _assertion(spec: Any, name: str, hint: str) -> dict[str, Any]:
     raise BadValue(f"{name}: expected a level or a max, got {shown(spec)}", hint)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def _spec_text(text: str, name: str, hint: str) -> dict[str, Any]:
     """`max:N`, `N`, `error|warn|off`, or a max and a level in either order: `max:3:warn`."""
     tokens = [t.strip().lower() for t in text.split(":")]
@@ -336,7 +344,7 @@ def _spec_text(text: str, name: str, hint: str) -> dict[str, Any]:
         token = tokens[i]
         if token == "max" and i + 1 < len(tokens) and most is None:
             token, i = tokens[i + 1], i + 1
-        if token.isdigit() and most is None:
+        if _DIGITS.fullmatch(token) and most is None:  # ASCII only: int('²') fails
             most = int(token)
         elif token in LEVELS and level is None:
             level = LEVELS[token]

@@ -21,7 +21,7 @@ from seolog.worklog.money import check_currency, parse_rate
 
 def get_client(session: Session, ident: str) -> Client:
     client = store.client_by_name(session, ident)
-    if client is None and ident.strip().isdigit():
+    if client is None and ident.strip().isascii() and ident.strip().isdigit():
         client = store.client_by_id(session, int(ident))
     if client is None:
         match = closest(ident, (c.name for c in store.list_clients(session)))
@@ -35,7 +35,7 @@ def get_client(session: Session, ident: str) -> Client:
 
 
 def get_project(session: Session, ident: str, client: Client | None = None) -> Project:
-    if ident.strip().isdigit():
+    if ident.strip().isascii() and ident.strip().isdigit():  # int("²") fails
         found = store.project_by_id(session, int(ident))
         if found is not None:
             return found

@@ -185,7 +185,7 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
     from seolog.services.results import scan_issues
     from seolog.services.scans import get_scan
 
-    if spec.strip().isdigit():
+    if spec.strip().isascii() and spec.strip().isdigit():  # int("²") fails: a file name
         scan_id = int(spec)
         stored = get_scan(ctx, scan_id)  # a clear error for an unknown ID
         return Baseline(

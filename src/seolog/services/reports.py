@@ -55,7 +55,7 @@ def _history(ctx: AppContext, site_id: int) -> list[dict[str, Any]]:
 def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
     """(scan id, site id) from a scan ID or a site name (its latest completed scan)."""
     with session_scope(ctx.engine) as session:
-        if target.strip().isdigit():
+        if target.strip().isascii() and target.strip().isdigit():  # int("²") fails
             scan = repo.scan_by_id(session, int(target))
             if scan is None:
                 raise NotFoundError(f"no scan with id {target}", hint="see `seolog scans list`")

@@ -69,7 +69,7 @@ def default_name(session: Session, url: str) -> str:
 def get_site(session: Session, ident: str) -> Site:
     """Find a site by name or numeric id."""
     site = repo.site_by_name(session, ident)
-    if site is None and ident.isdigit():
+    if site is None and ident.isascii() and ident.isdigit():  # int("²") fails
         site = repo.site_by_id(session, int(ident))
     if site is None:
         raise NotFoundError(f"no site named {ident!r}", hint=site_hint(session, ident))
