@@ -72,7 +72,7 @@ def test_thresholds_change_what_is_found_and_bad_ones_are_refused(cli):
     assert "content-thin" not in relaxed["summary"]["by_code"]
     assert relaxed["scan"]["settings"]["thresholds"]["thin_content_words"] == 0
     r = cli("scan", str(EXAMPLE_SITE), "--threshold", "title_max=5")
-    assert r.exit_code == ExitCode.USAGE and "unknown threshold 'title_max=5'" in r.stderr
+    assert r.exit_code == ExitCode.CONFIG and "unknown threshold 'title_max'" in r.stderr
     assert "did you mean 'title_max_px'?" in r.stderr
     r = cli("checks", "explain", "titel-missing")
     assert "no check has the code 'titel-missing'" in r.stderr

@@ -108,21 +108,23 @@ def test_one_problem_is_one_line_with_its_hint(cli, tmp_path: Path, monkeypatch)
 
 
 @pytest.mark.parametrize(
-    ("pair", "message"),
-    [
-        ("foo=bar", "unknown threshold 'foo=bar'"),
-        ("title_mx_px=600", "did you mean 'title_max_px'?"),
-        ("title_max_px=abc", "threshold title_max_px needs a whole number, not 'abc'"),
-        ("title_max_px", "unknown threshold 'title_max_px'"),
+    ("pair", "exit_code", "message"),
+    [  # a name that does not exist is not found (3), as an unknown check code; a bad shape is 2
+        ("foo=bar", ExitCode.CONFIG, "unknown threshold 'foo'"),
+        ("title_mx_px=600", ExitCode.CONFIG, "did you mean 'title_max_px'?"),
+        ("title_max_px=abc", ExitCode.USAGE,
+         "threshold title_max_px needs a whole number, not 'abc'"),
+        ("title_max_px", ExitCode.USAGE, "--threshold 'title_max_px': expected NAME=NUMBER"),
+        ("foo", ExitCode.USAGE, "--threshold 'foo': expected NAME=NUMBER"),
     ],
-)
+)  # fmt: skip
 def test_a_bad_threshold_flag_is_one_clear_line_before_any_request(
-    cli, server: FixtureServer, tmp_path: Path, monkeypatch, pair, message
+    cli, server: FixtureServer, tmp_path: Path, monkeypatch, pair, exit_code, message
 ):
     monkeypatch.chdir(tmp_path)
     server.page("/", body="hi")
     r = cli("scan", server.url(), "--threshold", pair)
-    assert r.exit_code == ExitCode.USAGE, r.stderr
+    assert r.exit_code == exit_code, r.stderr
     assert message in r.stderr and r.stderr.count("error:") == 1
     assert server.paths() == []
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from seolog.checks.registry import did_you_mean
-from seolog.errors import UsageError
+from seolog.errors import NotFoundError, UsageError
 
 # Thresholds with a narrower range than "0 or more": (lowest, highest).
 RANGES = {"near_duplicate_percent": (90, 100)}  # lower makes the comparison too costly
@@ -87,12 +87,16 @@ class Thresholds:
         for pair in pairs:
             name, sep, raw = pair.partition("=")
             name = name.strip().replace("-", "_")
-            if not sep or name not in values:
+            if not sep or not name:  # malformed, a usage mistake (2)
+                example = f"{name}={values[name]}" if name in values else "title_max_px=600"
                 raise UsageError(
-                    f"unknown threshold {pair!r}",
-                    hint=did_you_mean(name, values, "`seolog checks list --thresholds`")
-                    if sep
-                    else "use NAME=NUMBER with a name from `seolog checks list --thresholds`",
+                    f"--threshold {pair.strip()!r}: expected NAME=NUMBER",
+                    hint=f"e.g. --threshold {example}; names: `seolog checks list --thresholds`",
+                )
+            if name not in values:  # a name that does not exist (3), as an unknown check code
+                raise NotFoundError(
+                    f"unknown threshold {name!r}",
+                    hint=did_you_mean(name, values, "`seolog checks list --thresholds`"),
                 )
             try:
                 number = int(raw.strip().replace("_", ""))
