@@ -230,3 +230,78 @@ def test_https_to_a_plain_http_server_says_so_in_words(cli, server: FixtureServe
     assert r.exit_code == ExitCode.UNREACHABLE, r.stderr
     assert "does not speak HTTPS" in r.stderr
     _no_raw_ssl(r.stderr)
+
+
+def test_a_site_name_with_a_dot_is_scanned_by_name_not_as_an_address(cli, server: FixtureServer):
+    """`sites add http://127.0.0.1:PORT/` names the site 127.0.0.1; that name, printed as the way
+    to scan it, scans it (and the crontab's `scan NAME --scheduled` too), without asking
+    https://127.0.0.1/ or http://127.0.0.1/ on port 443 or 80."""
+    server.page("/", "Plain home page", "<h1>Plain</h1>")
+    r = cli("sites", "add", f"{server.origin}/")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert "Scan it with: seolog scan 127.0.0.1" in r.stdout + r.stderr
+    r = cli("scan", "127.0.0.1", "--max-pages", "2", "--format", "json")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert r.json()["scan"]["url"] == f"{server.origin}/"
+    assert "HTTPS" not in r.stderr  # a registered site is not probed for its scheme
+    r = cli("scan", "127.0.0.1", "--scheduled", "--max-pages", "2")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    scans = cli("scans", "list", "--format", "json").json()
+    assert sorted(s["type"] for s in scans) == ["manual", "scheduled"]
+    assert {s["site"] for s in scans} == {"127.0.0.1"}
+
+
+def _authorizations(server: FixtureServer) -> list[str]:
+    return [
+        f"{r.path}: {name}"
+        for r in server.requests
+        for name in ("authorization", "cookie", "x-key")
+        if name in r.headers
+    ]
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [("--auth", "user:secret"), ("--header", "X-Key: secret"), ("--cookie", "session=secret")],
+)
+def test_credentials_never_fall_back_to_plain_http(cli, server: FixtureServer, credentials):
+    server.page("/", "Staging home page")
+    address = f"127.0.0.1:{server.port}"
+    r = cli("scan", address, *credentials)
+    assert r.exit_code == ExitCode.UNREACHABLE, r.stderr
+    assert r.stderr.startswith(f"error: cannot use https on {address}")
+    assert "not sent over plain http" in r.stderr
+    assert f"write http://{address}/ to send them over http anyway" in r.stderr
+    assert "secret" not in r.stderr
+    _no_raw_ssl(r.stderr)
+    assert server.paths() == ["/robots.txt"]  # the anonymous probe, and nothing more
+    assert _authorizations(server) == []
+    assert cli("sites", "list", "--format", "json").json() == []  # nothing registered
+
+
+def test_seolog_auth_from_the_environment_is_refused_over_http_too(
+    cli, server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+):
+    server.page("/", "Staging home page")
+    monkeypatch.setenv("SEOLOG_AUTH", "user:secret")
+    r = cli("scan", f"127.0.0.1:{server.port}")
+    assert r.exit_code == ExitCode.UNREACHABLE, r.stderr
+    assert _authorizations(server) == []
+    # Written out as http://, the same credentials go where they were sent.
+    r = cli("scan", f"{server.origin}/", "--max-pages", "1")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert "/: authorization" in _authorizations(server)
+
+
+def test_credentials_go_over_https_when_it_answers_and_the_probe_is_anonymous(
+    cli, tls_server, trust
+):
+    server, ca = tls_server
+    trust(ca)
+    address = f"127.0.0.1:{server.port}"
+    r = cli("scan", address, "--auth", "user:secret", "--max-pages", "1", "--format", "json")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert r.json()["scan"]["url"] == f"https://{address}/"
+    probe, *crawl = server.requests
+    assert probe.path == "/robots.txt" and "authorization" not in probe.headers
+    assert any(q.path == "/" and "authorization" in q.headers for q in crawl)

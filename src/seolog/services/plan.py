@@ -89,7 +89,8 @@ def plan_scan(
     notes: tuple[str, ...] = ()
     if target is not None:
         settings = resolved.crawl_settings(credentials, thresholds)
-        request, notes = settle_scheme(ScanRequest(target, settings, base_url))  # https, else http
+        # A registered site name as it is; a scheme-less address with https, else http.
+        request, notes = settle_scheme(ctx, ScanRequest(target, settings, base_url))
     else:
         notes = _ignored_on_resume(resolved, bool(thresholds or base_url))
     return ScanPlan(resolved, gates, baseline, credentials, request, resume, notes)

@@ -21,7 +21,7 @@ from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
 from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary
-from seolog.services.sites import ensure_site, get_site, is_folder, parse_url
+from seolog.services.sites import ensure_site, get_site, is_folder, parse_url, registered_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.lock import scan_lock
@@ -55,7 +55,12 @@ class _Target:
 
 
 def _resolve_target(ctx: AppContext, request: ScanRequest) -> _Target:
+    """A registered site's name first (`127.0.0.1` is a name when a site has it), then a folder,
+    then a URL or address. --base-url says the target is a folder, so no name is looked up."""
     target = request.target.strip()
+    registered = None if request.base_url else registered_url(ctx, target)
+    if registered is not None:
+        return _Target(registered)
     if is_folder(target):
         folder = Path(target).expanduser().resolve()
         base = request.base_url or f"http://{_folder_host(folder)}.localhost/"

@@ -240,5 +240,16 @@ def site_document(site: Site, stats: repo.SiteScanStats | None = None) -> dict[s
     return data
 
 
+def registered_url(ctx: AppContext, target: str) -> str | None:
+    """The root URL of the site named exactly `target` (`127.0.0.1`, `acme.example`), if one is
+    registered: a name wins over the address or folder it looks like."""
+    target = target.strip()
+    if not _NAME.match(target):
+        return None  # a URL, a path, `host:port`: never a name, and no store opened for it
+    with session_scope(ctx.engine) as session:
+        site = repo.site_by_name(session, target)
+        return site.root_url if site is not None else None
+
+
 def is_folder(target: str) -> bool:
     return "://" not in target and Path(target).expanduser().is_dir()

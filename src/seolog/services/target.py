@@ -1,7 +1,10 @@
 """A target typed without a scheme (`127.0.0.1:8081`, `example.com`) gets the one that answers:
 https when it does, else http with a note saying so, else one clear line (exit 4).
 
-A folder that exists wins over a host name, and a target with a scheme is taken as typed.
+A registered site name wins (`seolog sites add http://127.0.0.1:8765/` names the site
+`127.0.0.1`), then a folder that exists, then a host name; a target with a scheme is taken as
+typed. With credentials (--auth, --header, --cookie) the fallback to http is refused: they would
+cross the network in clear text, so plain http must be asked for by writing http://.
 `seolog scan` (through the scan plan) and `seolog sites add` / `sites edit --url` use it.
 """
 
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seolog.config import CrawlSettings
+from seolog.context import AppContext
 from seolog.errors import TargetUnreachable
 from seolog.urls import normalize_url
 
@@ -52,6 +56,7 @@ def settle_url(address: str, settings: CrawlSettings | None = None) -> tuple[str
     from seolog.crawl.scheme import probe_scheme
 
     settings = settings or CrawlSettings()
+    secrets = bool(settings.headers or settings.cookies or settings.auth)
     https_url = normalize_url("https://" + address.strip())
     http_url = normalize_url("http://" + address.strip())
     if https_url is None or http_url is None:
@@ -60,6 +65,12 @@ def settle_url(address: str, settings: CrawlSettings | None = None) -> tuple[str
     shown = address.strip().rstrip("/")
     if answer.url == https_url:
         return https_url, None
+    if answer.url is not None and secrets:
+        raise TargetUnreachable(
+            f"cannot use https on {shown} ({answer.https_problem}); credentials (auth, headers, "
+            "cookies) are not sent over plain http unless the URL says http://",
+            hint=f"write {answer.url} to send them over http anyway, or fix https on the server",
+        )
     if answer.url is not None:
         if answer.untrusted:
             return answer.url, f"HTTPS on {shown}: {answer.https_problem}; using {answer.url}"
@@ -74,11 +85,18 @@ def settle_url(address: str, settings: CrawlSettings | None = None) -> tuple[str
     )
 
 
-def settle_scheme(request: ScanRequest) -> tuple[ScanRequest, tuple[str, ...]]:
+def settle_scheme(ctx: AppContext, request: ScanRequest) -> tuple[ScanRequest, tuple[str, ...]]:
     """The scan request with the scheme that answers, and the notes to show. Anything but a
-    scheme-less address (a URL, an existing folder, a site name) is returned as it is."""
+    scheme-less address (a URL, a registered site name, an existing folder) is returned as it is."""
+    from seolog.services.sites import registered_url
+
     target = request.target.strip()
-    if request.base_url or not schemeless_address(target) or Path(target).expanduser().is_dir():
+    if (
+        request.base_url
+        or not schemeless_address(target)
+        or registered_url(ctx, target) is not None
+        or Path(target).expanduser().is_dir()
+    ):
         return request, ()
     url, note = settle_url(target, request.settings)
     return replace(request, target=url), (note,) if note else ()
