@@ -219,3 +219,19 @@ def test_scan_help_imports_only_the_scan_command_and_no_heavy_library(seolog_env
     assert "seolog.cli.scan" in modules
     assert "seolog.cli.logs" not in modules and "seolog.cli.reports" not in modules
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_help_command_shows_a_command_s_own_help_as_git_help_does(cli):
+    scan = cli("help", "scan")
+    assert scan.exit_code == 0 and "Usage: seolog scan [OPTIONS] [TARGET]" in scan.stdout
+    assert scan.stdout == cli("scan", "--help").stdout
+    show = cli("help", "scans", "show")
+    assert show.exit_code == 0 and "Usage: seolog scans show [OPTIONS] SCAN_ID" in show.stdout
+    r = cli("help", "nope")
+    assert r.exit_code == 2 and "No such command 'nope'" in r.stderr
+
+
+def test_required_arguments_are_written_as_man_pages_write_them(cli):
+    """`SCAN_ID`, not Typer's `{SCAN_ID}`; an optional one stays `[TARGET]`."""
+    assert "Usage: seolog scans diff [OPTIONS] BEFORE AFTER" in cli("scans", "diff", "-h").stdout
+    assert "{" not in cli("scans", "show", "-h").stdout.splitlines()[1]

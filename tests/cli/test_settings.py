@@ -81,7 +81,7 @@ def test_a_flag_can_undo_what_a_config_file_turned_on(cli, tmp_path, monkeypatch
     )
     server.page("/", body="<p>Closed.</p>")
     r = cli("scan", server.url(), "--format", "json")
-    assert r.exit_code == 0 and "warning: --ignore-robots" in r.stderr  # the file's choice
+    assert r.exit_code == 0 and '{"warning": "--ignore-robots' in r.stderr  # the file's choice
     r = cli("scan", server.url(), "--no-ignore-robots")
     assert r.exit_code == ExitCode.UNREACHABLE and "forbids" in r.stderr
 

@@ -4,15 +4,55 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+
+
+class _Topics(TyperGroup):
+    """`seolog help COMMAND` shows that command's help, as `git help COMMAND` does; the topics
+    are this group's own commands."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        root = ctx.find_root()
+        command = root.command.get_command(root, cmd_name)
+        if command is None:
+            return None
+
+        prog = f"{root.info_name or 'seolog'} {cmd_name}"
+        return _HelpFor(command, prog, name=cmd_name, help=f"Help for `{cmd_name}`.")
+
+
+class _HelpFor(TyperCommand):
+    """`seolog help scans show`: the command's own --help, a subcommand named by the rest."""
+
+    def __init__(self, target: Any, prog: str, **kwargs: Any) -> None:
+        kwargs["context_settings"] = {"allow_extra_args": True, "ignore_unknown_options": True}
+        super().__init__(**kwargs)
+        self.target = target
+        self.prog = prog
+
+    def invoke(self, ctx: Any) -> Any:
+        rest = [a for a in ctx.args if not a.startswith("-")]
+        return self.target.main(
+            [*rest, "--help"],
+            prog_name=self.prog,
+            standalone_mode=False,
+            help_option_names=ctx.find_root().help_option_names,  # -h too, as the root has it
+        )
+
 
 app = typer.Typer(
+    cls=_Topics,
     help="Help topics: environment variables, exit codes.",
     epilog="[bold]Examples[/bold]\n\n"
     "  seolog help environment\n"
     "  seolog help exit-codes\n"
+    "  seolog help scan                 [dim]# the same as seolog scan --help[/dim]\n"
     "  seolog COMMAND --help            [dim]# a command's own options[/dim]",
 )
 

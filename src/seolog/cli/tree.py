@@ -94,6 +94,23 @@ class _WordsGroup(TyperGroup):
         return _with_words(super().get_params(ctx))
 
 
+def _words_class(cls: type) -> type | None:
+    """The class a command becomes: Typer's own get the words; so does a command class of ours
+    derived from them (the help topics' group), by a subclass of it (a mixin would change the
+    instance layout, which `__class__` assignment refuses)."""
+    if cls in _COMMAND_SWAPS:
+        return _COMMAND_SWAPS[cls]
+    if issubclass(cls, (LazyGroup, _WordsCommand, _WordsGroup)) or getattr(cls, "_words", False):
+        return None  # the root lists its own options with their words
+    if not issubclass(cls, (TyperCommand, TyperGroup)):
+        return None
+
+    def get_params(self: Any, ctx: Any) -> list[Any]:
+        return _with_words(cls.get_params(self, ctx))
+
+    return type(cls.__name__, (cls,), {"get_params": get_params, "_words": True})
+
+
 _COMMAND_SWAPS: dict[type, type] = {TyperCommand: _WordsCommand, TyperGroup: _WordsGroup}
 
 
@@ -217,7 +234,7 @@ def prepare(command: Any, global_options: list[Any] | None) -> None:
             setattr(command, attr, escape_brackets(text))
     if global_options is not None:
         _add_globals(command, global_options)
-    swap = _COMMAND_SWAPS.get(type(command))
+    swap = _words_class(type(command))
     if swap is not None:
         command.__class__ = swap
     subcommands = getattr(command, "commands", None)
@@ -379,6 +396,14 @@ class _WordsArgument(TyperArgument):
 
     def get_runtime_param(self) -> Any:
         return _runtime(self, TyperArgument)
+
+    def _usage_display_name(self) -> str:
+        """`seolog scans show [OPTIONS] SCAN_ID`, as man pages and Click write a required
+        argument (Typer 0.29 writes `{SCAN_ID}`); an optional one stays `[TARGET]`."""
+        name = super()._usage_display_name()
+        if name.startswith("{"):
+            name = name[1:].replace("}", "", 1)
+        return name
 
 
 def _runtime(param: Any, base: Any) -> Any:
