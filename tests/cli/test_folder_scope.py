@@ -100,3 +100,17 @@ def test_a_url_scan_of_a_live_https_server_still_reports_them(cli, tmp_path, mon
     results = _results(doc)
     assert results["hsts-missing"] == results["canonical-header-conflict"] == "failed"
     assert results["slow-response"] == "passed"  # judged, and fast enough
+
+
+def test_a_copy_whose_sitemap_names_the_original_host_says_so(cli, tmp_path: Path, monkeypatch):
+    """examples/site's sitemap lists http://site.localhost/… URLs: copied as ./public, nothing of
+    it applies to the folder's own host. Said, with the flag that fixes it, not left silent."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLE_SITE, tmp_path / "public")
+    doc = cli("scan", "public", "--format", "json").json()
+    (note,) = [n for n in doc["summary"]["crawl"]["notes"] if "sitemap URLs are on" in n]
+    assert note.startswith("7 of 7 sitemap URLs are on http://site.localhost")
+    assert "--base-url http://site.localhost/" in note
+    doc = cli("scan", "public", "--base-url", "http://site.localhost/", "--format", "json").json()
+    assert not any("sitemap URLs are on" in n for n in doc["summary"]["crawl"]["notes"])
+    assert any(p["url"].endswith("/landing/spring-sale.html") for p in doc["pages"])  # seeded

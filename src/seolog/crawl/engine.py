@@ -214,6 +214,15 @@ class Crawler:
         }
         self.stats.sitemap_urls = len(self.frontier.sitemap_urls)
         self.stats.notes.extend(f"sitemap problem: {p}" for p in found.problems)
+        elsewhere = [u for u in found.urls if not self.scope.is_internal(u)]
+        if elsewhere:  # a copy of a site (staging, a folder) whose sitemap names the original
+            hosts = sorted({origin_of(u) for u in elsewhere})
+            self.stats.notes.append(
+                f"{len(elsewhere)} of {len(found.urls)} sitemap URLs are on "
+                f"{', '.join(hosts[:3])}{' …' if len(hosts) > 3 else ''}, not this site: they are "
+                "not crawled and the sitemap checks leave them out (scanning a copy of that "
+                f"site? a folder scan takes --base-url {hosts[0]}/)"
+            )
 
     async def _worker(self) -> None:
         while True:
