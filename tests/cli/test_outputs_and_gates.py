@@ -81,6 +81,10 @@ def test_formats_on_stdout_and_from_a_stored_scan(cli, public: Path):
     assert cli("scans", "show", "1", "--format", "junit").stdout.startswith("<?xml")
     r = cli("scan", "site", "-o", "summary.txt")
     assert r.exit_code == ExitCode.USAGE and "cannot tell which format" in r.stderr
+    assert ".txt is no format's extension" in r.stderr and ".sarif" in r.stderr  # what works
+    r = cli("scan", "site", "-o", "yaml:out.y")
+    assert r.exit_code == ExitCode.USAGE and "unknown format 'yaml'" in r.stderr
+    assert "gitlab" in r.stderr  # the formats there are
 
 
 def test_fail_on_severity(cli, public: Path):

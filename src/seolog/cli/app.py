@@ -134,7 +134,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Start with: [bold]seolog scan https://www.example.com[/bold]  ·  Docs: README.md\n\n"
+    epilog="Start with: [bold]seolog scan https://www.example.com[/bold]  ·  seolog help COMMAND for any command\n\n"
     "--db, --config, -q, --debug and --no-color also work after a command "
     "([bold]seolog scan URL -q[/bold]); given twice, the later one wins. Variables and exit "
     "codes: [bold]seolog help environment[/bold], [bold]seolog help exit-codes[/bold].",

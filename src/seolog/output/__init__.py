@@ -95,14 +95,20 @@ def output_target(spec: str, default: str | None = None) -> tuple[str, Path]:
     prefix, sep, rest = spec.partition(":")
     if sep and prefix in FORMATS:
         return prefix, Path(rest)
+    if sep and len(prefix) > 1 and prefix.isalpha() and "/" not in prefix:  # yaml:out.y
+        raise UsageError(
+            f"unknown format {prefix!r} in -o {spec}", hint=f"formats: {', '.join(FORMATS)}"
+        )
     path = Path(spec)
     fmt = EXTENSIONS.get(path.suffix.lower(), default)
     if fmt == "json" and _CODE_QUALITY.search(path.name):
         fmt = "gitlab"  # what GitLab's docs name the report; seolog's JSON there would not load
     if fmt is None:
+        known = " ".join(EXTENSIONS)
         raise UsageError(
-            f"cannot tell which format to write to {spec}",
-            hint="name it FORMAT:FILE (e.g. sarif:results.txt) or give it an extension",
+            f"cannot tell which format to write to {spec}"
+            + (f": {path.suffix} is no format's extension" if path.suffix else ""),
+            hint=f"name it FORMAT:FILE (e.g. sarif:{path.name}) or use one of {known}",
         )
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"formats: {', '.join(FORMATS)}")
