@@ -210,6 +210,11 @@ class WorkerPipeline(Pipeline):
             future = self._pending.popleft()
             if not future.done():
                 future.set_exception(error)
+                # Marked as seen: the error reaches the user once, through whichever caller
+                # awaits first. A future nobody awaits any more (its send failed, the crawl
+                # stopped) would otherwise print "Future exception was never retrieved" and a
+                # traceback at exit, under the one clear line (seen on a busy machine).
+                future.exception()
 
     # --- outside the loop -------------------------------------------------------------------
 
