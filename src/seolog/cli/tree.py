@@ -423,7 +423,17 @@ class _OnlyWithValue:
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:
             return () if param.multiple or param.nargs == -1 else None
+        if isinstance(value, str) and _plain_text(param):  # --db from SEOLOG_DATABASE_URL
+            return value  # nothing to convert, so no pydantic for it: a help stays light
         return self.base.get_runtime_param(self.param).coerce(value, param=param, ctx=ctx)
+
+
+def _plain_text(param: Any) -> bool:
+    """A single text value declared as plain `str` (no choices, no path, no number)."""
+    descriptor = getattr(param, "type_descriptor", None)
+    return (
+        getattr(descriptor, "annotation", None) is str and not param.multiple and param.nargs == 1
+    )
 
 
 _SWAPS: dict[type, type] = {TyperOption: _WordsOption, TyperArgument: _WordsArgument}
