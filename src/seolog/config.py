@@ -26,6 +26,11 @@ DEFAULT_MAX_BODY = 5 * 1024 * 1024  # 5 MiB: larger than nearly any real HTML pa
 DEFAULT_REPROBE = 20  # slow pages re-timed after the crawl: a few seconds on a slow site
 DEFAULT_RETRIES = 2  # connection errors, 429 and 503 are retried this many times
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After ends the retries for that URL
+# External links and resources: each distinct URL is checked once per scan, at most this many
+# (a site linking to 100,000 other pages gets a note, not an hour-long check), and never more than
+# EXTERNAL_PER_HOST requests at once to one host (other people's servers: be polite).
+DEFAULT_MAX_EXTERNAL = 10_000
+DEFAULT_EXTERNAL_PER_HOST = 2
 
 
 _COMPATIBLE = re.compile(r"compatible;\s*([A-Za-z][\w-]*)")
@@ -92,6 +97,12 @@ class CrawlSettings:
     store_html: bool = False
     reprobe: int = DEFAULT_REPROBE  # slow pages timed again alone after the crawl
     user_agent: str = DEFAULT_USER_AGENT
+    external: bool = True  # check external links and every page's resources (--no-external)
+    max_external: int = DEFAULT_MAX_EXTERNAL  # distinct URLs checked, at most
+    external_per_host: int = DEFAULT_EXTERNAL_PER_HOST  # requests at once to one other host
+    external_skip: list[str] = field(default_factory=list)  # hosts never checked (and subdomains)
+    ca_bundle: str | None = None  # PEM file of CAs to trust (a staging site's private CA)
+    insecure: bool = False  # do not verify TLS certificates at all (warned about)
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
     thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden
     audit_rules: dict[str, Any] = field(

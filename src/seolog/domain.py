@@ -200,6 +200,57 @@ class RobotsProblem:
         return cls(int(data["line"]), str(data.get("text") or ""), str(data["message"]))
 
 
+class ResourceKind(StrEnum):
+    """What a page uses a URL for, when that URL is checked rather than crawled. Stored: values
+    are public."""
+
+    LINK = "link"  # an <a href> to another host: an external link
+    IMAGE = "image"  # <img src>, <picture><source>, <input type=image>
+    STYLESHEET = "stylesheet"  # <link rel=stylesheet>
+    SCRIPT = "script"  # <script src>
+    IFRAME = "iframe"  # <iframe src>, <frame src>
+    MEDIA = "media"  # <video>, <audio>, <source>, <track>, <embed>, <object data>
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """A URL a page loads (or links to, for an external link): absolute and http(s) only."""
+
+    url: str
+    kind: ResourceKind
+
+
+@dataclass(frozen=True, slots=True)
+class OriginVariant:
+    """One variant of the start URL's origin (http/https, with/without www), fetched once after
+    the crawl: a site should answer on one origin and redirect the others to it."""
+
+    url: str  # the variant's root URL as asked for
+    status: int | None  # the first answer; None: no answer
+    final_url: str  # where its redirects ended
+    final_status: int | None
+    error: str | None = None  # why there was no answer (DNS, refused, TLS …)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "status": self.status,
+            "final_url": self.final_url,
+            "final_status": self.final_status,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OriginVariant:
+        return cls(
+            str(data["url"]),
+            data.get("status"),
+            str(data.get("final_url") or data["url"]),
+            data.get("final_status"),
+            data.get("error"),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ImageRef:
     src: str
@@ -261,6 +312,21 @@ class PageSnapshot:
     # For the checks only (not stored): the structured data items of all three syntaxes, top-level
     # ones in document order (JSON-LD first); @graph nodes and @id references come resolved.
     structured: list[StructuredItem] = field(default_factory=list)
+    # What the page loads, and the external links it has (ResourceKind.LINK), once each per
+    # (URL, kind), http(s) only, every host: checked after (or while) crawling, stored per page.
+    resources: list[ResourceRef] = field(default_factory=list)
+    # For the checks only (not stored):
+    # <meta http-equiv=refresh>: (delay in seconds, the URL it goes to or None: a reload).
+    meta_refresh: tuple[float, str | None] | None = None
+    # Same-page links (#name) whose fragment names no id (or <a name>) on the page.
+    missing_fragments: list[str] = field(default_factory=list)
+    # Links a crawler cannot follow, as written: (href or "", why): "javascript", "fragment"
+    # (href="#" only), "no-href" (an <a> with onclick and no href), "empty" (href="").
+    unusable_links: list[tuple[str, str]] = field(default_factory=list)
+    # Links with no accessible name (no text, aria-label, aria-labelledby, title or img alt).
+    unnamed_links: list[str] = field(default_factory=list)
+    # hrefs and srcs written with raw whitespace or non-ASCII characters (not percent-encoded).
+    unencoded_urls: list[str] = field(default_factory=list)
 
 
 WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column

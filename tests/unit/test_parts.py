@@ -154,6 +154,16 @@ def test_decode_body_fallbacks():
     assert decode_body("é".encode("latin-1"), "text/html; charset=latin-1") == "é"
     assert decode_body(b'<meta charset="windows-1252">\x80', "text/html").endswith("€")
     assert decode_body(b"\xef\xbb\xbfhi", "text/html") == "hi"
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "latin1", "us-ascii", "ISO_8859-1", "ascii"])
+def test_charset_labels_are_read_as_browsers_read_them(label):
+    """WHATWG: these labels mean windows-1252, so a page's curly quotes and dashes come out as
+    written, not as C1 control characters."""
+    body = "“Quotes” – and €".encode("cp1252")
+    assert decode_body(body, f"text/html; charset={label}") == "“Quotes” – and €"
+    meta = f'<meta charset="{label}">'.encode() + body
+    assert decode_body(meta, "text/html").endswith("“Quotes” – and €")
     assert decode_body(b"ok\xff", "text/html; charset=bogus") == "ok\ufffd"
 
 

@@ -52,6 +52,14 @@ class Thresholds:
     # Main contents this alike (share of SimHash bits equal) are near-duplicates: 95 allows 3 of
     # 64 bits to differ, the distance Manku et al. found for near-duplicate web pages (WWW 2007).
     near_duplicate_percent: int = 95
+    # Screaming Frog's "over 100 characters" and Sitebulb's 115 are both common; long URLs get
+    # cut in results and are hard to share. 115 flags the clearly long ones.
+    max_url_length: int = 115
+    # Query parameters in one URL: more usually means faceted or tracking URLs that multiply pages.
+    max_url_parameters: int = 3
+    # An image over 200 KiB is worth compressing or resizing (Lighthouse's "efficiently encode
+    # images" starts saving at a few KiB; 200 KiB keeps the finding for the heavy ones).
+    max_image_kib: int = 200
 
     @staticmethod
     def describe() -> dict[str, str]:
@@ -71,6 +79,9 @@ class Thresholds:
             "max_click_depth": "deepest page, in clicks from the start URL",
             "near_duplicate_percent": "how alike two main contents are to be near-duplicates, "
             "in % of fingerprint bits (90-100)",
+            "max_url_length": "longest URL, in characters",
+            "max_url_parameters": "most query parameters in one URL",
+            "max_image_kib": "largest image, in KiB",
         }
 
     def to_stored(self) -> dict[str, Any]:

@@ -39,12 +39,26 @@ def decode_body(body: bytes, content_type: str) -> str:
     if m2:
         candidates.append(m2.group(1).decode("ascii", "replace"))
     for enc in candidates:
-        try:
-            codec = codecs.lookup(enc).name
-        except LookupError:
-            continue
-        return body.decode(codec, errors="replace")
+        codec = _codec(enc)
+        if codec is not None:
+            return body.decode(codec, errors="replace")
     return body.decode("utf-8", errors="replace")
+
+
+def _codec(label: str) -> str | None:
+    """The Python codec for a charset label as browsers read it (the WHATWG Encoding Standard,
+    through `webencodings`): `iso-8859-1`, `latin1` and `us-ascii` mean windows-1252, whose
+    curly quotes Python's own latin-1 codec turns into control characters. Labels the standard
+    does not know fall back to Python's codecs (`utf-8-sig`, set by the BOM), else None."""
+    import webencodings
+
+    found = webencodings.lookup(label)
+    if found is not None:
+        return str(found.codec_info.name)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
 
 
 def _clean(text: str | None) -> str:
