@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seolog.domain import NotFoundProbe, Reprobe, RobotsProblem, RobotsState
+from seolog.domain import NotFoundProbe, OriginVariant, Reprobe, RobotsProblem, RobotsState
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,10 @@ class SiteData:
     slow_pages: int = 0  # pages slower than the threshold during the crawl
     robots_problems: tuple[RobotsProblem, ...] = ()  # robots.txt lines Lighthouse calls errors
     robots_problem_count: int = 0  # all of them; robots_problems keeps the first ones
+    # The start origin's variants (http/https, www/non-www) as probed after the crawl; () when
+    # not probed (a folder scan, an interrupted crawl, a scan stored before seolog probed them).
+    origin_variants: tuple[OriginVariant, ...] = ()
+    canonical_origin: str | None = None  # the origin the crawl settled on (after a redirect)
 
     def by_url(self) -> dict[str, SitePage]:
         return {p.url: p for p in self.pages}
