@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from seolog.domain import WP_MAX_POST_ID, FormRef, ImageRef, LinkRef, PageSnapshot
+from seolog.domain import (
+    WP_MAX_POST_ID,
+    FormRef,
+    ImageRef,
+    LinkRef,
+    PageSnapshot,
+    ResourceKind,
+    ResourceRef,
+)
 from seolog.parse.fingerprint import not_found_phrase, simhash
 from seolog.parse.linkheader import parse_link_header
 from seolog.parse.structured import read_structured
@@ -104,7 +112,27 @@ _BODY_CLASS_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d{1,10})(?:\s|$)")
 # compiles its selector, so ten separate queries cost more than parsing the page.
 _WANTED = (
     "base, title, meta, link, h1, h2, h3, h4, h5, h6, script, img, a, area, form, pre, main, "
-    "article, nav, header, footer, aside, [role]"
+    "article, nav, header, footer, aside, iframe, frame, video, audio, source, track, embed, "
+    "object, input, [role]"
+)
+# Elements that load a URL (or, for a and area, link to one): kept in one list in document order.
+_RESOURCE_TAGS = frozenset(
+    {
+        "img",
+        "link",
+        "script",
+        "iframe",
+        "frame",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "embed",
+        "object",
+        "input",
+        "a",
+        "area",
+    }
 )
 _ROLE_TAGGED = frozenset(
     {
@@ -121,6 +149,7 @@ _ROLE_TAGGED = frozenset(
         "main",
         "article",
     }
+    | _RESOURCE_TAGS
     | {f"h{i}" for i in range(1, 7)}
 )  # tags collected for themselves; any other element in the pass came for its role
 # Crawlers whose own robots meta tag decides what a page's search audience sees.
@@ -165,6 +194,8 @@ def extract_page(
             elif role in _TEMPLATE_ROLES:
                 nodes["template"].append(node)
             continue
+        if tag in _RESOURCE_TAGS:
+            nodes["resource"].append(node)
         nodes["a" if tag == "area" else tag].append(node)  # <area> is a link too; document order
 
     base = url
@@ -222,7 +253,9 @@ def extract_page(
 
     link_words: dict[int, int] = {}
     in_pre = {a.mem_id for pre in nodes["pre"] for a in pre.css("a")}
-    snap.links = _extract_links(nodes["a"], resolve, is_internal, in_pre, link_words)
+    external: dict[int, str] = {}
+    snap.links = _extract_links(nodes["a"], resolve, is_internal, in_pre, link_words, external)
+    snap.resources = _extract_resources(nodes["resource"], resolve, external)
 
     body = tree.body
     if snap.wp_post_id is None and body is not None:
@@ -426,10 +459,13 @@ def _extract_links(
     is_internal: Callable[[str], bool],
     code: set[int] | frozenset[int] = frozenset(),
     words: dict[int, int] | None = None,
+    external: dict[int, str] | None = None,
 ) -> list[LinkRef]:
-    """The page's links, once each; `words` collects each anchor's count of text words."""
+    """The page's links, once each; `words` collects each anchor's count of text words, and
+    `external` the target of each anchor that links to another site (by the anchor's id)."""
     links: list[LinkRef] = []
     seen: set[tuple[str, str, str]] = set()
+    external_targets: set[str] = set()
     for node in anchors:
         attrs = node.attributes
         href = attrs.get("href")
@@ -448,15 +484,90 @@ def _extract_links(
         rel = (attrs.get("rel") or "").strip().lower()
         key = (target, text, rel)
         if key in seen:
+            if external is not None and target in external_targets:
+                external[node.mem_id] = target
             continue
         seen.add(key)
+        internal = is_internal(target)
+        if not internal:
+            external_targets.add(target)
+            if external is not None:
+                external[node.mem_id] = target
         links.append(
             LinkRef(
                 url=target,
                 text=text,
                 rel=rel,
-                internal=is_internal(target),
+                internal=internal,
                 code=node.mem_id in code or _is_code(node),
             )
         )
     return links
+
+
+def first_candidate(srcset: str) -> str:
+    """The first image URL of a `srcset` ("a.jpg 1x, b.jpg 2x" → "a.jpg"), read as the HTML
+    spec reads it: a URL runs to the next whitespace, and trailing commas are not part of it
+    (a comma inside a URL, as image CDNs write "w_100,h_80", is)."""
+    parts = srcset.lstrip(" \t\n\r\f,").split(None, 1)
+    return parts[0].rstrip(",") if parts else ""
+
+
+def _resource_urls(node: LexborNode) -> Iterator[tuple[str, ResourceKind]]:
+    """What one element loads, as written: (attribute value, kind)."""
+    tag = node.tag
+    attrs = node.attributes
+    if tag == "img":
+        # A lazy loader writes the real image in data-src and a placeholder (often data:) in src.
+        for value in (attrs.get("src"), attrs.get("data-src")):
+            if value and not value.lstrip().lower().startswith("data:"):
+                yield value, ResourceKind.IMAGE
+                return
+        srcset = attrs.get("srcset") or attrs.get("data-srcset")
+        if srcset:
+            yield first_candidate(srcset), ResourceKind.IMAGE
+    elif tag == "link":
+        if "stylesheet" in (attrs.get("rel") or "").lower().split():
+            yield attrs.get("href") or "", ResourceKind.STYLESHEET
+    elif tag == "script":
+        yield attrs.get("src") or "", ResourceKind.SCRIPT
+    elif tag in ("iframe", "frame"):
+        yield attrs.get("src") or "", ResourceKind.IFRAME
+    elif tag == "source":
+        parent = node.parent
+        if parent is not None and parent.tag == "picture":
+            yield first_candidate(attrs.get("srcset") or ""), ResourceKind.IMAGE
+        else:
+            yield attrs.get("src") or "", ResourceKind.MEDIA
+    elif tag in ("video", "audio"):
+        yield attrs.get("src") or "", ResourceKind.MEDIA
+        if tag == "video":
+            yield attrs.get("poster") or "", ResourceKind.IMAGE
+    elif tag in ("track", "embed"):
+        yield attrs.get("src") or "", ResourceKind.MEDIA
+    elif tag == "object":
+        yield attrs.get("data") or "", ResourceKind.MEDIA
+    elif tag == "input" and (attrs.get("type") or "").strip().lower() == "image":
+        yield attrs.get("src") or "", ResourceKind.IMAGE
+
+
+def _extract_resources(
+    elements: list[LexborNode], resolve: Callable[[str], str | None], external: dict[int, str]
+) -> list[ResourceRef]:
+    """What the page loads, and its external links (from `external`, by anchor id), in document
+    order, once per (URL, kind); http(s) only: data:, blob:, javascript: … are not fetched."""
+    found: list[ResourceRef] = []
+    seen: set[tuple[str, ResourceKind]] = set()
+    for node in elements:
+        if node.tag in ("a", "area"):
+            target = external.get(node.mem_id)
+            if target is not None and (target, ResourceKind.LINK) not in seen:
+                seen.add((target, ResourceKind.LINK))
+                found.append(ResourceRef(target, ResourceKind.LINK))
+            continue
+        for value, kind in _resource_urls(node):
+            url = resolve(value) if value else None
+            if url is not None and (url, kind) not in seen:
+                seen.add((url, kind))
+                found.append(ResourceRef(url, kind))
+    return found
