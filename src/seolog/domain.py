@@ -221,6 +221,17 @@ class ResourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class ResourceCheck:
+    """How one resource URL answered when checked (HEAD, or GET when HEAD's answer looked
+    wrong); `method` is "" when no request was sent (robots.txt, a host already down)."""
+
+    url: str
+    external: bool  # on another host than the crawled site
+    method: str
+    result: FetchResult
+
+
+@dataclass(frozen=True, slots=True)
 class OriginVariant:
     """One variant of the start URL's origin (http/https, with/without www), fetched once after
     the crawl: a site should answer on one origin and redirect the others to it."""

@@ -53,6 +53,59 @@ class LinkToTrouble:
     target: SitePage
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedResource:
+    """How a resource URL (an external link, an image, a stylesheet …) answered its check."""
+
+    url: str
+    external: bool
+    status: int | None  # the first answer: 3xx for a redirect
+    final_url: str | None
+    final_status: int | None
+    content_type: str | None
+    size: int | None  # bytes: Content-Length, else the body read (up to a cap)
+    error_kind: str | None
+    error: str | None
+
+    @property
+    def failed(self) -> bool:
+        """No usable answer, or an error status. A robots.txt block is no failure (the URL was
+        not asked for), nor a 429 or LinkedIn's 999: those refuse automated checks, not users."""
+        if self.error_kind is not None:
+            return self.error_kind != "blocked_robots"
+        return self.final_status is not None and self.final_status >= 400 and (
+            self.final_status not in REFUSALS
+        )
+
+    @property
+    def redirects(self) -> bool:
+        return self.status is not None and 300 <= self.status < 400
+
+    @property
+    def media_type(self) -> str:
+        return (self.content_type or "").split(";", 1)[0].strip().lower()
+
+    def answer(self) -> str:
+        """What it answered, for a message: "HTTP 404", "timeout: …", "HTTP 301 → HTTP 404"."""
+        if self.error_kind is not None:
+            return f"{self.error_kind}: {self.error}" if self.error else self.error_kind
+        said = f"HTTP {self.final_status}"
+        return f"HTTP {self.status} → {said}" if self.redirects else said
+
+
+REFUSALS = frozenset({429, 999})  # "too many requests", and LinkedIn's answer to every robot
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceUse:
+    """A page using a resource that answered badly (or is too big, or of the wrong type):
+    `kind` is how that page uses it (a ResourceKind value)."""
+
+    page_url: str
+    kind: str
+    resource: CheckedResource
+
+
 @dataclass
 class SiteData:
     root_url: str
@@ -72,6 +125,13 @@ class SiteData:
     # not probed (a folder scan, an interrupted crawl, a scan stored before seolog probed them).
     origin_variants: tuple[OriginVariant, ...] = ()
     canonical_origin: str | None = None  # the origin the crawl settled on (after a redirect)
+    # Pages using a resource with a problem (failed, redirected, too big, wrong type): every
+    # resource problem once per page; the resources that answered well are not loaded.
+    resource_uses: list[ResourceUse] = field(default_factory=list)
+    resources_checked: bool = False  # the scan checked resources (not --no-external, not old)
+    resources_offline: bool = False  # no external host resolved: DNS failures prove nothing
+    # Internal links to URLs robots.txt disallows (not fetched): (linking page, target).
+    links_to_disallowed: list[tuple[str, str]] = field(default_factory=list)
 
     def by_url(self) -> dict[str, SitePage]:
         return {p.url: p for p in self.pages}

@@ -19,14 +19,24 @@ from seolog.crawl.handler import Found
 from seolog.crawl.notfound import probe_not_found, probe_url
 from seolog.crawl.pipeline import Pipeline
 from seolog.crawl.reprobe import SlowPages, reprobe
+from seolog.crawl.resources import ResourceChecker
 from seolog.crawl.robots import Robots, RobotsRules
 from seolog.crawl.sitemap import Alternates, discover
 from seolog.crawl.stats import CrawlStats
-from seolog.domain import CrawledPage, FetchErrorKind, FetchResult, RobotsState, StopReason
+from seolog.domain import (
+    CrawledPage,
+    FetchErrorKind,
+    FetchResult,
+    ResourceCheck,
+    ResourceKind,
+    RobotsState,
+    StopReason,
+)
 from seolog.errors import TargetUnreachable
 from seolog.urls import origin_of
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refreshes at 10 Hz
+RESOURCE_BATCH = 100  # checked resources handed to the store at once
 
 
 @dataclass
@@ -59,6 +69,7 @@ class Crawler:
         frontier: Frontier | None = None,
         pages_before: int = 0,
         slow_ms: float | None = None,
+        checker: Callable[..., ResourceChecker] | None = None,
     ) -> None:
         self.settings = settings
         self.slow = SlowPages(slow_ms, settings.reprobe)
@@ -85,6 +96,15 @@ class Crawler:
         self._t0 = time.monotonic()
         self._last_progress = 0.0
         self._stop: StopReason | None = None
+        # Resources (external links, images, CSS, JS, iframes) are checked while the crawl goes
+        # on, as the pages naming them come back from the pipeline; their results go to the
+        # store in batches through the same pipeline.
+        self.checker = (
+            checker(emit=self._checked, is_internal=self._own) if checker is not None else None
+        )
+        self.resources_pending: list[tuple[str, str]] = []  # a resumed scan's unchecked ones
+        self._checks: list[ResourceCheck] = []
+        self._saving: list[asyncio.Future[None]] = []
 
     # --- the run -------------------------------------------------------------------------
 
@@ -95,17 +115,24 @@ class Crawler:
         self._apply_robots(rules)
         if not resume:
             rules = await self._crawl_start(rules)
+        self.stats.origin = origin_of(self.start_url)
         if self.settings.sitemaps:
             await self._seed_sitemaps(rules)
+        for url, kind in self.resources_pending:
+            self._offer(url, kind)
         workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.concurrency)]
         try:
             await asyncio.gather(*workers)
             while self._handling:  # stopped early (a limit): count the pages still being handled
                 await asyncio.wait(self._handling)
+            if self._failure is None and self._stop is not StopReason.TIME_BUDGET:
+                await self._finish_checks()
         finally:
             for w in workers:
                 w.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+            if self.checker is not None:
+                await self.checker.cancel()
             self._report(force=True)
         if self._failure is not None:
             raise self._failure
@@ -115,6 +142,52 @@ class Crawler:
             await self._probe_not_found()
             self._report()  # the probes' requests, bytes and time count too
         return CrawlOutcome(self._stop, self.stats)
+
+    # --- resources ---------------------------------------------------------------------------
+
+    def _own(self, url: str) -> bool:
+        """The crawled site itself (host and scheme): its resources go through the crawl's
+        client, with its credentials; an http:// image on an https site does not."""
+        return self.scope.is_internal(url) and url[:5] == self.start_url[:5]
+
+    def _offer(self, url: str, kind: str | ResourceKind) -> None:
+        if self.checker is not None:
+            self.checker.offer(url, ResourceKind(kind))
+
+    async def _checked(self, check: ResourceCheck) -> None:
+        self._checks.append(check)
+        if len(self._checks) >= RESOURCE_BATCH:
+            await self._save_checks()
+        self._report()
+
+    async def _save_checks(self) -> None:
+        batch, self._checks = self._checks, []
+        if batch:
+            self._saving.append(await self.pipeline.submit_resources(batch))
+
+    async def _finish_checks(self) -> None:
+        """Wait for the resource checks still running, reporting progress; then store the
+        last results and make sure every batch was saved."""
+        checker = self.checker
+        if checker is None:
+            return
+        await checker.drain(lambda: self._report(force=True))
+        await self._save_checks()
+        saving, self._saving = self._saving, []
+        for future in saving:
+            await future
+        counts = checker.counts
+        for reason, n in counts.skipped.items():
+            if reason != "skip list":
+                self.stats.notes.append(
+                    f"{n} external URL(s) were not checked ({reason} {self.settings.max_external})"
+                )
+        if checker.offline:
+            self.stats.resources_offline = True
+            self.stats.notes.append(
+                f"no external host name resolved ({counts.hosts_unresolved} tried): no network? "
+                "External links that failed for DNS are not reported"
+            )
 
     async def _reprobe(self) -> None:
         """After a crawl that ran its course: time the slowest pages again, alone."""
@@ -346,6 +419,8 @@ class Crawler:
         found = future.result()
         if found.html:
             self.stats.html_pages += 1
+        for ref in found.resources:
+            self._offer(ref.url, ref.kind)
         if found.urls:
             depth = item.depth + 1 if item.depth is not None else None
             hops = item.hops + 1
@@ -361,6 +436,10 @@ class Crawler:
         s.retries = self.fetcher.retries
         s.bytes = self.fetcher.bytes
         s.skipped = dict(self.frontier.skipped)
+        if self.checker is not None:
+            c = self.checker.counts
+            s.resources_queued, s.resources_checked = c.queued, c.checked
+            s.resource_requests, s.resources_skipped = c.requests, dict(c.skipped)
         if self.progress is not None and (force or now - self._last_progress >= PROGRESS_INTERVAL):
             self._last_progress = now
             self.progress(s)

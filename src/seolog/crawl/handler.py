@@ -13,7 +13,7 @@ from typing import Protocol
 
 from seolog.crawl.fetch import is_html_type
 from seolog.crawl.frontier import Scope
-from seolog.domain import CrawledPage, PageSnapshot
+from seolog.domain import CrawledPage, PageSnapshot, ResourceCheck, ResourceRef
 from seolog.parse.extract import decode_body, extract_page
 
 
@@ -22,6 +22,8 @@ class Sink(Protocol):
 
     def flush(self) -> int: ...
 
+    def resources(self, checks: list[ResourceCheck]) -> None: ...
+
 
 @dataclass(frozen=True)
 class Found:
@@ -29,6 +31,7 @@ class Found:
 
     html: bool
     urls: tuple[str, ...] = ()  # internal URLs it links to, then its canonical and hreflang targets
+    resources: tuple[ResourceRef, ...] = ()  # what it loads, and its external links: to check
 
 
 def looks_like_html(content_type: str, body: bytes) -> bool:
@@ -86,13 +89,20 @@ class PageHandler:
             )
             if self.store_html:
                 page.html = html
-            found = Found(html=True, urls=discovered_urls(page.snapshot, self.scope.is_internal))
+            found = Found(
+                html=True,
+                urls=discovered_urls(page.snapshot, self.scope.is_internal),
+                resources=tuple(page.snapshot.resources),
+            )
         if f.body is not None:
             page.fetch = replace(f, body=None)  # the bytes are not needed past this point
         if self.inspect is not None:
             self.inspect(page)
         self.sink(page)
         return found
+
+    def resources(self, checks: list[ResourceCheck]) -> None:
+        self.sink.resources(checks)
 
     def close(self) -> int:
         """Save what is buffered; returns the pages the scan now has in the store."""

@@ -28,7 +28,7 @@ from typing import Any
 
 from seolog.crawl.frontier import Scope
 from seolog.crawl.handler import Found, Inspect, PageHandler, Sink
-from seolog.domain import CrawledPage
+from seolog.domain import CrawledPage, ResourceCheck
 from seolog.errors import SeologError
 
 _HEADER = 4  # bytes of big-endian frame length
@@ -51,6 +51,10 @@ class Pipeline:
         raise NotImplementedError
 
     async def set_scope(self, scope: Scope) -> None:
+        raise NotImplementedError
+
+    async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
+        """Hand checked resources over for the store; like `submit`, returns at once."""
         raise NotImplementedError
 
     async def aclose(self) -> int:
@@ -83,6 +87,15 @@ class InlinePipeline(Pipeline):
 
     async def set_scope(self, scope: Scope) -> None:
         self.handler.scope = scope
+
+    async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        try:
+            self.handler.resources(checks)
+            future.set_result(None)
+        except Exception as e:
+            future.set_exception(e)
+        return future
 
     async def aclose(self) -> int:
         return self.handler.close()
@@ -129,6 +142,9 @@ class WorkerPipeline(Pipeline):
 
     async def set_scope(self, scope: Scope) -> None:
         await self._call("scope", scope)
+
+    async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
+        return await self._send("resources", checks)
 
     async def aclose(self) -> int:
         if self._closed:
@@ -257,6 +273,9 @@ def _serve(
                     reply: tuple[bool, Any] = (True, handler.handle(arg))
                 elif op == "scope":
                     handler.scope = arg
+                    reply = (True, None)
+                elif op == "resources":
+                    handler.resources(arg)
                     reply = (True, None)
                 else:  # close
                     sink_handler, handler = handler, None

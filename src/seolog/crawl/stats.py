@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from seolog.domain import NotFoundProbe, Reprobe, RobotsProblem, RobotsState
+from seolog.domain import NotFoundProbe, OriginVariant, Reprobe, RobotsProblem, RobotsState
 
 
 @dataclass
@@ -45,6 +45,16 @@ class CrawlStats:
     not_found_probe: NotFoundProbe | None = None  # how the site answers a URL that cannot exist
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
     runs: int = 1  # crawl runs these counts cover: 2 after an interrupted scan was resumed once
+    # Resources (external links, images, CSS, JS, iframes): distinct URLs accepted for checking,
+    # checked so far, the requests that took, and URLs not checked by reason (the cap, the skip
+    # list). `resources_offline`: no external host resolved at all (DNS failures prove nothing).
+    resources_queued: int = 0
+    resources_checked: int = 0
+    resource_requests: int = 0
+    resources_skipped: dict[str, int] = field(default_factory=dict)
+    resources_offline: bool = False
+    origin_variants: list[OriginVariant] = field(default_factory=list)
+    origin: str = ""  # the origin crawled (the start URL's, or where it redirected to)
 
     @property
     def robots_display(self) -> str:
@@ -89,6 +99,13 @@ class CrawlStats:
             early_hreflang=hreflang,
             not_found_probe=self.not_found_probe or earlier.not_found_probe,
             runs=runs,
+            resources_queued=earlier.resources_queued + self.resources_queued,
+            resources_checked=earlier.resources_checked + self.resources_checked,
+            resource_requests=earlier.resource_requests + self.resource_requests,
+            resources_skipped={
+                k: earlier.resources_skipped.get(k, 0) + self.resources_skipped.get(k, 0)
+                for k in {*earlier.resources_skipped, *self.resources_skipped}
+            },
         )
 
     @property
@@ -124,6 +141,13 @@ class CrawlStats:
             "early_hreflang": self.early_hreflang,
             "not_found_probe": self.not_found_probe.to_dict() if self.not_found_probe else None,
             "runs": self.runs,
+            "resources_queued": self.resources_queued,
+            "resources_checked": self.resources_checked,
+            "resource_requests": self.resource_requests,
+            "resources_skipped": self.resources_skipped,
+            "resources_offline": self.resources_offline,
+            "origin_variants": [v.to_dict() for v in self.origin_variants],
+            "origin": self.origin,
         }
 
     @classmethod
@@ -165,4 +189,13 @@ class CrawlStats:
             else None,
             legacy_robots=str(data.get("robots") or "") if state is None else "",
             runs=int(data.get("runs") or 1),
+            resources_queued=int(data.get("resources_queued") or 0),
+            resources_checked=int(data.get("resources_checked") or 0),
+            resource_requests=int(data.get("resource_requests") or 0),
+            resources_skipped={
+                str(k): int(v) for k, v in (data.get("resources_skipped") or {}).items()
+            },
+            resources_offline=bool(data.get("resources_offline")),
+            origin_variants=[OriginVariant.from_dict(v) for v in data.get("origin_variants") or []],
+            origin=str(data.get("origin") or ""),
         )

@@ -9,7 +9,13 @@ from typing import Any
 from seolog.checks.facts import parse_directives, says_noindex
 from seolog.checks.rules import AuditRules
 from seolog.checks.runner import judge_site, page_check_codes, site_check_codes
-from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
+from seolog.checks.sitedata import (
+    CheckedResource,
+    LinkToTrouble,
+    ResourceUse,
+    SiteData,
+    SitePage,
+)
 from seolog.checks.thresholds import Thresholds
 from seolog.config import CrawlSettings
 from seolog.context import AppContext
@@ -19,7 +25,7 @@ from seolog.scoring import page_score, site_score
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
-from seolog.urls import root_url
+from seolog.urls import origin_of, root_url
 
 
 def _site_page(row: Any) -> SitePage:
@@ -62,6 +68,12 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
     ]
     sitemap_only = [p.url for p in pages if p.in_sitemap and p.found_via == "sitemap"]
     linked = {target for _source, target in store.links_into(session, scan_id, sitemap_only)}
+    blocked = [p.url for p in pages if p.error_kind == "blocked_robots"]
+    max_image = Thresholds.from_stored(settings.thresholds).max_image_kib * 1024
+    uses = [
+        ResourceUse(url, kind, _checked(row))
+        for url, kind, row in store.troubled_resources(session, scan_id, max_image)
+    ]
     return SiteData(
         root_url=root_url(scan.start_url),
         robots_state=stats.robots,
@@ -76,6 +88,26 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         slow_pages=stats.slow_pages,
         robots_problems=tuple(stats.robots_problems),
         robots_problem_count=stats.robots_problem_count,
+        origin_variants=tuple(stats.origin_variants),
+        canonical_origin=origin_of(stats.origin or scan.start_url),
+        resource_uses=uses,
+        resources_checked=settings.external and scan.stats is not None,
+        resources_offline=stats.resources_offline,
+        links_to_disallowed=store.links_into(session, scan_id, blocked),
+    )
+
+
+def _checked(row: Any) -> CheckedResource:
+    return CheckedResource(
+        url=row.url,
+        external=row.external,
+        status=row.status_code,
+        final_url=row.final_url,
+        final_status=row.final_status_code,
+        content_type=row.content_type,
+        size=row.size_bytes,
+        error_kind=row.error_kind,
+        error=row.error_message,
     )
 
 

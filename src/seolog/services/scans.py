@@ -94,6 +94,13 @@ def _folder_host(folder: Path) -> str:
     return name or "site"
 
 
+def _external_client(settings: CrawlSettings) -> Any:
+    """The credential-free client of the resource checks (unused with --no-external)."""
+    from seolog.crawl.resources import make_external_client
+
+    return make_external_client(settings)
+
+
 @contextmanager
 def _wire(settings: CrawlSettings, start_url: str) -> Iterator[Any]:
     """The HTTP client, and for a folder scan the local server it talks to."""
@@ -120,7 +127,14 @@ def _wire(settings: CrawlSettings, start_url: str) -> Iterator[Any]:
         yield make_client, build
 
 
-Resume = tuple[set[str], list[tuple[str, int | None]]]  # URLs seen, links still to crawl
+@dataclass
+class Resume:
+    """Where an interrupted scan stands: what its crawl and its resource checks still owe."""
+
+    seen: set[str]  # URLs crawled (and where they redirected)
+    pending: list[tuple[str, int | None]]  # links still to crawl, with the linking page's depth
+    resources_done: set[str] = field(default_factory=set)  # resources already checked
+    resources_pending: list[tuple[str, str]] = field(default_factory=list)  # (url, kind)
 
 
 def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlSettings) -> Any:
@@ -155,7 +169,10 @@ def _crawl(
     progress: Callable[[CrawlStats], None] | None,
     resume: Resume | None = None,
 ) -> CrawlOutcome:
+    from functools import partial
+
     from seolog.crawl.engine import Crawler
+    from seolog.crawl.resources import ResourceChecker
     from seolog.crawl.robots import Robots
 
     pipeline = _pipeline(ctx, scan_id, pages_before, settings)
@@ -163,11 +180,24 @@ def _crawl(
     async def main() -> CrawlOutcome:
         try:
             with _wire(settings, start_url) as (make_client, build):
-                async with make_client(settings) as client:
+                async with make_client(settings) as client, _external_client(settings) as bare:
                     fetcher = build(client)
                     robots = Robots(
                         fetcher, robots_token(settings.user_agent), settings.ignore_robots
                     )
+                    checker = None
+                    if settings.external:
+                        checker = partial(
+                            ResourceChecker,
+                            settings,
+                            crawl_client=client,
+                            external_client=bare,
+                            allowed=robots.allowed,
+                            to_wire=fetcher.url_map.to_wire,
+                            to_public=fetcher.url_map.to_public,
+                            throttle=fetcher.throttle,
+                            done=resume.resources_done if resume else None,
+                        )
                     crawler = Crawler(
                         settings,
                         start_url,
@@ -177,12 +207,14 @@ def _crawl(
                         progress,
                         pages_before=pages_before,
                         slow_ms=Thresholds.from_stored(settings.thresholds).slow_response_ms,
+                        checker=checker,
                     )
                     if resume is not None:
-                        seen, pending = resume
-                        for url in seen:
+                        crawler.resources_pending = resume.resources_pending
+                    if resume is not None:
+                        for url in resume.seen:
                             crawler.frontier.mark_seen(url)
-                        for url, depth in pending:
+                        for url, depth in resume.pending:
                             d = depth + 1 if depth is not None else None
                             crawler.frontier.add(url, d, d or 0)
                     outcome = await crawler.run(resume=resume is not None)
@@ -370,7 +402,12 @@ def _resume_state(session: Any, scan_id: int) -> Resume:
             seen.add(final)
     pending = [*repo.pending_links(session, scan_id), *repo.declared_targets(session, scan_id)]
     pending.sort(key=lambda p: (p[1] is None, p[1] or 0))  # shallowest first, as the crawl does
-    return seen, pending
+    return Resume(
+        seen,
+        pending,
+        repo.checked_resources(session, scan_id),
+        repo.unchecked_resources(session, scan_id),
+    )
 
 
 def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:

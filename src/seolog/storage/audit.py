@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlmodel import Session
 
 from seolog.domain import Finding
-from seolog.storage.models import Issue, Link, Page, Scan
+from seolog.storage.models import Issue, Link, Page, PageResource, Resource, Scan
 from seolog.storage.repo import ISSUES, issue_row
 
 PAGES = Page.__table__  # type: ignore[attr-defined]
@@ -91,6 +91,39 @@ def links_into(session: Session, scan_id: int, targets: Iterable[str]) -> list[t
         rows = session.execute(stmt, {"targets": wanted[start : start + 500]})
         found.extend((r[0], r[1]) for r in rows)
     return found
+
+
+def troubled_resources(session: Session, scan_id: int, max_image_bytes: int) -> Iterator[Any]:
+    """(page URL, kind, resource row) of each page's use of a resource with a problem: it
+    failed or redirected, or (an image) is over `max_image_bytes` or not an image, or (a
+    stylesheet) is not CSS. Reached through the scan's pages (indexed), never a scan of every
+    scan's resources."""
+    kind = PageResource.kind
+    ctype = func.lower(func.coalesce(Resource.content_type, ""))
+    problem = or_(
+        Resource.error_kind.is_not(None),  # type: ignore[union-attr]
+        Resource.final_status_code >= 400,  # type: ignore[operator]
+        Resource.status_code.between(300, 399),  # type: ignore[union-attr]
+        and_(
+            kind == "image",
+            or_(
+                Resource.size_bytes > max_image_bytes,  # type: ignore[operator]
+                and_(ctype != "", ctype.not_like("image/%")),
+            ),
+        ),
+        and_(kind == "stylesheet", ctype != "", ctype.not_like("text/css%")),
+    )
+    stmt = (
+        select(Page.url, kind, Resource)
+        .join(PageResource, PageResource.page_id == Page.id)
+        .join(
+            Resource,
+            and_(Resource.scan_id == scan_id, Resource.url == PageResource.url),
+        )
+        .where(Page.scan_id == scan_id, problem)
+        .order_by(Resource.url, Page.id)
+    )
+    yield from session.execute(stmt)
 
 
 def replace_site_findings(

@@ -191,6 +191,43 @@ class Link(SQLModel, table=True):
     internal: bool = True
 
 
+class PageResource(SQLModel, table=True):
+    """A URL a page loads or links to on another host, by kind: what the resource checks join
+    their results to, so a broken image is reported on every page that shows it."""
+
+    __tablename__ = "page_resources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = _fk("scans.id", index=False)
+    page_id: int = _fk("pages.id")
+    url: str = Field(max_length=2048)
+    kind: str = Field(max_length=20)  # ResourceKind
+
+
+class Resource(SQLModel, table=True):
+    """One checked URL of a scan (an external link, an image, a stylesheet …): checked once per
+    scan however many pages use it. Not a page: never parsed, never crawled further."""
+
+    __tablename__ = "resources"
+    __table_args__ = (Index("ix_resources_scan_url", "scan_id", "url", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = _fk("scans.id", index=False)
+    url: str = Field(max_length=2048)
+    external: bool = True
+    method: str = Field(default="HEAD", max_length=10)  # the request that decided: HEAD or GET
+    status_code: int | None = None  # the first answer (3xx for a redirect)
+    final_url: str | None = Field(default=None, max_length=2048)
+    final_status_code: int | None = None
+    redirect_chain: list[dict[str, Any]] | None = _json()
+    content_type: str | None = Field(default=None, max_length=200)
+    size_bytes: int | None = None  # Content-Length, else the body read (up to a cap)
+    error_kind: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    response_ms: float | None = None
+    checked_at: datetime | None = _when()
+
+
 class Issue(SQLModel, table=True):
     """A finding of a check: on a page (page_id), or site-wide (page_id None, url the site's)."""
 

@@ -14,13 +14,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
-from seolog.domain import CrawledPage, Finding
+from seolog.domain import CrawledPage, Finding, ResourceCheck
 from seolog.errors import StorageError
 from seolog.storage.models import (
     Issue,
     Link,
     OutboxItem,
     Page,
+    PageResource,
+    Resource,
     Scan,
     Site,
     SyncAccount,
@@ -31,6 +33,8 @@ from seolog.storage.models import (
 PAGES = Page.__table__  # type: ignore[attr-defined]
 LINKS = Link.__table__  # type: ignore[attr-defined]
 ISSUES = Issue.__table__  # type: ignore[attr-defined]
+PAGE_RESOURCES = PageResource.__table__  # type: ignore[attr-defined]
+RESOURCES = Resource.__table__  # type: ignore[attr-defined]
 
 
 # --- sites -----------------------------------------------------------------------------------
@@ -71,7 +75,8 @@ def delete_site(session: Session, site: Site) -> None:
     scan_ids = select(Scan.id).where(Scan.site_id == site.id)
     for table in (OutboxItem, SyncPage, SyncPostId, SyncAccount):
         session.execute(delete(table).where(table.site_id == site.id))
-    session.execute(delete(Link).where(Link.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
+    for child in (Link, PageResource, Resource):
+        session.execute(delete(child).where(child.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
     session.execute(delete(Page).where(Page.scan_id.in_(scan_ids)))  # type: ignore[attr-defined]
     session.execute(delete(Scan).where(Scan.site_id == site.id))
     session.delete(site)
@@ -128,7 +133,8 @@ def delete_scan(session: Session, scan: Scan) -> None:
     outbox = OutboxItem.scan_id == scan.id
     session.execute(delete(OutboxItem).where(outbox, OutboxItem.state == "sent"))
     session.execute(update(OutboxItem).where(outbox).values(scan_id=None))
-    session.execute(delete(Link).where(Link.scan_id == scan.id))
+    for child in (Link, PageResource, Resource):
+        session.execute(delete(child).where(child.scan_id == scan.id))
     session.execute(delete(Page).where(Page.scan_id == scan.id))
     session.delete(scan)
 
@@ -314,6 +320,14 @@ def save_pages(
             ]
             if links:
                 _bulk_insert(conn, LINKS, links)
+            uses = [
+                {"scan_id": scan_id, "page_id": page_id, "url": r.url, "kind": r.kind.value}
+                for page_id, p in zip(ids, pages, strict=True)
+                if p.snapshot is not None
+                for r in p.snapshot.resources
+            ]
+            if uses:
+                _bulk_insert(conn, PAGE_RESOURCES, uses)
             findings = [
                 issue_row(scan_id, page_id, f)
                 for page_id, p in zip(ids, pages, strict=True)
@@ -332,6 +346,71 @@ def save_pages(
         raise StorageError(
             f"cannot save crawled pages: {e.orig}", hint="check the disk and retry"
         ) from e
+
+
+def _resource_row(scan_id: int, check: ResourceCheck, now: datetime) -> dict[str, Any]:
+    f = check.result
+    return {
+        "scan_id": scan_id,
+        "url": check.url,
+        "external": check.external,
+        "method": check.method,
+        "status_code": f.hops[0].status if f.hops else f.status_code,
+        "final_url": f.final_url,
+        "final_status_code": f.status_code if f.error_kind is None else None,
+        "redirect_chain": [
+            {"url": h.url, "status": h.status, "location": h.location} for h in f.hops
+        ]
+        or None,
+        "content_type": (f.content_type or None) and f.content_type[:200],
+        "size_bytes": f.size,
+        "error_kind": f.error_kind.value if f.error_kind else None,
+        "error_message": f.error,
+        "response_ms": f.response_ms,
+        "checked_at": now,
+    }
+
+
+def save_resources(engine: Engine, scan_id: int, checks: Sequence[ResourceCheck]) -> None:
+    """Write a batch of checked resources. A URL checked again (a resume racing an earlier
+    run's last batch) replaces its row: one row per URL and scan."""
+    if not checks:
+        return
+    now = datetime.now(UTC)
+    rows = {c.url: _resource_row(scan_id, c, now) for c in checks}
+    try:
+        with engine.begin() as conn:
+            for start in range(0, len(rows), 500):
+                urls = list(rows)[start : start + 500]
+                conn.execute(
+                    delete(RESOURCES).where(
+                        RESOURCES.c.scan_id == scan_id, RESOURCES.c.url.in_(urls)
+                    )
+                )
+            conn.execute(insert(RESOURCES), list(rows.values()))
+    except OperationalError as e:
+        raise StorageError(
+            f"cannot save checked resources: {e.orig}", hint="check the disk and retry"
+        ) from e
+
+
+def checked_resources(session: Session, scan_id: int) -> set[str]:
+    """URLs of the scan already checked: a resumed crawl does not ask them again."""
+    return set(session.execute(select(Resource.url).where(Resource.scan_id == scan_id)).scalars())
+
+
+def unchecked_resources(session: Session, scan_id: int) -> list[tuple[str, str]]:
+    """(url, kind) the scan's stored pages use that no run has checked yet (the run that stored
+    them was interrupted): a resumed crawl checks them."""
+    checked = select(Resource.url).where(Resource.scan_id == scan_id)
+    stmt = (
+        select(PageResource.url, func.min(PageResource.kind))
+        .where(PageResource.scan_id == scan_id)
+        .where(PageResource.url.not_in(checked))  # type: ignore[attr-defined]
+        .group_by(PageResource.url)
+        .order_by(PageResource.url)
+    )
+    return [(r[0], r[1]) for r in session.execute(stmt)]
 
 
 def _judged(conn: Connection, scan_id: int, pages: Sequence[CrawledPage]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from seolog.domain import CrawledPage
+from seolog.domain import CrawledPage, ResourceCheck
 from seolog.storage import repo
 
 # Pages per transaction: big enough for bulk-insert speed, small enough to lose little on a crash.
@@ -19,13 +19,26 @@ class PageWriter:
         self.scan_id = scan_id
         self.written = pages_before
         self._buffer: list[CrawledPage] = []
+        self._checked: list[ResourceCheck] = []
 
     def __call__(self, page: CrawledPage) -> None:
         self._buffer.append(page)
         if len(self._buffer) >= WRITE_BATCH:
             self.flush()
 
+    def resources(self, checks: list[ResourceCheck]) -> None:
+        """Checked resources: saved with the next batch of pages, or alone once enough wait."""
+        self._checked.extend(checks)
+        if len(self._checked) >= WRITE_BATCH:
+            self._save_resources()
+
+    def _save_resources(self) -> None:
+        if self._checked:
+            batch, self._checked = self._checked, []
+            repo.save_resources(self.engine, self.scan_id, batch)
+
     def flush(self) -> int:
+        self._save_resources()
         if self._buffer:
             batch, self._buffer = self._buffer, []
             repo.save_pages(self.engine, self.scan_id, batch, self.written + len(batch))

@@ -1,0 +1,372 @@
+"""Check what crawled pages load and link to elsewhere: each URL once per scan, never crawled.
+
+External link targets, images, stylesheets, scripts and iframes are asked for with HEAD (no body);
+an answer that looks wrong (any error status, a broken connection) is asked again with GET before
+it counts, because many servers answer HEAD badly (405, 404, 403) for pages that work. Images
+without a Content-Length get a GET whose body is counted up to a cap, for their size.
+
+Other people's servers get politeness: at most `external_per_host` requests at once to one host,
+a 429 pauses that host for its Retry-After, and a host that fails for the network (no DNS, a TLS
+failure, several timeouts in a row) fails its remaining URLs without more requests. The site's
+own resources go through the crawl's client (its credentials, throttle and robots.txt); other
+hosts through a client that carries no credential at all, so no secret leaves its origin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from seolog.config import MAX_RETRY_AFTER, CrawlSettings
+from seolog.crawl.fetch import MAX_REDIRECTS, Throttle, classify_error
+from seolog.crawl.tls import tls_reason
+from seolog.domain import FetchErrorKind, FetchResult, RedirectHop, ResourceCheck, ResourceKind
+from seolog.retryafter import retry_after_seconds
+from seolog.urls import resolve_url
+
+# Requests at once across every host: enough to hide other servers' latency, few enough that
+# the checks leave the event loop to the crawl.
+CHECK_CONCURRENCY = 16
+# Bytes of an image body read to learn its size when no Content-Length says it: past this it is
+# "at least" this big, which is over any sensible image threshold.
+IMAGE_SIZE_CAP = 8 * 1024 * 1024
+# Consecutive network failures after which a host's remaining URLs fail without a request.
+# A name that does not resolve or a certificate that fails is the host's, not the URL's: once.
+HOST_FAILURES = {FetchErrorKind.DNS: 1, FetchErrorKind.TLS: 1}
+HOST_FAILURES_DEFAULT = 3
+NETWORK_KINDS = frozenset(
+    {FetchErrorKind.DNS, FetchErrorKind.CONNECT, FetchErrorKind.TIMEOUT, FetchErrorKind.TLS}
+)
+RETRY_STATUSES = frozenset({429, 503})
+SCHEMES = ("http://", "https://")
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def skipped_host(host: str, skip: list[str]) -> bool:
+    """Is `host` one of the skip list's hosts, or a subdomain of one?"""
+    return any(host == s or host.endswith("." + s) for s in skip)
+
+
+@dataclass
+class _Host:
+    """One host's gate: its concurrency, its 429 pause, and its run of network failures."""
+
+    slots: asyncio.Semaphore
+    not_before: float = 0.0  # monotonic time before which nothing is sent (a 429's Retry-After)
+    failures: int = 0
+    down: FetchResult | None = None  # the failure that closed the host; later URLs share it
+
+
+@dataclass
+class CheckCounts:
+    queued: int = 0  # distinct URLs accepted for checking
+    checked: int = 0
+    requests: int = 0
+    retries: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason → distinct URLs not checked
+    hosts_answered: int = 0  # external hosts that answered anything
+    hosts_unresolved: int = 0  # external hosts whose name did not resolve
+
+
+class ResourceChecker:
+    """Checks each offered URL once, concurrently, and hands every result to `emit`."""
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        is_internal: Callable[[str], bool],
+        crawl_client: httpx.AsyncClient,
+        external_client: httpx.AsyncClient,
+        emit: Callable[[ResourceCheck], Awaitable[None]],
+        allowed: Callable[[str], Awaitable[bool]] | None = None,
+        to_wire: Callable[[str], str] = lambda u: u,
+        to_public: Callable[[str], str] = lambda u: u,
+        throttle: Throttle | None = None,
+        done: set[str] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.is_internal = is_internal
+        self.crawl_client = crawl_client
+        self.external_client = external_client
+        self.emit = emit
+        self.allowed = allowed
+        self.to_wire = to_wire
+        self.to_public = to_public
+        self.throttle = throttle or Throttle()
+        self.sleep = sleep
+        self.counts = CheckCounts()
+        self._seen: set[str] = set(done or ())  # checked in an earlier run of this scan
+        self._hosts: dict[str, _Host] = {}
+        self._answered: set[str] = set()
+        self._unresolved: set[str] = set()
+        self._slots = asyncio.Semaphore(CHECK_CONCURRENCY)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._failure: BaseException | None = None
+
+    # --- what gets checked ------------------------------------------------------------------
+
+    def offer(self, url: str, kind: ResourceKind) -> None:
+        """Check `url` once, unless it is skipped, seen, or over the cap."""
+        if url in self._seen or not url.startswith(SCHEMES):
+            return
+        self._seen.add(url)
+        skip = self.settings.external_skip
+        if skip and skipped_host(host_of(url), skip):
+            self._skip("skip list")
+            return
+        if self.counts.queued >= self.settings.max_external:
+            self._skip("over --max-external")
+            return
+        self.counts.queued += 1
+        task = asyncio.get_running_loop().create_task(self._run(url, kind))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _skip(self, reason: str) -> None:
+        self.counts.skipped[reason] = self.counts.skipped.get(reason, 0) + 1
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self._failure is None:
+            self._failure = task.exception()
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    @property
+    def offline(self) -> bool:
+        """No external host answered and several names did not resolve: no network here (a
+        folder scan on a machine offline), so a failed name proves nothing about the link."""
+        return not self._answered and len(self._unresolved) >= 2
+
+    async def drain(self, tick: Callable[[], None] | None = None, every: float = 0.1) -> None:
+        """Wait for every check offered so far (and those offered meanwhile), calling `tick`
+        every `every` seconds (the progress display)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=every)
+            if tick is not None:
+                tick()
+        if self._failure is not None:
+            raise self._failure
+
+    async def cancel(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # --- one URL ----------------------------------------------------------------------------
+
+    async def _run(self, url: str, kind: ResourceKind) -> None:
+        internal = self.is_internal(url)
+        if internal and self.allowed is not None and not await self.allowed(url):
+            result = FetchResult(
+                url=url,
+                final_url=url,
+                error_kind=FetchErrorKind.BLOCKED_ROBOTS,
+                error="disallowed by robots.txt",
+            )
+            await self._emit(ResourceCheck(url, not internal, "", result))
+            return
+        host = self._host(url)
+        async with host.slots, self._slots:
+            if host.down is not None:
+                result = _shared_failure(url, host.down)
+                method = ""
+            else:
+                method, result = await self._check(url, kind, host)
+        await self._emit(ResourceCheck(url, not internal, method, result))
+
+    async def _emit(self, check: ResourceCheck) -> None:
+        self.counts.checked += 1
+        await self.emit(check)
+
+    def _host(self, url: str) -> _Host:
+        key = urlsplit(url).netloc.lower()
+        gate = self._hosts.get(key)
+        if gate is None:
+            gate = self._hosts[key] = _Host(asyncio.Semaphore(self.settings.external_per_host))
+        return gate
+
+    async def _check(self, url: str, kind: ResourceKind, host: _Host) -> tuple[str, FetchResult]:
+        """HEAD, and GET when HEAD's answer is not a success (or an image's size is unknown)."""
+        result = await self._follow("HEAD", url, kind, host)
+        method = "HEAD"
+        failed = result.error_kind is not None or (result.status_code or 0) >= 400
+        doubtful = failed and result.error_kind not in NETWORK_KINDS and result.status_code != 429
+        unsized = kind is ResourceKind.IMAGE and result.size is None and result.status_code == 200
+        if doubtful or unsized:
+            method, result = "GET", await self._follow("GET", url, kind, host)
+        self._learn(url, host, result)
+        return method, result
+
+    def _learn(self, url: str, host: _Host, result: FetchResult) -> None:
+        """What the answer says of the host: it answers, or it failed for the network again."""
+        kind = result.error_kind
+        external = not self.is_internal(url)
+        if kind in NETWORK_KINDS:
+            host.failures += 1
+            if host.failures >= HOST_FAILURES.get(kind, HOST_FAILURES_DEFAULT):
+                host.down = result
+            if kind is FetchErrorKind.DNS and external:
+                self._unresolved.add(host_of(url))
+        else:
+            host.failures = 0
+            if external:
+                self._answered.add(host_of(url))
+        self.counts.hosts_answered = len(self._answered)
+        self.counts.hosts_unresolved = len(self._unresolved)
+
+    async def _follow(self, method: str, url: str, kind: ResourceKind, host: _Host) -> FetchResult:
+        """One request and its redirects, recorded hop by hop; never raises."""
+        hops: list[RedirectHop] = []
+        visited = {url}
+        current = url
+        started = time.perf_counter()
+        while True:
+            try:
+                response = await self._send(method, current, host)
+            except httpx.HTTPError as e:
+                kind_ = classify_error(e)
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    hops=tuple(hops),
+                    error_kind=kind_,
+                    error=tls_reason(e)
+                    if kind_ is FetchErrorKind.TLS
+                    else (str(e) or type(e).__name__),
+                    response_ms=(time.perf_counter() - started) * 1000,
+                )
+            try:
+                status = response.status_code
+                location = response.headers.get("location")
+                if 300 <= status < 400 and location:
+                    target = resolve_url(current, self.to_public(location))
+                    hops.append(RedirectHop(current, status, target or location))
+                    problem = None
+                    if target is None:
+                        problem = (FetchErrorKind.INVALID_URL, f"invalid Location {location!r}")
+                    elif target in visited:
+                        problem = (FetchErrorKind.REDIRECT_LOOP, f"redirect loop back to {target}")
+                    elif len(hops) > MAX_REDIRECTS:
+                        problem = (
+                            FetchErrorKind.TOO_MANY_REDIRECTS,
+                            f"more than {MAX_REDIRECTS} redirects",
+                        )
+                    if problem is not None:
+                        return FetchResult(
+                            url=url,
+                            final_url=target or current,
+                            status_code=status,
+                            hops=tuple(hops),
+                            error_kind=problem[0],
+                            error=problem[1],
+                        )
+                    assert target is not None
+                    visited.add(target)
+                    current = target
+                    continue
+                size = _declared_size(response)
+                if method == "GET" and kind is ResourceKind.IMAGE and size is None and status < 300:
+                    size = await _count_body(response, IMAGE_SIZE_CAP)
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    status_code=status,
+                    content_type=response.headers.get("content-type", ""),
+                    size=size,
+                    hops=tuple(hops),
+                    response_ms=(time.perf_counter() - started) * 1000,
+                )
+            finally:
+                await response.aclose()
+
+    async def _send(self, method: str, url: str, host: _Host) -> httpx.Response:
+        """One request with retries on 429/503 (Retry-After pauses the whole host) and on a
+        dropped connection; timeouts and DNS failures are not retried (the host gate counts
+        them). The site's own URLs use the crawl's client and throttle; others the bare one."""
+        internal = self.is_internal(url)
+        client = self.crawl_client if internal else self.external_client
+        wire = self.to_wire(url) if internal else url
+        attempt = 0
+        while True:
+            wait = host.not_before - time.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
+            if internal:
+                await self.throttle.wait()
+            self.counts.requests += 1
+            try:
+                request = client.build_request(method, wire)
+                response = await client.send(request, stream=True)
+            except httpx.TransportError as e:
+                retry = isinstance(e, httpx.RemoteProtocolError | httpx.ReadError)
+                if not retry or attempt >= self.settings.retries:
+                    raise
+                delay = self.settings.retry_backoff * 2**attempt
+            else:
+                if response.status_code not in RETRY_STATUSES or attempt >= self.settings.retries:
+                    return response
+                said = retry_after_seconds(response.headers.get("retry-after"))
+                if said is not None and said > MAX_RETRY_AFTER:
+                    return response
+                delay = max(said or 0.0, self.settings.retry_backoff * 2**attempt)
+                host.not_before = max(host.not_before, time.monotonic() + delay)
+                await response.aclose()
+            attempt += 1
+            self.counts.retries += 1
+            await self.sleep(delay)
+
+
+def _declared_size(response: httpx.Response) -> int | None:
+    declared = response.headers.get("content-length")
+    if response.request.method == "HEAD" or not response.headers.get("content-encoding"):
+        return int(declared) if declared and declared.isdigit() else None
+    return None  # a compressed GET body's length is not the file's size
+
+
+async def _count_body(response: httpx.Response, cap: int) -> int:
+    """Bytes of the body, reading at most `cap` (then it is at least that big)."""
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size >= cap:
+            break
+    return size
+
+
+def _shared_failure(url: str, failure: FetchResult) -> FetchResult:
+    """A URL on a host that already failed for the network: the host's failure, not requested."""
+    return FetchResult(
+        url=url,
+        final_url=url,
+        error_kind=failure.error_kind,
+        error=f"not requested: {host_of(url)} already failed ({failure.error})",
+    )
+
+
+def make_external_client(settings: CrawlSettings) -> httpx.AsyncClient:
+    """The client for other hosts: our User-Agent and timeouts, and no credential of any kind
+    (no --header, --cookie or --auth: those were given for the site being crawled)."""
+    from seolog.crawl.tls import verify_for
+
+    return httpx.AsyncClient(
+        headers={"User-Agent": settings.user_agent, "Accept": "*/*"},
+        timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+        limits=httpx.Limits(
+            max_connections=CHECK_CONCURRENCY, max_keepalive_connections=CHECK_CONCURRENCY
+        ),
+        follow_redirects=False,
+        trust_env=False,
+        verify=verify_for(settings),
+    )
