@@ -186,13 +186,14 @@ class ScanProgress:
             TextColumn(
                 "{task.fields[queued]:>6} queued · {task.fields[rate]:>6.1f}/s · "
                 "[red]{task.fields[errors]}[/] errors · {task.fields[blocked]} blocked"
+                "{task.fields[resources]}"
             ),
             TimeElapsedColumn(),
             console=console,
             transient=True,
         )
         self.task = self.progress.add_task(
-            "crawl", total=None, queued=0, rate=0.0, errors=0, blocked=0
+            "crawl", total=None, queued=0, rate=0.0, errors=0, blocked=0, resources=""
         )
 
     def __call__(self, stats: CrawlStats) -> None:
@@ -209,7 +210,13 @@ class ScanProgress:
             rate=stats.rate,
             errors=stats.errors,
             blocked=stats.blocked,
+            resources=f" · {resources_progress(stats)}" if stats.resources_queued else "",
         )
+
+
+def resources_progress(stats: CrawlStats) -> str:
+    """The resource checks, counted apart from the pages: "120/500 links and resources checked"."""
+    return f"{stats.resources_checked}/{stats.resources_queued} links and resources checked"
 
 
 PROGRESS_INTERVAL = 10.0  # seconds between plain progress lines when stderr is not a terminal
@@ -232,6 +239,7 @@ class PlainProgress:
         self.clock = clock
         self.next_line = clock() + interval
         self.last: tuple[int, int, float, int, float] | None = None
+        self.resources = ""
 
     @staticmethod
     def line(numbers: tuple[int, int, float, int, float]) -> str:
@@ -244,12 +252,14 @@ class PlainProgress:
         )
 
     def _write(self, text: str) -> None:
+        text += f", {self.resources}" if self.resources else ""
         self.stream.write(text + "\n")
         self.stream.flush()
 
     def __call__(self, stats: CrawlStats) -> None:
         # A copy of the numbers: the statistics object goes on changing after the call.
         self.last = (stats.pages, stats.queued, stats.rate, stats.errors, stats.elapsed)
+        self.resources = resources_progress(stats) if stats.resources_queued else ""
         now = self.clock()
         if now >= self.next_line:
             self.next_line = now + self.interval
@@ -367,6 +377,8 @@ def scan_summary(
         ("robots.txt", stats.robots_display if stats else None),
         ("Sitemap URLs", stats.sitemap_urls if stats else None),
     ]
+    if stats and stats.resources_queued:
+        pairs.append(("Resources", resources_line(stats)))
     skipped = stats.skipped if stats else {}
     if skipped:
         pairs.append(
@@ -410,6 +422,17 @@ def scan_summary(
     for n in stats.notes if stats else []:
         console.print(Text(f"note: {n}", style="yellow"), soft_wrap=True)
     _audit_tables(result, console)
+
+
+def resources_line(stats: CrawlStats) -> str:
+    """"812 links and resources checked (840 requests) · 12 skipped (skip list)"."""
+    line = (
+        f"{stats.resources_checked} links and resources checked "
+        f"({_count(stats.resource_requests, 'request')})"
+    )
+    for reason, n in stats.resources_skipped.items():
+        line += f" · {n} not checked ({reason})"
+    return line
 
 
 def score_style(score: int) -> str:

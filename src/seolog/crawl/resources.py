@@ -242,9 +242,7 @@ class ResourceChecker:
                     final_url=current,
                     hops=tuple(hops),
                     error_kind=kind_,
-                    error=tls_reason(e)
-                    if kind_ is FetchErrorKind.TLS
-                    else (str(e) or type(e).__name__),
+                    error=self._reason(kind_, e, current),
                     response_ms=(time.perf_counter() - started) * 1000,
                 )
             try:
@@ -290,6 +288,19 @@ class ResourceChecker:
                 )
             finally:
                 await response.aclose()
+
+    def _reason(self, kind: FetchErrorKind, error: Exception, url: str) -> str:
+        """Why there was no answer, in a user's words (httpx says "All connection attempts
+        failed" for a refused port)."""
+        if kind is FetchErrorKind.TLS:
+            return tls_reason(error)
+        if kind is FetchErrorKind.DNS:
+            return f"the host name {host_of(url)} does not resolve"
+        if kind is FetchErrorKind.CONNECT:
+            return f"{urlsplit(url).netloc} refused the connection or cannot be reached"
+        if kind is FetchErrorKind.TIMEOUT:
+            return f"no answer within {self.settings.timeout:g}s (--timeout)"
+        return str(error) or type(error).__name__
 
     async def _send(self, method: str, url: str, host: _Host) -> httpx.Response:
         """One request with retries on 429/503 (Retry-After pauses the whole host) and on a

@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from seolog.checks.registry import code_hint, get_check
+from seolog.checks.sitedata import REFUSALS
 from seolog.context import AppContext
 from seolog.domain import Severity
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
-from seolog.storage.models import Issue, Page, Scan, Site
+from seolog.storage.models import Issue, Page, Resource, Scan, Site
 
 SCHEMA = "seolog.scan/1"
 WORST_PAGES = 10
@@ -201,6 +202,25 @@ def page_doc(page: Page) -> dict[str, Any]:
     }
 
 
+def resource_doc(resource: Resource, uses: dict[str, int]) -> dict[str, Any]:
+    """A checked resource for scripts: how it answered, and which pages use it how."""
+    return {
+        "url": resource.url,
+        "kinds": sorted(uses),
+        "pages": sum(uses.values()),
+        "external": resource.external,
+        "method": resource.method or None,
+        "status": resource.status_code,
+        "final_url": resource.final_url,
+        "final_status": resource.final_status_code,
+        "content_type": resource.content_type,
+        "bytes": resource.size_bytes,
+        "response_ms": None if resource.response_ms is None else round(resource.response_ms, 1),
+        "error_kind": resource.error_kind,
+        "error": resource.error_message,
+    }
+
+
 def issue_doc(issue: Issue) -> dict[str, Any]:
     return {
         "code": issue.code,
@@ -220,6 +240,7 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
         counts = repo.page_counts(session, scan_id)
         pages = [page_doc(p) for p in repo.pages_of_scan(session, scan_id)]
         issues = [issue_doc(i) for i in store.issues_of_scan(session, scan_id)]
+        resources = [resource_doc(r, uses) for r, uses in repo.resources_of_scan(session, scan_id)]
         issue_counts = store.issue_counts(session, scan_id)
         checks = check_results(session, scan)
         by_severity = _by_severity(issue_counts)
@@ -253,6 +274,7 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
             },
             "pages": pages,
             "issues": issues,
+            "resources": resources,
             "checks": checks,
             "summary": {
                 "score": scan.score,
@@ -269,9 +291,27 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
                     "failed": counts.failed,
                     "blocked": counts.blocked,
                 },
+                "resources": _resource_counts(resources),
                 "crawl": scan.stats or {},
             },
         }
+
+
+def _resource_counts(resources: list[dict[str, Any]]) -> dict[str, int]:
+    failed = sum(
+        1
+        for r in resources
+        if (r["error_kind"] and r["error_kind"] != "blocked_robots")
+        or ((r["final_status"] or 0) >= 400 and r["final_status"] not in REFUSALS)
+    )
+    redirected = sum(1 for r in resources if 300 <= (r["status"] or 0) < 400)
+    external = sum(1 for r in resources if r["external"])
+    return {
+        "checked": len(resources),
+        "external": external,
+        "failed": failed,
+        "redirected": redirected,
+    }
 
 
 def scan_issues(ctx: AppContext, scan_id: int) -> list[dict[str, Any]]:

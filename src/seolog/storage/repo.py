@@ -413,6 +413,23 @@ def unchecked_resources(session: Session, scan_id: int) -> list[tuple[str, str]]
     return [(r[0], r[1]) for r in session.execute(stmt)]
 
 
+def resources_of_scan(session: Session, scan_id: int) -> list[tuple[Resource, dict[str, int]]]:
+    """Every checked resource of the scan, by URL, with how many pages use it per kind."""
+    uses: dict[str, dict[str, int]] = {}
+    stmt = (
+        select(PageResource.url, PageResource.kind, func.count(PageResource.id))
+        .join(Page, Page.id == PageResource.page_id)
+        .where(Page.scan_id == scan_id)
+        .group_by(PageResource.url, PageResource.kind)
+    )
+    for url, kind, n in session.execute(stmt):
+        uses.setdefault(url, {})[kind] = int(n)
+    rows = session.execute(
+        select(Resource).where(Resource.scan_id == scan_id).order_by(Resource.url)
+    ).scalars()
+    return [(r, uses.get(r.url, {})) for r in rows]
+
+
 def _judged(conn: Connection, scan_id: int, pages: Sequence[CrawledPage]) -> dict[str, Any]:
     """The scan's coverage with the batch's pages judged per page check added, written in the
     batch's transaction so the counts always match the pages stored (Ctrl-C, resumes)."""
