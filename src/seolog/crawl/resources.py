@@ -47,12 +47,28 @@ SCHEMES = ("http://", "https://")
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host name as the skip list holds it: lower-case, IDNA (bücher.de is
+    xn--bcher-kva.de)."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 def skipped_host(host: str, skip: list[str]) -> bool:
-    """Is `host` one of the skip list's hosts, or a subdomain of one?"""
-    return any(host == s or host.endswith("." + s) for s in skip)
+    """Is `host` one of the skip list's hosts, or a subdomain of one? `*` stands for any host
+    (the site's own resources are still checked), `*.cdn.example` for any of its subdomains."""
+    for entry in skip:
+        entry = entry.lower().strip().rstrip(".")
+        if entry == "*":
+            return True
+        if entry.startswith("*."):
+            if host.endswith(entry[1:]):
+                return True
+        elif host == entry or host.endswith("." + entry):
+            return True
+    return False
 
 
 @dataclass
@@ -120,7 +136,7 @@ class ResourceChecker:
             return
         self._seen.add(url)
         skip = self.settings.external_skip
-        if skip and skipped_host(host_of(url), skip):
+        if skip and not self.is_internal(url) and skipped_host(host_of(url), skip):
             self._skip("skip list")
             return
         if self.counts.queued >= self.settings.max_external:
