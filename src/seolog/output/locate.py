@@ -264,6 +264,14 @@ def _image(p: _Page, d: Mapping[str, Any]) -> int | None:
     return p.with_url(("img",), "src", _first_of(d, "images"))
 
 
+def _resource(*names: str, attr: str = "src") -> tuple[frozenset[str], Finder]:
+    """A resource finding (details["resource"]): the first element of `names` loading it."""
+    return (
+        frozenset({"base", *names}),
+        lambda p, d: p.with_url(names, attr, d.get("resource")),
+    )
+
+
 def _meta(name: str, nth: int) -> Finder:
     return lambda p, d: p.index.nth(_named(p.index, name), nth)
 
@@ -310,6 +318,18 @@ _FINDERS: dict[str, tuple[frozenset[str], Finder]] = {
     "image-alt-missing": (_IMG, _image),
     "mixed-content": (_IMG, _image),
     "form-insecure": (frozenset({"base", "form"}), _form),
+    "external-link-broken": _resource("a", "area", attr="href"),
+    "external-link-redirect": _resource("a", "area", attr="href"),
+    "link-to-disallowed": (
+        _A,
+        lambda p, d: p.with_url(("a", "area"), "href", _first_of(d, "targets")),
+    ),
+    "image-broken": _resource("img"),
+    "image-too-large": _resource("img"),
+    "image-wrong-type": _resource("img"),
+    "stylesheet-broken": _resource("link", attr="href"),
+    "script-broken": _resource("script"),
+    "iframe-broken": _resource("iframe", "frame"),
     "structured-data-invalid": (frozenset({"script"}), _structured),
     "structured-data-missing-required": (frozenset({"script"}), _structured),
     "structured-data-missing-recommended": (frozenset({"script"}), _structured),
