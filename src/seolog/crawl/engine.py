@@ -151,8 +151,11 @@ class Crawler:
         return self.scope.is_internal(url) and url[:5] == self.start_url[:5]
 
     def _offer(self, url: str, kind: str | ResourceKind) -> None:
-        if self.checker is not None:
-            self.checker.offer(url, ResourceKind(kind))
+        """Check a resource a page uses; video and audio files are not (no check reads them,
+        and they are the largest files a site has)."""
+        kind = ResourceKind(kind)
+        if self.checker is not None and kind is not ResourceKind.MEDIA:
+            self.checker.offer(url, kind)
 
     async def _checked(self, check: ResourceCheck) -> None:
         self._checks.append(check)
