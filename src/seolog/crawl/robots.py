@@ -50,8 +50,37 @@ class RobotsRules:
         return float(delay) if delay else 0.0
 
 
+# RFC 9309 section 2.2.1: a group's user-agent line names a product token of letters, "_" and
+# "-", matched case-insensitively and whole. Google's parser takes the leading run of those
+# characters ("Googlebot/2.1" is googlebot); Protego matches a prefix ("Google" would take
+# googlebot's rules), so the lines are rewritten to the token before Protego reads them.
+_USER_AGENT_LINE = re.compile(r"^([ \t]*user[- ]?agent[ \t]*:[ \t]*)([^#\r\n]*)", re.I | re.M)
+_TOKEN = re.compile(r"[A-Za-z_-]*")
+_NO_MATCH = "~"  # no product token holds it, so Protego never matches it to ours
+
+
+def _token(value: str) -> str:
+    match = _TOKEN.match(value.strip())
+    return match.group().lower() if match else ""
+
+
+def match_groups_by_token(text: str, agent: str) -> str:
+    """robots.txt with each user-agent line reduced to what RFC 9309 matches: `*`, our `agent`
+    when its product token is ours, or a name that matches no crawler."""
+    ours = _token(agent)
+
+    def reduce(m: re.Match[str]) -> str:
+        value = m.group(2).strip()
+        if value == "*":
+            return m.group(0)
+        name = agent if ours and _token(value) == ours else _NO_MATCH
+        return m.group(1) + name
+
+    return _USER_AGENT_LINE.sub(reduce, text)
+
+
 def parse_robots(origin: str, text: str, agent: str) -> RobotsRules:
-    parser = Protego.parse(text[:ROBOTS_PARSE_LIMIT])
+    parser = Protego.parse(match_groups_by_token(text[:ROBOTS_PARSE_LIMIT], agent))
     # Sitemap lines should be absolute, but relative ones are common: resolve them like a link.
     sitemaps = [u for s in parser.sitemaps if (u := resolve_url(origin + "/robots.txt", s))]
     return RobotsRules(origin, RobotsState.PARSED, agent, parser=parser, sitemaps=sitemaps)
