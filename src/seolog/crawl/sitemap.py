@@ -7,7 +7,7 @@ import io
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import ParseError, XMLParser, iterparse
 
 from seolog.crawl.fetch import Fetcher
 from seolog.urls import normalize_url
@@ -39,8 +39,37 @@ def _gunzip(data: bytes) -> bytes:
     return out
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENTRIES = ("url", "sitemap")  # a page of a urlset, a sitemap of an index: their <loc> counts
+
+
+def _local(tag: str) -> tuple[str, str]:
+    """(namespace, local name) of an ElementTree tag ("{ns}loc")."""
+    ns, _, name = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+    return ns, name
+
+
+def _document_start(data: bytes) -> tuple[bytes, str | None]:
+    """The document from its first character, and the encoding to read it with when that is
+    no longer the one it declares. A byte-order mark or blank lines before `<?xml` are common
+    (a CMS template's stray newline) and make the XML parser reject the whole file."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return data, None
+        return text.lstrip().encode("utf-8"), "utf-8"
+    return data.removeprefix(_UTF8_BOM).lstrip(), None
+
+
 def parse_sitemap(data: bytes) -> SitemapFile:
-    """Parse one sitemap document. Malformed XML keeps the URLs read before the error."""
+    """Parse one sitemap document. Malformed XML keeps the URLs read before the error.
+
+    Only the `<loc>` of a `<url>` (or, in an index, of a `<sitemap>`) counts: the image, video
+    and news extensions nest their own locations (`<image:loc>`, `<video:content_loc>`) inside
+    a `<url>`, and those are files of that page, not pages.
+    """
     result = SitemapFile()
     try:
         if data[:2] == b"\x1f\x8b":
@@ -48,33 +77,39 @@ def parse_sitemap(data: bytes) -> SitemapFile:
     except (OSError, ValueError, zlib.error, gzip.BadGzipFile) as e:
         result.error = str(e)
         return result
-    head = data.lstrip()[:200].lower()
-    if not head.startswith(b"<"):
-        for line in data.decode("utf-8", "replace").splitlines():
-            url = normalize_url(line) if line.strip() else None
-            if url:
-                result.urls.append(url)
+    data, encoding = _document_start(data)
+    if not data.startswith(b"<"):
+        lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+        result.urls.extend(url for line in lines if (url := normalize_url(line)))
+        if lines and not result.urls:
+            result.error = (
+                f"none of its {len(lines)} lines is a URL (a sitemap is XML, or a text file "
+                "with one absolute URL per line)"
+            )
         return result
-    parent = ""
+    stack: list[tuple[str, str]] = []  # (namespace, name) of the open elements
+    entry = ""  # the <url> or <sitemap> being read
     loc: str | None = None
     links: list[tuple[str, str]] = []
     try:
-        for event, elem in iterparse(io.BytesIO(data), events=("start", "end")):
+        parser = XMLParser(encoding=encoding) if encoding else None
+        for event, elem in iterparse(io.BytesIO(data), events=("start", "end"), parser=parser):
             if event == "start":
+                ns, name = _local(elem.tag)
                 if elem.tag == _XHTML_LINK:
                     links.extend(_alternate(elem.attrib))
-                    continue
-                tag = elem.tag.rsplit("}", 1)[-1]
-                if tag in ("url", "sitemap"):
-                    parent, loc, links = tag, None, []
+                elif name in _ENTRIES:
+                    entry, loc, links = name, None, []
+                stack.append((ns, name))
                 continue
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if tag == "loc" and elem.text:
+            ns, name = stack.pop()
+            parent = stack[-1] if stack else ("", "")
+            if name == "loc" and parent == (ns, entry) and elem.text:
                 url = normalize_url(elem.text)
                 if url:
-                    (result.sitemaps if parent == "sitemap" else result.urls).append(url)
+                    (result.sitemaps if entry == "sitemap" else result.urls).append(url)
                     loc = url
-            elif tag == "url" and loc is not None and links:
+            elif name == "url" and loc is not None and links:
                 result.alternates.setdefault(loc, []).extend(links)
             elem.clear()
     except ParseError as e:
