@@ -32,6 +32,7 @@ scan = { max_pages = 500 }
 from __future__ import annotations
 
 import copy
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -510,7 +511,7 @@ def _apply(
     config: ProjectConfig, data: dict[str, Any], source: str, folder: Path | None = None
 ) -> None:
     """One layer on top of the ones below. `folder`: the config file's, against which a relative
-    baseline path is read (as a CI job expects, wherever it runs from)."""
+    baseline or CA bundle path is read (as a CI job expects, wherever it runs from)."""
     for section, target in (("scan", config.scan), ("gates", config.gates)):
         problems = Problems()
         values, warnings = _declared_values(section, data.get(section, {}), problems, source)
@@ -519,6 +520,11 @@ def _apply(
         baseline = values.get("baseline")
         if folder is not None and isinstance(baseline, str) and not _scan_id(baseline):
             values["baseline"] = str(folder / Path(baseline).expanduser())
+        # A CA bundle named in a file is the file's neighbour, wherever the scan runs from
+        # (the declaration made it absolute from the working directory).
+        bundle = data.get(section, {}).get("ca_bundle")
+        if folder is not None and isinstance(bundle, str) and bundle.strip():
+            values["ca_bundle"] = os.path.abspath(folder / Path(bundle.strip()).expanduser())
         assertions = values.pop("checks", None)
         if assertions is not None:  # per code or glob: a profile changes one, keeps the rest
             merged = target.setdefault("checks", {})

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from seolog import config
 from seolog.domain import Severity
 
 CRAWL = "Crawl"
+EXTERNAL = "External links and resources"
 ACCESS = "Access (staging sites)"
 AUDIT = "Audit and gates"
 
@@ -38,6 +41,8 @@ class Kind(StrEnum):
     BOOL = "true or false"
     STR = "text"
     PATTERNS = "list of regular expressions"
+    HOSTS = "list of host names"  # example.com: that host and its subdomains
+    FILE = "file path"  # made absolute where it is given, so a resumed scan finds it
     SIZE = "size"  # bytes, or a number with a unit: 500k, 5M
     SEVERITY = "severity"  # error, warning or notice
     ASSERTIONS = "table of check assertions"  # [gates.checks]: CODE or glob → max and level
@@ -90,13 +95,15 @@ class Setting:
 
     def example(self) -> str:
         """A value of the right shape, for hints."""
-        if self.default is not None and self.kind is not Kind.PATTERNS:
+        if self.default is not None and self.kind not in (Kind.PATTERNS, Kind.HOSTS):
             return json.dumps(self.default) if self.kind is not Kind.BOOL else "true"
         return {
             Kind.INT: "10",
             Kind.FLOAT: "2.5",
             Kind.STR: '"text"',
             Kind.PATTERNS: '["/blog/"]',
+            Kind.HOSTS: '["facebook.com"]',
+            Kind.FILE: '"staging-ca.pem"',
             Kind.SEVERITY: '"error"',
             Kind.ASSERTIONS: "{ link-broken = { max = 0 } }",
         }.get(self.kind, "true")
@@ -109,6 +116,8 @@ class Setting:
             Kind.BOOL: "true or false",
             Kind.STR: "text in quotes",
             Kind.PATTERNS: "a list of regular expressions in quotes",
+            Kind.HOSTS: "a list of host names in quotes",
+            Kind.FILE: "a file path in quotes",
             Kind.SIZE: "a size such as 500k or 5M",
             Kind.SEVERITY: "error, warning or notice",
             Kind.ASSERTIONS: 'a table of CODE = { max = N, level = "error" | "warn" | "off" }',
@@ -143,6 +152,10 @@ class Setting:
             # A copy: a caller changing the list must not change the default or the config.
             value = list(value) if isinstance(value, list | tuple) else value
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif kind is Kind.HOSTS:
+            return _hosts(value, name, self)
+        elif kind is Kind.FILE:
+            return _file(value, name, self)
         elif kind is Kind.SIZE:
             return _size(value, name)
         elif kind is Kind.ASSERTIONS:
@@ -182,6 +195,10 @@ class Setting:
             elif kind is Kind.PATTERNS:
                 # A JSON list, or one pattern: commas and spaces are regex characters.
                 raw = json.loads(raw) if raw.startswith("[") else [raw]
+            elif kind is Kind.HOSTS:
+                # A JSON list, or hosts separated by commas or spaces (a host has neither).
+                raw = json.loads(raw) if raw.startswith("[") else re.split(r"[,\s]+", raw)
+                raw = [host for host in raw if host] if isinstance(raw, list) else raw
             elif kind is Kind.ASSERTIONS:
                 # As the flag takes them, separated by commas or spaces: codes have neither.
                 raw = split_assertions(raw)
@@ -218,6 +235,8 @@ def _env_example(setting: Setting) -> str:
     return {
         Kind.BOOL: "true",
         Kind.PATTERNS: '\'["/blog/", "/news/"]\'',
+        Kind.HOSTS: "facebook.com,twitter.com",
+        Kind.FILE: "/etc/ssl/staging-ca.pem",
         Kind.SIZE: "5M",
         Kind.SEVERITY: "error",
         Kind.ASSERTIONS: "'link-broken=max:0,image-*=warn'",
@@ -235,6 +254,55 @@ def _size(value: Any, name: str) -> int:
         f"{name}: {value!r} is not a size",
         "use bytes or a number with a unit, e.g. 500k or 5M",
     )
+
+
+_HOST_LABEL = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$")
+
+
+def _hosts(value: Any, name: str, setting: Setting) -> list[str]:
+    """Host names, lower-cased, without a leading `*.` or `.` (a host always covers its
+    subdomains). A URL or a host with a port is refused with the host it should have been."""
+    if isinstance(value, str):  # one host, as a Python caller may pass it
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise BadValue(
+            f"{name}: expected {setting.expected()}, got {shown(value)}",
+            f"e.g. {setting.name} = {setting.example()}",
+        )
+    hosts: list[str] = []
+    for raw in value:
+        host = raw.strip().lower().rstrip(".")
+        host = host[2:] if host.startswith("*.") else host.lstrip(".")
+        if not host:
+            continue
+        try:
+            ascii_host = host.encode("idna").decode("ascii")  # bücher.de → xn--bcher-kva.de
+        except UnicodeError:
+            ascii_host = ""
+        if not ascii_host or not all(_HOST_LABEL.match(p) for p in ascii_host.split(".")):
+            bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host).split("/")[0].split(":")[0]
+            example = bare if bare and bare != host else "facebook.com"
+            raise BadValue(
+                f"{name} {raw!r} is not a host name",
+                f"give the host alone (it covers its subdomains), e.g. {example}",
+            )
+        if ascii_host not in hosts:
+            hosts.append(ascii_host)
+    return hosts
+
+
+def _file(value: Any, name: str, setting: Setting) -> str | None:
+    """A path made absolute (and `~` expanded) from the working directory; empty means unset,
+    as CI passes `--ca-bundle "$STAGING_CA"` whether or not the variable is set. Whether the
+    file exists and what it holds is checked by whoever reads it, when a scan needs it."""
+    if not isinstance(value, str):
+        raise BadValue(
+            f"{name}: expected {setting.expected()}, got {shown(value)}",
+            f"e.g. {setting.name} = {setting.example()}",
+        )
+    if not value.strip():
+        return None
+    return os.path.abspath(Path(value.strip()).expanduser())
 
 
 def _severity(value: Any, name: str) -> str:
@@ -446,10 +514,62 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     _scan("store_html", Kind.BOOL, False, "Keep each page's HTML in the database."),
     _scan(
+        "external",
+        Kind.BOOL,
+        True,
+        "Check external links and page resources (images, CSS, JS, iframes): each distinct "
+        "URL once per scan, never crawled. --no-external skips them all.",
+        panel=EXTERNAL,
+    ),
+    _scan(
+        "max_external",
+        Kind.INT,
+        config.DEFAULT_MAX_EXTERNAL,
+        "Check at most this many distinct external URLs and resources per scan (0: none), "
+        "e.g. --max-external 2000.",
+        panel=EXTERNAL,
+        minimum=0,
+    ),
+    _scan(
+        "external_per_host",
+        Kind.INT,
+        config.DEFAULT_EXTERNAL_PER_HOST,
+        "Requests at once to any one other host, e.g. --external-per-host 1 for a fragile server.",
+        panel=EXTERNAL,
+        minimum=1,
+        maximum=16,
+    ),
+    _scan(
+        "external_skip",
+        Kind.HOSTS,
+        [],
+        "Never check links to this host or its subdomains (repeatable), e.g. "
+        "--external-skip facebook.com.",
+        panel=EXTERNAL,
+        metavar="HOST",
+    ),
+    _scan(
         "user_agent",
         Kind.STR,
         None,
         "User-Agent header (default names seolog).",
+        panel=ACCESS,
+    ),
+    _scan(
+        "ca_bundle",
+        Kind.FILE,
+        None,
+        "Also trust the CA certificates in this PEM file (a staging site's private CA), on top "
+        "of the public ones, so external links still verify; e.g. --ca-bundle ./staging-ca.pem. "
+        "Without it, the file SSL_CERT_FILE (else REQUESTS_CA_BUNDLE) names is read, if set.",
+        panel=ACCESS,
+        metavar="FILE",
+    ),
+    _scan(
+        "insecure",
+        Kind.BOOL,
+        False,
+        "Do not verify TLS certificates at all (prints a warning); prefer --ca-bundle.",
         panel=ACCESS,
     ),
     _scan(

@@ -159,6 +159,19 @@ VARIABLES = (
         SECRETS,
     ),
     Variable(
+        "SSL_CERT_FILE",
+        "A PEM file of CA certificates a scan trusts on top of the public ones (a staging "
+        "site's private CA), when --ca-bundle is not given.",
+        "unset",
+        OTHER,
+    ),
+    Variable(
+        "REQUESTS_CA_BUNDLE",
+        "As SSL_CERT_FILE (Python requests' name for it), read when SSL_CERT_FILE is unset.",
+        "unset",
+        OTHER,
+    ),
+    Variable(
         "SEOLOG_CRONTAB_FILE",
         "A file `seolog schedule` writes its lines to instead of the user's crontab (cron.d, "
         "containers).",

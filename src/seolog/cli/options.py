@@ -112,6 +112,8 @@ _TYPES: dict[Kind, Any] = {
     Kind.BOOL: bool,
     Kind.STR: str,
     Kind.PATTERNS: list[str],
+    Kind.HOSTS: list[str],  # --external-skip HOST, repeatable
+    Kind.FILE: str,  # made absolute by the declaration, not by Click (an empty value is unset)
     Kind.SIZE: str,
     Kind.SEVERITY: Severity,
     Kind.ASSERTIONS: list[str],  # --assert CODE=SPEC, repeatable

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
-from seolog.crawl.tls import tls_reason
+from seolog.crawl.tls import tls_reason, verify_for
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
 from seolog.retryafter import retry_after_seconds
 from seolog.urls import resolve_url
@@ -94,6 +94,7 @@ def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
         ),
         follow_redirects=False,
         trust_env=False,  # no proxy from the environment pointing our crawl somewhere unexpected
+        verify=verify_for(settings),  # public CAs + --ca-bundle / SSL_CERT_FILE; --insecure
     )
 
 

@@ -1,13 +1,35 @@
-"""A failed TLS connection in words a user can act on, instead of OpenSSL's
+"""TLS for the crawl: which certificates a scan trusts (`verify_for`), and a failed secure
+connection in words a user can act on, instead of OpenSSL's
 "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"."""
 
 from __future__ import annotations
 
+import os
 import ssl
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from seolog.errors import UsageError
+
+if TYPE_CHECKING:
+    from seolog.config import CrawlSettings
 
 # OpenSSL's words for "the other side does not speak TLS": a plain-HTTP server answering a
 # ClientHello with "HTTP/1.0 400 …", or closing the connection.
 _NOT_TLS = ("wrong version number", "record layer failure", "packet length too long", "eof")
+UNTRUSTED = "its certificate is not trusted"
+INSECURE = (
+    "--insecure: TLS certificates will not be verified, so anyone on the network path could "
+    "pose as the site; prefer --ca-bundle FILE for a private CA"
+)
+# Read, in this order, when --ca-bundle is not given: OpenSSL's and Python requests' variables.
+CA_BUNDLE_ENV = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+_PEM_CERTIFICATE = (b"-----BEGIN CERTIFICATE-----", b"-----BEGIN TRUSTED CERTIFICATE-----")
+_PEM_HINT = (
+    "give the CA's certificate in PEM form (text starting -----BEGIN CERTIFICATE-----); "
+    "a DER file converts with `openssl x509 -inform der -in ca.der -out ca.pem`"
+)
 
 
 def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
@@ -23,8 +45,79 @@ def tls_reason(exc: BaseException) -> str:
     """Why the secure connection failed: not HTTPS there, an untrusted certificate, or else."""
     err = _ssl_error(exc)
     if isinstance(err, ssl.SSLCertVerificationError):
-        return f"its certificate is not trusted ({err.verify_message or 'it cannot be verified'})"
+        return f"{UNTRUSTED} ({err.verify_message or 'it cannot be verified'})"
     text = str(err or exc).lower()
     if any(words in text for words in _NOT_TLS):
         return "the server there does not speak HTTPS"
     return "the secure (TLS) connection failed"
+
+
+def unreachable_hint(reason: str) -> str | None:
+    """The fix to offer when the start URL (or its robots.txt) failed for `reason` (a
+    tls_reason): for a certificate we do not trust, the options that trust it; else None."""
+    if not reason.startswith(UNTRUSTED):
+        return None
+    return (
+        "if the site uses a private CA (staging), pass its certificate with --ca-bundle FILE "
+        "(or set SSL_CERT_FILE), or --insecure to skip verification"
+    )
+
+
+def ca_bundle(
+    settings: CrawlSettings, env: Mapping[str, str] | None = None
+) -> tuple[Path, str] | None:
+    """The extra CA file a scan trusts and what named it (`--ca-bundle`, or the environment
+    variable): the setting first, then SSL_CERT_FILE, then REQUESTS_CA_BUNDLE."""
+    if settings.ca_bundle:
+        return Path(settings.ca_bundle), "--ca-bundle"
+    env = os.environ if env is None else env
+    for name in CA_BUNDLE_ENV:
+        value = env.get(name, "").strip()
+        if value:
+            return Path(value).expanduser().absolute(), name
+    return None
+
+
+def verify_for(
+    settings: CrawlSettings, env: Mapping[str, str] | None = None
+) -> ssl.SSLContext | bool:
+    """What the scan's HTTP clients verify TLS certificates against: False with --insecure;
+    else the public CAs (certifi's, as httpx uses) plus the CA bundle, when there is one, so a
+    staging site behind a private CA verifies and so do the public sites it links to; True
+    (httpx's own default) when there is none. A bundle that cannot be used is a UsageError
+    naming the file and where it came from. One call, one context: build it once per scan."""
+    if settings.insecure:
+        return False
+    found = ca_bundle(settings, env)
+    if found is None:
+        return True
+    path, named = found
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    if named != "--ca-bundle" and path.is_dir():  # requests takes a folder of hashed certs
+        context.load_verify_locations(capath=str(path))
+        return context
+    where = f"the CA bundle {path} ({named})"
+    fix = (
+        "fix the path, e.g. --ca-bundle ./staging-ca.pem (the CA's certificate, PEM)"
+        if named == "--ca-bundle"
+        else f"fix or unset {named}, or pass --ca-bundle FILE"
+    )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{where} does not exist", hint=fix) from None
+    except IsADirectoryError:
+        raise UsageError(f"{where} is a folder", hint="name the CA's PEM file in it") from None
+    except OSError as e:
+        raise UsageError(f"cannot read {where}: {e.strerror}", hint=fix) from None
+    if not any(marker in data for marker in _PEM_CERTIFICATE):
+        raise UsageError(f"{where} holds no PEM certificate", hint=_PEM_HINT)
+    try:
+        context.load_verify_locations(cafile=str(path))
+    except ssl.SSLError as e:
+        raise UsageError(
+            f"{where} holds a certificate OpenSSL cannot read ({e.reason or e})", hint=_PEM_HINT
+        ) from None
+    return context

@@ -14,6 +14,7 @@ from typing import Any
 from seolog.alerts import AlertSettings
 from seolog.config import Credentials
 from seolog.context import AppContext
+from seolog.crawl.tls import INSECURE, verify_for
 from seolog.errors import UsageError
 from seolog.services.gates import Baseline, Gates, prepare
 from seolog.services.resolve import ConfigSource, Resolved, resolve
@@ -50,6 +51,8 @@ class ScanPlan:
         extra: tuple[str, ...] = ()
         if self.request is not None and self.request.settings.ignore_robots:
             extra = ("--ignore-robots: robots.txt will not be obeyed",)
+        if self.request is not None and self.request.settings.insecure:
+            extra += (INSECURE,)
         if self.gates.baseline is not None and not self.gates.fail_on_new:
             extra += (
                 f"--baseline {self.gates.baseline} is read but unused: only --fail-on-new "
@@ -89,6 +92,7 @@ def plan_scan(
     notes: tuple[str, ...] = ()
     if target is not None:
         settings = resolved.crawl_settings(credentials, thresholds)
+        verify_for(settings)  # a CA bundle that cannot be used fails now, not after the scan row
         # A registered site name as it is; a scheme-less address with https, else http.
         request, notes = settle_scheme(ctx, ScanRequest(target, settings, base_url))
     else:
