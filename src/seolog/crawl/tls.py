@@ -100,7 +100,8 @@ def verify_for(
         return context
     where = f"the CA bundle {path} ({named})"
     fix = (
-        "fix the path, e.g. --ca-bundle ./staging-ca.pem (the CA's certificate, PEM)"
+        "fix the path, e.g. --ca-bundle ./staging-ca.pem (the CA's certificate, PEM); a "
+        "resumed scan reads the file it started with"
         if named == "--ca-bundle"
         else f"fix or unset {named}, or pass --ca-bundle FILE"
     )
