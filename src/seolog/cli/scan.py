@@ -17,6 +17,8 @@ EPILOG = """\
   seolog scan acme --max-pages 500            [dim]# a site registered with `seolog sites add`[/dim]
   seolog scan ./public --base-url https://www.example.com   [dim]# a built static site[/dim]
   seolog scan https://staging.example.com --auth user:pass --ignore-robots
+  seolog scan https://staging.example.com --ca-bundle staging-ca.pem   [dim]# a private CA[/dim]
+  seolog scan https://www.example.com --external-skip facebook.com --max-external 2000
   seolog scan https://www.example.com --format json > scan.json
   seolog scan ./public --fail-under 90 -o results.sarif -o summary.md   [dim]# CI[/dim]
   seolog scan ./public --format github --fail-on error   [dim]# GitHub Actions annotations[/dim]
