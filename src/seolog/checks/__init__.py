@@ -7,6 +7,7 @@ from seolog.checks import (  # noqa: F401
     international,
     links,
     markup,
+    origins,
     resources,
     runner,
     site,
