@@ -155,7 +155,9 @@ class Seolog:
         from seolog.services import scans
 
         if plan.request is None:
-            return scans.resume_scan(self.context, plan.resume or 0, plan.credentials, progress)
+            return scans.resume_scan(
+                self.context, plan.resume or 0, plan.credentials, progress, plan.trust
+            )
         return scans.run_scan(self.context, plan.request, progress)
 
     def run_scheduled(self, plan: ScanPlan) -> ScheduledRun:

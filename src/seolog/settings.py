@@ -272,6 +272,10 @@ def _hosts(value: Any, name: str, setting: Setting) -> list[str]:
     hosts: list[str] = []
     for raw in value:
         host = raw.strip().lower().rstrip(".")
+        if host == "*":  # every other host: only the site's own resources are checked
+            if host not in hosts:
+                hosts.append(host)
+            continue
         host = host[2:] if host.startswith("*.") else host.lstrip(".")
         if not host:
             continue
@@ -544,7 +548,8 @@ SETTINGS: tuple[Setting, ...] = (
         Kind.HOSTS,
         [],
         "Never check links to this host or its subdomains (repeatable), e.g. "
-        "--external-skip facebook.com.",
+        "--external-skip facebook.com; '*' for every other host (the site's own images, CSS "
+        "and JS are still checked).",
         panel=EXTERNAL,
         metavar="HOST",
     ),

@@ -47,11 +47,6 @@ def test_an_untrusted_certificate_is_one_clear_tls_line(cli, staging):
     assert server.paths() == []  # the handshake failed: no request was ever made
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawl/engine.py's unreachable hint must use seolog.crawl.tls.unreachable_hint "
-    "(handed to the coordinator); remove this mark when it does",
-)
 def test_an_untrusted_certificate_hints_at_the_options(cli, staging):
     server, _ca = staging
     r = cli("scan", server.url("/"))

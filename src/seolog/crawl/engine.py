@@ -23,6 +23,7 @@ from seolog.crawl.resources import ResourceChecker
 from seolog.crawl.robots import Robots, RobotsRules
 from seolog.crawl.sitemap import Alternates, discover
 from seolog.crawl.stats import CrawlStats
+from seolog.crawl.tls import unreachable_hint
 from seolog.domain import (
     CrawledPage,
     FetchErrorKind,
@@ -37,6 +38,7 @@ from seolog.urls import origin_of
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress callbacks; the display refreshes at 10 Hz
 RESOURCE_BATCH = 100  # checked resources handed to the store at once
+NETWORK_HINT = "check the URL, the network and any VPN or firewall"
 
 
 @dataclass
@@ -232,7 +234,7 @@ class Crawler:
                 )
             raise TargetUnreachable(
                 f"cannot reach {rules.origin}: {rules.detail}",
-                hint="check the URL, the network and any VPN or firewall",
+                hint=unreachable_hint(rules.detail) or NETWORK_HINT,
             )
 
     async def _crawl_start(self, rules: RobotsRules, rescoped: bool = False) -> RobotsRules:
@@ -255,7 +257,7 @@ class Crawler:
         if page.fetch.error_kind not in (None, FetchErrorKind.TOO_LARGE):
             raise TargetUnreachable(
                 f"cannot fetch {self.start_url}: {page.fetch.error}",
-                hint="check the URL, the network and any VPN or firewall",
+                hint=unreachable_hint(page.fetch.error or "") or NETWORK_HINT,
             )
         final = page.fetch.final_url
         if page.fetch.hops and not rescoped and not self.scope.is_internal(final):

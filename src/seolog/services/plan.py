@@ -31,6 +31,8 @@ class ScanPlan:
     request: ScanRequest | None = None  # a new scan …
     resume: int | None = None  # … or the ID of an interrupted one to finish
     notes: tuple[str, ...] = ()  # what the plan decided that the caller should hear
+    # A resumed scan's TLS trust given again (like credentials): the CA file may have moved.
+    trust: dict[str, Any] | None = None
 
     @property
     def sync(self) -> bool:
@@ -95,9 +97,15 @@ def plan_scan(
         verify_for(settings)  # a CA bundle that cannot be used fails now, not after the scan row
         # A registered site name as it is; a scheme-less address with https, else http.
         request, notes = settle_scheme(ctx, ScanRequest(target, settings, base_url))
-    else:
+    trust: dict[str, Any] | None = None
+    if target is None:
         notes = _ignored_on_resume(resolved, bool(thresholds or base_url))
-    return ScanPlan(resolved, gates, baseline, credentials, request, resume, notes)
+        trust = {n: resolved.get(f"scan.{n}") for n in RESUME_TRUST if n in resolved.flags}
+    return ScanPlan(resolved, gates, baseline, credentials, request, resume, notes, trust or None)
+
+
+# Settings a resume takes again, as it takes credentials: where the CA file is, whether to verify.
+RESUME_TRUST = ("ca_bundle", "insecure")
 
 
 def _ignored_on_resume(resolved: Resolved, more: bool) -> tuple[str, ...]:
@@ -105,7 +113,11 @@ def _ignored_on_resume(resolved: Resolved, more: bool) -> tuple[str, ...]:
     when crawl settings were given anyway, rather than ignore them silently."""
     from seolog.settings import SETTINGS
 
-    given = [s.name for s in SETTINGS if s.crawl_field and s.name in resolved.flags]
+    given = [
+        s.name
+        for s in SETTINGS
+        if s.crawl_field and s.name in resolved.flags and s.name not in RESUME_TRUST
+    ]
     if not given and not more:
         return ()
     named = ", ".join(given + (["thresholds/base URL"] if more else []))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -362,10 +362,12 @@ def resume_scan(
     scan_id: int,
     credentials: Credentials | None = None,
     progress: Callable[[CrawlStats], None] | None = None,
+    trust: Mapping[str, Any] | None = None,
 ) -> ScanResult:
     """Continue a scan from what is stored: crawled URLs are skipped, their unvisited links queued.
 
-    Credentials (auth, header values, cookies) are never stored, so they come again here.
+    Credentials (auth, header values, cookies) are never stored, so they come again here; so
+    may `trust` (`ca_bundle`, `insecure`): the CA file the scan started with may have moved.
     """
     # Locked before anything is read or changed: another process may be crawling this scan.
     with scan_lock(ctx.db_url, scan_id):
@@ -383,6 +385,12 @@ def resume_scan(
                 settings.headers = dict(credentials.headers)
                 settings.cookies = dict(credentials.cookies)
                 settings.auth = credentials.auth
+            for name, value in (trust or {}).items():
+                setattr(settings, name, value)
+            if trust:
+                from seolog.crawl.tls import verify_for
+
+                verify_for(settings)  # a CA file that cannot be used fails before the crawl
             resume = _resume_state(session, scan_id)
             start_url, pages_before = scan.start_url, scan.pages_crawled
             earlier = CrawlStats.from_dict(scan.stats) if scan.stats else None
