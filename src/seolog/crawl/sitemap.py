@@ -82,9 +82,11 @@ def parse_sitemap(data: bytes) -> SitemapFile:
         lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
         result.urls.extend(url for line in lines if (url := normalize_url(line)))
         if lines and not result.urls:
+            said = (
+                "its one line is not" if len(lines) == 1 else f"none of its {len(lines)} lines is"
+            )
             result.error = (
-                f"none of its {len(lines)} lines is a URL (a sitemap is XML, or a text file "
-                "with one absolute URL per line)"
+                f"{said} a URL (a sitemap is XML, or a text file with one absolute URL per line)"
             )
         return result
     stack: list[tuple[str, str]] = []  # (namespace, name) of the open elements
