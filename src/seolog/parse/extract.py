@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -174,6 +174,7 @@ def extract_page(
     tree = LexborHTMLParser(html)
     snap = PageSnapshot()
     nodes: dict[str, list[LexborNode]] = defaultdict(list)
+    loads: list[tuple[str, LexborNode]] = []  # (tag, element) of what may load or link out
     seen: set[int] = set()
     for node in tree.css(_WANTED):
         # Lexbor returns an element once per selector of the list it matches: <main role=main>
@@ -195,7 +196,7 @@ def extract_page(
                 nodes["template"].append(node)
             continue
         if tag in _RESOURCE_TAGS:
-            nodes["resource"].append(node)
+            loads.append((tag, node))
         nodes["a" if tag == "area" else tag].append(node)  # <area> is a link too; document order
 
     base = url
@@ -224,7 +225,10 @@ def extract_page(
         lang = root.attributes.get("lang")
         snap.lang = lang.strip() if lang is not None else None
 
-    _extract_meta(nodes["meta"], snap, crawler)
+    refresh = _extract_meta(nodes["meta"], snap, crawler)
+    if refresh is not None and (parsed := parse_refresh(refresh)) is not None:
+        delay, goes_to = parsed
+        snap.meta_refresh = (delay, (resolve(goes_to) or goes_to) if goes_to else None)
     _extract_link_tags(nodes["link"], snap, resolve)
     if link_header:
         _extract_link_header(link_header, url, snap)
@@ -254,8 +258,15 @@ def extract_page(
     link_words: dict[int, int] = {}
     in_pre = {a.mem_id for pre in nodes["pre"] for a in pre.css("a")}
     external: dict[int, str] = {}
-    snap.links = _extract_links(nodes["a"], resolve, is_internal, in_pre, link_words, external)
-    snap.resources = _extract_resources(nodes["resource"], resolve, external)
+    own = normalize_url(url)
+    audit = LinkAudit(own, base == url or normalize_url(base) == own)
+    snap.links = _extract_links(
+        nodes["a"], resolve, is_internal, in_pre, link_words, external, audit
+    )
+    snap.resources = _extract_resources(loads, resolve, external, audit)
+    snap.unusable_links, snap.unnamed_links = audit.unusable, audit.unnamed
+    snap.unencoded_urls = audit.unencoded
+    snap.missing_fragments = audit.missing(tree)  # before the tree loses scripts and blocks
 
     body = tree.body
     if snap.wp_post_id is None and body is not None:
@@ -361,13 +372,18 @@ def _in_svg(node: LexborNode) -> bool:
     return any(parent.tag == "svg" for parent in _ancestors(node))
 
 
-def _extract_meta(metas: list[LexborNode], snap: PageSnapshot, crawler: str) -> None:
+def _extract_meta(metas: list[LexborNode], snap: PageSnapshot, crawler: str) -> str | None:
+    """Read the meta tags into `snap`; return the first <meta http-equiv=refresh>'s content."""
     robots: list[str] = []
+    refresh = None
     for node in metas:
         attrs = node.attributes
         content = attrs.get("content")
         if content is None:
             continue
+        equiv = attrs.get("http-equiv") if refresh is None and "http-equiv" in attrs else None
+        if equiv is not None and equiv.strip().lower() == "refresh":
+            refresh = content
         name = (attrs.get("name") or "").strip().lower()
         prop = (attrs.get("property") or "").strip().lower()
         if name in ("description", "viewport"):
@@ -386,6 +402,28 @@ def _extract_meta(metas: list[LexborNode], snap: PageSnapshot, crawler: str) -> 
             snap.twitter.setdefault(name or prop, content.strip())
     if robots:
         snap.meta_robots = ", ".join(robots)
+    return refresh
+
+
+_REFRESH = re.compile(
+    r"""[ \t\n\r\f]*(\d*)[\d.]*(?:[ \t\n\r\f;,]+(?:url[ \t\n\r\f]*=[ \t\n\r\f]*)?(.*))?$""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def parse_refresh(content: str) -> tuple[float, str | None] | None:
+    """A <meta http-equiv=refresh> content as browsers read it (the HTML spec's declarative
+    refresh): the delay in whole seconds and the URL as written (None: the page reloads
+    itself); None when browsers ignore it ("soon", "5x")."""
+    m = _REFRESH.match(content)
+    if m is None or (not m.group(1) and not content.strip().startswith(".")):
+        return None
+    delay = float(m.group(1) or 0)
+    target = (m.group(2) or "").strip()
+    if target[:1] in ("'", '"'):
+        quote = target[0]
+        target = target[1:].split(quote, 1)[0]
+    return delay, target.strip() or None
 
 
 def canonical_of(tags: list[tuple[str, str | None]]) -> str | None:
@@ -453,6 +491,133 @@ def _is_code(node: LexborNode) -> bool:
     return parent is not None and parent.tag in _CODE_TAGS
 
 
+class LinkAudit:
+    """What a page's links get wrong as written, gathered while the links are read (one pass):
+    links a crawler cannot follow, links with no accessible name, same-page fragments that name
+    nothing, and URLs written with raw spaces or non-ASCII characters."""
+
+    def __init__(self, own: str | None, hash_is_own: bool) -> None:
+        self.own = own  # the page's own URL, normalised
+        self.hash_is_own = hash_is_own  # does "#x" point into this page (no other <base href>)?
+        self.unusable: list[tuple[str, str]] = []
+        self.unnamed: list[str] = []
+        self.unencoded: list[str] = []
+        self.fragments: dict[str, None] = {}  # same-page fragments linked to, in order
+        self.names: set[str] = set()  # <a name="…">: fragment targets as ids are
+        self._seen: set[tuple[str, str]] = set()
+
+    def _once(self, key: tuple[str, str]) -> bool:
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    def anchor(self, node: LexborNode, attrs: dict[str, str | None], href: str | None) -> None:
+        """An <a> or <area> whose text is empty or whose href resolved to no http(s) URL."""
+        role = (attrs.get("role") or "").strip().lower()
+        scripted = "onclick" in attrs and role in ("", "link")
+        if href is None:
+            if node.tag == "a" and scripted and self._once(("", "no-href")):
+                self.unusable.append(("", "no-href"))
+            return
+        value = href.strip()
+        lowered = value[:11].lower()
+        why = None
+        if lowered.startswith("javascript:"):
+            why = "javascript" if role in ("", "link") else None
+        elif value == "":
+            why = "empty"
+        elif value == "#":
+            why = "fragment" if scripted else None  # else a link to the top of the page
+        elif value.startswith("#") and self.hash_is_own:
+            self.fragment(value[1:])
+        if why is not None and self._once((value, why)):
+            self.unusable.append((value, why))
+
+    def fragment(self, fragment: str) -> None:
+        # "#" and "#top" scroll to the top (HTML spec); "#!/…" and "#/…" are script routes and
+        # "#:~:text=" a text fragment, none of them an element id.
+        routed = fragment[:1] in ("!", "/") or ":~:" in fragment
+        if fragment and fragment.lower() != "top" and not routed:
+            self.fragments.setdefault(fragment, None)
+
+    def href(self, href: str, target: str | None = None) -> None:
+        """An href or src that resolved (to `target`, for a link): a fragment on the page's own
+        URL is a same-page link too."""
+        if target is not None and "#" in href and target == self.own:
+            self.fragment(href.split("#", 1)[1])
+        if not (href.isascii() and " " not in href and href.isprintable()):  # the common case
+            self.written(href)
+
+    def written(self, value: str) -> None:
+        """An href or src as written: raw spaces or non-ASCII letters in what is sent to the
+        server (the path and query; not the host, whose IDN form is legitimate, nor the
+        fragment, which stays in the browser)."""
+        value = value.strip(_HTML_SPACE)
+        if value.isascii() and not _RAW_SPACE.search(value):
+            return
+        request = value.split("#", 1)[0]
+        if "//" in request[:10]:  # skip scheme://host
+            after = request.index("//") + 2
+            cut = [i for i in (request.find(c, after) for c in "/?") if i >= 0]
+            request = request[min(cut) :] if cut else ""
+        if (not request.isascii() or _RAW_SPACE.search(request)) and self._once((value, "enc")):
+            self.unencoded.append(value)
+
+    def name(self, node: LexborNode, attrs: dict[str, str | None], href: str, text: str) -> None:
+        """Note a link with no accessible name (Lighthouse's link-name: the text, an image's
+        alt, aria-label, aria-labelledby, title), unless it is hidden from assistive tech."""
+        if text or (attrs.get("aria-hidden") or "").strip().lower() == "true":
+            return
+        for attr in ("aria-label", "title", "alt"):  # alt: an <area>'s name
+            if (attrs.get(attr) or "").strip():
+                return
+        if _labelled(node, attrs.get("aria-labelledby")) or _named_inside(node):
+            return
+        if (attrs.get("role") or "link").strip().lower() != "link":
+            return  # a button or a tab, named by its own rules
+        value = href.strip()
+        if self._once((value, "unnamed")):
+            self.unnamed.append(value)
+
+    def missing(self, tree: LexborHTMLParser) -> list[str]:
+        """The fragments linked to that no element's id (nor an <a name>) matches."""
+        if not self.fragments:
+            return []
+        ids = {node.attributes.get("id") for node in tree.css("[id]")} | self.names
+        return [f for f in self.fragments if f not in ids and unquote(f) not in ids]
+
+
+_HTML_SPACE = " \t\n\r\f"
+_RAW_SPACE = re.compile(r"\s")
+
+
+def _labelled(node: LexborNode, ids: str | None) -> bool:
+    """Does aria-labelledby name elements (of the page) with text?"""
+    if not ids or not ids.strip():
+        return False
+    root = node
+    for parent in _ancestors(node):
+        root = parent
+    for ident in ids.split():
+        if '"' in ident or "\\" in ident:
+            return True  # not worth a selector; give the benefit of the doubt
+        found = root.css_first(f'[id="{ident}"]')
+        if found is not None and (_text(found) or found.attributes.get("aria-label")):
+            return True
+    return False
+
+
+def _named_inside(node: LexborNode) -> bool:
+    """A name from the link's content other than text: an image's alt, an aria-label or title
+    of an element inside (an icon font's <span aria-label>, an <svg><title>'s text is text)."""
+    for inner in node.css("img[alt], [aria-label], [title]"):
+        attrs = inner.attributes
+        if any((attrs.get(a) or "").strip() for a in ("alt", "aria-label", "title")):
+            return True
+    return False
+
+
 def _extract_links(
     anchors: list[LexborNode],
     resolve: Callable[[str], str | None],
@@ -460,25 +625,31 @@ def _extract_links(
     code: set[int] | frozenset[int] = frozenset(),
     words: dict[int, int] | None = None,
     external: dict[int, str] | None = None,
+    audit: LinkAudit | None = None,
 ) -> list[LinkRef]:
-    """The page's links, once each; `words` collects each anchor's count of text words, and
-    `external` the target of each anchor that links to another site (by the anchor's id)."""
+    """The page's links, once each; `words` collects each anchor's count of text words,
+    `external` the target of each anchor that links to another site (by the anchor's id), and
+    `audit` what the links get wrong."""
     links: list[LinkRef] = []
     seen: set[tuple[str, str, str]] = set()
     external_targets: set[str] = set()
     for node in anchors:
         attrs = node.attributes
         href = attrs.get("href")
-        if href is None:
-            continue
-        target = resolve(href)
+        if audit is not None and node.tag == "a" and "name" in attrs:
+            audit.names.add(attrs.get("name") or "")
+        target = resolve(href) if href is not None else None
         if target is None:
+            if audit is not None:
+                audit.anchor(node, attrs, href)
+                if href is not None:
+                    audit.name(node, attrs, href, _link_text(node))
             continue
-        text = _text(node)
-        if not text:
-            img = node.css_first("img[alt]")
-            if img is not None:
-                text = _clean(img.attributes.get("alt"))
+        text = _link_text(node)
+        if audit is not None:
+            audit.href(href or "", target)
+            if not text:
+                audit.name(node, attrs, href or "", text)
         if words is not None:
             words[node.mem_id] = len(text.split())
         rel = (attrs.get("rel") or "").strip().lower()
@@ -505,6 +676,16 @@ def _extract_links(
     return links
 
 
+def _link_text(node: LexborNode) -> str:
+    """A link's text, else the alt text of an image in it."""
+    text = _text(node)
+    if not text:
+        img = node.css_first("img[alt]")
+        if img is not None:
+            text = _clean(img.attributes.get("alt"))
+    return text
+
+
 def first_candidate(srcset: str) -> str:
     """The first image URL of a `srcset` ("a.jpg 1x, b.jpg 2x" → "a.jpg"), read as the HTML
     spec reads it: a URL runs to the next whitespace, and trailing commas are not part of it
@@ -513,9 +694,8 @@ def first_candidate(srcset: str) -> str:
     return parts[0].rstrip(",") if parts else ""
 
 
-def _resource_urls(node: LexborNode) -> Iterator[tuple[str, ResourceKind]]:
-    """What one element loads, as written: (attribute value, kind)."""
-    tag = node.tag
+def _resource_urls(tag: str, node: LexborNode) -> Iterator[tuple[str, ResourceKind]]:
+    """What one element (a `tag`) loads, as written: (attribute value, kind)."""
     attrs = node.attributes
     if tag == "img":
         # A lazy loader writes the real image in data-src and a placeholder (often data:) in src.
@@ -552,21 +732,28 @@ def _resource_urls(node: LexborNode) -> Iterator[tuple[str, ResourceKind]]:
 
 
 def _extract_resources(
-    elements: list[LexborNode], resolve: Callable[[str], str | None], external: dict[int, str]
+    elements: list[tuple[str, LexborNode]],
+    resolve: Callable[[str], str | None],
+    external: dict[int, str],
+    audit: LinkAudit | None = None,
 ) -> list[ResourceRef]:
     """What the page loads, and its external links (from `external`, by anchor id), in document
     order, once per (URL, kind); http(s) only: data:, blob:, javascript: … are not fetched."""
     found: list[ResourceRef] = []
     seen: set[tuple[str, ResourceKind]] = set()
-    for node in elements:
-        if node.tag in ("a", "area"):
+    for tag, node in elements:
+        if tag == "a" or tag == "area":
+            if not external:
+                continue
             target = external.get(node.mem_id)
             if target is not None and (target, ResourceKind.LINK) not in seen:
                 seen.add((target, ResourceKind.LINK))
                 found.append(ResourceRef(target, ResourceKind.LINK))
             continue
-        for value, kind in _resource_urls(node):
+        for value, kind in _resource_urls(tag, node):
             url = resolve(value) if value else None
+            if url is not None and audit is not None:
+                audit.href(value)
             if url is not None and (url, kind) not in seen:
                 seen.add((url, kind))
                 found.append(ResourceRef(url, kind))
