@@ -105,6 +105,34 @@ def _test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyring.core, "_keyring_backend", FileKeyring())
 
 
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_internet() -> Iterator[None]:
+    """No test resolves a name on the internet: a host other than the loopback fails as an
+    unknown name does, here and on a CI machine with a network alike."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        name = name.lower().rstrip(".")
+        if (
+            name
+            and name not in _LOOPBACK_NAMES
+            and not name.startswith("127.")
+            and not (name.endswith(".localhost"))
+        ):
+            raise socket.gaierror(socket.EAI_NONAME, f"{name}: no internet in the test suite")
+        return real(host, *args, **kwargs)
+
+    socket.getaddrinfo = loopback_only
+    yield
+    socket.getaddrinfo = real
+
+
 @pytest.fixture(autouse=True)
 def home(
     tmp_path: Path,
@@ -128,6 +156,11 @@ def home(
     for var in list(os.environ):  # scan and gate settings of the machine the tests run on
         if var.startswith(("SEOLOG_SCAN_", "SEOLOG_GATES_", "SEOLOG_CONFIG")):
             monkeypatch.delenv(var)
+    if request.node.get_closest_marker("external") is None:
+        # Links to other hosts in fixtures (example.com, the real sites' python.org …) are never
+        # checked: no test reaches the internet. The site's own resources still are. Tests of
+        # the external checks are marked `external`, and use other ports of 127.0.0.1.
+        monkeypatch.setenv("SEOLOG_SCAN_EXTERNAL_SKIP", "*")
     _test_keyring(tmp_path, monkeypatch)
     if request.config.getoption("--db-backend") == "postgresql":
         monkeypatch.setenv("SEOLOG_DATABASE_URL", _fresh_postgres(request, pg_template))

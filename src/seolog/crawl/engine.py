@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -28,6 +28,7 @@ from seolog.domain import (
     CrawledPage,
     FetchErrorKind,
     FetchResult,
+    OriginVariant,
     ResourceCheck,
     ResourceKind,
     RobotsState,
@@ -72,6 +73,7 @@ class Crawler:
         pages_before: int = 0,
         slow_ms: float | None = None,
         checker: Callable[..., ResourceChecker] | None = None,
+        probe_variants: Callable[[str], Awaitable[list[OriginVariant]]] | None = None,
     ) -> None:
         self.settings = settings
         self.slow = SlowPages(slow_ms, settings.reprobe)
@@ -105,6 +107,7 @@ class Crawler:
             checker(emit=self._checked, is_internal=self._own) if checker is not None else None
         )
         self.resources_pending: list[tuple[str, str]] = []  # a resumed scan's unchecked ones
+        self.probe_variants = probe_variants  # the start origin's http/https, www/non-www twins
         self._checks: list[ResourceCheck] = []
         self._saving: list[asyncio.Future[None]] = []
 
@@ -142,6 +145,8 @@ class Crawler:
             self._stop = StopReason.MAX_PAGES if len(self.frontier) else StopReason.FINISHED
             await self._reprobe()
             await self._probe_not_found()
+            if self.probe_variants is not None:
+                self.stats.origin_variants = await self.probe_variants(self.start_url)
             self._report()  # the probes' requests, bytes and time count too
         return CrawlOutcome(self._stop, self.stats)
 

@@ -94,6 +94,18 @@ def _folder_host(folder: Path) -> str:
     return name or "site"
 
 
+def _variant_probe(settings: CrawlSettings, bare: Any) -> Callable[[str], Any]:
+    """The origin-variant probe, through the credential-free client (a variant may redirect
+    anywhere), reading no body."""
+    from functools import partial
+
+    from seolog.crawl.fetch import Fetcher
+    from seolog.crawl.variants import probe_origin_variants
+
+    fetch = partial(Fetcher(bare, settings).fetch, want_body=lambda _type: False)
+    return partial(probe_origin_variants, fetch=fetch)
+
+
 def _external_client(settings: CrawlSettings) -> Any:
     """The credential-free client of the resource checks (unused with --no-external)."""
     from seolog.crawl.resources import make_external_client
@@ -208,6 +220,7 @@ def _crawl(
                         pages_before=pages_before,
                         slow_ms=Thresholds.from_stored(settings.thresholds).slow_response_ms,
                         checker=checker,
+                        probe_variants=None if settings.folder else _variant_probe(settings, bare),
                     )
                     if resume is not None:
                         crawler.resources_pending = resume.resources_pending
