@@ -179,3 +179,33 @@ def test_a_redirect_loop_has_no_final_answer(servers: list[FixtureServer]):
 )
 def test_which_variants_an_origin_has(start: str, expected: list[str]):
     assert origin_variants(start) == expected
+
+
+def test_a_scan_probes_the_variants_and_reports_the_one_that_answers_itself(
+    cli, monkeypatch: pytest.MonkeyPatch
+):
+    """The whole path: the crawl probes its origin's variants after the pages (here two other
+    loopback servers stand in for http:// and www.), stores what they answered, and the audit
+    reports the variant that serves a copy of the site instead of redirecting."""
+    import seolog.crawl.variants as variants
+
+    site, copy, redirecting = (FixtureServer().start() for _ in range(3))
+    try:
+        site.page("/", "Home page of the site with variants to probe", "<h1>Home</h1>")
+        copy.page("/", "Home page of the site with variants to probe", "<h1>Home</h1>")
+        redirecting.routes["/"] = Response(301, headers={"Location": site.url("/")})
+        monkeypatch.setattr(
+            variants, "origin_variants", lambda _start: [copy.url("/"), redirecting.url("/")]
+        )
+        r = cli("scan", site.url("/"), "--format", "json")
+        assert r.exit_code in (0, 1), r.stderr
+        doc = r.json()
+        probed = {v["url"]: v for v in doc["summary"]["crawl"]["origin_variants"]}
+        assert probed[copy.url("/")]["final_status"] == 200
+        assert probed[redirecting.url("/")]["final_url"] == site.url("/")
+        found = [i for i in doc["issues"] if i["code"] == "origin-variant-not-redirected"]
+        assert [i["url"] for i in found] == [copy.url("/")]
+        assert copy.paths() == ["/"] and redirecting.paths() == ["/"]  # once each
+    finally:
+        for s in (site, copy, redirecting):
+            s.stop()
