@@ -66,6 +66,12 @@ def _hits(
         )
 
 
+def _served(r: CheckedResource) -> bool:
+    """It answered with the file itself (2xx): the type and size of a 429 or 999 refusal page
+    say nothing of the file's."""
+    return not r.failed and r.final_status is not None and 200 <= r.final_status < 300
+
+
 def _failure(site: SiteData) -> Callable[[CheckedResource], str | None]:
     """The problem of a resource that failed; DNS failures prove nothing when no external host
     resolved at all (no network)."""
@@ -154,7 +160,7 @@ def _stylesheet_problem(site: SiteData) -> Callable[[CheckedResource], str | Non
         if said is not None:
             return said
         media = r.media_type
-        if not r.failed and media and media != "text/css":
+        if _served(r) and media and media != "text/css":
             return f"served as {media}; browsers apply only text/css"
         return None
 
@@ -219,7 +225,7 @@ def image_too_large(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     limit = t.max_image_kib * 1024
 
     def bad(r: CheckedResource) -> str | None:
-        if r.failed or r.size is None or r.size <= limit:
+        if not _served(r) or r.size is None or r.size <= limit:
             return None
         return f"{r.size / 1024:,.0f} KiB (max {t.max_image_kib} KiB)"
 
@@ -242,7 +248,7 @@ def image_too_large(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def image_wrong_type(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     def bad(r: CheckedResource) -> str | None:
         media = r.media_type
-        if r.failed or not media or media.startswith("image/"):
+        if not _served(r) or not media or media.startswith("image/"):
             return None
         return f"served as {media}"
 
