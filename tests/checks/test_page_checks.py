@@ -334,9 +334,8 @@ def test_noindex_by_header_and_its_source_is_named():
     )
     (f,) = findings(p, "noindex")
     assert "X-Robots-Tag" in f.message
-    assert (
-        codes(page(headers={"strict-transport-security": "x", "x-robots-tag": "nofollow"})) == set()
-    )
+    nofollow = page(headers={"strict-transport-security": "x", "x-robots-tag": "nofollow"})
+    assert codes(nofollow) == {"page-nofollow"}  # not noindex
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from seolog.checks import (  # noqa: F401
     content,
     http,
     international,
+    linkattrs,
     links,
     markup,
     origins,
@@ -12,4 +13,5 @@ from seolog.checks import (  # noqa: F401
     runner,
     site,
     structured,
+    urls,
 )

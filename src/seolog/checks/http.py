@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from seolog.checks.facts import NETWORK_ERRORS, answered, is_final, is_html, redirected, requested
 from seolog.checks.registry import Hit, page_check
@@ -166,3 +167,37 @@ def hsts_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         and "strict-transport-security" not in f.headers
     ):
         yield Hit("no Strict-Transport-Security header")
+
+
+TEMPORARY_REDIRECTS = frozenset({302, 303, 307})  # RFC 9110 §15.4: 301 and 308 are permanent
+
+
+def _site_host(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+@page_check(
+    code="redirect-temporary",
+    family="http",
+    applies=redirected,
+    severity=Severity.NOTICE,
+    title="Internal URL redirects temporarily (302, 303 or 307)",
+    why="A temporary redirect tells search engines the move may be undone: they may keep the old "
+    "URL in their index and not pass its value to the target. A page that moved for good should "
+    "answer 301 or 308. Only redirects within the site count (www and non-www are one site); "
+    "a redirect to another site is that site's business.",
+    fix="Answer with 301 (or 308) if the move is permanent, and link to the target directly; "
+    "keep 302/307 for moves that really are temporary (a sale page, maintenance).",
+    since="0.2.0",  # the release after FIRST_VERSION, as in checks/resources.py
+)
+def redirect_temporary(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    hops = page.fetch.hops
+    if not hops or hops[0].status not in TEMPORARY_REDIRECTS:
+        return
+    first = hops[0]
+    if _site_host(first.location) == _site_host(first.url):
+        yield Hit(
+            f"answers {first.status} (temporary) to {first.location}",
+            {"status": first.status, "target": first.location},
+        )

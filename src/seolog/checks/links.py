@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from seolog.checks.facts import content_with, is_content, is_index
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import CrawledPage, Severity
+from seolog.domain import CrawledPage, PageSnapshot, ResourceKind, Severity
 
 # Lighthouse's list for English, plus the variants consultants keep finding.
 GENERIC_LINK_TEXT = frozenset(
@@ -45,8 +46,16 @@ def _reached_by_links(page: CrawledPage) -> bool:
     return is_content(page) and page.depth is not None
 
 
-def _secure_with_images(page: CrawledPage) -> bool:
-    return content_with(lambda s: s.images)(page) and page.fetch.final_url.startswith("https://")
+def _loads(snap: PageSnapshot) -> bool:
+    """Does the page load anything a browser could block as mixed content?"""
+    return any(r.kind is not ResourceKind.LINK for r in snap.resources)
+
+
+_loading = content_with(_loads)
+
+
+def _secure_and_loads(page: CrawledPage) -> bool:
+    return _loading(page) and page.fetch.final_url.startswith("https://")
 
 
 @page_check(
@@ -142,23 +151,40 @@ def image_alt_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 @page_check(
     code="mixed-content",
     family="security",
-    applies=_secure_with_images,
+    applies=_secure_and_loads,
     severity=Severity.WARNING,
-    title="HTTPS page loads images over HTTP",
-    why="Browsers block or flag insecure resources on secure pages, and show the page as not "
-    "fully secure.",
-    fix="Serve the images over HTTPS (or with protocol-relative URLs on an HTTPS host).",
+    title="HTTPS page loads resources over HTTP",
+    why="Browsers block insecure scripts, stylesheets and iframes on a secure page "
+    " (so parts of it break) and show the page as not fully secure for images and media; "
+    "anyone on the network can read or change what travels over plain HTTP. Every resource the "
+    "HTML loads counts (images, srcset and <picture> sources, stylesheets, scripts, iframes, "
+    "video, audio, embeds and objects); plain links to http:// pages do not, and a form that "
+    "submits to an http:// URL is form-insecure's finding.",
+    fix="Load every resource over HTTPS: https:// URLs, or root-relative ones such as "
+    "/img/logo.png.",
 )
 def mixed_content(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if not is_content(page) or page.snapshot is None:
         return
     if not page.fetch.final_url.startswith("https://"):
         return
-    insecure = [img.src for img in page.snapshot.images if img.src.startswith("http://")]
+    snap = page.snapshot
+    insecure = [
+        r for r in snap.resources if r.kind is not ResourceKind.LINK and r.url.startswith("http://")
+    ]
     if insecure:
+        count = len(insecure)
+        kinds = Counter(r.kind.value for r in insecure)
+        what = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
         yield Hit(
-            f"{len(insecure)} image(s) over plain HTTP: {', '.join(insecure[:3])}",
-            {"count": len(insecure), "images": insecure[:_EXAMPLES]},
+            f"{count} resource(s) over plain HTTP ({what}): "
+            f"{', '.join(r.url for r in insecure[:3])}",
+            {
+                "count": count,
+                # Before 0.2.0 the check looked at images only; the key stays for readers of it.
+                "images": [r.url for r in insecure if r.kind is ResourceKind.IMAGE][:_EXAMPLES],
+                "resources": [{"url": r.url, "kind": r.kind.value} for r in insecure][:_EXAMPLES],
+            },
         )
 
 
