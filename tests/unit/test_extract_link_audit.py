@@ -73,9 +73,9 @@ def test_fragments_under_another_base_are_not_this_page():
 def test_links_a_crawler_cannot_follow():
     body = (
         '<a href="javascript:void(0)">menu</a><a href=" JavaScript:open()">open</a>'
-        '<a href="">empty</a><a onclick="go(2)">no href</a>'
+        '<a href="" onclick="go(1)">script behind an empty href</a><a onclick="go(2)">no href</a>'
         '<a href="#" onclick="toggle()">script behind a hash</a>'
-        '<a href="#">plain hash: the top of the page</a>'
+        '<a href="#">plain hash: the top of the page</a><a href="">plain empty: the page itself</a>'
         '<a href="#" role="button" onclick="toggle()">a button, said so</a>'
         '<a href="javascript:void(0)" role="tab">a tab</a>'
         '<a name="anchor">a target, not a link</a><a id="other">neither</a>'

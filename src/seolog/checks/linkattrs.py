@@ -21,7 +21,7 @@ def _snap(page: CrawledPage) -> PageSnapshot | None:
 
 
 def _listed(items: list[str]) -> str:
-    shown = ", ".join(repr(i) if i else "(no href)" for i in items[:_SHOWN])
+    shown = ", ".join(repr(i) if i else 'href=""' for i in items[:_SHOWN])
     return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
 
 
@@ -97,10 +97,13 @@ def page_nofollow(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 
 _UNUSABLE = {
     "javascript": "a javascript: URL",
-    "empty": 'an empty href=""',
+    "empty": 'href="" with onclick navigation',
     "fragment": 'href="#" with onclick navigation',
     "no-href": "onclick and no href",
 }
+
+
+_UNUSABLE_SHOWN = {"empty": 'href=""', "no-href": "<a onclick> without href"}
 
 
 @page_check(
@@ -110,11 +113,11 @@ _UNUSABLE = {
     severity=Severity.WARNING,
     title="Links a crawler cannot follow",
     why="Search engines follow a link only through its href: one whose href is a javascript: "
-    'URL, empty, or only "#" with the navigation done by onclick (or an <a onclick> with no '
+    'URL, or only "#" or "" with the navigation done by onclick (or an <a onclick> with no '
     "href at all) leads crawlers nowhere, so the page behind it may never be found. A plain "
-    'href="#" that scrolls to the top, and a link given role="button" or another role, are not '
-    "counted. Lighthouse's crawlable-anchors audit asks the same, but passes javascript: URLs "
-    "other than javascript:void(0).",
+    'href="#" (the top of the page) or href="" (the page itself), and a link given '
+    'role="button" or another role, are not counted. Lighthouse\'s crawlable-anchors audit asks '
+    "the same, but passes javascript: URLs other than javascript:void(0).",
     fix='Give each link a real URL in its href (<a href="/products/">) and keep any script as an '
     "enhancement; use a <button> for actions that are not navigation.",
     since=SINCE,
@@ -125,9 +128,11 @@ def link_href_unusable(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         return
     found = snap.unusable_links
     kinds = sorted({_UNUSABLE.get(why, why) for _href, why in found})
+    shown = [_UNUSABLE_SHOWN.get(why, repr(href)) for href, why in found[:_SHOWN]]
+    more = f" and {len(found) - _SHOWN} more" if len(found) > _SHOWN else ""
     yield Hit(
         f"{len(found)} link(s) a crawler cannot follow ({'; '.join(kinds)}): "
-        f"{_listed([href for href, _why in found])}",
+        f"{', '.join(shown)}{more}",
         {
             "count": len(found),
             "links": [{"href": href, "why": why} for href, why in found[:_EXAMPLES]],

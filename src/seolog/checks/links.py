@@ -154,7 +154,7 @@ def image_alt_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     applies=_secure_and_loads,
     severity=Severity.WARNING,
     title="HTTPS page loads resources over HTTP",
-    why="Browsers block insecure scripts, stylesheets and iframes on a secure page "
+    why="Browsers block insecure scripts, stylesheets and iframes on a secure page"
     " (so parts of it break) and show the page as not fully secure for images and media; "
     "anyone on the network can read or change what travels over plain HTTP. Every resource the "
     "HTML loads counts (images, srcset and <picture> sources, stylesheets, scripts, iframes, "

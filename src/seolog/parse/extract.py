@@ -525,10 +525,12 @@ class LinkAudit:
         why = None
         if lowered.startswith("javascript:"):
             why = "javascript" if role in ("", "link") else None
-        elif value == "":
-            why = "empty"
-        elif value == "#":
-            why = "fragment" if scripted else None  # else a link to the top of the page
+        elif value == "" or value == "#":
+            # Without a script, href="" is a link to the page itself and "#" to its top (RFC
+            # 3986 same-document references): crawlable, and browsers follow them. With onclick
+            # doing the navigation, the real target is in the script.
+            if scripted:
+                why = "fragment" if value else "empty"
         elif value.startswith("#") and self.hash_is_own:
             self.fragment(value[1:])
         if why is not None and self._once((value, why)):
