@@ -5,6 +5,7 @@ HTTPS on 127.0.0.1 with a certificate signed by a CA made in the test."""
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,7 +161,8 @@ def test_the_bundle_adds_to_the_public_cas(staging):
     names = {s.get("organizationName") for s in subjects}
     assert "Staging Private CA" in names
     assert len(subjects) > 50  # the public roots are there too
-    assert verify_for(CrawlSettings()) is True  # nothing given: httpx's own default
+    default = verify_for(CrawlSettings())  # nothing given: httpx's own default, built once
+    assert isinstance(default, ssl.SSLContext) and verify_for(CrawlSettings()) is default
     assert verify_for(CrawlSettings(ca_bundle=str(ca_file), insecure=True)) is False
 
 

@@ -290,18 +290,7 @@ def test_the_healthy_page_resources_were_really_checked(audit: Audit) -> None:
         ("/external-link-broken", None, 404, "HTTP 404"),
         ("/external-link-5xx", None, 503, "HTTP 503"),
         ("/external-link-refused", "connect", None, "refused"),
-        pytest.param(
-            "/external-link-dns",
-            "dns",
-            None,
-            "nosuch.invalid",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="classify_error knows a DNS failure by glibc's wording only; the suite's "
-                "resolver (and musl) word it otherwise, so it comes out as 'connect' (see "
-                "/tmp/notes-restests.md)",
-            ),
-        ),
+        ("/external-link-dns", "dns", None, "nosuch.invalid"),
         ("/external-link-tls", "tls", None, "HTTPS"),
     ],
 )
@@ -565,13 +554,10 @@ def test_no_credential_leaves_the_site(cli) -> None:
         assert "s3cret" not in json.dumps(r.headers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the host gate is keyed by host:port without the scheme: a TLS failure on "
-    "https://H:P marks http://H:P down too (see /tmp/notes-restests.md)",
-)
 def test_a_tls_failure_on_https_does_not_fail_the_same_host_over_http(cli) -> None:
     site, ext = HostServer().start(), _ok_host()
+    for i in range(3):
+        ext.routes[f"/img.png?v={i}"] = ext.routes["/img.png"]
     try:
         body = f'<a href="https://127.0.0.1:{ext.port}/ok">tls</a>' + "".join(
             f'<img src="{ext.url("/img.png")}?v={i}" alt="x">' for i in range(3)
@@ -742,11 +728,6 @@ def test_resume_does_not_ask_again_what_the_store_has(resumed: Resumed) -> None:
 
 
 @RESUME
-@pytest.mark.xfail(
-    strict=True,
-    reason="checks answered since the last stored batch (up to 99) are lost at Ctrl-C and "
-    "asked again by the resume (see /tmp/notes-restests.md)",
-)
 def test_every_resource_answered_before_ctrl_c_is_kept(resumed: Resumed) -> None:
     # Only the checks still in flight at Ctrl-C (8 at once to the fast host) may be lost.
     assert len(resumed.answered_before - resumed.stored_before) <= 8

@@ -7,6 +7,7 @@ process), so memory holds the frontier and nothing else that grows with the site
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -138,6 +139,10 @@ class Crawler:
             await asyncio.gather(*workers, return_exceptions=True)
             if self.checker is not None:
                 await self.checker.cancel()
+                # What was checked since the last batch (a Ctrl-C, a limit) is kept: the page
+                # worker saves it with its buffer, and a resume does not ask it again.
+                with contextlib.suppress(Exception):
+                    await self._save_checks()
             self._report(force=True)
         if self._failure is not None:
             raise self._failure

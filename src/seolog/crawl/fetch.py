@@ -7,6 +7,7 @@ before and after decompression; httpx exceptions become FetchErrorKind values he
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import time
 import zlib
@@ -98,6 +99,16 @@ def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
     )
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it, innermost last (httpx wraps httpcore wraps OSError)."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found and len(found) < 10:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
 def classify_error(exc: Exception) -> FetchErrorKind:
     if isinstance(exc, httpx.TimeoutException):
         return FetchErrorKind.TIMEOUT
@@ -105,6 +116,8 @@ def classify_error(exc: Exception) -> FetchErrorKind:
         return FetchErrorKind.INVALID_URL
     if isinstance(exc, httpx.ConnectError):
         cause = exc.__context__ or exc.__cause__
+        if any(isinstance(e, socket.gaierror) for e in _chain(exc)):
+            return FetchErrorKind.DNS  # the resolver said so, in whatever words the libc uses
         text = str(exc).lower()
         if isinstance(cause, ssl.SSLError) or "ssl" in text or "certificate" in text:
             return FetchErrorKind.TLS

@@ -207,7 +207,10 @@ class ResourceChecker:
         await self.emit(check)
 
     def _host(self, url: str) -> _Host:
-        key = urlsplit(url).netloc.lower()
+        """The gate of the URL's origin: scheme included, since a certificate that fails on
+        https://example.com says nothing of http://example.com."""
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc.lower()}"
         gate = self._hosts.get(key)
         if gate is None:
             gate = self._hosts[key] = _Host(asyncio.Semaphore(self.settings.external_per_host))

@@ -4,6 +4,7 @@ connection in words a user can act on, instead of OpenSSL's
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from collections.abc import Mapping
@@ -78,19 +79,28 @@ def ca_bundle(
     return None
 
 
+@functools.cache
+def _public_cas() -> ssl.SSLContext:
+    """httpx's own default context (certifi's CAs), built once per process and shared by the
+    scan's clients: loading the CAs costs tens of milliseconds each time."""
+    import httpx
+
+    return httpx.create_ssl_context()
+
+
 def verify_for(
     settings: CrawlSettings, env: Mapping[str, str] | None = None
 ) -> ssl.SSLContext | bool:
     """What the scan's HTTP clients verify TLS certificates against: False with --insecure;
     else the public CAs (certifi's, as httpx uses) plus the CA bundle, when there is one, so a
-    staging site behind a private CA verifies and so do the public sites it links to; True
-    (httpx's own default) when there is none. A bundle that cannot be used is a UsageError
-    naming the file and where it came from. One call, one context: build it once per scan."""
+    staging site behind a private CA verifies and so do the public sites it links to; httpx's
+    own default context (built once per process) when there is none. A bundle that cannot be
+    used is a UsageError naming the file and where it came from."""
     if settings.insecure:
         return False
     found = ca_bundle(settings, env)
     if found is None:
-        return True
+        return _public_cas()
     path, named = found
     import certifi
 
