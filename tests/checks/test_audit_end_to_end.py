@@ -154,6 +154,9 @@ def _site(server: FixtureServer) -> None:
     # A CDN rule states another canonical in the Link header than the template's.
     server.routes["/header-canon"].headers["Link"] = f'<{o}/perfect-a>; rel="canonical"'
     server.routes["/gone"] = Response(404, "<h1>Gone</h1>")
+    server.routes["/img/photo.jpg"] = Response(
+        body=b"\xff\xd8\xff\xe0 a photo", content_type="image/jpeg"
+    )
     server.routes["/error500"] = Response(500, "<h1>Oops</h1>")
     server.routes["/moved"] = Response(301, headers={"Location": "/perfect-a"})
     server.routes["/chain"] = Response(301, headers={"Location": "/chain-2"})

@@ -44,6 +44,7 @@ def test_the_flags_reach_the_stored_scan_settings(cli, site):
     assert stored["external_skip"] == ["facebook.com", "cdn.example"]
 
 
+@pytest.mark.external  # the defaults as users get them: no skip list
 def test_the_defaults_are_on_and_documented(cli):
     from seolog.config import DEFAULT_EXTERNAL_PER_HOST, DEFAULT_MAX_EXTERNAL
 

@@ -17,7 +17,12 @@ from seolog.checks.registry import catalog, get_check
 from tests.conftest import EXAMPLE_SITE
 from tests.server import FixtureServer, Response, html
 
-SERVER_ONLY = {"hsts-missing", "slow-response", "canonical-header-conflict"}
+SERVER_ONLY = {
+    "hsts-missing",
+    "slow-response",
+    "canonical-header-conflict",
+    "origin-variant-not-redirected",
+}
 # The one timing-dependent check kept out of reach of a busy machine.
 CALM = ("-t", "slow_response_ms=60000")
 

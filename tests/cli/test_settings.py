@@ -23,6 +23,7 @@ def _show(cli, *args: str) -> dict:
     return r.json()
 
 
+@pytest.mark.external  # the defaults as users get them: no skip list
 def test_every_declared_setting_is_a_flag_a_config_key_and_an_env_variable(
     cli, tmp_path, monkeypatch
 ):
