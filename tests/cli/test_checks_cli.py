@@ -83,3 +83,15 @@ def test_thresholds_change_what_is_found_and_bad_ones_are_refused(cli):
     assert r.exit_code == ExitCode.USAGE
     assert "threshold near_duplicate_percent must be 90 to 100" in r.stderr
     assert "thin_content_words" in cli("checks", "list", "--thresholds").stdout
+
+
+def test_the_readme_counts_the_checks_the_catalog_has():
+    """The README says how many checks there are; it must not drift as checks are added."""
+    import re
+
+    from seolog.checks.registry import catalog
+    from tests.conftest import ROOT
+
+    said = re.search(r"prints the catalog: (\d+) checks", (ROOT / "README.md").read_text())
+    assert said is not None
+    assert int(said.group(1)) == sum(1 for c in catalog() if c.code != "check-error")
