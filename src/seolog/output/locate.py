@@ -324,6 +324,11 @@ _FINDERS: dict[str, tuple[frozenset[str], Finder]] = {
         _A,
         lambda p, d: p.with_url(("a", "area"), "href", _first_of(d, "targets")),
     ),
+    "link-nofollow-internal": (_A, _links_to("links")),
+    "link-name-missing": (
+        _A,
+        lambda p, d: p.with_url(("a", "area"), "href", _first_of(d, "links")),
+    ),
     "image-broken": _resource("img"),
     "image-too-large": _resource("img"),
     "image-wrong-type": _resource("img"),
