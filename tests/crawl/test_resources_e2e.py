@@ -731,3 +731,31 @@ def test_resume_does_not_ask_again_what_the_store_has(resumed: Resumed) -> None:
 def test_every_resource_answered_before_ctrl_c_is_kept(resumed: Resumed) -> None:
     # Only the checks still in flight at Ctrl-C (8 at once to the fast host) may be lost.
     assert len(resumed.answered_before - resumed.stored_before) <= 8
+
+
+@pytest.mark.parametrize(
+    ("dead", "alive", "reported"),
+    [
+        (1, 1, True),  # one dead domain among working ones: a broken link
+        (3, 2, True),  # three of five: still links, not the resolver
+        (3, 1, False),  # three of four names fail: resolution is what is broken here
+    ],
+)
+def test_dns_failures_count_unless_most_names_fail(cli, dead: int, alive: int, reported: bool):
+    """A machine offline (or behind a proxy that lets a few hosts through) would call every
+    link broken; a real site's dead domains are a few among many that resolve."""
+    site = HostServer().start()
+    hosts = [_ok_host() for _ in range(alive)]
+    try:
+        body = "".join(f'<a href="https://gone{i}.invalid/x">gone {i}</a>' for i in range(dead))
+        body += "".join(f'<a href="{h.url("/ok")}">ok</a>' for h in hosts)
+        _site_pages(site, {"/page": body})
+        doc = _json(cli(*SCAN, site.url()))
+    finally:
+        site.stop()
+        for h in hosts:
+            h.stop()
+    broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
+    assert len(broken) == (dead if reported else 0)
+    notes = " ".join(doc["summary"]["crawl"]["notes"])
+    assert ("did not resolve" in notes) is not reported

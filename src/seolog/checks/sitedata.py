@@ -73,8 +73,10 @@ class CheckedResource:
         not asked for), nor a 429 or LinkedIn's 999: those refuse automated checks, not users."""
         if self.error_kind is not None:
             return self.error_kind != "blocked_robots"
-        return self.final_status is not None and self.final_status >= 400 and (
-            self.final_status not in REFUSALS
+        return (
+            self.final_status is not None
+            and self.final_status >= 400
+            and (self.final_status not in REFUSALS)
         )
 
     @property
@@ -129,7 +131,7 @@ class SiteData:
     # resource problem once per page; the resources that answered well are not loaded.
     resource_uses: list[ResourceUse] = field(default_factory=list)
     resources_checked: bool = False  # the scan checked resources (not --no-external, not old)
-    resources_offline: bool = False  # no external host resolved: DNS failures prove nothing
+    resources_offline: bool = False  # most external names did not resolve: DNS failures prove nothing
     # Internal links to URLs robots.txt disallows (not fetched): (linking page, target).
     links_to_disallowed: list[tuple[str, str]] = field(default_factory=list)
 

@@ -199,9 +199,11 @@ class Crawler:
                 )
         if checker.offline:
             self.stats.resources_offline = True
+            tried = counts.hosts_unresolved + counts.hosts_answered
             self.stats.notes.append(
-                f"no external host name resolved ({counts.hosts_unresolved} tried): no network? "
-                "External links that failed for DNS are not reported"
+                f"{counts.hosts_unresolved} of {tried} external host names did not resolve: "
+                "name resolution looks broken here (no network, or a proxy), so links that "
+                "failed for DNS are not reported"
             )
 
     async def _reprobe(self) -> None:
