@@ -3,7 +3,8 @@
     python bench/external.py                  # 1,000 pages, 5,000 links on 30 hosts, 20 ms each
     python bench/external.py --latency 0      # hosts that answer at once (loopback speed)
     python bench/external.py --runs 5 --hosts 50
-    python bench/external.py --profile        # also one external scan under cProfile
+    python bench/external.py --profile        # also one external scan under a profiler
+    python bench/external.py --src /tmp/other/src   # another seolog (a patched copy)
 
 The site: --pages HTML pages of ~5 KB (words, a nav, ~15 internal links and a chain through all
 of them, one shared stylesheet) served by nginx on 127.0.0.1 (Debian: nginx-light; without it a
@@ -16,12 +17,14 @@ by bench/hosts.py: one asyncio process, answers after --latency ms (real hosts a
 loopback), 1 link in 40 is a 404 and 1 in 20 a 301 to a 200 on the same host. Each host records
 the most requests it held at once.
 
-`seolog scan` (this checkout's src/, a fresh SEOLOG_HOME per scan) runs --runs times each way,
-alternating `--no-external` and external checks on (so both share whatever else the machine is
-doing), after one warm-up scan. It prints the median wall time (process start to exit) of each
-and their ratio, the most requests any external host held at once against --external-per-host,
-the peak memory of the scan's process tree (the crawl process and its page worker, both), and
-what the scan says it checked (`scans show --format json`: stats resources_checked).
+`seolog scan` (this checkout's src/ or --src, a fresh SEOLOG_HOME per scan) runs --runs times
+each way, alternating `--no-external` and external checks on (so both share whatever else the
+machine is doing), after one warm-up scan. It prints the median wall time (process start to
+exit) of each and their ratio (the gate); the same for CPU time (both processes, user + system:
+steadier on a busy machine); the most requests any external host held at once against
+--external-per-host, and the connections the hosts saw opened; the peak memory of the scan's
+process tree (the crawl process and its page worker, both); and what the scan says it checked
+(`scans show --format json`: stats resources_checked).
 
 Memory, three ways, from /proc (Linux): the gate is the sum of each process's own VmHWM (the
 kernel's exact peak RSS of each, read until it exits; their peaks may not coincide, so this is
@@ -32,6 +35,10 @@ process are counted once, split between them).
 Done when (issue 15): external on stays within 2x the time of --no-external, no host ever holds
 more than --external-per-host requests at once, and the peak stays under 250 MiB. A missed
 figure is printed and the exit status is 1.
+
+--profile runs one more external scan under py-spy (pip install py-spy), both processes, and
+prints the functions with the most samples in each (self and inclusive; idle time is not
+sampled, so this is where the CPU goes); without py-spy, cProfile of the crawl process only.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,6 +56,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +252,7 @@ class Scan:
     def run(self, external: bool, profile: Path | None = None) -> dict[str, Any]:
         self.count += 1
         home = self.work / f"home-{self.count}"
-        env = {**os.environ, "SEOLOG_HOME": str(home), "PYTHONPATH": str(SRC)}
+        env = {**os.environ, "SEOLOG_HOME": str(home), "PYTHONPATH": str(self.args.src)}
         env.pop("SEOLOG_DATABASE_URL", None)
         flags = (
             ["--external-per-host", str(self.args.external_per_host)]
@@ -256,10 +265,15 @@ class Scan:
             *("--concurrency", str(self.args.concurrency)),
             *flags,
         ]
-        runner = ["-m", "cProfile", "-o", str(profile)] if profile else []
+        command = [sys.executable, *scan]
+        if profile is not None and profile.suffix == ".raw":
+            command = ["py-spy", "record", "-s", "-f", "raw", "-o", str(profile), "--", *command]
+        elif profile is not None:
+            command = [sys.executable, "-m", "cProfile", "-o", str(profile), *scan]
         t0 = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen(
-            [sys.executable, *runner, *scan],
+            command,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -269,6 +283,9 @@ class Scan:
         memory.start()
         _stdout, stderr = proc.communicate()
         elapsed = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The scan and its page worker (reaped by the scan, so counted in its children's).
+        cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
         memory.done.set()
         memory.join()
         if proc.returncode != 0:
@@ -284,7 +301,7 @@ class Scan:
         doc = json.loads(shown.stdout)
         if not self.args.keep:
             shutil.rmtree(home, ignore_errors=True)
-        return {"wall": elapsed, "memory": memory, "doc": doc}
+        return {"wall": elapsed, "cpu": cpu, "memory": memory, "doc": doc}
 
 
 def crawl_stats(doc: dict[str, Any]) -> dict[str, Any]:
@@ -298,6 +315,40 @@ def codes(doc: dict[str, Any], prefix: str) -> dict[str, int]:
         if issue["code"].startswith(prefix):
             found[issue["code"]] = found.get(issue["code"], 0) + 1
     return found
+
+
+def print_py_spy(raw: Path, top: int = 20) -> None:
+    """Per process: the functions with the most samples, self (on top of the stack) and
+    inclusive (anywhere in it). py-spy's raw format: one stack a line, frames joined by ";" from
+    the process down, then the sample count."""
+    procs: dict[str, tuple[Counter[str], Counter[str], list[int]]] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack.startswith("process ") or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        # A child's stacks start with its parent's process frame, then its own.
+        while len(frames) > 1 and frames[1].startswith("process "):
+            frames.pop(0)
+        process = frames.pop(0).split(":")[0]
+        own, inclusive, total = procs.setdefault(process, (Counter(), Counter(), [0]))
+        names = [f.rsplit(":", 1)[0] + ")" if f.endswith(")") else f for f in frames]
+        total[0] += int(count)
+        if names:
+            own[names[-1]] += int(count)
+        for name in set(names):
+            inclusive[name] += int(count)
+    print(f"\nprofile (py-spy, CPU samples at 100/s) of one external scan ({raw}):")
+    for process, (own, inclusive, total) in procs.items():
+        worker = any("pipeline.py" in name and name.startswith("_serve") for name in inclusive)
+        role = "page worker" if worker else "crawl process"
+        print(f"\n{process} ({role}): {total[0]:,} samples")
+        # Inclusive: below the frames every sample shares (the command's call chain).
+        below = Counter({k: n for k, n in inclusive.items() if n < 0.9 * total[0]})
+        for title, counts in (("self", own), ("inclusive", below)):
+            print(f"  top {top} by {title}:")
+            for name, n in counts.most_common(top):
+                print(f"    {n / total[0]:6.1%}  {name}")
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -325,6 +376,9 @@ def main() -> None:
         help="one more external scan under cProfile: the top costs of the crawl process",
     )
     ap.add_argument("--keep", action="store_true", help="keep the site and the databases")
+    ap.add_argument(
+        "--src", type=Path, default=SRC, help="the seolog to run: a src/ folder (this checkout's)"
+    )
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="seolog-bench-external-"))
@@ -353,7 +407,7 @@ def main() -> None:
         scan.run(external=False)  # warm-up: disk cache, bytecode, nginx
         walls: dict[bool, list[float]] = {False: [], True: []}
         results: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
-        max_in_flight, server_cpu = 0, 0.0
+        max_in_flight, server_cpu, connections, requests = 0, 0.0, 0, 0
         for _ in range(args.runs):
             for external in (False, True):
                 hosts.reset()
@@ -365,11 +419,18 @@ def main() -> None:
                         max_in_flight, *(h["max_in_flight"] for h in seen["hosts"].values())
                     )
                     server_cpu = max(server_cpu, seen["cpu_s"] - cpu0)
+                    connections = max(
+                        connections, sum(h["connections"] for h in seen["hosts"].values())
+                    )
+                    requests = max(
+                        requests,
+                        sum(sum(h["methods"].values()) for h in seen["hosts"].values()),
+                    )
                 walls[external].append(result["wall"])
                 results[external].append(result)
         profile = None
         if args.profile:
-            profile = work / "external.prof"
+            profile = work / ("external.raw" if shutil.which("py-spy") else "external.prof")
             scan.run(external=True, profile=profile)
     finally:
         hosts.close()
@@ -399,6 +460,13 @@ def main() -> None:
     print(f"--no-external: {off:6.1f}s median of {args.runs} ({times(walls[False])})")
     print(f"external on:   {on:6.1f}s median of {args.runs} ({times(walls[True])})")
     print(f"ratio:       {on / off:.2f} (limit {MAX_RATIO:g})")
+    cpu_off = statistics.median(r["cpu"] for r in results[False])
+    cpu_on = statistics.median(r["cpu"] for r in results[True])
+    print(
+        f"CPU time:    {cpu_off:.1f}s --no-external, {cpu_on:.1f}s external (ratio "
+        f"{cpu_on / cpu_off:.2f}; both processes, user + system, medians: steadier than wall "
+        "time on a busy machine)"
+    )
     print(
         f"checked:     {checked:,} links and resources "
         f"({stats_on.get('resource_requests', 0):,} requests, "
@@ -407,8 +475,8 @@ def main() -> None:
     )
     print(
         f"per host:    at most {max_in_flight} request(s) at once to one host "
-        f"(--external-per-host {args.external_per_host}); the hosts' server used "
-        f"{server_cpu:.1f} CPU-s in the busiest scan"
+        f"(--external-per-host {args.external_per_host}); {connections:,} connections "
+        f"opened for {requests:,} requests; the hosts' server used {server_cpu:.1f} CPU-s"
     )
     print(
         f"peak memory: {hwm:.0f} MiB (sum of each process's VmHWM; --no-external {hwm_off:.0f}, "
@@ -428,7 +496,9 @@ def main() -> None:
     if checked < args.links:
         missed.append(f"only {checked:,} of {args.links:,} external links were checked")
 
-    if profile is not None:
+    if profile is not None and profile.suffix == ".raw":
+        print_py_spy(profile)
+    elif profile is not None:
         print(f"\nprofile of the crawl process, one external scan ({profile}):")
         p = pstats.Stats(str(profile))
         p.sort_stats("tottime").print_stats(20)

@@ -14,7 +14,8 @@ Each host counts the requests it holds at once (read, not yet answered) and keep
 that is what "never more than the per-host concurrency to one host" is measured by.
 
 Control on stdin, one command a line, answered with one line on stdout: `stats` (JSON: per port
-the maximum in flight, requests by method; and the server's CPU seconds), `reset` (zero them).
+the maximum in flight, connections opened, requests by method; and the server's CPU seconds),
+`reset` (zero them).
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ BODY_404 = b"<!doctype html><title>Not found</title><p>Nothing here.</p>"
 class Host:
     port: int
     in_flight: int = 0
+    connections: int = 0  # opened since the last reset
     max_in_flight: int = 0
     methods: dict[str, int] = field(default_factory=dict)
 
     def reset(self) -> None:
         self.max_in_flight = self.in_flight
+        self.connections = 0
         self.methods = {}
 
 
@@ -68,6 +71,7 @@ class HostProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self.host.connections += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -105,7 +109,12 @@ async def serve(ports: list[int], latency: float) -> None:
         if line == "stats":
             reply = {
                 "hosts": {
-                    h.port: {"max_in_flight": h.max_in_flight, "methods": h.methods} for h in hosts
+                    h.port: {
+                        "max_in_flight": h.max_in_flight,
+                        "connections": h.connections,
+                        "methods": h.methods,
+                    }
+                    for h in hosts
                 },
                 "cpu_s": time.process_time(),
             }
