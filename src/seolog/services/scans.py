@@ -106,11 +106,19 @@ def _variant_probe(settings: CrawlSettings, bare: Any) -> Callable[[str], Any]:
     return partial(probe_origin_variants, fetch=fetch)
 
 
-def _external_client(settings: CrawlSettings) -> Any:
-    """The credential-free client of the resource checks (unused with --no-external)."""
-    from seolog.crawl.resources import make_external_client
+def _external_clients(settings: CrawlSettings) -> tuple[Any, Callable[[], Any]]:
+    """Credential-free clients for other hosts: one for the origin-variant probe, and a factory
+    of the resource checker's per-host ones; all share one TLS context."""
+    from functools import partial
 
-    return make_external_client(settings)
+    from seolog.crawl.resources import make_external_client
+    from seolog.crawl.tls import verify_for
+
+    verify = verify_for(settings)
+    return (
+        make_external_client(settings, verify),
+        partial(make_external_client, settings, verify, settings.external_per_host),
+    )
 
 
 @contextmanager
@@ -192,7 +200,8 @@ def _crawl(
     async def main() -> CrawlOutcome:
         try:
             with _wire(settings, start_url) as (make_client, build):
-                async with make_client(settings) as client, _external_client(settings) as bare:
+                bare, per_host = _external_clients(settings)
+                async with make_client(settings) as client, bare:
                     fetcher = build(client)
                     robots = Robots(
                         fetcher, robots_token(settings.user_agent), settings.ignore_robots
@@ -203,7 +212,7 @@ def _crawl(
                             ResourceChecker,
                             settings,
                             crawl_client=client,
-                            external_client=bare,
+                            external_client=per_host,
                             allowed=robots.allowed,
                             to_wire=fetcher.url_map.to_wire,
                             to_public=fetcher.url_map.to_public,
