@@ -61,6 +61,11 @@ def _status_class(page: CrawledPage) -> str:
     return f"{code // 100}xx" if code else "none"
 
 
+def _retrieved(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class Crawler:
     def __init__(
         self,
@@ -109,6 +114,9 @@ class Crawler:
         )
         self.resources_pending: list[tuple[str, str]] = []  # a resumed scan's unchecked ones
         self.probe_variants = probe_variants  # the start origin's http/https, www/non-www twins
+        # The origin crawled: the start URL's, or where its first page ended (http:// → https://
+        # of the same host); a resume sets the one its first run settled on.
+        self.origin = origin_of(start_url)
         self._checks: list[ResourceCheck] = []
         self._saving: list[asyncio.Future[None]] = []
 
@@ -121,7 +129,7 @@ class Crawler:
         self._apply_robots(rules)
         if not resume:
             rules = await self._crawl_start(rules)
-        self.stats.origin = origin_of(self.start_url)
+        self.stats.origin = self.origin
         if self.settings.sitemaps:
             await self._seed_sitemaps(rules)
         for url, kind in self.resources_pending:
@@ -133,6 +141,8 @@ class Crawler:
                 await asyncio.wait(self._handling)
             if self._failure is None and self._stop is not StopReason.TIME_BUDGET:
                 await self._finish_checks()
+            elif self._stop is StopReason.TIME_BUDGET:
+                self._unchecked_note()
         finally:
             for w in workers:
                 w.cancel()
@@ -143,6 +153,8 @@ class Crawler:
                 # worker saves it with its buffer, and a resume does not ask it again.
                 with contextlib.suppress(Exception):
                     await self._save_checks()
+                for future in self._saving:  # failures of batches nobody awaits: seen, not lost
+                    future.add_done_callback(_retrieved)
             self._report(force=True)
         if self._failure is not None:
             raise self._failure
@@ -151,16 +163,18 @@ class Crawler:
             await self._reprobe()
             await self._probe_not_found()
             if self.probe_variants is not None:
-                self.stats.origin_variants = await self.probe_variants(self.start_url)
+                self.stats.origin_variants = await self.probe_variants(self.origin + "/")
             self._report()  # the probes' requests, bytes and time count too
         return CrawlOutcome(self._stop, self.stats)
 
     # --- resources ---------------------------------------------------------------------------
 
     def _own(self, url: str) -> bool:
-        """The crawled site itself (host and scheme): its resources go through the crawl's
-        client, with its credentials; an http:// image on an https site does not."""
-        return self.scope.is_internal(url) and url[:5] == self.start_url[:5]
+        """The crawled site itself (its host, or a subdomain with --subdomains, in the scheme
+        the crawl settled on): its resources go through the crawl's client, with its
+        credentials; an http:// image on an https site does not."""
+        scheme = self.origin.split("://", 1)[0]
+        return self.scope.is_internal(url) and url.split("://", 1)[0] == scheme
 
     def _offer(self, url: str, kind: str | ResourceKind) -> None:
         """Check a resource a page uses; video and audio files are not (no check reads them,
@@ -186,7 +200,11 @@ class Crawler:
         checker = self.checker
         if checker is None:
             return
-        await checker.drain(lambda: self._report(force=True))
+        deadline = None
+        if self.settings.max_time is not None:
+            deadline = self._t0 + self.settings.max_time
+        await checker.drain(lambda: self._report(force=True), deadline=deadline)
+        self._unchecked_note()
         await self._save_checks()
         saving, self._saving = self._saving, []
         for future in saving:
@@ -204,6 +222,14 @@ class Crawler:
                 f"{counts.hosts_unresolved} of {tried} external host names did not resolve: "
                 "name resolution looks broken here (no network, or a proxy), so links that "
                 "failed for DNS are not reported"
+            )
+
+    def _unchecked_note(self) -> None:
+        """Say how many resource checks the time budget left undone: they are not findings."""
+        if self.checker is not None and self.checker.pending:
+            self.stats.notes.append(
+                f"{self.checker.pending} link and resource checks were not done (--max-time "
+                f"{self.settings.max_time:g}s): their problems, if any, are not reported"
             )
 
     async def _reprobe(self) -> None:
@@ -272,6 +298,8 @@ class Crawler:
                 hint=unreachable_hint(page.fetch.error or "") or NETWORK_HINT,
             )
         final = page.fetch.final_url
+        if self.scope.is_internal(final):
+            self.origin = origin_of(final)
         if page.fetch.hops and not rescoped and not self.scope.is_internal(final):
             self.stats.notes.append(
                 f"{self.start_url} redirects to {final}; crawled that site instead"

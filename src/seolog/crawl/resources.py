@@ -42,6 +42,7 @@ OPEN_CLIENTS = 64
 # Bytes of an image body read to learn its size when no Content-Length says it: past this it is
 # "at least" this big, which is over any sensible image threshold.
 IMAGE_SIZE_CAP = 8 * 1024 * 1024
+MAX_SIZE = 2**53  # sizes stored are at most this (a declared Content-Length can be anything)
 # Consecutive network failures after which a host's remaining URLs fail without a request.
 # A name that does not resolve or a certificate that fails is the host's, not the URL's: once.
 HOST_FAILURES = {FetchErrorKind.DNS: 1, FetchErrorKind.TLS: 1}
@@ -51,6 +52,7 @@ NETWORK_KINDS = frozenset(
 )
 RETRY_STATUSES = frozenset({429, 503})
 SCHEMES = ("http://", "https://")
+MAX_URL = 2048  # longer URLs are not stored (the store's column) nor asked for: none is real
 
 
 def host_of(url: str) -> str:
@@ -88,6 +90,7 @@ class _Host:
     down: FetchResult | None = None  # the failure that closed the host; later URLs share it
     client: httpx.AsyncClient | None = None  # its own small pool (other hosts only)
     busy: int = 0  # checks of it running now
+    key: str = ""  # its origin
 
 
 @dataclass
@@ -130,6 +133,8 @@ class ResourceChecker:
         self.sleep = sleep
         self.counts = CheckCounts()
         self._seen: set[str] = set(done or ())  # checked in an earlier run of this scan
+        # --max-external is per scan: a resumed run checks what the earlier runs left of it.
+        self._budget = max(0, settings.max_external - len(self._seen))
         self._hosts: dict[str, _Host] = {}
         self._answered: set[str] = set()
         self._unresolved: set[str] = set()
@@ -147,11 +152,14 @@ class ResourceChecker:
         if url in self._seen or not url.startswith(SCHEMES):
             return
         self._seen.add(url)
+        if len(url) > MAX_URL:
+            self._skip("URL over 2,048 characters")
+            return
         skip = self.settings.external_skip
         if skip and not self.is_internal(url) and skipped_host(host_of(url), skip):
             self._skip("skip list")
             return
-        if self.counts.queued >= self.settings.max_external:
+        if self.counts.queued >= self._budget:
             self._skip("over --max-external")
             return
         self.counts.queued += 1
@@ -176,17 +184,27 @@ class ResourceChecker:
 
     @property
     def offline(self) -> bool:
-        """Name resolution looks broken here, not the links: most external host names (at
-        least 3, over two thirds of the hosts tried) did not resolve. A machine offline, or
-        behind a proxy that lets a few hosts through, would otherwise report every link broken;
-        a real site's dead domains are a few among many that resolve."""
+        """Name resolution looks broken here, not the links: no external host answered and at
+        least 3 names failed (a machine offline), or, of 10 or more hosts tried, over two thirds
+        failed (a proxy letting a few hosts through). A real site's dead domains are a few among
+        many that resolve; a small site's three dead domains among four are still reported."""
         unresolved, answered = len(self._unresolved), len(self._answered)
-        return unresolved >= 3 and unresolved > 2 * answered
+        if answered == 0:
+            return unresolved >= 3
+        return unresolved + answered >= 10 and unresolved > 2 * answered
 
-    async def drain(self, tick: Callable[[], None] | None = None, every: float = 0.1) -> None:
+    async def drain(
+        self,
+        tick: Callable[[], None] | None = None,
+        every: float = 0.1,
+        deadline: float | None = None,
+    ) -> None:
         """Wait for every check offered so far (and those offered meanwhile), calling `tick`
-        every `every` seconds (the progress display)."""
+        every `every` seconds (the progress display); at the monotonic `deadline` (--max-time),
+        stop waiting and leave the rest running (`pending` says how many; `cancel` ends them)."""
         while self._tasks:
+            if deadline is not None and time.monotonic() >= deadline:
+                return
             # An event, not asyncio.wait(tasks): that adds and removes a callback on every
             # pending task each tick (a million calls for 5,000 links, measured).
             with contextlib.suppress(TimeoutError):
@@ -227,6 +245,14 @@ class ResourceChecker:
                 host.busy += 1
                 try:
                     method, result = await self._check(url, kind, host)
+                except Exception as e:  # a bug or an odd server: one URL's error, not the scan's
+                    method = ""
+                    result = FetchResult(
+                        url=url,
+                        final_url=url,
+                        error_kind=FetchErrorKind.PROTOCOL,
+                        error=f"{type(e).__name__}: {e}",
+                    )
                 finally:
                     host.busy -= 1
         await self._emit(ResourceCheck(url, not internal, method, result))
@@ -241,7 +267,9 @@ class ResourceChecker:
         key = _origin(url)
         gate = self._hosts.get(key)
         if gate is None:
-            gate = self._hosts[key] = _Host(asyncio.Semaphore(self.settings.external_per_host))
+            gate = self._hosts[key] = _Host(
+                asyncio.Semaphore(self.settings.external_per_host), key=key
+            )
         return gate
 
     async def _check(self, url: str, kind: ResourceKind, host: _Host) -> tuple[str, FetchResult]:
@@ -262,7 +290,9 @@ class ResourceChecker:
         external = not self.is_internal(url)
         if kind in NETWORK_KINDS:
             host.failures += 1
-            if host.failures >= HOST_FAILURES.get(kind, HOST_FAILURES_DEFAULT):
+            # The crawled site's own origin is never closed: its pages answered, so a few slow
+            # images are each worth their own answer.
+            if external and host.failures >= HOST_FAILURES.get(kind, HOST_FAILURES_DEFAULT):
                 host.down = result
             if kind is FetchErrorKind.DNS and external:
                 self._unresolved.add(urlsplit(url).netloc)
@@ -270,6 +300,10 @@ class ResourceChecker:
             host.failures = 0
             if external:
                 self._answered.add(urlsplit(url).netloc)
+                if result.status_code == 429:
+                    # Still refusing after its retries and Retry-After pauses: the host's other
+                    # URLs get the same answer without asking (hours of 429s otherwise).
+                    host.down = result
         self.counts.hosts_answered = len(self._answered)
         self.counts.hosts_unresolved = len(self._unresolved)
 
@@ -345,13 +379,12 @@ class ResourceChecker:
         """Another host's own client (a pool its size: one shared pool is either too small for
         many hosts, closing one host's idle connection to open another's, or so big that
         httpcore's per-request scan of it costs more than the reuse saves)."""
-        key = _origin(url)
-        if host.client is None:
+        if host.client is None:  # the gate of the URL first asked: its redirects use it too
             if len(self._clients) >= OPEN_CLIENTS:
                 await self._close_idle()
             host.client = self.external_client()
-            self._clients[key] = host
-        self._clients.move_to_end(key)
+            self._clients[host.key] = host
+        self._clients.move_to_end(host.key)
         return host.client
 
     async def _close_idle(self) -> None:
@@ -427,22 +460,28 @@ async def _close(gate: _Host) -> None:
 def _declared_size(response: httpx.Response) -> int | None:
     declared = response.headers.get("content-length")
     if response.request.method == "HEAD" or not response.headers.get("content-encoding"):
-        return int(declared) if declared and declared.isdigit() else None
+        # Clamped: a server may claim any number (and a linked ISO is over 2 GiB).
+        return min(int(declared), MAX_SIZE) if declared and declared.isdigit() else None
     return None  # a compressed GET body's length is not the file's size
 
 
 async def _count_body(response: httpx.Response, cap: int) -> int:
     """Bytes of the body, reading at most `cap` (then it is at least that big)."""
     size = 0
-    async for chunk in response.aiter_raw():
-        size += len(chunk)
-        if size >= cap:
-            break
+    try:
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size >= cap:
+                break
+    except httpx.HTTPError:
+        pass  # the body broke off: what arrived is what is known of its size
     return size
 
 
 def _shared_failure(url: str, failure: FetchResult) -> FetchResult:
     """A URL on a host that already failed for the network: the host's failure, not requested."""
+    if failure.error_kind is None:  # a host refusing checks (429): the same refusal
+        return FetchResult(url=url, final_url=url, status_code=failure.status_code)
     return FetchResult(
         url=url,
         final_url=url,

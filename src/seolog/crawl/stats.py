@@ -99,6 +99,8 @@ class CrawlStats:
             early_hreflang=hreflang,
             not_found_probe=self.not_found_probe or earlier.not_found_probe,
             runs=runs,
+            origin=self.origin or earlier.origin,
+            resources_offline=self.resources_offline or earlier.resources_offline,
             resources_queued=earlier.resources_queued + self.resources_queued,
             resources_checked=earlier.resources_checked + self.resources_checked,
             resource_requests=earlier.resource_requests + self.resource_requests,

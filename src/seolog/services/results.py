@@ -17,7 +17,7 @@ from seolog.domain import Severity
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
-from seolog.storage.models import Issue, Page, Resource, Scan, Site
+from seolog.storage.models import Issue, Page, Scan, Site
 
 SCHEMA = "seolog.scan/1"
 WORST_PAGES = 10
@@ -202,7 +202,7 @@ def page_doc(page: Page) -> dict[str, Any]:
     }
 
 
-def resource_doc(resource: Resource, uses: dict[str, int]) -> dict[str, Any]:
+def resource_doc(resource: Any, uses: dict[str, int]) -> dict[str, Any]:
     """A checked resource for scripts: how it answered, and which pages use it how."""
     return {
         "url": resource.url,

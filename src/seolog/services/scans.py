@@ -155,6 +155,7 @@ class Resume:
     pending: list[tuple[str, int | None]]  # links still to crawl, with the linking page's depth
     resources_done: set[str] = field(default_factory=set)  # resources already checked
     resources_pending: list[tuple[str, str]] = field(default_factory=list)  # (url, kind)
+    origin: str | None = None  # the origin the first run settled on (http:// → https://)
 
 
 def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlSettings) -> Any:
@@ -233,6 +234,7 @@ def _crawl(
                     )
                     if resume is not None:
                         crawler.resources_pending = resume.resources_pending
+                        crawler.origin = resume.origin or crawler.origin
                     if resume is not None:
                         for url in resume.seen:
                             crawler.frontier.mark_seen(url)
@@ -432,11 +434,14 @@ def _resume_state(session: Any, scan_id: int) -> Resume:
             seen.add(final)
     pending = [*repo.pending_links(session, scan_id), *repo.declared_targets(session, scan_id)]
     pending.sort(key=lambda p: (p[1] is None, p[1] or 0))  # shallowest first, as the crawl does
+    scan = repo.scan_by_id(session, scan_id)
+    stats = CrawlStats.from_dict(scan.stats) if scan is not None and scan.stats else None
     return Resume(
         seen,
         pending,
         repo.checked_resources(session, scan_id),
         repo.unchecked_resources(session, scan_id),
+        (stats.origin or None) if stats else None,
     )
 
 

@@ -221,7 +221,8 @@ class Resource(SQLModel, table=True):
     final_status_code: int | None = None
     redirect_chain: list[dict[str, Any]] | None = _json()
     content_type: str | None = Field(default=None, max_length=200)
-    size_bytes: int | None = None  # Content-Length, else the body read (up to a cap)
+    # Content-Length, else the body read (up to a cap); 64-bit: a linked ISO is over 2 GiB.
+    size_bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     error_kind: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     response_ms: float | None = None

@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("final_status_code", sa.Integer(), nullable=True),
         sa.Column("redirect_chain", sa.JSON(), nullable=True),
         sa.Column("content_type", sa.String(length=200), nullable=True),
-        sa.Column("size_bytes", sa.Integer(), nullable=True),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=True),
         sa.Column("error_kind", sa.String(length=40), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("response_ms", sa.Float(), nullable=True),
