@@ -84,6 +84,14 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def finding_subject(details: dict[str, Any] | None) -> str:
+    """What on its page a finding is about, when one page can have several findings of a code:
+    the resource (a page with 12 broken external links has 12 external-link-broken findings).
+    Part of a finding's identity in baselines, diffs and SARIF/GitLab fingerprints; "" for the
+    others, whose identity stays (code, URL)."""
+    return str((details or {}).get("resource") or "")
+
+
 @dataclass(frozen=True, slots=True)
 class RedirectHop:
     url: str

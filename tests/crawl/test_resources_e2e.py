@@ -780,3 +780,71 @@ def test_dns_failures_count_unless_most_names_fail(cli, dead: int, alive: int, r
     assert len(broken) == (dead if reported else 0)
     notes = " ".join(doc["summary"]["crawl"]["notes"])
     assert ("did not resolve" in notes) is not reported
+
+
+def test_a_link_redirecting_to_another_origin_is_followed_there(cli) -> None:
+    """http://a → https://b, or a shortener: the redirect leaves the first host's gate."""
+    site, short, target = (HostServer().start() for _ in range(3))
+    target.page("/article", "The article")
+    short.routes["/x"] = Response(301, headers={"Location": target.url("/article")})
+    try:
+        _site_pages(site, {"/page": f'<a href="{short.url("/x")}">a short link</a>'})
+        doc = _json(cli(*SCAN, site.url()))
+    finally:
+        for s in (site, short, target):
+            s.stop()
+    found = [i for i in doc["issues"] if i["code"] == "external-link-redirect"]
+    assert [i["details"]["final_url"] for i in found] == [target.url("/article")]
+    assert target.seen() == ["/article"]
+
+
+def test_an_image_whose_body_breaks_off_is_one_urls_result(cli) -> None:
+    """A server that promises more bytes than it sends: the scan goes on (exit 0), the image
+    is sized by what arrived."""
+    site, ext = HostServer().start(), HostServer().start()
+    ext.routes["/cut.png"] = lambda req: (
+        Response(
+            body=PNG, content_type="image/png", headers={"Content-Length": str(len(PNG) + 5000)}
+        )
+        if req.method == "GET"
+        else Response(body=b"", content_type="image/png")
+    )
+    try:
+        _site_pages(site, {"/page": f'<img src="{ext.url("/cut.png")}" alt="cut">'})
+        doc = _json(cli(*SCAN, site.url()))
+    finally:
+        site.stop()
+        ext.stop()
+    assert doc["scan"]["status"] == "completed"
+    assert ext.url("/cut.png") in {r["url"] for r in doc["resources"]}
+
+
+def test_a_new_broken_link_on_a_page_that_had_one_fails_fail_on_new(cli) -> None:
+    """A finding of a resource is that resource's: a second broken link on the same page is new
+    for --fail-on-new, `scans diff` and SARIF (its own fingerprint), not the first one again."""
+    from seolog.errors import ExitCode
+
+    site, ext = HostServer().start(), HostServer().start()
+    try:
+        _site_pages(site, {"/page": f'<a href="{ext.url("/gone-1")}">one</a>'})
+        _json(cli(*SCAN, site.url()))
+        _site_pages(
+            site,
+            {"/page": "".join(f'<a href="{ext.url(f"/gone-{i}")}">{i}</a>' for i in (1, 2))},
+        )
+        gated = cli(*SCAN, site.url(), "--fail-on-new", "--baseline", "1")
+        sarif = cli("scans", "show", "2", "--format", "sarif")
+        diff = cli("scans", "diff", "1", "2", "--format", "json")
+    finally:
+        site.stop()
+        ext.stop()
+    assert gated.exit_code == ExitCode.THRESHOLD, gated.stderr
+    new = json.loads(diff.stdout)["issues"]["new"]
+    assert [i["details"]["resource"] for i in new] == [ext.url("/gone-2")]
+    results = json.loads(sarif.stdout)["runs"][0]["results"]
+    prints = {
+        r["partialFingerprints"]["seologFinding/v1"]
+        for r in results
+        if r["ruleId"] == "external-link-broken"
+    }
+    assert len(prints) == 2

@@ -131,7 +131,9 @@ class SiteData:
     # resource problem once per page; the resources that answered well are not loaded.
     resource_uses: list[ResourceUse] = field(default_factory=list)
     resources_checked: bool = False  # the scan checked resources (not --no-external, not old)
-    resources_offline: bool = False  # most external names did not resolve: DNS failures prove nothing
+    resources_offline: bool = (
+        False  # most external names did not resolve: DNS failures prove nothing
+    )
     # Internal links to URLs robots.txt disallows (not fetched): (linking page, target).
     links_to_disallowed: list[tuple[str, str]] = field(default_factory=list)
 

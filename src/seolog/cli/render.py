@@ -425,7 +425,7 @@ def scan_summary(
 
 
 def resources_line(stats: CrawlStats) -> str:
-    """"812 links and resources checked (840 requests) · 12 skipped (skip list)"."""
+    """ "812 links and resources checked (840 requests) · 12 skipped (skip list)"."""
     line = (
         f"{stats.resources_checked} links and resources checked "
         f"({_count(stats.resource_requests, 'request')})"

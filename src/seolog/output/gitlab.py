@@ -14,6 +14,7 @@ import hashlib
 import json
 from typing import Any
 
+from seolog.domain import finding_subject
 from seolog.output import unicode_text
 from seolog.output.locate import Locator
 from seolog.urls import origin_of, path_of
@@ -24,7 +25,9 @@ from seolog.urls import origin_of, path_of
 SEVERITIES = {"error": "major", "warning": "minor", "notice": "info"}
 
 
-def fingerprint(code: str, url: str, repeat: int = 0, origin: str | None = None) -> str:
+def fingerprint(
+    code: str, url: str, repeat: int = 0, origin: str | None = None, subject: str = ""
+) -> str:
     """Stable across runs: the check and the page (the key baselines use too), not the details,
     so a finding whose measurement moves (57 words, then 58) stays the same issue in the merge
     request instead of being reported fixed and new. A page on the scan's own origin counts by
@@ -32,17 +35,18 @@ def fingerprint(code: str, url: str, repeat: int = 0, origin: str | None = None)
     branch's report. The n-th repeat of a (code, URL) pair in one scan gets its own
     fingerprint, as GitLab needs them unique."""
     page = path_of(url) if origin is not None and origin_of(url) == origin else url
-    key = f"{code}|{page}" + (f"|{repeat}" if repeat else "")
+    key = f"{code}|{page}" + (f"|{subject}" if subject else "") + (f"|{repeat}" if repeat else "")
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def render(doc: dict[str, Any]) -> str:
     locator = Locator(doc)
     origin = origin_of(doc["scan"]["url"])
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     report = []
     for issue in doc["issues"]:
-        key = (issue["code"], issue["url"])
+        subject = finding_subject(issue.get("details"))
+        key = (issue["code"], issue["url"], subject)
         repeat = seen.get(key, 0)
         seen[key] = repeat + 1
         place = locator.place(issue)
@@ -51,7 +55,7 @@ def render(doc: dict[str, Any]) -> str:
                 "type": "issue",
                 "description": f"{issue['message']} ({issue['url']})",
                 "check_name": issue["code"],
-                "fingerprint": fingerprint(issue["code"], issue["url"], repeat, origin),
+                "fingerprint": fingerprint(issue["code"], issue["url"], repeat, origin, subject),
                 "severity": SEVERITIES.get(issue["severity"], "minor"),
                 "location": {
                     "path": place.path or issue["url"],

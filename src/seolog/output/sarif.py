@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from seolog import __version__
 from seolog.checks.registry import catalog
+from seolog.domain import finding_subject
 from seolog.output import unicode_text
 from seolog.output.locate import Locator, Place
 
@@ -91,7 +92,9 @@ def render(doc: dict[str, Any]) -> str:
     locator = Locator(doc)
     results = []
     for issue in doc["issues"]:
-        fingerprint = hashlib.sha256(f"{issue['code']}|{issue['url']}".encode()).hexdigest()[:32]
+        subject = finding_subject(issue.get("details"))
+        key = f"{issue['code']}|{issue['url']}" + (f"|{subject}" if subject else "")
+        fingerprint = hashlib.sha256(key.encode()).hexdigest()[:32]
         result: dict[str, Any] = {
             "ruleId": issue["code"],
             "level": LEVELS.get(issue["severity"], "warning"),

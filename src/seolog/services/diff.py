@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seolog.context import AppContext
+from seolog.domain import finding_subject
 from seolog.errors import NotFoundError, UsageError
 from seolog.services.results import scan_document
 from seolog.storage import repo
@@ -58,8 +59,8 @@ class ScanDiff:
         }
 
 
-def _key(issue: dict[str, Any]) -> tuple[str, str]:
-    return issue["code"], issue["url"]
+def _key(issue: dict[str, Any]) -> tuple[str, str, str]:
+    return issue["code"], issue["url"], finding_subject(issue.get("details"))
 
 
 def compare(before: dict[str, Any], after: dict[str, Any]) -> ScanDiff:

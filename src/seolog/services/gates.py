@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from seolog.context import AppContext
-from seolog.domain import Severity
+from seolog.domain import Severity, finding_subject
 from seolog.errors import GateFailed, UsageError
 from seolog.services.resolve import Resolved
 from seolog.urls import origin_of, path_of
@@ -116,18 +116,18 @@ class Baseline:
     """The accepted issues, read once: before the crawl, so a bad baseline fails fast."""
 
     name: str  # "scan 12" or the file's path, for messages
-    keys: frozenset[tuple[str, str]]  # (code, url)
+    keys: frozenset[tuple[str, str, str]]  # (code, url, subject: see domain.finding_subject)
     # The origin the baseline was scanned at (https://www.example.com), when known. An issue on
     # another origin (staging, a review app, a folder's made-up host) is looked up at the same
     # path here, so a baseline from production gates a staging scan of the same site.
     origin: str | None = None
 
-    def has(self, code: str, url: str) -> bool:
-        if (code, url) in self.keys:
+    def has(self, code: str, url: str, subject: str = "") -> bool:
+        if (code, url, subject) in self.keys:
             return True
         if self.origin is None or origin_of(url) == self.origin:
             return False
-        return (code, self.origin + path_of(url)) in self.keys
+        return (code, self.origin + path_of(url), subject) in self.keys
 
 
 @dataclass(frozen=True)
@@ -225,8 +225,10 @@ def prepare(ctx: AppContext, gates: Gates) -> Baseline | None:
     return baseline if gates.fail_on_new else None
 
 
-def _keys(issues: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
-    return frozenset((str(i["code"]), str(i["url"])) for i in issues)
+def _keys(issues: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str, str]]:
+    return frozenset(
+        (str(i["code"]), str(i["url"]), finding_subject(i.get("details"))) for i in issues
+    )
 
 
 def evaluate(
@@ -304,7 +306,11 @@ def _rank(issue: Mapping[str, Any]) -> int:
 def _new_issues(
     gates: Gates, scan_id: int, issues: list[Mapping[str, Any]], baseline: Baseline
 ) -> Failure | None:
-    new = [i for i in issues if not baseline.has(str(i["code"]), str(i["url"]))]
+    new = [
+        i
+        for i in issues
+        if not baseline.has(str(i["code"]), str(i["url"]), finding_subject(i.get("details")))
+    ]
     if not new:
         return None
     listed = ", ".join(f"{i['code']} on {i['url']}" for i in new[:LISTED])

@@ -33,6 +33,7 @@ from seolog.storage.models import (
 PAGES = Page.__table__  # type: ignore[attr-defined]
 LINKS = Link.__table__  # type: ignore[attr-defined]
 ISSUES = Issue.__table__  # type: ignore[attr-defined]
+MAX_URL = 2048
 PAGE_RESOURCES = PageResource.__table__  # type: ignore[attr-defined]
 RESOURCES = Resource.__table__  # type: ignore[attr-defined]
 
@@ -325,6 +326,7 @@ def save_pages(
                 for page_id, p in zip(ids, pages, strict=True)
                 if p.snapshot is not None
                 for r in p.snapshot.resources
+                if len(r.url) <= MAX_URL  # the column's width; no real resource is longer
             ]
             if uses:
                 _bulk_insert(conn, PAGE_RESOURCES, uses)
