@@ -84,6 +84,11 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+# Answers that refuse automated checks, not visitors: "too many requests", and LinkedIn's 999
+# to every robot. A resource answering one is not judged (neither broken nor fine).
+REFUSAL_STATUSES = frozenset({429, 999})
+
+
 def finding_subject(details: dict[str, Any] | None) -> str:
     """What on its page a finding is about, when one page can have several findings of a code:
     the resource (a page with 12 broken external links has 12 external-link-broken findings).

@@ -67,6 +67,7 @@ def site(*uses: ResourceUse, **kw: Any) -> SiteData:
         "sitemaps_checked": True,
         "sitemap_urls": 0,
         "resources_checked": True,
+        "external_checked": 1,
     }
     return SiteData(**{**base, **kw}, resource_uses=list(uses))
 
@@ -318,3 +319,11 @@ def test_a_scan_that_did_not_check_resources_judges_nothing() -> None:
     assert [f for f in found if f.code in RESOURCE_CODES] == []
     for code in RESOURCE_CODES - {"link-to-disallowed"}:
         assert judged[code] is False, code
+
+
+def test_external_link_checks_judge_nothing_when_no_other_host_was_asked():
+    """--external-skip '*': the site's own resources were checked, links elsewhere were not,
+    so the external-link checks are not applicable, not passed."""
+    _found, judged = judge_site(site(external_checked=0), Thresholds())
+    assert judged["external-link-broken"] is False and judged["external-link-redirect"] is False
+    assert judged["image-broken"] is True

@@ -377,6 +377,20 @@ def test_a_host_still_refusing_after_its_retries_is_not_asked_again(cli) -> None
     checked = {r["url"]: r for r in doc["resources"]}
     assert [checked[busy.url(f"/p{i}")]["final_status"] for i in range(3)] == [429, 429, 429]
     assert not [i for i in doc["issues"] if i["code"] == "external-link-broken"]
+    notes = " ".join(doc["summary"]["crawl"]["notes"])
+    assert "3 link(s) and resource(s) could not be judged" in notes  # not silently "checked"
+
+
+def test_a_link_to_an_impossible_address_is_a_broken_link_not_a_crash(cli) -> None:
+    site = HostServer().start()
+    try:
+        _site_pages(site, {"/page": '<a href="http://256.1.1.1/">nowhere</a>'})
+        doc = _json(cli(*SCAN, site.url()))
+    finally:
+        site.stop()
+    assert doc["scan"]["status"] == "completed"
+    broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
+    assert [i["details"]["resource"] for i in broken] == ["http://256.1.1.1/"]
 
 
 @AUDIT

@@ -44,6 +44,7 @@ def test_every_kind_of_resource_in_document_order_absolute_and_normalised():
         ("https://site.example/dir/js/app.js", SCRIPT),
         ("https://site.example/img/a.jpg", IMAGE),
         ("https://site.example/img/b.webp", IMAGE),
+        ("https://site.example/img/b2.webp", IMAGE),
         ("https://site.example/img/b.jpg", IMAGE),
         ("https://site.example/img/go.png", IMAGE),
         ("https://video.example/embed/1", IFRAME),
@@ -118,6 +119,7 @@ def test_lazy_images_load_their_real_source():
         "https://site.example/real.jpg",
         "https://site.example/only-lazy.jpg",
         "https://site.example/small.jpg",
+        "https://site.example/big.jpg",  # every srcset candidate: a screen loads one of them
         "https://site.example/lazy-set.jpg",
         "https://site.example/plain.jpg",
     ]

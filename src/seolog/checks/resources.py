@@ -27,6 +27,11 @@ def _checked(site: SiteData) -> bool:
     return site.resources_checked
 
 
+def _external_checked(site: SiteData) -> bool:
+    """Links to other hosts were asked (not with --no-external or --external-skip '*')."""
+    return site.resources_checked and site.external_checked > 0
+
+
 def _hits(
     site: SiteData,
     kinds: tuple[str, ...],
@@ -97,7 +102,7 @@ def _failure(site: SiteData) -> Callable[[CheckedResource], str | None]:
     "people, and are not reported." + _CHECK_NOTE,
     fix="Point the link at the page's new address, or at another source, or remove it. Hosts "
     "you cannot check from here can be left out with --external-skip HOST.",
-    applies=_checked,
+    applies=_external_checked,
     since=SINCE,
 )
 def external_link_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
@@ -118,7 +123,7 @@ def external_link_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     "shortened URL. Each hop costs visitors time, and a redirect is often the first sign of a "
     "link about to break." + _CHECK_NOTE,
     fix="Link straight to the address the redirect ends at (in the details).",
-    applies=_checked,
+    applies=_external_checked,
     since=SINCE,
 )
 def external_link_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:

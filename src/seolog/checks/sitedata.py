@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seolog.domain import NotFoundProbe, OriginVariant, Reprobe, RobotsProblem, RobotsState
+from seolog.domain import (
+    REFUSAL_STATUSES,
+    NotFoundProbe,
+    OriginVariant,
+    Reprobe,
+    RobotsProblem,
+    RobotsState,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,7 @@ class CheckedResource:
         return f"HTTP {self.status} → {said}" if self.redirects else said
 
 
-REFUSALS = frozenset({429, 999})  # "too many requests", and LinkedIn's answer to every robot
+REFUSALS = REFUSAL_STATUSES  # the name the services import
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,7 @@ class SiteData:
     # resource problem once per page; the resources that answered well are not loaded.
     resource_uses: list[ResourceUse] = field(default_factory=list)
     resources_checked: bool = False  # the scan checked resources (not --no-external, not old)
+    external_checked: int = 0  # URLs on other hosts asked (none with --external-skip '*')
     resources_offline: bool = (
         False  # most external names did not resolve: DNS failures prove nothing
     )

@@ -210,6 +210,11 @@ class Crawler:
         for future in saving:
             await future
         counts = checker.counts
+        if counts.refused:
+            self.stats.notes.append(
+                f"{counts.refused} link(s) and resource(s) could not be judged: their hosts "
+                "refuse automated checks (HTTP 429 or 999); check them in a browser"
+            )
         for reason, n in counts.skipped.items():
             if reason != "skip list":
                 self.stats.notes.append(

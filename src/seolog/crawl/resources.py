@@ -28,7 +28,14 @@ import httpx
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
 from seolog.crawl.fetch import MAX_REDIRECTS, Throttle, classify_error
 from seolog.crawl.tls import tls_reason
-from seolog.domain import FetchErrorKind, FetchResult, RedirectHop, ResourceCheck, ResourceKind
+from seolog.domain import (
+    REFUSAL_STATUSES,
+    FetchErrorKind,
+    FetchResult,
+    RedirectHop,
+    ResourceCheck,
+    ResourceKind,
+)
 from seolog.retryafter import retry_after_seconds
 from seolog.urls import resolve_url
 
@@ -102,6 +109,7 @@ class CheckCounts:
     skipped: dict[str, int] = field(default_factory=dict)  # reason → distinct URLs not checked
     hosts_answered: int = 0  # external hosts that answered anything
     hosts_unresolved: int = 0  # external hosts whose name did not resolve
+    refused: int = 0  # URLs whose host refused automated checks (429, 999): not judged
 
 
 class ResourceChecker:
@@ -259,6 +267,8 @@ class ResourceChecker:
 
     async def _emit(self, check: ResourceCheck) -> None:
         self.counts.checked += 1
+        if check.result.error_kind is None and check.result.status_code in REFUSAL_STATUSES:
+            self.counts.refused += 1
         await self.emit(check)
 
     def _host(self, url: str) -> _Host:
@@ -316,7 +326,7 @@ class ResourceChecker:
         while True:
             try:
                 response = await self._send(method, current, host)
-            except httpx.HTTPError as e:
+            except (httpx.HTTPError, httpx.InvalidURL) as e:  # InvalidURL: http://256.1.1.1/
                 kind_ = classify_error(e)
                 return FetchResult(
                     url=url,
@@ -486,7 +496,7 @@ def _shared_failure(url: str, failure: FetchResult) -> FetchResult:
         url=url,
         final_url=url,
         error_kind=failure.error_kind,
-        error=f"not requested: {host_of(url)} already failed ({failure.error})",
+        error=f"not requested: {urlsplit(url).netloc} already failed ({failure.error})",
     )
 
 

@@ -692,8 +692,30 @@ def first_candidate(srcset: str) -> str:
     """The first image URL of a `srcset` ("a.jpg 1x, b.jpg 2x" → "a.jpg"), read as the HTML
     spec reads it: a URL runs to the next whitespace, and trailing commas are not part of it
     (a comma inside a URL, as image CDNs write "w_100,h_80", is)."""
-    parts = srcset.lstrip(" \t\n\r\f,").split(None, 1)
-    return parts[0].rstrip(",") if parts else ""
+    urls = srcset_urls(srcset)
+    return urls[0] if urls else ""
+
+
+def srcset_urls(srcset: str) -> list[str]:
+    """Every image URL of a `srcset` ("a.jpg 1x, b.jpg 2x" → a.jpg, b.jpg): a browser loads
+    one of them by the screen, so each must work. A URL runs to the next whitespace, trailing
+    commas are not part of it; its descriptors run to the next comma."""
+    urls: list[str] = []
+    rest = srcset
+    while True:
+        rest = rest.lstrip(" \t\n\r\f,")
+        if not rest:
+            return urls
+        parts = rest.split(None, 1)
+        url = parts[0]
+        if url.endswith(","):
+            urls.append(url.rstrip(","))
+            rest = parts[1] if len(parts) > 1 else ""
+            continue
+        urls.append(url)
+        tail = parts[1] if len(parts) > 1 else ""
+        comma = tail.find(",")
+        rest = tail[comma + 1 :] if comma >= 0 else ""
 
 
 def _resource_urls(tag: str, node: LexborNode) -> Iterator[tuple[str, ResourceKind]]:
@@ -704,10 +726,9 @@ def _resource_urls(tag: str, node: LexborNode) -> Iterator[tuple[str, ResourceKi
         for value in (attrs.get("src"), attrs.get("data-src")):
             if value and not value.lstrip().lower().startswith("data:"):
                 yield value, ResourceKind.IMAGE
-                return
-        srcset = attrs.get("srcset") or attrs.get("data-srcset")
-        if srcset:
-            yield first_candidate(srcset), ResourceKind.IMAGE
+                break
+        for value in srcset_urls(attrs.get("srcset") or attrs.get("data-srcset") or ""):
+            yield value, ResourceKind.IMAGE
     elif tag == "link":
         if "stylesheet" in (attrs.get("rel") or "").lower().split():
             yield attrs.get("href") or "", ResourceKind.STYLESHEET
@@ -718,7 +739,8 @@ def _resource_urls(tag: str, node: LexborNode) -> Iterator[tuple[str, ResourceKi
     elif tag == "source":
         parent = node.parent
         if parent is not None and parent.tag == "picture":
-            yield first_candidate(attrs.get("srcset") or ""), ResourceKind.IMAGE
+            for value in srcset_urls(attrs.get("srcset") or ""):
+                yield value, ResourceKind.IMAGE
         else:
             yield attrs.get("src") or "", ResourceKind.MEDIA
     elif tag in ("video", "audio"):

@@ -93,6 +93,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         resource_uses=uses,
         resources_checked=settings.external and scan.stats is not None,
         resources_offline=stats.resources_offline,
+        external_checked=store.external_checked(session, scan_id),
         links_to_disallowed=store.links_into(session, scan_id, blocked),
     )
 

@@ -126,6 +126,16 @@ def troubled_resources(session: Session, scan_id: int, max_image_bytes: int) -> 
     yield from session.execute(stmt)
 
 
+def external_checked(session: Session, scan_id: int) -> int:
+    """How many URLs on other hosts the scan checked (none with --external-skip '*')."""
+    stmt = select(func.count(Resource.id)).where(
+        Resource.scan_id == scan_id,
+        Resource.external.is_(True),  # type: ignore[attr-defined]
+        Resource.method != "",
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
 def replace_site_findings(
     session: Session,
     scan_id: int,
