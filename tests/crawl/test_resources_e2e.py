@@ -862,3 +862,20 @@ def test_a_new_broken_link_on_a_page_that_had_one_fails_fail_on_new(cli) -> None
         if r["ruleId"] == "external-link-broken"
     }
     assert len(prints) == 2
+
+
+def test_a_redirect_never_reaches_a_skipped_host(cli) -> None:
+    site, short, skipped = (HostServer().start() for _ in range(3))
+    skipped.page("/x", "Skipped")
+    short.routes["/go"] = Response(
+        302, headers={"Location": "http://localhost:%d/x" % skipped.port}
+    )
+    try:
+        _site_pages(site, {"/page": f'<a href="{short.url("/go")}">go</a>'})
+        doc = _json(cli(*SCAN, site.url(), "--external-skip", "localhost"))
+    finally:
+        for s in (site, short, skipped):
+            s.stop()
+    assert skipped.seen() == []
+    checked = {r["url"]: r for r in doc["resources"]}
+    assert checked[short.url("/go")]["status"] == 302

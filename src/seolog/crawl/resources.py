@@ -163,8 +163,7 @@ class ResourceChecker:
         if len(url) > MAX_URL:
             self._skip("URL over 2,048 characters")
             return
-        skip = self.settings.external_skip
-        if skip and not self.is_internal(url) and skipped_host(host_of(url), skip):
+        if self._skipped(url):
             self._skip("skip list")
             return
         if self.counts.queued >= self._budget:
@@ -175,6 +174,11 @@ class ResourceChecker:
         self._tasks.add(task)
         self._idle.clear()
         task.add_done_callback(self._done)
+
+    def _skipped(self, url: str) -> bool:
+        """On the skip list: never asked, not even at the end of a redirect."""
+        skip = self.settings.external_skip
+        return bool(skip) and not self.is_internal(url) and skipped_host(host_of(url), skip)
 
     def _skip(self, reason: str) -> None:
         self.counts.skipped[reason] = self.counts.skipped.get(reason, 0) + 1
@@ -362,6 +366,14 @@ class ResourceChecker:
                             error=problem[1],
                         )
                     assert target is not None
+                    if self._skipped(target):  # --external-skip holds for redirects too
+                        return FetchResult(
+                            url=url,
+                            final_url=target,
+                            status_code=status,
+                            hops=tuple(hops),
+                            response_ms=(time.perf_counter() - started) * 1000,
+                        )
                     visited.add(target)
                     current = target
                     continue
