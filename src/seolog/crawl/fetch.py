@@ -109,6 +109,20 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return found
 
 
+def redirect_problem(
+    target: str | None, location: str, visited: set[str], hops: int
+) -> tuple[FetchErrorKind, str] | None:
+    """Why a redirect cannot be followed (a Location that is no URL, a loop, too many hops), or
+    None: the crawl's fetches and the resource checks judge redirects alike."""
+    if target is None:
+        return FetchErrorKind.INVALID_URL, f"invalid redirect Location {location!r}"
+    if target in visited:
+        return FetchErrorKind.REDIRECT_LOOP, f"redirect loop back to {target}"
+    if hops > MAX_REDIRECTS:
+        return FetchErrorKind.TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS} redirects"
+    return None
+
+
 def classify_error(exc: Exception) -> FetchErrorKind:
     if isinstance(exc, httpx.TimeoutException):
         return FetchErrorKind.TIMEOUT
@@ -300,19 +314,7 @@ class Fetcher:
                     await response.aclose()
                     target = resolve_url(current, self.url_map.to_public(location))
                     hops.append(RedirectHop(current, status, target or location))
-                    error: tuple[FetchErrorKind, str] | None = None
-                    if target is None:
-                        error = (
-                            FetchErrorKind.INVALID_URL,
-                            f"invalid redirect Location {location!r}",
-                        )
-                    elif target in visited:
-                        error = (FetchErrorKind.REDIRECT_LOOP, f"redirect loop back to {target}")
-                    elif len(hops) > MAX_REDIRECTS:
-                        error = (
-                            FetchErrorKind.TOO_MANY_REDIRECTS,
-                            f"more than {MAX_REDIRECTS} redirects",
-                        )
+                    error = redirect_problem(target, location, visited, len(hops))
                     if error is not None:
                         return FetchResult(
                             url=url,

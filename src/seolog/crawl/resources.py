@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
-from seolog.crawl.fetch import MAX_REDIRECTS, Throttle, classify_error
+from seolog.crawl.fetch import Throttle, classify_error, redirect_problem
 from seolog.crawl.tls import tls_reason
 from seolog.domain import (
     REFUSAL_STATUSES,
@@ -346,16 +346,7 @@ class ResourceChecker:
                 if 300 <= status < 400 and location:
                     target = resolve_url(current, self.to_public(location))
                     hops.append(RedirectHop(current, status, target or location))
-                    problem = None
-                    if target is None:
-                        problem = (FetchErrorKind.INVALID_URL, f"invalid Location {location!r}")
-                    elif target in visited:
-                        problem = (FetchErrorKind.REDIRECT_LOOP, f"redirect loop back to {target}")
-                    elif len(hops) > MAX_REDIRECTS:
-                        problem = (
-                            FetchErrorKind.TOO_MANY_REDIRECTS,
-                            f"more than {MAX_REDIRECTS} redirects",
-                        )
+                    problem = redirect_problem(target, location, visited, len(hops))
                     if problem is not None:
                         return FetchResult(
                             url=url,
