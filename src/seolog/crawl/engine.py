@@ -216,10 +216,10 @@ class Crawler:
                 "refuse automated checks (HTTP 429 or 999); check them in a browser"
             )
         for reason, n in counts.skipped.items():
-            if reason != "skip list":
-                self.stats.notes.append(
-                    f"{n} external URL(s) were not checked ({reason} {self.settings.max_external})"
-                )
+            if reason == "over --max-external":
+                reason += f" {self.settings.max_external}"
+            if reason != "skip list":  # asked for: no note
+                self.stats.notes.append(f"{n} external URL(s) were not checked ({reason})")
         if checker.offline:
             self.stats.resources_offline = True
             tried = counts.hosts_unresolved + counts.hosts_answered
