@@ -868,7 +868,7 @@ def test_a_redirect_never_reaches_a_skipped_host(cli) -> None:
     site, short, skipped = (HostServer().start() for _ in range(3))
     skipped.page("/x", "Skipped")
     short.routes["/go"] = Response(
-        302, headers={"Location": "http://localhost:%d/x" % skipped.port}
+        302, headers={"Location": f"http://localhost:{skipped.port}/x"}
     )
     try:
         _site_pages(site, {"/page": f'<a href="{short.url("/go")}">go</a>'})

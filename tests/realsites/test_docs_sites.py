@@ -21,7 +21,12 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.store_agnostic  # a private SQLite store; the PostgreSQL run skips it
+pytestmark = [
+    pytest.mark.store_agnostic,  # a private SQLite store; the PostgreSQL run skips it
+    # The first test sets up both scans (1,700 pages): on a busy 2-core machine that is past
+    # the suite's 120 s per test; each scan has its own 600 s bound (_scan).
+    pytest.mark.timeout(1200),
+]
 
 SITES = {
     "pg": Path("/usr/share/doc/postgresql-doc-15/html"),
