@@ -867,9 +867,7 @@ def test_a_new_broken_link_on_a_page_that_had_one_fails_fail_on_new(cli) -> None
 def test_a_redirect_never_reaches_a_skipped_host(cli) -> None:
     site, short, skipped = (HostServer().start() for _ in range(3))
     skipped.page("/x", "Skipped")
-    short.routes["/go"] = Response(
-        302, headers={"Location": f"http://localhost:{skipped.port}/x"}
-    )
+    short.routes["/go"] = Response(302, headers={"Location": f"http://localhost:{skipped.port}/x"})
     try:
         _site_pages(site, {"/page": f'<a href="{short.url("/go")}">go</a>'})
         doc = _json(cli(*SCAN, site.url(), "--external-skip", "localhost"))
