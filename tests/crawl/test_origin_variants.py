@@ -23,6 +23,8 @@ from seolog.crawl.variants import origin_variants, probe_origin_variants
 from seolog.domain import OriginVariant, RobotsState
 from tests.server import FixtureServer, Response, html
 
+pytestmark = pytest.mark.store_agnostic  # no store involved: the PostgreSQL run skips it
+
 
 class OriginMap(httpx.AsyncBaseTransport):
     """Sends a request for a public origin to the local server standing in for it; an origin

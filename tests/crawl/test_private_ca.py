@@ -17,6 +17,8 @@ from seolog.errors import ExitCode, UsageError
 from tests.server import FixtureServer
 from tests.tls_server import https_server
 
+pytestmark = pytest.mark.store_agnostic  # no store involved: the PostgreSQL run skips it
+
 
 @pytest.fixture(autouse=True)
 def _no_ca_env(monkeypatch: pytest.MonkeyPatch) -> None:

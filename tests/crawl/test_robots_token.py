@@ -10,6 +10,8 @@ from seolog.crawl.robots import parse_robots
 from seolog.errors import ExitCode
 from tests.server import FixtureServer, Response
 
+pytestmark = pytest.mark.store_agnostic  # no store involved: the PostgreSQL run skips it
+
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 ONLY_GOOGLEBOT = "User-agent: Googlebot\nAllow: /\n\nUser-agent: *\nDisallow: /\n"
 

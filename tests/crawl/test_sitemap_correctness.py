@@ -10,6 +10,8 @@ import pytest
 from seolog.crawl.sitemap import parse_sitemap
 from tests.server import FixtureServer, Response
 
+pytestmark = pytest.mark.store_agnostic  # no store involved: the PostgreSQL run skips it
+
 NAMESPACES = (
     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
     'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" '
