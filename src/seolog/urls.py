@@ -102,9 +102,10 @@ def resolve_url(base: str, href: str) -> str | None:
 
 
 def origin_of(url: str) -> str:
-    """scheme://host[:port] of a normalised URL."""
+    """scheme://host[:port] of a URL, lower-cased (schemes and hosts are case-insensitive), so
+    origins compare equal however a page wrote them."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 def path_of(url: str) -> str:

@@ -37,7 +37,7 @@ from seolog.domain import (
     ResourceKind,
 )
 from seolog.retryafter import retry_after_seconds
-from seolog.urls import resolve_url
+from seolog.urls import origin_of, resolve_url
 
 # Requests at once across every host: enough to hide other servers' latency, few enough that
 # the checks leave the event loop to the crawl.
@@ -278,7 +278,7 @@ class ResourceChecker:
     def _host(self, url: str) -> _Host:
         """The gate of the URL's origin: scheme included, since a certificate that fails on
         https://example.com says nothing of http://example.com."""
-        key = _origin(url)
+        key = origin_of(url)
         gate = self._hosts.get(key)
         if gate is None:
             gate = self._hosts[key] = _Host(
@@ -456,11 +456,6 @@ class ResourceChecker:
             attempt += 1
             self.counts.retries += 1
             await self.sleep(delay)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 async def _close(gate: _Host) -> None:

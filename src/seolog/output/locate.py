@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from seolog.urls import resolve_url
+from seolog.urls import origin_of, resolve_url
 
 # The tags findings can be about. A comment, a <script> body and a <style> body are always
 # matched as a whole, so a tag written inside them ("<a href" in a script string) is not taken
@@ -384,7 +384,7 @@ class Locator:
         scan = doc["scan"]
         folder = (scan.get("settings") or {}).get("folder")
         self.folder = Path(folder) if folder else None
-        self.origin = _origin(scan["url"])
+        self.origin = origin_of(scan["url"])
         self.cwd = (cwd or _workspace() or Path.cwd()).resolve()
         self._indexes: dict[Path, HtmlIndex | None] = {}
         # The tags each file's findings need, so it is read once, for all of them (`/` and
@@ -399,7 +399,7 @@ class Locator:
 
     def file_of(self, url: str) -> Path | None:
         """The file a folder scan served `url` from (it may not exist: a 404), or None."""
-        if self.folder is None or _origin(url) != self.origin:
+        if self.folder is None or origin_of(url) != self.origin:
             return None
         path = unquote(urlsplit(url).path).lstrip("/")
         candidate = self.folder / path
@@ -451,8 +451,3 @@ def _workspace() -> Path | None:
         if value and Path(value).is_dir():
             return Path(value)
     return None
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
