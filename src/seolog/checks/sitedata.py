@@ -60,6 +60,15 @@ class LinkToTrouble:
     target: SitePage
 
 
+def resource_failed(error_kind: str | None, final_status: int | None) -> bool:
+    """A checked resource that fails: no usable answer, or an error status. A robots.txt block
+    is no failure (the URL was not asked for), nor a 429 or LinkedIn's 999: those refuse
+    automated checks, not users. The checks and the scan document's counts both ask this."""
+    if error_kind is not None:
+        return error_kind != "blocked_robots"
+    return final_status is not None and final_status >= 400 and final_status not in REFUSAL_STATUSES
+
+
 @dataclass(frozen=True, slots=True)
 class CheckedResource:
     """How a resource URL (an external link, an image, a stylesheet …) answered its check."""
@@ -76,15 +85,7 @@ class CheckedResource:
 
     @property
     def failed(self) -> bool:
-        """No usable answer, or an error status. A robots.txt block is no failure (the URL was
-        not asked for), nor a 429 or LinkedIn's 999: those refuse automated checks, not users."""
-        if self.error_kind is not None:
-            return self.error_kind != "blocked_robots"
-        return (
-            self.final_status is not None
-            and self.final_status >= 400
-            and (self.final_status not in REFUSALS)
-        )
+        return resource_failed(self.error_kind, self.final_status)
 
     @property
     def redirects(self) -> bool:
@@ -100,9 +101,6 @@ class CheckedResource:
             return f"{self.error_kind}: {self.error}" if self.error else self.error_kind
         said = f"HTTP {self.final_status}"
         return f"HTTP {self.status} → {said}" if self.redirects else said
-
-
-REFUSALS = REFUSAL_STATUSES  # the name the services import
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from seolog.checks.registry import code_hint, get_check
-from seolog.checks.sitedata import REFUSALS
+from seolog.checks.sitedata import resource_failed
 from seolog.context import AppContext
 from seolog.domain import Severity
 from seolog.storage import audit as store
@@ -298,12 +298,7 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
 
 
 def _resource_counts(resources: list[dict[str, Any]]) -> dict[str, int]:
-    failed = sum(
-        1
-        for r in resources
-        if (r["error_kind"] and r["error_kind"] != "blocked_robots")
-        or ((r["final_status"] or 0) >= 400 and r["final_status"] not in REFUSALS)
-    )
+    failed = sum(1 for r in resources if resource_failed(r["error_kind"], r["final_status"]))
     redirected = sum(1 for r in resources if 300 <= (r["status"] or 0) < 400)
     external = sum(1 for r in resources if r["external"])
     return {
