@@ -88,6 +88,12 @@ class Finding:
 # to every robot. A resource answering one is not judged (neither broken nor fine).
 REFUSAL_STATUSES = frozenset({429, 999})
 
+# Failures of the network rather than of a server's answer: the host is not known to have seen
+# the request. Stored kinds are strings; these members compare equal to them.
+NETWORK_FAILURES = frozenset(
+    {FetchErrorKind.DNS, FetchErrorKind.CONNECT, FetchErrorKind.TIMEOUT, FetchErrorKind.TLS}
+)
+
 
 def finding_subject(details: dict[str, Any] | None) -> str:
     """What on its page a finding is about, when one page can have several findings of a code:

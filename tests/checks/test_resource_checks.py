@@ -181,14 +181,29 @@ def test_a_url_robots_txt_kept_us_from_asking_is_not_broken() -> None:
     assert codes(site(use("p", "image", blocked))) == {}
 
 
-def test_dns_failures_prove_nothing_when_no_external_host_resolved() -> None:
-    """Offline (a folder scanned on a train): no link is broken for DNS then; the others are."""
+def test_network_failures_prove_nothing_when_the_network_was_cut_off() -> None:
+    """Offline (a folder scanned on a train) or behind a firewall: no external link is broken
+    for DNS, a refusal, a timeout or TLS then; the site's own failures and other hosts' error
+    answers still are."""
     dns = failed(CDN + "a", "dns", "does not resolve")
+    timeout = failed(CDN + "b", "timeout", "no answer within 10s")
+    tls = failed(CDN + "c.js", "tls", "certificate verify failed")
+    gone = res(CDN + "d", status=404, final_status=404)
     refused = failed(ROOT + "b.png", "connect", "refused")
-    offline = site(use("p", "link", dns), use("p", "image", refused), resources_offline=True)
-    assert codes(offline) == {"p": {"image-broken"}}
-    online = site(use("p", "link", dns), use("p", "image", refused))
-    assert codes(online) == {"p": {"external-link-broken", "image-broken"}}
+    uses = (
+        use("p", "link", dns),
+        use("p", "link", timeout),
+        use("p", "script", tls),
+        use("p", "image", refused),
+        use("q", "link", gone),
+    )
+    offline = site(*uses, resources_offline=True)
+    assert codes(offline) == {"p": {"image-broken"}, "q": {"external-link-broken"}}
+    online = site(*uses)
+    assert codes(online) == {
+        "p": {"external-link-broken", "image-broken", "script-broken"},
+        "q": {"external-link-broken"},
+    }
 
 
 def test_a_redirect_to_an_error_is_broken_not_a_redirect() -> None:

@@ -793,7 +793,53 @@ def test_dns_failures_count_unless_most_names_fail(cli, dead: int, alive: int, r
     broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
     assert len(broken) == (dead if reported else 0)
     notes = " ".join(doc["summary"]["crawl"]["notes"])
-    assert ("did not resolve" in notes) is not reported
+    assert ("could not be reached" in notes) is not reported
+
+
+@pytest.mark.parametrize(
+    ("alive", "reported"),
+    [
+        (0, False),  # nothing answers: a firewall dropping every outgoing connection
+        (4, True),  # three refusing hosts among answering ones: their links are broken
+    ],
+)
+def test_refused_connections_count_unless_no_host_answers(cli, alive: int, reported: bool):
+    """A machine whose network is cut off but resolves names (a sandbox, a firewall) fails
+    every external link by refusal or timeout, not by DNS: none of that is the links'."""
+    site = HostServer().start()
+    hosts = [_ok_host() for _ in range(alive)]
+    try:
+        with refused_port() as a, refused_port() as b, refused_port() as c:
+            body = "".join(f'<a href="http://127.0.0.1:{p}/x">dead</a>' for p in (a, b, c))
+            body += "".join(f'<a href="{h.url("/ok")}">ok</a>' for h in hosts)
+            _site_pages(site, {"/page": body})
+            doc = _json(cli(*SCAN, site.url()))
+    finally:
+        site.stop()
+        for h in hosts:
+            h.stop()
+    broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
+    assert len(broken) == (3 if reported else 0)
+    assert all(i["details"]["error_kind"] == "connect" for i in broken)
+    notes = " ".join(doc["summary"]["crawl"]["notes"])
+    assert ("3 of 3 external hosts could not be reached" in notes) is not reported
+
+
+def test_hosts_that_never_answer_are_the_networks_when_none_answers(cli) -> None:
+    """Connections accepted and then silent until --timeout (a proxy swallowing them): with no
+    external host answering, the timeouts are not reported as broken links."""
+    site = HostServer().start()
+    silent = [HostServer(hold=5).start() for _ in range(3)]
+    try:
+        body = "".join(f'<a href="{h.url("/x")}">silent</a>' for h in silent)
+        _site_pages(site, {"/page": body})
+        doc = _json(cli(*SCAN, "--timeout", "1", site.url()))
+    finally:
+        site.stop()
+        for h in silent:
+            h.stop()
+    assert [i for i in doc["issues"] if i["code"] == "external-link-broken"] == []
+    assert doc["summary"]["crawl"]["resources_offline"] is True
 
 
 def test_a_link_redirecting_to_another_origin_is_followed_there(cli) -> None:

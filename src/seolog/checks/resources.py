@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import CheckedResource, ResourceUse, SiteData
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import RobotsState, Severity
+from seolog.domain import NETWORK_FAILURES, RobotsState, Severity
 
 SINCE = "0.2.0"
 _CHECK_NOTE = (
@@ -78,13 +78,13 @@ def _served(r: CheckedResource) -> bool:
 
 
 def _failure(site: SiteData) -> Callable[[CheckedResource], str | None]:
-    """The problem of a resource that failed; DNS failures prove nothing when no external host
-    resolved at all (no network)."""
+    """The problem of a resource that failed; network failures of external URLs prove nothing
+    when the scan found the network cut off (`resources_offline`)."""
 
     def bad(r: CheckedResource) -> str | None:
         if not r.failed:
             return None
-        if site.resources_offline and r.external and r.error_kind == "dns":
+        if site.resources_offline and r.external and r.error_kind in NETWORK_FAILURES:
             return None
         return r.answer()
 

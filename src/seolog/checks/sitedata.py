@@ -137,9 +137,8 @@ class SiteData:
     resource_uses: list[ResourceUse] = field(default_factory=list)
     resources_checked: bool = False  # the scan checked resources (not --no-external, not old)
     external_checked: int = 0  # URLs on other hosts asked (none with --external-skip '*')
-    resources_offline: bool = (
-        False  # most external names did not resolve: DNS failures prove nothing
-    )
+    # Most external hosts could not be reached: their network failures prove nothing.
+    resources_offline: bool = False
     # Internal links to URLs robots.txt disallows (not fetched): (linking page, target).
     links_to_disallowed: list[tuple[str, str]] = field(default_factory=list)
 

@@ -222,11 +222,11 @@ class Crawler:
                 self.stats.notes.append(f"{n} external URL(s) were not checked ({reason})")
         if checker.offline:
             self.stats.resources_offline = True
-            tried = counts.hosts_unresolved + counts.hosts_answered
+            tried = counts.hosts_unreachable + counts.hosts_answered
             self.stats.notes.append(
-                f"{counts.hosts_unresolved} of {tried} external host names did not resolve: "
-                "name resolution looks broken here (no network, or a proxy), so links that "
-                "failed for DNS are not reported"
+                f"{counts.hosts_unreachable} of {tried} external hosts could not be reached (no "
+                "DNS, no connection, no answer): the network looks cut off here (offline, a "
+                "firewall, or a proxy), so links that failed for the network are not reported"
             )
 
     def _unchecked_note(self) -> None:

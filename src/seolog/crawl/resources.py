@@ -29,6 +29,7 @@ from seolog.config import MAX_RETRY_AFTER, CrawlSettings
 from seolog.crawl.fetch import Throttle, classify_error, redirect_problem
 from seolog.crawl.tls import tls_reason
 from seolog.domain import (
+    NETWORK_FAILURES,
     REFUSAL_STATUSES,
     FetchErrorKind,
     FetchResult,
@@ -54,9 +55,6 @@ MAX_SIZE = 2**53  # sizes stored are at most this (a declared Content-Length can
 # A name that does not resolve or a certificate that fails is the host's, not the URL's: once.
 HOST_FAILURES = {FetchErrorKind.DNS: 1, FetchErrorKind.TLS: 1}
 HOST_FAILURES_DEFAULT = 3
-NETWORK_KINDS = frozenset(
-    {FetchErrorKind.DNS, FetchErrorKind.CONNECT, FetchErrorKind.TIMEOUT, FetchErrorKind.TLS}
-)
 RETRY_STATUSES = frozenset({429, 503})
 SCHEMES = ("http://", "https://")
 MAX_URL = 2048  # longer URLs are not stored (the store's column) nor asked for: none is real
@@ -108,8 +106,20 @@ class CheckCounts:
     retries: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason → distinct URLs not checked
     hosts_answered: int = 0  # external hosts that answered anything
-    hosts_unresolved: int = 0  # external hosts whose name did not resolve
+    hosts_unreachable: int = 0  # external hosts that never answered: no DNS, connection, TLS
     refused: int = 0  # URLs whose host refused automated checks (429, 999): not judged
+
+    @property
+    def offline(self) -> bool:
+        """The network looks cut off here, not the links: no external host answered and at
+        least 3 could not be reached (a machine offline, or one whose firewall drops outgoing
+        connections), or, of 10 or more hosts tried, over two thirds could not (a proxy letting
+        a few hosts through). A real site's dead hosts are a few among many that answer; a
+        small site's three dead hosts among four are still reported."""
+        unreachable, answered = self.hosts_unreachable, self.hosts_answered
+        if answered == 0:
+            return unreachable >= 3
+        return unreachable + answered >= 10 and unreachable > 2 * answered
 
 
 class ResourceChecker:
@@ -145,7 +155,7 @@ class ResourceChecker:
         self._budget = max(0, settings.max_external - len(self._seen))
         self._hosts: dict[str, _Host] = {}
         self._answered: set[str] = set()
-        self._unresolved: set[str] = set()
+        self._unreachable: set[str] = set()
         self._slots = asyncio.Semaphore(CHECK_CONCURRENCY)
         self._tasks: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()  # set whenever no check is running
@@ -196,14 +206,7 @@ class ResourceChecker:
 
     @property
     def offline(self) -> bool:
-        """Name resolution looks broken here, not the links: no external host answered and at
-        least 3 names failed (a machine offline), or, of 10 or more hosts tried, over two thirds
-        failed (a proxy letting a few hosts through). A real site's dead domains are a few among
-        many that resolve; a small site's three dead domains among four are still reported."""
-        unresolved, answered = len(self._unresolved), len(self._answered)
-        if answered == 0:
-            return unresolved >= 3
-        return unresolved + answered >= 10 and unresolved > 2 * answered
+        return self.counts.offline
 
     async def drain(
         self,
@@ -291,7 +294,9 @@ class ResourceChecker:
         result = await self._follow("HEAD", url, kind, host)
         method = "HEAD"
         failed = result.error_kind is not None or (result.status_code or 0) >= 400
-        doubtful = failed and result.error_kind not in NETWORK_KINDS and result.status_code != 429
+        doubtful = (
+            failed and result.error_kind not in NETWORK_FAILURES and result.status_code != 429
+        )
         unsized = kind is ResourceKind.IMAGE and result.size is None and result.status_code == 200
         if doubtful or unsized:
             method, result = "GET", await self._follow("GET", url, kind, host)
@@ -302,14 +307,14 @@ class ResourceChecker:
         """What the answer says of the host: it answers, or it failed for the network again."""
         kind = result.error_kind
         external = not self.is_internal(url)
-        if kind in NETWORK_KINDS:
+        if kind in NETWORK_FAILURES:
             host.failures += 1
             # The crawled site's own origin is never closed: its pages answered, so a few slow
             # images are each worth their own answer.
             if external and host.failures >= HOST_FAILURES.get(kind, HOST_FAILURES_DEFAULT):
                 host.down = result
-            if kind is FetchErrorKind.DNS and external:
-                self._unresolved.add(urlsplit(url).netloc)
+            if external:
+                self._unreachable.add(urlsplit(url).netloc)
         else:
             host.failures = 0
             if external:
@@ -319,7 +324,7 @@ class ResourceChecker:
                     # URLs get the same answer without asking (hours of 429s otherwise).
                     host.down = result
         self.counts.hosts_answered = len(self._answered)
-        self.counts.hosts_unresolved = len(self._unresolved)
+        self.counts.hosts_unreachable = len(self._unreachable - self._answered)
 
     async def _follow(self, method: str, url: str, kind: ResourceKind, host: _Host) -> FetchResult:
         """One request and its redirects, recorded hop by hop; never raises."""

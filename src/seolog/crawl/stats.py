@@ -47,7 +47,8 @@ class CrawlStats:
     runs: int = 1  # crawl runs these counts cover: 2 after an interrupted scan was resumed once
     # Resources (external links, images, CSS, JS, iframes): distinct URLs accepted for checking,
     # checked so far, the requests that took, and URLs not checked by reason (the cap, the skip
-    # list). `resources_offline`: most external names did not resolve (DNS failures prove nothing).
+    # list). `resources_offline`: most external hosts could not be reached (their network failures
+    # prove nothing).
     resources_queued: int = 0
     resources_checked: int = 0
     resource_requests: int = 0

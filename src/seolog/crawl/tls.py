@@ -8,6 +8,7 @@ import functools
 import os
 import ssl
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,13 @@ def _public_cas() -> ssl.SSLContext:
     import httpx
 
     return httpx.create_ssl_context()
+
+
+def public_verify(settings: CrawlSettings) -> ssl.SSLContext | bool:
+    """What other hosts' certificates are verified against: --insecure is for the site being
+    scanned (its origin variants included), so a linked site's broken certificate is still a
+    broken link; the CA bundle still counts (a staging site may link its private twins)."""
+    return verify_for(replace(settings, insecure=False))
 
 
 def verify_for(
