@@ -9,7 +9,8 @@ Other people's servers get politeness: at most `external_per_host` requests at o
 a 429 pauses that host for its Retry-After, and a host that fails for the network (no DNS, a TLS
 failure, several timeouts in a row) fails its remaining URLs without more requests. The site's
 own resources go through the crawl's client (its credentials, throttle and robots.txt); other
-hosts through a client that carries no credential at all, so no secret leaves its origin.
+hosts through a client that carries no credential at all, so no secret leaves its origin (an
+aiohttp session per host: see `crawl.askers` for why not httpx).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import aiohttp
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
-from seolog.crawl.fetch import Throttle, classify_error, redirect_problem
-from seolog.crawl.tls import tls_reason
+from seolog.crawl.askers import NoAnswer, Reply, ask_aiohttp, ask_httpx
+from seolog.crawl.fetch import Throttle, redirect_problem
 from seolog.domain import (
     NETWORK_FAILURES,
     REFUSAL_STATUSES,
@@ -42,7 +44,7 @@ from seolog.urls import origin_of, resolve_url
 
 # Requests at once across every host: enough to hide other servers' latency, few enough that
 # the checks leave the event loop to the crawl.
-CHECK_CONCURRENCY = 16
+CHECK_CONCURRENCY = 32
 # Other hosts' clients kept open (each with its idle keep-alive connections): a host's next URL
 # reuses a connection instead of a new TCP and TLS handshake; past this many, the least recently
 # used idle one is closed, so a site linking to thousands of hosts never runs out of sockets.
@@ -50,7 +52,6 @@ OPEN_CLIENTS = 64
 # Bytes of an image body read to learn its size when no Content-Length says it: past this it is
 # "at least" this big, which is over any sensible image threshold.
 IMAGE_SIZE_CAP = 8 * 1024 * 1024
-MAX_SIZE = 2**53  # sizes stored are at most this (a declared Content-Length can be anything)
 # Consecutive network failures after which a host's remaining URLs fail without a request.
 # A name that does not resolve or a certificate that fails is the host's, not the URL's: once.
 HOST_FAILURES = {FetchErrorKind.DNS: 1, FetchErrorKind.TLS: 1}
@@ -93,7 +94,7 @@ class _Host:
     not_before: float = 0.0  # monotonic time before which nothing is sent (a 429's Retry-After)
     failures: int = 0
     down: FetchResult | None = None  # the failure that closed the host; later URLs share it
-    client: httpx.AsyncClient | None = None  # its own small pool (other hosts only)
+    client: aiohttp.ClientSession | None = None  # its own small pool (other hosts only)
     busy: int = 0  # checks of it running now
     key: str = ""  # its origin
 
@@ -130,7 +131,7 @@ class ResourceChecker:
         settings: CrawlSettings,
         is_internal: Callable[[str], bool],
         crawl_client: httpx.AsyncClient,
-        external_client: Callable[[], httpx.AsyncClient],
+        external_client: Callable[[], aiohttp.ClientSession],
         emit: Callable[[ResourceCheck], Awaitable[None]],
         allowed: Callable[[str], Awaitable[bool]] | None = None,
         to_wire: Callable[[str], str] = lambda u: u,
@@ -234,9 +235,8 @@ class ResourceChecker:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        while self._clients:
-            _key, gate = self._clients.popitem()
-            await _close(gate)
+        gates, self._clients = list(self._clients.values()), OrderedDict()
+        await asyncio.gather(*(_close(gate) for gate in gates))
 
     # --- one URL ----------------------------------------------------------------------------
 
@@ -332,76 +332,67 @@ class ResourceChecker:
         visited = {url}
         current = url
         started = time.perf_counter()
+        # An image's size, when no Content-Length says it: its body counted, up to the cap.
+        count = IMAGE_SIZE_CAP if method == "GET" and kind is ResourceKind.IMAGE else None
         while True:
             try:
-                response = await self._send(method, current, host)
-            except (httpx.HTTPError, httpx.InvalidURL) as e:  # InvalidURL: http://256.1.1.1/
-                kind_ = classify_error(e)
+                reply = await self._send(method, current, host, count)
+            except NoAnswer as e:
                 return FetchResult(
                     url=url,
                     final_url=current,
                     hops=tuple(hops),
-                    error_kind=kind_,
-                    error=self._reason(kind_, e, current),
+                    error_kind=e.kind,
+                    error=e.reason,
                     response_ms=(time.perf_counter() - started) * 1000,
                 )
-            try:
-                status = response.status_code
-                location = response.headers.get("location")
-                if 300 <= status < 400 and location:
-                    target = resolve_url(current, self.to_public(location))
-                    hops.append(RedirectHop(current, status, target or location))
-                    problem = redirect_problem(target, location, visited, len(hops))
-                    if problem is not None:
-                        return FetchResult(
-                            url=url,
-                            final_url=target or current,
-                            status_code=status,
-                            hops=tuple(hops),
-                            error_kind=problem[0],
-                            error=problem[1],
-                        )
-                    assert target is not None
-                    if self._skipped(target):  # --external-skip holds for redirects too
-                        return FetchResult(
-                            url=url,
-                            final_url=target,
-                            status_code=status,
-                            hops=tuple(hops),
-                            response_ms=(time.perf_counter() - started) * 1000,
-                        )
-                    visited.add(target)
-                    current = target
-                    continue
-                size = _declared_size(response)
-                if method == "GET" and kind is ResourceKind.IMAGE and size is None and status < 300:
-                    size = await _count_body(response, IMAGE_SIZE_CAP)
-                return FetchResult(
-                    url=url,
-                    final_url=current,
-                    status_code=status,
-                    content_type=response.headers.get("content-type", ""),
-                    size=size,
-                    hops=tuple(hops),
-                    response_ms=(time.perf_counter() - started) * 1000,
-                )
-            finally:
-                if method == "HEAD":
-                    # An unread response's connection is dropped, even HEAD's empty one: read
-                    # it, and the host's next URL reuses the connection.
-                    with contextlib.suppress(httpx.HTTPError):
-                        await response.aread()
-                await response.aclose()
+            status = reply.status
+            location = reply.headers.get("location")
+            if 300 <= status < 400 and location:
+                target = resolve_url(current, self.to_public(location))
+                hops.append(RedirectHop(current, status, target or location))
+                problem = redirect_problem(target, location, visited, len(hops))
+                if problem is not None:
+                    return FetchResult(
+                        url=url,
+                        final_url=target or current,
+                        status_code=status,
+                        hops=tuple(hops),
+                        error_kind=problem[0],
+                        error=problem[1],
+                    )
+                assert target is not None
+                if self._skipped(target):  # --external-skip holds for redirects too
+                    return FetchResult(
+                        url=url,
+                        final_url=target,
+                        status_code=status,
+                        hops=tuple(hops),
+                        response_ms=(time.perf_counter() - started) * 1000,
+                    )
+                visited.add(target)
+                current = target
+                continue
+            return FetchResult(
+                url=url,
+                final_url=current,
+                status_code=status,
+                content_type=reply.headers.get("content-type", ""),
+                size=reply.size,
+                hops=tuple(hops),
+                response_ms=(time.perf_counter() - started) * 1000,
+            )
 
-    async def _client_of(self, url: str, host: _Host) -> httpx.AsyncClient:
-        """Another host's own client (a pool its size: one shared pool is either too small for
-        many hosts, closing one host's idle connection to open another's, or so big that
-        httpcore's per-request scan of it costs more than the reuse saves)."""
+    async def _client_of(self, url: str, host: _Host) -> aiohttp.ClientSession:
+        """Another host's own session, a pool its size, the last OPEN_CLIENTS kept: a host's
+        next URL reuses its connection, and a site linking thousands of hosts never holds
+        thousands of idle sockets (one shared pool keeps every host's idle ones)."""
         if host.client is None:  # the gate of the URL first asked: its redirects use it too
             if len(self._clients) >= OPEN_CLIENTS:
                 await self._close_idle()
-            host.client = self.external_client()
-            self._clients[host.key] = host
+            if host.client is None:  # not made by another check of the host meanwhile
+                host.client = self.external_client()
+                self._clients[host.key] = host
         self._clients.move_to_end(host.key)
         return host.client
 
@@ -413,26 +404,13 @@ class ResourceChecker:
                 await _close(gate)
                 return
 
-    def _reason(self, kind: FetchErrorKind, error: Exception, url: str) -> str:
-        """Why there was no answer, in a user's words (httpx says "All connection attempts
-        failed" for a refused port)."""
-        if kind is FetchErrorKind.TLS:
-            return tls_reason(error)
-        if kind is FetchErrorKind.DNS:
-            return f"the host name {host_of(url)} does not resolve"
-        if kind is FetchErrorKind.CONNECT:
-            return f"{urlsplit(url).netloc} refused the connection or cannot be reached"
-        if kind is FetchErrorKind.TIMEOUT:
-            return f"no answer within {self.settings.timeout:g}s (--timeout)"
-        return str(error) or type(error).__name__
-
-    async def _send(self, method: str, url: str, host: _Host) -> httpx.Response:
+    async def _send(self, method: str, url: str, host: _Host, count: int | None) -> Reply:
         """One request with retries on 429/503 (Retry-After pauses the whole host) and on a
         dropped connection; timeouts and DNS failures are not retried (the host gate counts
-        them). The site's own URLs use the crawl's client and throttle; others the bare one."""
+        them). The site's own URLs use the crawl's client and throttle; others their host's
+        session. Raises NoAnswer."""
         internal = self.is_internal(url)
-        client = self.crawl_client if internal else await self._client_of(url, host)
-        wire = self.to_wire(url) if internal else url
+        timeout = self.settings.timeout
         attempt = 0
         while True:
             wait = host.not_before - time.monotonic()
@@ -442,22 +420,24 @@ class ResourceChecker:
                 await self.throttle.wait()
             self.counts.requests += 1
             try:
-                request = client.build_request(method, wire)
-                response = await client.send(request, stream=True)
-            except httpx.TransportError as e:
-                retry = isinstance(e, httpx.RemoteProtocolError | httpx.ReadError)
-                if not retry or attempt >= self.settings.retries:
+                if internal:
+                    wire = self.to_wire(url)
+                    reply = await ask_httpx(self.crawl_client, method, wire, count, timeout)
+                else:
+                    session = await self._client_of(url, host)
+                    reply = await ask_aiohttp(session, method, url, count, timeout)
+            except NoAnswer as e:
+                if not e.dropped or attempt >= self.settings.retries:
                     raise
                 delay = self.settings.retry_backoff * 2**attempt
             else:
-                if response.status_code not in RETRY_STATUSES or attempt >= self.settings.retries:
-                    return response
-                said = retry_after_seconds(response.headers.get("retry-after"))
+                if reply.status not in RETRY_STATUSES or attempt >= self.settings.retries:
+                    return reply
+                said = retry_after_seconds(reply.headers.get("retry-after"))
                 if said is not None and said > MAX_RETRY_AFTER:
-                    return response
+                    return reply
                 delay = max(said or 0.0, self.settings.retry_backoff * 2**attempt)
                 host.not_before = max(host.not_before, time.monotonic() + delay)
-                await response.aclose()
             attempt += 1
             self.counts.retries += 1
             await self.sleep(delay)
@@ -467,28 +447,7 @@ async def _close(gate: _Host) -> None:
     client, gate.client = gate.client, None
     if client is not None:
         with contextlib.suppress(Exception):
-            await client.aclose()
-
-
-def _declared_size(response: httpx.Response) -> int | None:
-    declared = response.headers.get("content-length")
-    if response.request.method == "HEAD" or not response.headers.get("content-encoding"):
-        # Clamped: a server may claim any number (and a linked ISO is over 2 GiB).
-        return min(int(declared), MAX_SIZE) if declared and declared.isdigit() else None
-    return None  # a compressed GET body's length is not the file's size
-
-
-async def _count_body(response: httpx.Response, cap: int) -> int:
-    """Bytes of the body, reading at most `cap` (then it is at least that big)."""
-    size = 0
-    try:
-        async for chunk in response.aiter_raw():
-            size += len(chunk)
-            if size >= cap:
-                break
-    except httpx.HTTPError:
-        pass  # the body broke off: what arrived is what is known of its size
-    return size
+            await client.close()
 
 
 def _shared_failure(url: str, failure: FetchResult) -> FetchResult:

@@ -107,21 +107,19 @@ def _variant_probe(settings: CrawlSettings, bare: Any) -> Callable[[str], Any]:
 
 
 def _external_clients(settings: CrawlSettings) -> tuple[Any, Callable[[], Any]]:
-    """Credential-free clients for other hosts: one for the origin-variant probe, and a factory
-    of the resource checker's per-host ones, which share one TLS context."""
-    from dataclasses import replace
+    """Credential-free clients for other hosts: one for the origin-variant probe (the site's
+    twins: --insecure holds for them), and a factory of the resource checker's per-host
+    sessions, which share one TLS context (a linked site's broken certificate is still a broken
+    link, --insecure or not)."""
     from functools import partial
 
+    from seolog.crawl.askers import make_session
     from seolog.crawl.resources import make_external_client
-    from seolog.crawl.tls import verify_for
+    from seolog.crawl.tls import public_verify, verify_for
 
-    verify = verify_for(settings)
-    # --insecure is for the site being scanned (its variants included): a linked site's broken
-    # certificate is still a broken link.
-    public = verify_for(replace(settings, insecure=False)) if settings.insecure else verify
     return (
-        make_external_client(settings, verify),
-        partial(make_external_client, settings, public, settings.external_per_host),
+        make_external_client(settings, verify_for(settings)),
+        partial(make_session, settings, public_verify(settings), settings.external_per_host),
     )
 
 
