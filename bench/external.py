@@ -404,9 +404,10 @@ def main() -> None:
     if server is None:
         server = start_python_server(site, site_port)
         server_name = "python http.server (install nginx for real numbers)"
-    hosts = Hosts(ports, args.latency)
     missed: list[str] = []
+    hosts: Hosts | None = None
     try:
+        hosts = Hosts(ports, args.latency)  # may fail (a port taken meanwhile): nginx stops too
         wait_for(site_port)
         scan = Scan(work, site_port, args)
         scan.run(external=False)  # warm-up: disk cache, bytecode, nginx
@@ -438,7 +439,8 @@ def main() -> None:
             profile = work / ("external.raw" if shutil.which("py-spy") else "external.prof")
             scan.run(external=True, profile=profile)
     finally:
-        hosts.close()
+        if hosts is not None:
+            hosts.close()
         server.terminate()
         server.wait()
 
