@@ -17,6 +17,7 @@ from seolog.config import CrawlSettings
 from seolog.crawl import resources
 from seolog.crawl.askers import make_session
 from seolog.crawl.resources import ResourceChecker
+from seolog.crawl.tls import public_verify
 from seolog.domain import ResourceCheck, ResourceKind
 from tests.resource_servers import HostServer, Response, hosts
 
@@ -31,7 +32,7 @@ def _check(
     made: list[aiohttp.ClientSession] = []
 
     def session() -> aiohttp.ClientSession:
-        made.append(make_session(settings, False, settings.external_per_host))
+        made.append(make_session(settings, public_verify(settings), settings.external_per_host))
         return made[-1]
 
     async def main() -> list[ResourceCheck]:
@@ -104,3 +105,25 @@ def test_a_page_with_a_long_header_is_not_a_broken_link() -> None:
     finally:
         server.stop()
     assert (result.result.status_code, result.result.error_kind) == (200, None)
+
+
+def test_an_untrusted_certificate_is_a_tls_failure_of_the_host(tmp_path) -> None:
+    """Another host's certificate from a CA nobody trusts: a TLS failure (not an invalid URL),
+    asked once (no GET after the HEAD: TLS is the host's, not the URL's), and the host's other
+    URLs fail with it without a request. With its CA trusted (--ca-bundle), the same links work."""
+    from tests.tls_server import https_server
+
+    with https_server(tmp_path) as (server, ca_file):
+        for path in ("/a", "/b", "/c"):
+            server.page(path, "Another site")
+        urls = [server.url(p) for p in ("/a", "/b", "/c")]
+        one = CrawlSettings(external_per_host=1)
+        results, _made = _check(urls, one)
+        asked = len(server.paths())
+        trusted, _made = _check(urls, CrawlSettings(ca_bundle=str(ca_file)), [])
+    kinds = {r.url: (r.method, r.result.error_kind) for r in results}
+    assert kinds[urls[0]] == ("HEAD", "tls")
+    assert all(kind == "tls" for _method, kind in kinds.values())
+    assert "not trusted" in (results[0].result.error or "")
+    assert asked == 0  # the handshake failed: no request reached the server
+    assert [r.result.status_code for r in trusted] == [200, 200, 200]

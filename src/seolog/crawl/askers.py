@@ -25,14 +25,15 @@ import httpx
 from yarl import URL
 
 from seolog.config import CrawlSettings
-from seolog.crawl.fetch import classify_error
+from seolog.crawl.fetch import classify_error, error_chain
 from seolog.crawl.tls import tls_reason
 from seolog.domain import FetchErrorKind
 
 MAX_SIZE = 2**53  # sizes stored are at most this (a declared Content-Length can be anything)
 # Response header lines up to this long: some sites send a Content-Security-Policy of 10+ KB,
-# past aiohttp's default of 8,190 bytes; that is a working page, not a broken link.
-MAX_HEADER_LINE = 64 * 1024
+# past aiohttp's default of 8,190 bytes; that is a working page, not a broken link (httpx takes
+# about 100 KiB).
+MAX_HEADER_LINE = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ def _reason(kind: FetchErrorKind, error: BaseException, url: str, timeout: float
         return f"{urlsplit(url).netloc} refused the connection or cannot be reached"
     if kind is FetchErrorKind.TIMEOUT:
         return f"no answer within {timeout:g}s (--timeout)"
+    if isinstance(error, aiohttp.ServerDisconnectedError):  # httpx's words for the same
+        return "Server disconnected without sending a response."
+    if isinstance(error, aiohttp.ClientResponseError):  # aiohttp's parser: a status of its own
+        first = str(error.message).splitlines()[0] if error.message else ""
+        return "the answer is not valid HTTP" + (f" ({first})" if first else "")
     return str(error) or type(error).__name__
 
 
@@ -127,7 +133,7 @@ def make_session(
     Names resolve through the system's resolver (getaddrinfo), as the crawl's do."""
     connector = aiohttp.TCPConnector(
         limit=pool,
-        ssl=verify if isinstance(verify, ssl.SSLContext) else False,
+        ssl=verify,  # a context, or False (--insecure), or True: the default verification
         resolver=aiohttp.ThreadedResolver(),
     )
     return aiohttp.ClientSession(
@@ -146,7 +152,9 @@ def make_session(
 
 
 def _url(url: str) -> URL:
-    """The URL as it is written (already encoded by the crawl), unless it is not ASCII."""
+    """The URL as it is written, unless it is not ASCII. Every URL the checker asks for went
+    through `urls.normalize_url` (links and redirect targets alike), so it is encoded already;
+    re-quoting it would send another URL than the one checked (as httpx sends it)."""
     return URL(url, encoded=url.isascii())
 
 
@@ -175,22 +183,12 @@ async def ask_aiohttp(
         raise NoAnswer(kind, _reason(kind, e, url, timeout), dropped) from e
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
 def classify_aiohttp(exc: BaseException) -> FetchErrorKind:
     """aiohttp's errors as the crawl's kinds (`fetch.classify_error` for httpx's)."""
     if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
         return FetchErrorKind.TIMEOUT
-    if isinstance(exc, aiohttp.InvalidURL | ValueError):  # yarl: a port over 65535, 256.1.1.1
-        return FetchErrorKind.INVALID_URL
-    chain = _chain(exc)
+    chain = error_chain(exc)
+    # Before ValueError: a certificate failure is one too (ssl.SSLCertVerificationError).
     if isinstance(exc, aiohttp.ClientConnectorError):
         if any(isinstance(e, socket.gaierror) for e in chain):
             return FetchErrorKind.DNS
@@ -201,4 +199,6 @@ def classify_aiohttp(exc: BaseException) -> FetchErrorKind:
         return FetchErrorKind.CONNECT
     if isinstance(exc, aiohttp.ClientSSLError) or any(isinstance(e, ssl.SSLError) for e in chain):
         return FetchErrorKind.TLS
+    if isinstance(exc, aiohttp.InvalidURL | ValueError):  # yarl: a port over 65535, 256.1.1.1
+        return FetchErrorKind.INVALID_URL
     return FetchErrorKind.PROTOCOL

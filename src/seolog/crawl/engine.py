@@ -225,7 +225,7 @@ class Crawler:
             tried = counts.hosts_unreachable + counts.hosts_answered
             self.stats.notes.append(
                 f"{counts.hosts_unreachable} of {tried} external hosts could not be reached (no "
-                "DNS, no connection, no answer): the network looks cut off here (offline, a "
+                "DNS, no connection, no TLS, no answer): the network looks cut off here (offline, a "
                 "firewall, or a proxy), so links that failed for the network are not reported"
             )
 

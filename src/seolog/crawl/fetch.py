@@ -99,7 +99,7 @@ def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
     )
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def error_chain(exc: BaseException) -> list[BaseException]:
     """The exception and what caused it, innermost last (httpx wraps httpcore wraps OSError)."""
     found: list[BaseException] = []
     current: BaseException | None = exc
@@ -130,7 +130,7 @@ def classify_error(exc: Exception) -> FetchErrorKind:
         return FetchErrorKind.INVALID_URL
     if isinstance(exc, httpx.ConnectError):
         cause = exc.__context__ or exc.__cause__
-        if any(isinstance(e, socket.gaierror) for e in _chain(exc)):
+        if any(isinstance(e, socket.gaierror) for e in error_chain(exc)):
             return FetchErrorKind.DNS  # the resolver said so, in whatever words the libc uses
         text = str(exc).lower()
         if isinstance(cause, ssl.SSLError) or "ssl" in text or "certificate" in text:

@@ -110,7 +110,7 @@ class CheckCounts:
     retries: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason → distinct URLs not checked
     hosts_answered: int = 0  # external hosts that answered anything
-    hosts_unreachable: int = 0  # external hosts that never answered: no DNS, connection, TLS
+    hosts_unreachable: int = 0  # external hosts that never answered: DNS, connection, TLS, timeout
     refused: int = 0  # URLs whose host refused automated checks (429, 999): not judged
 
     @property
@@ -468,11 +468,12 @@ def _shared_failure(url: str, failure: FetchResult) -> FetchResult:
 def make_external_client(
     settings: CrawlSettings,
     verify: ssl.SSLContext | bool | None = None,
-    pool: int = CHECK_CONCURRENCY,
+    pool: int = 8,
 ) -> httpx.AsyncClient:
-    """A client for other hosts: our User-Agent and timeouts, and no credential of any kind
-    (no --header, --cookie or --auth: those were given for the site being crawled). `verify`:
-    the scan's TLS trust, built once (`verify_for`) and shared by every such client."""
+    """An httpx client for the site's twins (the origin-variant probe): our User-Agent and
+    timeouts, and no credential of any kind (no --header, --cookie or --auth: those were given
+    for the site being crawled). `verify`: the scan's TLS trust, built once (`verify_for`).
+    Other hosts' links and resources use aiohttp sessions (`askers.make_session`)."""
     if verify is None:
         from seolog.crawl.tls import verify_for
 

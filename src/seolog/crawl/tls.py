@@ -35,19 +35,25 @@ _PEM_HINT = (
 
 
 def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
+    """The innermost SSL error of the chain: OpenSSL's own (aiohttp's certificate error is an
+    SSLError subclass too, wrapping it without its verify_message)."""
+    found = None
     seen: BaseException | None = exc
-    while seen is not None:
+    visited: list[BaseException] = []
+    while seen is not None and seen not in visited:
+        visited.append(seen)
         if isinstance(seen, ssl.SSLError):
-            return seen
+            found = seen
         seen = seen.__cause__ or seen.__context__
-    return None
+    return found
 
 
 def tls_reason(exc: BaseException) -> str:
     """Why the secure connection failed: not HTTPS there, an untrusted certificate, or else."""
     err = _ssl_error(exc)
     if isinstance(err, ssl.SSLCertVerificationError):
-        return f"{UNTRUSTED} ({err.verify_message or 'it cannot be verified'})"
+        said = getattr(err, "verify_message", None)
+        return f"{UNTRUSTED} ({said or 'it cannot be verified'})"
     text = str(err or exc).lower()
     if any(words in text for words in _NOT_TLS):
         return "the server there does not speak HTTPS"
