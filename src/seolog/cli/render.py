@@ -500,6 +500,8 @@ def diff_summary(diff: Any, no_color: bool = False) -> None:
         delta = Text(
             f" ({change:+d})", style="green" if change > 0 else "red" if change < 0 else ""
         )
+    if diff.not_comparable is not None:  # --force: say so first, and claim no change
+        console.print(Text(diff.not_comparable[0].upper() + diff.not_comparable[1:], "yellow"))
     console.print(
         Text.assemble(
             ("Scan ", "bold"), (f"#{a['id']}", "bold cyan"), " → ", (f"#{b['id']}", "bold cyan"),
@@ -510,6 +512,7 @@ def diff_summary(diff: Any, no_color: bool = False) -> None:
         Text.assemble(
             (f"{len(diff.new)} new", "red" if diff.new else ""), " · ",
             (f"{len(diff.fixed)} fixed", "green" if diff.fixed else ""),
+            f" · {len(diff.not_rechecked)} not rechecked" if diff.not_rechecked else "",
             f" · {diff.persisting} persisting issues · {len(diff.pages_added)} pages added · "
             f"{len(diff.pages_removed)} removed · {len(diff.changes)} page changes",
         )
@@ -517,6 +520,8 @@ def diff_summary(diff: Any, no_color: bool = False) -> None:
     sections = [
         ("New issues", ["Code", "URL", "Finding"], [[i["code"], i["url"], i["message"]] for i in diff.new]),
         ("Fixed issues", ["Code", "URL", "Finding"], [[i["code"], i["url"], i["message"]] for i in diff.fixed]),
+        ("Not rechecked (the later scan did not fetch these URLs)", ["Code", "URL", "Finding"],
+         [[i["code"], i["url"], i["message"]] for i in diff.not_rechecked]),
         ("Changed pages", ["URL", "What", "Before", "After"],
          [[c["url"], c["field"], c["before"], c["after"]] for c in diff.changes]),
         ("Pages added", ["URL"], [[u] for u in diff.pages_added]),

@@ -148,16 +148,15 @@ def _scheduled(state: State, api: Seolog, plan: ScanPlan, command: ScanCommand) 
 
 
 def _against_previous(state: State, scan_id: int) -> None:
-    from seolog.services.diff import diff_scans, previous_scan_id
+    from seolog.services.diff import diff_scans, previous_comparable
 
-    previous = previous_scan_id(state.app, scan_id)
-    if previous is None:
-        render.note(
-            "No earlier completed scan of this site to compare with.", False, state.no_color, "dim"
-        )
+    previous = previous_comparable(state.app, scan_id)
+    if previous.scan_id is None:
+        said = previous.reason or "No earlier completed scan of this site to compare with."
+        render.note(said[0].upper() + said[1:], False, state.no_color, "dim")
         return
     render.out(state.no_color).print()
-    render.diff_summary(diff_scans(state.app, previous, scan_id), state.no_color)
+    render.diff_summary(diff_scans(state.app, previous.scan_id, scan_id), state.no_color)
 
 
 def _push(state: State, scan_id: int, quiet: bool = False) -> None:

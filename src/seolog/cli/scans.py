@@ -135,16 +135,29 @@ def diff(
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="table, json or markdown.")
     ] = DiffFormat.table,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Compare scans that are not like for like (another site, another scope, a "
+            "partial crawl); the output says how they differ and claims no score change.",
+        ),
+    ] = False,
 ) -> None:
     """Compare two scans: new, fixed and persisting issues, the score change, pages added and
     removed, and what changed on each page (status, title, description, H1, canonical,
-    indexability)."""
+    indexability).
+
+    Only scans of the same scope compare: the same start URL, include/exclude, subdomains,
+    depth, robots.txt mode, checks and thresholds, and both crawls complete (not stopped by
+    --max-pages or --max-time). An issue counts as fixed only when its URL was fetched again
+    and the check ran there; issues on URLs the later scan did not reach are "not rechecked"."""
     from seolog.cli import render
     from seolog.output.markdown import render_diff
     from seolog.services.diff import diff_scans
 
     state: State = ctx.obj
-    result = diff_scans(state.app, before, after)
+    result = diff_scans(state.app, before, after, force=force)
     if fmt is DiffFormat.json:
         render.emit_json(result.document())
     elif fmt is DiffFormat.markdown:

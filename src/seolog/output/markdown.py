@@ -124,10 +124,25 @@ def render_diff(diff: dict[str, Any]) -> str:
         + f" for {b['url']}",
         "",
         f"{ICONS['error']} **{len(issues['new'])}** new · ✅ **{len(issues['fixed'])}** fixed · "
-        f"{issues['persisting']} persisting · scan #{a['id']} → #{b['id']}",
+        + (
+            f"{len(issues['not_rechecked'])} not rechecked · "
+            if issues.get("not_rechecked")
+            else ""
+        )
+        + f"{issues['persisting']} persisting · scan #{a['id']} → #{b['id']}",
         "",
     ]
-    for title, rows in (("New issues", issues["new"]), ("Fixed issues", issues["fixed"])):
+    if diff.get("not_comparable"):
+        lines[1:1] = ["", f"> ⚠️ {diff['not_comparable']}"]
+    sections = (
+        ("New issues", issues["new"]),
+        ("Fixed issues", issues["fixed"]),
+        (
+            "Not rechecked (the later scan did not fetch these URLs)",
+            issues.get("not_rechecked") or [],
+        ),
+    )
+    for title, rows in sections:
         if rows:
             lines += [f"### {title}", "", "| Code | URL | Finding |", "|---|---|---|"]
             lines += [

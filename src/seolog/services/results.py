@@ -14,6 +14,7 @@ from seolog.checks.registry import code_hint, get_check
 from seolog.checks.sitedata import resource_failed
 from seolog.context import AppContext
 from seolog.domain import Severity
+from seolog.scope import ScanScope
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -231,6 +232,19 @@ def issue_doc(issue: Issue) -> dict[str, Any]:
     }
 
 
+def scope_of(scan: Scan) -> ScanScope:
+    """A stored scan's scope: what it crawled and judged, and whether it got through."""
+    return ScanScope.of(scan.start_url, scan.settings, scan.stop_reason, scan.catalog)
+
+
+def scope_in(scan_part: dict[str, Any]) -> ScanScope:
+    """The scope of a scan document's `scan` part (`seolog.scan/1`)."""
+    catalog = (scan_part.get("scope") or {}).get("catalog")
+    return ScanScope.of(
+        scan_part["url"], scan_part.get("settings"), scan_part.get("stop_reason"), catalog
+    )
+
+
 def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
     """The whole scan for scripts: `seolog scan --format json` and `scans show --format json`."""
     with session_scope(ctx.engine) as session:
@@ -269,6 +283,7 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
                 "pages_crawled": scan.pages_crawled,
                 "score": scan.score,
                 "settings": scan.settings or {},
+                "scope": scope_of(scan).document(),
                 "error": scan.error_message,
                 "seolog_version": scan.seolog_version,
             },

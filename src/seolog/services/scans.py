@@ -371,6 +371,7 @@ def run_scan(
                 status=ScanStatus.RUNNING.value,
                 settings=settings.to_stored(),
                 seolog_version=__version__,
+                catalog=_catalog(),
                 started_at=utcnow(),
             ),
         )
@@ -378,6 +379,14 @@ def run_scan(
     with scan_lock(ctx.db_url, scan_id):  # so `scan --resume` cannot start it twice meanwhile
         _execute(ctx, scan_id, 0, settings, target.start_url, progress)
     return get_scan(ctx, scan_id)
+
+
+def _catalog() -> str:
+    """The check catalog this release runs (part of the scope scans are compared by)."""
+    from seolog.checks.registry import catalog
+    from seolog.scope import catalog_version
+
+    return catalog_version(spec.code for spec in catalog())
 
 
 RESUMABLE = (ScanStatus.INTERRUPTED.value, ScanStatus.RUNNING.value, ScanStatus.FAILED.value)

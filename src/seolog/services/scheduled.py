@@ -12,7 +12,7 @@ from seolog.alerts import AlertSettings, Regression
 from seolog.context import AppContext
 from seolog.domain import ScanType
 from seolog.errors import SeologError, TargetUnreachable
-from seolog.services.diff import compare, previous_scan_id
+from seolog.services.diff import compare, previous_comparable
 from seolog.services.results import scan_document
 from seolog.services.scans import ScanRequest, ScanResult, run_scan
 
@@ -30,9 +30,10 @@ class ScheduledRun:
 
 
 def detect(ctx: AppContext, scan_id: int, settings: AlertSettings) -> Regression | None:
-    """Compare with the site's previous completed scan. The first scan of a site has nothing to
-    regress from."""
-    previous = previous_scan_id(ctx, scan_id)
+    """Compare with the site's last complete scan of the same scope. The first scan of a site
+    has nothing to regress from; nor has a partial scan (stopped at a limit), nor one whose scope
+    no earlier scan shares (a 5-page test scan is no baseline)."""
+    previous = previous_comparable(ctx, scan_id).scan_id
     if previous is None:
         return None
     before, after = scan_document(ctx, previous), scan_document(ctx, scan_id)

@@ -123,6 +123,8 @@ class Scan(SQLModel, table=True):
     coverage: dict[str, Any] | None = _json()
     error_message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     seolog_version: str = Field(max_length=40)
+    # The check catalog it ran with (scope.catalog_version); None: stored before seolog kept it.
+    catalog: str | None = Field(default=None, max_length=16)
     started_at: datetime | None = _when()
     completed_at: datetime | None = _when()
     created_at: datetime = _created()
