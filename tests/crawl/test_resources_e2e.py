@@ -821,6 +821,8 @@ def test_refused_connections_count_unless_no_host_answers(cli, alive: int, repor
     broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
     assert len(broken) == (3 if reported else 0)
     assert all(i["details"]["error_kind"] == "connect" for i in broken)
+    # The summary counts failures as the checks judge them: none when the network is cut off.
+    assert doc["summary"]["resources"]["failed"] == (3 if reported else 0)
     notes = " ".join(doc["summary"]["crawl"]["notes"])
     assert ("3 of 3 external hosts could not be reached" in notes) is not reported
 

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from seolog.checks.registry import Hit, site_check
-from seolog.checks.sitedata import CheckedResource, ResourceUse, SiteData
+from seolog.checks.sitedata import CheckedResource, ResourceUse, SiteData, resource_failed
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import NETWORK_FAILURES, RobotsState, Severity
+from seolog.domain import RobotsState, Severity
 
 SINCE = "0.2.0"
 _CHECK_NOTE = (
@@ -82,9 +82,7 @@ def _failure(site: SiteData) -> Callable[[CheckedResource], str | None]:
     when the scan found the network cut off (`resources_offline`)."""
 
     def bad(r: CheckedResource) -> str | None:
-        if not r.failed:
-            return None
-        if site.resources_offline and r.external and r.error_kind in NETWORK_FAILURES:
+        if not resource_failed(r.error_kind, r.final_status, r.external, site.resources_offline):
             return None
         return r.answer()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from seolog.domain import (
+    NETWORK_FAILURES,
     REFUSAL_STATUSES,
     NotFoundProbe,
     OriginVariant,
@@ -60,11 +61,19 @@ class LinkToTrouble:
     target: SitePage
 
 
-def resource_failed(error_kind: str | None, final_status: int | None) -> bool:
+def resource_failed(
+    error_kind: str | None,
+    final_status: int | None,
+    external: bool = False,
+    offline: bool = False,
+) -> bool:
     """A checked resource that fails: no usable answer, or an error status. A robots.txt block
     is no failure (the URL was not asked for), nor a 429 or LinkedIn's 999: those refuse
-    automated checks, not users. The checks and the scan document's counts both ask this."""
+    automated checks, not users; nor, when the scan found the network cut off (`offline`), an
+    external URL's network failure. The checks and the scan document's counts both ask this."""
     if error_kind is not None:
+        if offline and external and error_kind in NETWORK_FAILURES:
+            return False
         return error_kind != "blocked_robots"
     return final_status is not None and final_status >= 400 and final_status not in REFUSAL_STATUSES
 

@@ -306,14 +306,22 @@ def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
                     "failed": counts.failed,
                     "blocked": counts.blocked,
                 },
-                "resources": _resource_counts(resources),
+                "resources": _resource_counts(
+                    resources, bool((scan.stats or {}).get("resources_offline"))
+                ),
                 "crawl": scan.stats or {},
             },
         }
 
 
-def _resource_counts(resources: list[dict[str, Any]]) -> dict[str, int]:
-    failed = sum(1 for r in resources if resource_failed(r["error_kind"], r["final_status"]))
+def _resource_counts(resources: list[dict[str, Any]], offline: bool) -> dict[str, int]:
+    """How many were checked, failed and redirected; failed as the checks judge it (a network
+    failure of another host is none when the network looked cut off)."""
+    failed = sum(
+        1
+        for r in resources
+        if resource_failed(r["error_kind"], r["final_status"], r["external"], offline)
+    )
     redirected = sum(1 for r in resources if 300 <= (r["status"] or 0) < 400)
     external = sum(1 for r in resources if r["external"])
     return {
