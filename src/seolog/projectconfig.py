@@ -139,7 +139,15 @@ class Problems:
 SECTIONS = ("scan", "thresholds", "checks", "gates", "profiles", "alerts", "report")
 # [report] is read by reports.render.Branding when a report is made; its keys are checked here
 # too, so a typo shows with the others (tests keep the two lists equal).
-REPORT_KEYS = ("agency", "logo", "primary_color", "footer", "contact", "template_dir")
+REPORT_KEYS = (
+    "agency",
+    "logo",
+    "primary_color",
+    "footer",
+    "contact",
+    "template_dir",
+    "white_label",
+)
 
 # Keys that hold secrets, and where each secret belongs instead: config files get committed.
 _AUTH = "set SEOLOG_AUTH=user:password in the environment; --auth reads it"

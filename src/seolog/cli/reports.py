@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from seolog.services.reports import ReportRequest
 
 app = typer.Typer(
-    help="Client reports: audits, work done, and the monthly report (HTML or PDF).",
+    help="Client reports: audits, work done, and the monthly report (HTML or PDF).\n\n"
+    "Checks show as plain-language titles, the code in small print. The site score carries "
+    "its band, Lighthouse's: 90-100 good, 50-89 needs work, 0-49 poor.",
     no_args_is_help=True,
 )
 
@@ -36,7 +38,14 @@ OutputOpt = Annotated[
         dir_okay=False,
     ),
 ]
-LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en or nl.")]
+LangOpt = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="Report language: en or nl, or any language with a locale/LANG.po file in "
+        "--template-dir. Also sets the default file name's language.",
+    ),
+]
 TemplateDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -51,12 +60,14 @@ def _request(
     state: State,
     fmt: Kind,
     output: Path | None,
-    default_name: str,
+    kind: str,
+    name: str,
     lang: str,
     template_dir: Path | None,
 ) -> ReportRequest:
+    """`kind` is audit, work or monthly; the default file is <kind in the language>-<name>."""
     from seolog.projectconfig import load_config
-    from seolog.reports.render import Branding
+    from seolog.reports.render import Branding, file_stem
     from seolog.services.reports import ReportRequest
 
     cfg = load_config(state.config)
@@ -64,7 +75,8 @@ def _request(
     if template_dir is not None:
         branding.template_dir = template_dir
         branding.check()
-    path = output or Path(f"{default_name}.{fmt.value}")
+    stem = file_stem(kind, lang, branding.template_dir)
+    path = output or Path(f"{stem}-{name}.{fmt.value}")
     return ReportRequest(fmt.value, path, lang, branding)
 
 
@@ -108,7 +120,7 @@ def audit(
     from seolog.services.reports import audit_report
 
     state: State = ctx.obj
-    request = _request(state, fmt, output, f"seo-audit-{_slug(target)}", lang, template_dir)
+    request = _request(state, fmt, output, "audit", _slug(target), lang, template_dir)
     _done(state, audit_report(state.app, target, request))
 
 
@@ -133,9 +145,8 @@ def work(
 
     state: State = ctx.obj
     span = report_period(state.app, period, since, until)
-    request = _request(
-        state, fmt, output, f"work-{_slug(client)}-{span.since:%Y-%m}", lang, template_dir
-    )
+    name = f"{_slug(client)}-{span.since:%Y-%m}"
+    request = _request(state, fmt, output, "work", name, lang, template_dir)
     _done(state, work_report(state.app, client, request, span))
 
 
@@ -155,8 +166,9 @@ def monthly(
 ) -> None:
     """The report sent every month: scores and trends per site, the work done, the issues it
     fixed, and what comes next."""
-    from seolog.services.reports import monthly_report
+    from seolog.services.reports import month_of, monthly_report
 
     state: State = ctx.obj
-    request = _request(state, fmt, output, f"monthly-{_slug(client)}-{month}", lang, template_dir)
+    name = f"{_slug(client)}-{month_of(state.app, month)}"
+    request = _request(state, fmt, output, "monthly", name, lang, template_dir)
     _done(state, monthly_report(state.app, client, month, request))

@@ -1,13 +1,85 @@
 """Charts as inline SVG strings, drawn here: no JavaScript and no network, so the HTML and the
-PDF render the same offline. Small on purpose: a score line and horizontal bars cover reports."""
+PDF render the same offline. Small on purpose: a score line and horizontal bars cover reports.
+
+Labels are measured (Arial's advance widths, scaled up to the report's Inter) so that axis labels
+never overlap each other or run off the drawing: labels that would collide are left out (the first
+and the last always show), and bar labels too long for their column are cut with an ellipsis, the
+whole label kept as the bar's tooltip."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
 
+from seolog.checks.textwidth import text_width_px
+
 WIDTH, HEIGHT = 640, 220
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 16, 16, 36
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 24, 22, 36
+FONT = "Inter, 'DejaVu Sans', Arial, sans-serif"  # the report's font (report.css)
+FONT_SIZE = 11
+INTER_OVER_ARIAL = 1.12  # Inter runs ~10% wider than Arial at the same size; a margin on top
+LABEL_GAP = 8  # px between two axis labels
+EDGE = 1  # px kept clear at the drawing's sides
+BANDS = (
+    90,
+    50,
+)  # dashed guides at the score bands' lower edges (labels.GOOD_FROM, NEEDS_WORK_FROM)
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    return text_width_px(text, size) * INTER_OVER_ARIAL
+
+
+def fit(text: str, width: float, size: float = FONT_SIZE) -> str:
+    """`text`, cut with an ellipsis to fit `width` px."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def axis_labels(xs: Sequence[float], labels: Sequence[str], left: float, right: float) -> list[int]:
+    """Which labels to draw under points at `xs` so none overlaps another or leaves [left,
+    right]: the last always, then from the first on each that clears the one before it and the
+    last; of equal labels in a row (two scans on one day) only the last is drawn."""
+    if not xs:
+        return []
+
+    def span(i: int) -> tuple[float, float]:
+        w = text_width(labels[i])
+        x = min(max(xs[i], left + w / 2), right - w / 2)  # pushed inside the drawing
+        return x - w / 2, x + w / 2
+
+    last = len(xs) - 1
+    chosen: list[int] = []
+    for i in range(last):
+        if labels[i] == labels[i + 1]:
+            continue  # the next point has the same label: it speaks for both
+        if chosen and span(i)[0] < span(chosen[-1])[1] + LABEL_GAP:
+            continue
+        if span(last)[0] < span(i)[1] + LABEL_GAP:
+            break  # it would touch the last label, which always shows
+        chosen.append(i)
+    return [*chosen, last]
+
+
+def _text(x: float, y: float, body: str, size: float = FONT_SIZE, **attrs: str) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}"{extra}>'
+        f"{escape(body)}</text>"
+    )
+
+
+def _score_y(points: Sequence[tuple[str, int]], i: int, y: float) -> float:
+    """Where a point's score is written: above the point, or below it where the line comes from
+    or goes to higher scores (a dip), so the line does not cross the number."""
+    near = [points[j][1] for j in (i - 1, i + 1) if 0 <= j < len(points)]
+    below = y + FONT_SIZE + 6
+    if near and sum(near) / len(near) > points[i][1] and below < HEIGHT - PAD_BOTTOM - 2:
+        return below
+    return y - 8
 
 
 def score_line(points: Sequence[tuple[str, int]], colour: str) -> str:
@@ -26,27 +98,37 @@ def score_line(points: Sequence[tuple[str, int]], colour: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="chart" role="img" aria-label="score trend">'
     ]
-    for level in (0, 50, 90, 100):
+    for level in (0, *BANDS, 100):
         _x, y = xy(0, level)
-        dash = ' stroke-dasharray="4 3"' if level == 90 else ""  # 90: the healthy line
+        dash = ' stroke-dasharray="4 3"' if level in BANDS else ""
         parts.append(
             f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
             f'stroke="#d9dde3" stroke-width="1"{dash}/>'
-            f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#6b7280">{level}</text>'
+            # 100 sits 10 points above 90, too close for two labels: its line speaks for it
+            + (
+                ""
+                if level == 100
+                else _text(PAD_LEFT - 6, y + 4, str(level), text_anchor="end", fill="#6b7280")
+            )
         )
     coords = [xy(i, s) for i, (_label, s) in enumerate(points)]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(coords))
     parts.append(f'<path d="{path}" fill="none" stroke="{escape(colour)}" stroke-width="2.5"/>')
-    every = max(1, len(points) // 8)  # at most ~8 labels under the axis
+    labels = [label for label, _score in points]
+    shown = set(axis_labels([x for x, _y in coords], labels, EDGE, WIDTH - EDGE))
+    # Every point's score when there is room for it (scores are short), else those under a date
+    every_score = len(points) < 2 or step >= text_width("100") + LABEL_GAP
     for i, ((label, score), (x, y)) in enumerate(zip(points, coords, strict=True)):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{escape(colour)}"/>')
-        if i % every == 0 or i == len(points) - 1:
+        if i in shown:
+            w = text_width(label)
+            lx = min(max(x, EDGE + w / 2), WIDTH - EDGE - w / 2)
+            parts.append(_text(lx, HEIGHT - 14, label, text_anchor="middle", fill="#6b7280"))
+        if i in shown or every_score:
+            sw = text_width(str(score))
+            sx = min(max(x, EDGE + sw / 2), WIDTH - EDGE - sw / 2)
             parts.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - 14}" font-size="11" text-anchor="middle" '
-                f'fill="#6b7280">{escape(label)}</text>'
-                f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle" '
-                f'fill="#111827">{score}</text>'
+                _text(sx, _score_y(points, i, y), str(score), text_anchor="middle", fill="#111827")
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -61,7 +143,10 @@ def bars(
     report's language's way."""
     if not rows:
         return ""
-    row_h, label_w, value_w = 26, 180, 70
+    size = 12
+    row_h, label_w = 26, 190
+    values = [(fmt(v) if fmt else f"{v:g}") + unit for _l, v, _c in rows]
+    value_w = max(text_width(v, size) for v in values) + 12
     height = row_h * len(rows) + 8
     top = max(v for _l, v, _c in rows) or 1
     span = WIDTH - label_w - value_w
@@ -69,16 +154,67 @@ def bars(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" '
         f'role="img" aria-label="bar chart">'
     ]
-    for i, (label, value, colour) in enumerate(rows):
+    for i, ((label, value, colour), shown) in enumerate(zip(rows, values, strict=True)):
         y = 4 + i * row_h
         w = max(2.0, span * value / top) if value else 0
-        shown = (fmt(value) if fmt else f"{value:g}") + unit
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" font-size="12" text-anchor="end" fill="#111827">'
-            f"{escape(label)}</text>"
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" rx="3" '
+            f"<g><title>{escape(label)}</title>"
+            + _text(
+                label_w - 8,
+                y + 17,
+                fit(label, label_w - 12, size),
+                size,
+                text_anchor="end",
+                fill="#111827",
+            )
+            + f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" rx="3" '
             f'fill="{escape(colour)}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" font-size="12" fill="#374151">{shown}</text>'
+            + _text(label_w + w + 6, y + 17, shown, size, fill="#374151")
+            + "</g>"
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]]) -> str:
+    """Horizontal bars in segments: (label, [(value, colour), …]), in the order given, each bar's
+    total written after it (issues per area, split by severity)."""
+    if not rows:
+        return ""
+    size = 12
+    row_h, label_w = 26, 190
+    totals = [sum(v for v, _c in parts) for _l, parts in rows]
+    value_w = max(text_width(f"{t:g}", size) for t in totals) + 12
+    height = row_h * len(rows) + 8
+    top = max(totals) or 1
+    span = WIDTH - label_w - value_w
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" '
+        f'role="img" aria-label="bar chart">'
+    ]
+    for i, ((label, parts), total) in enumerate(zip(rows, totals, strict=True)):
+        y = 4 + i * row_h
+        out.append(
+            f"<g><title>{escape(label)}</title>"
+            + _text(
+                label_w - 8,
+                y + 17,
+                fit(label, label_w - 12, size),
+                size,
+                text_anchor="end",
+                fill="#111827",
+            )
+        )
+        x = float(label_w)
+        for value, colour in parts:
+            if not value:
+                continue
+            w = span * value / top
+            out.append(
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
+                f'fill="{escape(colour)}"/>'
+            )
+            x += w
+        out.append(_text(x + 6, y + 17, f"{total:g}", size, fill="#374151") + "</g>")
+    out.append("</svg>")
+    return "".join(out)

@@ -1,29 +1,49 @@
-"""Report strings per language, kept in `templates/i18n/<lang>.toml`, and locale-aware dates,
-numbers and money (Babel)."""
+"""Report strings in the report's language, and locale-aware dates, numbers and money (Babel).
+
+The strings are gettext catalogs: the English text is the message id, and `locale/<lang>.po`
+beside the templates translates it (read at run time with Babel, so there is nothing to compile).
+A translator adds a language by adding a `.po` file made from `locale/seolog.pot`; an agency can
+put one in its own template folder (`--template-dir`). English needs no file.
+"""
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from seolog.errors import UsageError
+from seolog.errors import ReportError, UsageError
+from seolog.reports import labels
 
-LANGUAGES = ("en", "nl")
+SOURCE = "en"  # the language of the message ids
+SOURCE_LOCALE = "en_GB"  # dates as 30 November 2026, money as €1,234.50
+DOMAIN = "seolog"  # the .pot file's name
 
 
 @dataclass(frozen=True)
 class Translator:
     lang: str
     locale: str
-    strings: dict[str, str]
+    messages: Mapping[str, str] = field(default_factory=dict)  # msgid → translation
 
-    def __call__(self, key: str, **values: object) -> str:
-        text = self.strings.get(key, key)
+    def __call__(self, msgid: str, **values: object) -> str:
+        """The translation of `msgid` (itself when the catalog lacks it), `{name}`s filled in."""
+        text = self.messages.get(msgid) or msgid
         return text.format(**values) if values else text
+
+    def family(self, name: str) -> str:
+        return self(labels.FAMILIES.get(name, name))
+
+    def work_type(self, name: str) -> str:
+        english = labels.WORK_TYPES.get(name)
+        return self(english) if english else name
+
+    def band(self, score: int | None) -> str:
+        band = labels.score_band(score)
+        return self(labels.BANDS[band]) if band else ""
 
     def date(self, value: date, style: str = "long") -> str:
         from babel.dates import format_date
@@ -44,17 +64,53 @@ class Translator:
         return format_currency(value, currency or "EUR", locale=self.locale)
 
 
+def _read(path: Path) -> tuple[str, dict[str, str]]:
+    from babel.core import UnknownLocaleError
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with path.open("rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+    except (OSError, PoFileError, UnknownLocaleError, ValueError) as e:
+        raise ReportError(
+            f"cannot read the report language file {path}: {e}",
+            hint="fix it (msgfmt --check-format reads it too), or remove it",
+        ) from e
+    if catalog.locale is None:
+        raise ReportError(
+            f"the report language file {path} names no language",
+            hint='add "Language: nl_NL\\n" (the locale) to its header',
+        )
+    messages = {
+        str(m.id): str(m.string)
+        for m in catalog
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+    return str(catalog.locale), messages
+
+
 @cache
-def _catalog(folder: str, lang: str) -> tuple[str, dict[str, str]]:
-    data = tomllib.loads((Path(folder) / f"{lang}.toml").read_text(encoding="utf-8"))
-    return data["locale"], data["text"]
+def _catalog(path: str, mtime: float) -> tuple[str, dict[str, str]]:
+    return _read(Path(path))
+
+
+def languages(folders: list[Path]) -> list[str]:
+    """English and every language with a catalog in `folders`."""
+    found = {p.stem.lower() for folder in folders for p in folder.glob("*.po")}
+    return [SOURCE, *sorted(found - {SOURCE})]
 
 
 def translator(lang: str, folders: list[Path]) -> Translator:
-    """The catalogue of `lang` from the first folder that has it (an agency may add its own)."""
+    """The catalog of `lang` from the first folder that has it (an agency may add its own)."""
     lang = lang.strip().lower()
     for folder in folders:
-        if (folder / f"{lang}.toml").is_file():
-            locale, strings = _catalog(str(folder), lang)
-            return Translator(lang, locale, strings)
-    raise UsageError(f"no report language {lang!r}", hint=f"use one of: {', '.join(LANGUAGES)}")
+        po = folder / f"{lang}.po"
+        if po.is_file():
+            locale, messages = _catalog(str(po), po.stat().st_mtime)
+            return Translator(lang, locale, messages)
+    if lang == SOURCE:
+        return Translator(SOURCE, SOURCE_LOCALE)
+    raise UsageError(
+        f"no report language {lang!r}",
+        hint=f"use one of: {', '.join(languages(folders))} (or add locale/{lang}.po)",
+    )

@@ -11,12 +11,22 @@ from typing import Any
 
 from seolog.checks.registry import get_check
 from seolog.output import worst_pages
+from seolog.reports.labels import score_band
 
 TOP_ISSUES = 10
 WORST_PAGES = 15
 EXAMPLES = 5
-APPENDIX_PDF_LIMIT = 500  # issues in a PDF appendix; the rest go to a CSV beside it
+APPENDIX_PDF_LIMIT = 500  # issues in a PDF appendix before each check's list is cut
+APPENDIX_PER_CHECK = 25  # URLs per check in a cut PDF appendix; all are in the CSV beside it
 _RANK = {"error": 3, "warning": 2, "notice": 1}
+SEVERITIES = ("error", "warning", "notice")
+
+
+def title_of(code: str) -> str:
+    """The check's plain-language title (English, translated by the renderer); the code itself
+    for a code the catalog no longer has."""
+    spec = get_check(code)
+    return spec.title if spec else code
 
 
 @dataclass
@@ -32,6 +42,29 @@ class TopIssue:
 
 
 @dataclass
+class CheckGroup:
+    """The findings of one check, for the appendix: every URL, or the first `shown` of them."""
+
+    code: str
+    title: str
+    family: str
+    severity: str
+    count: int
+    rows: list[dict[str, Any]]  # the issues (url, message), by URL
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.rows)
+
+
+@dataclass
+class TrendPoint:
+    when: datetime | None
+    scan_id: int
+    score: int
+
+
+@dataclass
 class SiteAudit:
     """One scan of one site, as a report shows it."""
 
@@ -43,12 +76,21 @@ class SiteAudit:
     pages: int
     previous_score: int | None
     previous_date: datetime | None
-    trend: list[tuple[str, int]]
+    trend: list[TrendPoint]
     by_severity: dict[str, int]
-    by_family: list[tuple[str, int]]
+    by_family: list[tuple[str, dict[str, int]]]  # family, issues by severity; most errors first
     top: list[TopIssue]
     worst: list[tuple[str, int, list[str], str | None]]  # url, score, codes, title
     issues: list[dict[str, Any]]
+
+    @property
+    def band(self) -> str | None:
+        return score_band(self.score)
+
+    @property
+    def checks(self) -> list[CheckGroup]:
+        """Every failing check with its count, by severity then count: the summary's table."""
+        return issue_groups(self.issues, per_check=0)
 
     @property
     def change(self) -> int | None:
@@ -59,6 +101,41 @@ class SiteAudit:
 
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def issue_groups(issues: list[dict[str, Any]], per_check: int | None = None) -> list[CheckGroup]:
+    """The issues grouped by check: errors first, then by how many URLs, then by code; each
+    group's rows by URL, cut to `per_check` when given."""
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for issue in issues:
+        by_code.setdefault(issue["code"], []).append(issue)
+    groups = []
+    for code, rows in by_code.items():
+        spec = get_check(code)
+        rows.sort(key=lambda i: (i["url"], i.get("message") or ""))
+        groups.append(
+            CheckGroup(
+                code,
+                spec.title if spec else code,
+                spec.family if spec else "other",
+                rows[0]["severity"],
+                len(rows),
+                rows if per_check is None else rows[:per_check],
+            )
+        )
+    groups.sort(key=lambda g: (-_RANK.get(g.severity, 0), -g.count, g.code))
+    return groups
+
+
+def _families(issues: list[dict[str, Any]]) -> list[tuple[str, dict[str, int]]]:
+    """Issues per family by severity, the families with the most errors first, then warnings,
+    notices."""
+    counts: dict[str, Counter[str]] = {}
+    for i in issues:
+        spec = get_check(i["code"])
+        counts.setdefault(spec.family if spec else "other", Counter())[i["severity"]] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (*(-kv[1][s] for s in SEVERITIES), kv[0]))
+    return [(family, {s: c[s] for s in SEVERITIES}) for family, c in ranked]
 
 
 def top_issues(issues: list[dict[str, Any]], limit: int = TOP_ISSUES) -> list[TopIssue]:
@@ -91,15 +168,8 @@ def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
     scan, issues = doc["scan"], doc["issues"]
     earlier = [h for h in history if h["id"] < scan["id"] and h["score"] is not None]
     previous = earlier[-1] if earlier else None
-    specs = {i["code"]: get_check(i["code"]) for i in issues}
-    families = Counter(
-        (spec.family if (spec := specs[i["code"]]) is not None else "other") for i in issues
-    )
     trend = [
-        (
-            done.strftime("%d %b") if (done := _when(h["completed_at"])) else f"#{h['id']}",
-            h["score"],
-        )
+        TrendPoint(_when(h["completed_at"]), h["id"], h["score"])
         for h in history
         if h["score"] is not None and h["id"] <= scan["id"]
     ]
@@ -116,7 +186,7 @@ def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
         by_severity={
             s: doc["summary"]["by_severity"].get(s, 0) for s in ("error", "warning", "notice")
         },
-        by_family=families.most_common(),
+        by_family=_families(issues),
         top=top_issues(issues),
         worst=[
             (p["url"], p["score"], codes, p["title"]) for p, codes in worst_pages(doc, WORST_PAGES)
@@ -174,3 +244,17 @@ def work_summary(rows: list[Any]) -> WorkSummary:
 class Period:
     since: date
     until: date
+
+
+def rank_sites(sites: list[Any]) -> list[Any]:
+    """Sites for the monthly summary, the most errors first, then warnings, notices, the lowest
+    score; sites without a scan last. Each has `.name` and `.audit` (a SiteAudit or None)."""
+
+    def key(s: Any) -> tuple[Any, ...]:
+        if s.audit is None:
+            return (1, 0, 0, 0, 0, s.name)
+        sev = s.audit.by_severity
+        score = s.audit.score if s.audit.score is not None else 101
+        return (0, *(-sev.get(x, 0) for x in SEVERITIES), score, s.name)
+
+    return sorted(sites, key=key)

@@ -11,7 +11,7 @@ from typing import Any
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
 from seolog.files import atomic_write
-from seolog.reports import model
+from seolog.reports import labels, model
 from seolog.reports.render import Branding, Renderer, write_pdf
 from seolog.services.clients import get_client
 from seolog.services.logs import ListFilter, list_entries, today
@@ -82,19 +82,22 @@ def audit_report(ctx: AppContext, target: str, request: ReportRequest) -> Writte
     audit = model.site_audit(doc, _history(ctx, site_id))
     client = _client_of_site(ctx, site_id)
     renderer = Renderer(request.lang, request.branding or Branding())
-    shown, csv_path = audit.issues, None
+    per_check, csv_path = None, None
     if request.fmt == "pdf" and len(audit.issues) > model.APPENDIX_PDF_LIMIT:
         from seolog.output import csvout
 
-        csv_path = request.output.with_name(request.output.stem + "-issues.csv")
+        per_check = model.APPENDIX_PER_CHECK
+        csv_path = request.output.with_name(
+            f"{request.output.stem}-{renderer.t(labels.ISSUES_CSV)}.csv"
+        )
         atomic_write(csv_path, csvout.render(doc))
-        shown = audit.issues[: model.APPENDIX_PDF_LIMIT]
     html = renderer.html(
         "audit.html.j2",
         audit=audit,
         client=client,
-        appendix=shown,
+        appendix=model.issue_groups(audit.issues, per_check),
         appendix_file=csv_path.name if csv_path else None,
+        per_check=per_check or 0,
     )
     written = _deliver(renderer, html, request)
     if csv_path is not None:
@@ -140,6 +143,11 @@ def work_report(
     renderer = Renderer(request.lang, request.branding or Branding())
     html = renderer.html("work.html.j2", client=name, period=period, work=model.work_summary(rows))
     return _deliver(renderer, html, request)
+
+
+def month_of(ctx: AppContext, month: str) -> str:
+    """YYYY-MM of a --month value (this-month, last-month, 2026-10), for file names."""
+    return f"{parse_period(month, today(ctx))[0]:%Y-%m}"
 
 
 @dataclass
