@@ -80,6 +80,15 @@ def _request(
     return ReportRequest(fmt.value, path, lang, branding)
 
 
+NoAmountsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-amounts",
+        help="Hours only: no rates, amounts or totals in money (for clients who see hours).",
+    ),
+]
+
+
 def _done(state: State, written: object) -> None:
     from seolog.cli import render
 
@@ -139,6 +148,7 @@ def work(
     output: OutputOpt = None,
     lang: LangOpt = "en",
     template_dir: TemplateDirOpt = None,
+    no_amounts: NoAmountsOpt = False,
 ) -> None:
     """The work log of a period for a client: hours by type and site, billable totals, each entry."""
     from seolog.services.reports import report_period, work_report
@@ -147,11 +157,14 @@ def work(
     span = report_period(state.app, period, since, until)
     name = f"{_slug(client)}-{span.since:%Y-%m}"
     request = _request(state, fmt, output, "work", name, lang, template_dir)
+    request.amounts = not no_amounts
     _done(state, work_report(state.app, client, request, span))
 
 
 @app.command(
-    "monthly", epilog="Example: seolog reports monthly 'Acme Ltd' --month 2026-10 --lang nl"
+    "monthly",
+    epilog="Examples: seolog reports monthly 'Acme Ltd' --month 2026-10 --lang nl · "
+    "seolog reports monthly 'Acme Ltd' --notes october.md --next-steps plan.md --no-amounts",
 )
 def monthly(
     ctx: typer.Context,
@@ -163,12 +176,37 @@ def monthly(
     output: OutputOpt = None,
     lang: LangOpt = "en",
     template_dir: TemplateDirOpt = None,
+    notes: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes",
+            help="A Markdown file: your executive summary, shown first. Raw HTML in it shows "
+            "as text; images are not loaded.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    next_steps: Annotated[
+        Path | None,
+        typer.Option(
+            "--next-steps",
+            help="A Markdown file that replaces the generated next steps (the most important "
+            "open issues of each site).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    no_amounts: NoAmountsOpt = False,
 ) -> None:
     """The report sent every month: scores and trends per site, the work done, the issues it
-    fixed, and what comes next."""
+    fixed, and what comes next.
+
+    A --notes or --next-steps file that is missing, unreadable or not UTF-8 stops the report
+    with one line and exit code 2."""
     from seolog.services.reports import month_of, monthly_report
 
     state: State = ctx.obj
     name = f"{_slug(client)}-{month_of(state.app, month)}"
     request = _request(state, fmt, output, "monthly", name, lang, template_dir)
+    request.notes, request.next_steps, request.amounts = notes, next_steps, not no_amounts
     _done(state, monthly_report(state.app, client, month, request))

@@ -29,6 +29,35 @@ class ReportRequest:
     output: Path
     lang: str = "en"
     branding: Branding | None = None
+    notes: Path | None = None  # Markdown: the consultant's executive summary (monthly)
+    next_steps: Path | None = None  # Markdown: replaces the generated next steps (monthly)
+    amounts: bool = True  # False: hours only, no money anywhere (work, monthly)
+
+
+def read_markdown(path: Path | None, what: str) -> str | None:
+    """The Markdown of a --notes or --next-steps file as safe HTML; None without a file or text.
+    A missing, unreadable or non-UTF-8 file is a usage error (exit 2), found before any work."""
+    if path is None:
+        return None
+    from seolog.reports.notes import markdown_html
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"the {what} file {path} does not exist", hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError(
+            f"the {what} file {path} is a folder", hint="give a Markdown file"
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"the {what} file {path} is not UTF-8 text", hint="save it as UTF-8 (plain Markdown)"
+        ) from None
+    except OSError as e:
+        raise UsageError(
+            f"cannot read the {what} file {path}: {e.strerror}", hint="check its permissions"
+        ) from None
+    return markdown_html(text) if text.strip() else None
 
 
 @dataclass
@@ -140,7 +169,7 @@ def work_report(
     rows = list_entries(
         ctx, ListFilter(client=name, since=period.since.isoformat(), until=period.until.isoformat())
     )
-    renderer = Renderer(request.lang, request.branding or Branding())
+    renderer = Renderer(request.lang, request.branding or Branding(), amounts=request.amounts)
     html = renderer.html("work.html.j2", client=name, period=period, work=model.work_summary(rows))
     return _deliver(renderer, html, request)
 
@@ -159,6 +188,8 @@ class MonthlySite:
 
 
 def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequest) -> Written:
+    notes = read_markdown(request.notes, "notes")
+    next_steps = read_markdown(request.next_steps, "next steps")
     period = model.Period(*parse_period(month, today(ctx)))
     start = datetime.combine(period.since, time.min).astimezone(UTC)
     end = datetime.combine(period.until, time.max).astimezone(UTC)
@@ -197,12 +228,14 @@ def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequ
                 model.fixed_issues(baseline, latest),
             )
         )
-    renderer = Renderer(request.lang, request.branding or Branding())
+    renderer = Renderer(request.lang, request.branding or Branding(), amounts=request.amounts)
     html = renderer.html(
         "monthly.html.j2",
         client=name,
         period=period,
         sites=monthly,
         work=model.work_summary(rows),
+        notes=notes,
+        next_steps=next_steps,
     )
     return _deliver(renderer, html, request)

@@ -1,0 +1,130 @@
+"""The consultant's own words in the monthly report: notes and next steps in Markdown (rendered
+safely), hours without money, white-label branding and a footer per language."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from seolog.errors import ExitCode
+from tests.reports import test_reports as base
+
+store = base.store  # the fixture: two scans of a client's site and a month of work
+_pdf_text = base._pdf_text
+
+NOTES = """## October in short
+
+The **broken catalogue link** is fixed; next month we write the meta descriptions.
+
+- [our plan](https://plan.example/q4)
+- [a trap](javascript:alert(1))
+
+<script>alert("notes")</script><img src=x onerror=alert(2)>
+![tracker](http://tracker.example/pixel.png)
+"""
+
+
+def _monthly(cli, store: Path, *args: str, name: str = "monthly.html"):
+    out = store / name
+    fmt = "pdf" if name.endswith(".pdf") else "html"
+    r = cli("reports", "monthly", "Acme Ltd", "--month", "this-month", "-f", fmt, "-o", str(out), *args)  # fmt: skip
+    return r, out
+
+
+def test_notes_are_the_executive_summary_rendered_safely(cli, store: Path):
+    notes = store / "notes.md"
+    notes.write_text(NOTES)
+    r, out = _monthly(cli, store, "--notes", str(notes))
+    assert r.exit_code == 0, r.stderr
+    html = out.read_text()
+    summary = html.split('id="summary"')[1].split('class="sites"')[0]  # before the site table
+    assert "<h2>October in short</h2>" in summary
+    assert "<strong>broken catalogue link</strong>" in summary
+    assert '<a href="https://plan.example/q4">our plan</a>' in summary
+    assert "javascript:" not in html.replace("[a trap](javascript:alert(1))", "")  # text only
+    assert "<script" not in html.lower() and "<img src=x" not in html  # raw HTML is text
+    assert "&lt;script&gt;" in summary
+    assert "<img" not in summary  # an image in the notes is not loaded
+
+    r, pdf = _monthly(cli, store, "--notes", str(notes), name="monthly.pdf")
+    assert r.exit_code == 0, r.stderr
+    text = _pdf_text(pdf)
+    assert "October in short" in text and "next month we write the meta descriptions" in text
+
+
+def test_next_steps_file_replaces_the_generated_list(cli, store: Path):
+    steps = store / "plan.md"
+    steps.write_text("1. Rewrite the About page\n2. Ask the supplier for links\n")
+    r, out = _monthly(cli, store, "--next-steps", str(steps), name="monthly.pdf")
+    assert r.exit_code == 0, r.stderr
+    text = _pdf_text(out)
+    nxt = text[text.index("Present in the scan before the month") :]  # after "fixed"
+    assert "Rewrite the About page" in nxt and "Ask the supplier for links" in nxt
+    assert "The most important open issues" not in nxt  # the default is replaced
+
+    r, out = _monthly(cli, store, name="default.pdf")  # without the file: the generated list
+    assert "The most important open issues" in _pdf_text(out)
+
+
+def test_no_amounts_shows_hours_and_no_money(cli, store: Path):
+    r, out = _monthly(cli, store, "--no-amounts", "--lang", "nl", name="monthly.pdf")
+    assert r.exit_code == 0, r.stderr
+    text = _pdf_text(out)
+    assert "2,25" in text and "Uren" in text  # the hours stay
+    assert "€" not in text and "Bedrag" not in text and "142,50" not in text
+
+    work = store / "work.pdf"
+    r = cli("reports", "work", "Acme Ltd", "--period", "this-month", "--no-amounts", "-o", str(work))  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    text = _pdf_text(work)
+    assert "Hours" in text and "€" not in text and "Amount" not in text
+
+    r, out = _monthly(cli, store, name="with-money.pdf")
+    assert "€142.50" in _pdf_text(out)  # money shows unless asked not to
+
+
+def test_a_bad_notes_file_is_one_line_and_exit_2(cli, store: Path):
+    r, out = _monthly(cli, store, "--notes", str(store / "missing.md"))
+    assert r.exit_code == ExitCode.USAGE
+    assert "the notes file" in r.stderr and "does not exist" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()
+
+    latin = store / "latin1.md"
+    latin.write_bytes("Caf\xe9 notes".encode("latin-1"))
+    r, out = _monthly(cli, store, "--next-steps", str(latin))
+    assert r.exit_code == ExitCode.USAGE and "is not UTF-8 text" in r.stderr
+    assert not out.exists()
+
+    r, _ = _monthly(cli, store, "--notes", str(store))  # a folder
+    assert r.exit_code == ExitCode.USAGE
+
+
+def test_white_label_and_a_footer_per_language(cli, store: Path, monkeypatch):
+    monkeypatch.chdir(store)
+    (store / "seolog.toml").write_text(
+        '[report]\nagency = "Greenfield SEO"\nwhite_label = true\n'
+        'footer = { en = "Confidential", nl = "Vertrouwelijk" }\n'
+    )
+    for lang, footer, other in (("en", "Confidential", "Vertrouwelijk"), ("nl", "Vertrouwelijk", "Confidential")):  # fmt: skip
+        r, out = _monthly(cli, store, "--lang", lang, name=f"monthly-{lang}.pdf")
+        assert r.exit_code == 0, r.stderr
+        text = _pdf_text(out)
+        assert "seolog" not in text.lower()  # no "Generated by seolog" anywhere
+        assert "Greenfield SEO" in text  # the agency's own name stays
+        assert footer in text and other not in text
+        html_out = store / f"audit-{lang}.html"
+        r = cli("reports", "audit", "acme", "-f", "html", "-o", str(html_out), "--lang", lang)
+        body = html_out.read_text().split("<body>")[1]
+        assert "seolog" not in body.lower() and footer in body
+
+
+def test_default_file_names_are_in_the_report_language(cli, store: Path, monkeypatch):
+    monkeypatch.chdir(store)
+    month = f"{date.today():%Y-%m}"
+    r = cli("reports", "monthly", "Acme Ltd", "--month", "this-month", "--lang", "nl", "-f", "html")
+    assert r.exit_code == 0, r.stderr
+    assert (store / f"maandrapport-acme-ltd-{month}.html").is_file()
+    r = cli("reports", "monthly", "Acme Ltd", "--month", "this-month", "-f", "html")
+    assert (store / f"monthly-report-acme-ltd-{month}.html").is_file()  # a month, not "this-month"
+    r = cli("reports", "work", "Acme Ltd", "--period", "this-month", "--lang", "nl", "-f", "html")
+    assert (store / f"werkrapport-acme-ltd-{month}.html").is_file()
