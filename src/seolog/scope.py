@@ -28,6 +28,11 @@ _PARTIAL = {
 }
 
 
+# The parts of a scope that say how findings were judged, not which pages were crawled or how
+# (a production baseline gates a folder build of the same site, with or without external checks).
+JUDGED = ("thresholds", "disabled", "severity", "ignored")
+
+
 def catalog_version(codes: Iterable[str]) -> str:
     """A short fingerprint of the check catalog a scan ran with: a release that adds or removes
     checks changes it, so its first scan does not read the new checks' findings as new problems."""
@@ -133,9 +138,9 @@ class ScanScope:
             "key": self.key,
         }
 
-    def differences(self, other: ScanScope) -> list[str]:
+    def differences(self, other: ScanScope, fields: Iterable[str] | None = None) -> list[str]:
         """What differs from `other`, in a user's words ("max depth 2 vs none"); [] when the
-        two are comparable."""
+        two are comparable. `fields`: only those (see `JUDGED`)."""
         out = []
         names = {
             "start": "start URL",
@@ -152,13 +157,20 @@ class ScanScope:
             "severity": "severities",
             "ignored": "ignored findings",
         }
+        wanted = set(names if fields is None else fields)
         mine, theirs = self._keyed(), other._keyed()
         for field_, label in names.items():
-            if mine[field_] != theirs[field_]:
+            if field_ in wanted and mine[field_] != theirs[field_]:
                 out.append(f"{label} {_shown(mine[field_])} vs {_shown(theirs[field_])}")
         if self.catalog and other.catalog and self.catalog != other.catalog:
             out.append("the check catalog changed (another seolog release)")
         return out
+
+    def judged_differently(self, other: ScanScope) -> list[str]:
+        """How the two scans' findings were judged differently (thresholds, rules, catalog),
+        whatever each crawled: what matters to a baseline, which may come from another origin
+        (production gating staging) or another part of the site."""
+        return self.differences(other, JUDGED)
 
     def not_comparable(self, other: ScanScope, this: str = "", that: str = "") -> str | None:
         """Why this scan and `other` cannot be compared, in one line; None when they can.

@@ -97,3 +97,27 @@ def test_fixed_means_the_url_was_fetched_again_and_the_issue_is_gone(cli, server
     scope = cli("scans", "show", "2", "--format", "json").json()["scan"]["scope"]
     assert scope["partial"] is False and scope["start"] == server.url("/")
     assert len(scope["catalog"]) == 12
+
+
+def test_a_baseline_must_be_complete_and_judged_alike(cli, server: FixtureServer, tmp_path):
+    """--fail-on-new against a partial baseline would call every issue on a page it never
+    reached new; against other thresholds, every finding they move. Both are refused before
+    the crawl, naming the difference; a complete baseline judged alike gates as before."""
+    _site(server)
+    partial = tmp_path / "partial.json"
+    cli("scan", server.url(), "--no-sitemaps", "--max-pages", "2", "-o", f"json:{partial}")
+    r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(partial))
+    assert r.exit_code == ExitCode.USAGE
+    assert "is partial (stopped at --max-pages 2)" in r.stderr
+    assert len(cli("scans", "list", "--format", "json").json()) == 1  # refused before crawling
+
+    full = tmp_path / "full.json"
+    cli("scan", server.url(), "--no-sitemaps", "-o", f"json:{full}")
+    r = cli(
+        "scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(full),
+        "--threshold", "title_min_chars=1",
+    )  # fmt: skip
+    assert r.exit_code == ExitCode.USAGE
+    assert "judged differently: thresholds" in r.stderr and "title_min_chars=1" in r.stderr
+    r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(full))
+    assert r.exit_code == 0, r.stderr

@@ -25,6 +25,7 @@ from typing import Any
 from seolog.context import AppContext
 from seolog.domain import Severity, finding_subject
 from seolog.errors import GateFailed, UsageError
+from seolog.scope import ScanScope
 from seolog.services.resolve import Resolved
 from seolog.urls import origin_of, path_of
 
@@ -121,6 +122,8 @@ class Baseline:
     # another origin (staging, a review app, a folder's made-up host) is looked up at the same
     # path here, so a baseline from production gates a staging scan of the same site.
     origin: str | None = None
+    # What it crawled and how it judged (None: a file from before seolog kept the scope).
+    scope: ScanScope | None = None
 
     def has(self, code: str, url: str, subject: str = "") -> bool:
         if (code, url, subject) in self.keys:
@@ -182,14 +185,15 @@ class Verdict:
 
 def load_baseline(ctx: AppContext, spec: str) -> Baseline:
     """A scan JSON file (`--format json`) or the ID of a stored scan."""
-    from seolog.services.results import scan_issues
+    from seolog.services.results import scan_issues, scan_scope
     from seolog.services.scans import get_scan
 
     if spec.strip().isascii() and spec.strip().isdigit():  # int("²") fails: a file name
         scan_id = int(spec)
         stored = get_scan(ctx, scan_id)  # a clear error for an unknown ID
+        scope = scan_scope(ctx, scan_id)
         return Baseline(
-            f"scan {scan_id}", _keys(scan_issues(ctx, scan_id)), origin_of(stored.scan.url)
+            f"scan {scan_id}", _keys(scan_issues(ctx, scan_id)), origin_of(stored.scan.url), scope
         )
     path = Path(spec)
     hint = "write one with `seolog scan URL --format json -o FILE`"
@@ -210,7 +214,34 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
         raise UsageError(f"the baseline {path} has no readable issues list", hint=hint)
     scan = data.get("scan")
     url = scan.get("url") if isinstance(scan, dict) else None
-    return Baseline(str(path), _keys(issues), origin_of(url) if isinstance(url, str) else None)
+    kept: ScanScope | None = None  # a file from before seolog kept the scope has none
+    if isinstance(scan, dict) and isinstance(url, str) and isinstance(scan.get("settings"), dict):
+        from seolog.services.results import scope_in
+
+        kept = scope_in(scan)
+    return Baseline(
+        str(path), _keys(issues), origin_of(url) if isinstance(url, str) else None, kept
+    )
+
+
+def check_baseline(baseline: Baseline, scope: ScanScope) -> None:
+    """A baseline --fail-on-new can trust, before the crawl: a complete scan, judged by the same
+    thresholds, rules and checks as the scan it gates. A partial one would make every issue on
+    a page it never reached "new"; another threshold would make every finding it moves new."""
+    if baseline.scope is None:
+        return
+    if baseline.scope.partial:
+        raise UsageError(
+            f"the baseline {baseline.name} is partial ({baseline.scope.partial_reason}): issues "
+            "on the pages it never reached would all count as new",
+            hint="use a complete scan as the baseline",
+        )
+    differences = baseline.scope.judged_differently(scope)
+    if differences:
+        raise UsageError(
+            f"the baseline {baseline.name} was judged differently: " + "; ".join(differences),
+            hint="make the baseline with the same thresholds and rules (and seolog release)",
+        )
 
 
 def prepare(ctx: AppContext, gates: Gates) -> Baseline | None:

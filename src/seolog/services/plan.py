@@ -16,9 +16,10 @@ from seolog.config import Credentials
 from seolog.context import AppContext
 from seolog.crawl.tls import INSECURE, verify_for
 from seolog.errors import UsageError
-from seolog.services.gates import Baseline, Gates, prepare
+from seolog.scope import ScanScope
+from seolog.services.gates import Baseline, Gates, check_baseline, prepare
 from seolog.services.resolve import ConfigSource, Resolved, resolve
-from seolog.services.scans import ScanRequest
+from seolog.services.scans import ScanRequest, current_catalog
 from seolog.services.target import settle_scheme
 
 
@@ -95,6 +96,10 @@ def plan_scan(
     if target is not None:
         settings = resolved.crawl_settings(credentials, thresholds)
         verify_for(settings)  # a CA bundle that cannot be used fails now, not after the scan row
+        if baseline is not None:  # judged as this scan will be, or --fail-on-new invents issues
+            check_baseline(
+                baseline, ScanScope.of(target, settings.to_stored(), None, current_catalog())
+            )
         # A registered site name as it is; a scheme-less address with https, else http.
         request, notes = settle_scheme(ctx, ScanRequest(target, settings, base_url))
     trust: dict[str, Any] | None = None

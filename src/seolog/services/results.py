@@ -237,6 +237,14 @@ def scope_of(scan: Scan) -> ScanScope:
     return ScanScope.of(scan.start_url, scan.settings, scan.stop_reason, scan.catalog)
 
 
+def scan_scope(ctx: AppContext, scan_id: int) -> ScanScope:
+    """The scope of a stored scan, by ID (which must exist)."""
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        assert scan is not None
+        return scope_of(scan)
+
+
 def scope_in(scan_part: dict[str, Any]) -> ScanScope:
     """The scope of a scan document's `scan` part (`seolog.scan/1`)."""
     catalog = (scan_part.get("scope") or {}).get("catalog")

@@ -371,7 +371,7 @@ def run_scan(
                 status=ScanStatus.RUNNING.value,
                 settings=settings.to_stored(),
                 seolog_version=__version__,
-                catalog=_catalog(),
+                catalog=current_catalog(),
                 started_at=utcnow(),
             ),
         )
@@ -381,7 +381,7 @@ def run_scan(
     return get_scan(ctx, scan_id)
 
 
-def _catalog() -> str:
+def current_catalog() -> str:
     """The check catalog this release runs (part of the scope scans are compared by)."""
     from seolog.checks.registry import catalog
     from seolog.scope import catalog_version
