@@ -5,7 +5,7 @@ rules and both got through the site; "fixed" means the URL was fetched again and
 from __future__ import annotations
 
 from seolog.errors import ExitCode
-from tests.server import FixtureServer
+from tests.server import FixtureServer, Response
 
 PAGES = 6
 
@@ -121,3 +121,18 @@ def test_a_baseline_must_be_complete_and_judged_alike(cli, server: FixtureServer
     assert "judged differently: thresholds" in r.stderr and "title_min_chars=1" in r.stderr
     r = cli("scan", server.url(), "--no-sitemaps", "--fail-on-new", "--baseline", str(full))
     assert r.exit_code == 0, r.stderr
+
+
+def test_a_site_finding_off_the_pages_is_fixed_when_its_check_ran_again(cli, server):
+    """robots.txt is no page of the crawl: its finding is fixed when the check ran again and
+    found it well, with no page to refetch."""
+    _site(server)
+    _scan(cli, server)
+    server.routes["/robots.txt"] = Response(
+        body="User-agent: *\nAllow: /\n", content_type="text/plain"
+    )
+    _scan(cli, server)
+    doc = cli("scans", "diff", "1", "2", "--format", "json").json()
+    fixed = {i["code"] for i in doc["issues"]["fixed"]}
+    assert "robots-txt-missing" in fixed
+    assert "robots-txt-missing" not in {i["code"] for i in doc["issues"]["not_rechecked"]}

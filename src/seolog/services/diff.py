@@ -102,10 +102,11 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> ScanDiff:
             continue
         # Not like for like (--force): nothing is known fixed (a partial scan did not judge
         # the links to pages it never fetched, other thresholds judged otherwise).
+        # A finding on a page needs the page fetched again; one of the site's on a URL that is
+        # no page (/robots.txt, a sitemap) needs its check to have run again.
+        fetched = issue["url"] in pages_b or issue["url"] not in pages_a
         rechecked = (
-            diff.not_comparable is None
-            and issue["url"] in pages_b
-            and (ran is None or issue["code"] in ran)
+            diff.not_comparable is None and fetched and (ran is None or issue["code"] in ran)
         )
         (diff.fixed if rechecked else diff.not_rechecked).append(issue)
     diff.persisting = len(old.keys() & new.keys())
