@@ -136,3 +136,15 @@ def test_a_site_finding_off_the_pages_is_fixed_when_its_check_ran_again(cli, ser
     fixed = {i["code"] for i in doc["issues"]["fixed"]}
     assert "robots-txt-missing" in fixed
     assert "robots-txt-missing" not in {i["code"] for i in doc["issues"]["not_rechecked"]}
+
+
+def test_scans_list_marks_partial_scans_and_their_scope(cli, server: FixtureServer) -> None:
+    _site(server)
+    _scan(cli, server)
+    _scan(cli, server, "--max-pages", "2")
+    _scan(cli, server)
+    rows = {r["id"]: r for r in cli("scans", "list", "--format", "json").json()}
+    assert [rows[i]["partial"] for i in (1, 2, 3)] == [False, True, False]
+    assert rows[1]["scope_key"] == rows[3]["scope_key"]  # the same scope: these compare
+    table = cli("scans", "list").stdout
+    assert "completed (partial)" in table

@@ -55,13 +55,15 @@ def list_(
                 s.name,
                 scan.start_url,
                 scan.scan_type,
-                scan.status,
+                f"{scan.status} (partial)" if row["partial"] else scan.status,
                 scan.pages_crawled,
                 scan.score,
                 render.when(scan.started_at),
                 render.duration((scan.stats or {}).get("elapsed_s")),
             ]
-            for scan, s in rows
+            for (scan, s), row in zip(
+                rows, [scans.scan_row(scan, s) for scan, s in rows], strict=True
+            )
         ],
         state.no_color,
     )

@@ -20,7 +20,7 @@ from seolog.crawl.stats import CrawlStats
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
-from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary
+from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary, scope_of
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url, registered_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -517,6 +517,7 @@ def delete_scan(ctx: AppContext, scan_id: int) -> Scan:
 
 def scan_row(scan: Scan, site: Site) -> dict[str, Any]:
     """One line of `scans list --format json`."""
+    scope = scope_of(scan)
     return {
         "id": scan.id,
         "uuid": scan.uuid,
@@ -525,6 +526,9 @@ def scan_row(scan: Scan, site: Site) -> dict[str, Any]:
         "type": scan.scan_type,
         "status": scan.status,
         "stop_reason": scan.stop_reason,
+        # Stopped at a limit before it got through the site: compared with no other scan.
+        "partial": scope.partial,
+        "scope_key": scope.key,  # scans with the same key (and complete) compare
         "pages": scan.pages_crawled,
         "score": scan.score,
         "started_at": _iso(scan.started_at),
