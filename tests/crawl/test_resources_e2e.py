@@ -766,6 +766,21 @@ def test_every_resource_answered_before_ctrl_c_is_kept(resumed: Resumed) -> None
     assert len(resumed.answered_before - resumed.stored_before) <= 8
 
 
+def _scan_with_hosts(cli, dead_links: list[str], alive: int) -> dict[str, Any]:
+    """Scan a page linking `dead_links` and one page on each of `alive` answering hosts."""
+    site = HostServer().start()
+    hosts = [_ok_host() for _ in range(alive)]
+    try:
+        body = "".join(f'<a href="{url}">dead</a>' for url in dead_links)
+        body += "".join(f'<a href="{h.url("/ok")}">ok</a>' for h in hosts)
+        _site_pages(site, {"/page": body})
+        return _json(cli(*SCAN, site.url()))
+    finally:
+        site.stop()
+        for h in hosts:
+            h.stop()
+
+
 @pytest.mark.parametrize(
     ("dead", "alive", "reported"),
     [
@@ -779,17 +794,8 @@ def test_every_resource_answered_before_ctrl_c_is_kept(resumed: Resumed) -> None
 def test_dns_failures_count_unless_most_names_fail(cli, dead: int, alive: int, reported: bool):
     """A machine offline (or behind a proxy that lets a few hosts through) would call every
     link broken; a real site's dead domains are a few among many that resolve."""
-    site = HostServer().start()
-    hosts = [_ok_host() for _ in range(alive)]
-    try:
-        body = "".join(f'<a href="https://gone{i}.invalid/x">gone {i}</a>' for i in range(dead))
-        body += "".join(f'<a href="{h.url("/ok")}">ok</a>' for h in hosts)
-        _site_pages(site, {"/page": body})
-        doc = _json(cli(*SCAN, site.url()))
-    finally:
-        site.stop()
-        for h in hosts:
-            h.stop()
+    dead_links = [f"https://gone{i}.invalid/x" for i in range(dead)]
+    doc = _scan_with_hosts(cli, dead_links, alive)
     broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
     assert len(broken) == (dead if reported else 0)
     notes = " ".join(doc["summary"]["crawl"]["notes"])
@@ -806,18 +812,8 @@ def test_dns_failures_count_unless_most_names_fail(cli, dead: int, alive: int, r
 def test_refused_connections_count_unless_no_host_answers(cli, alive: int, reported: bool):
     """A machine whose network is cut off but resolves names (a sandbox, a firewall) fails
     every external link by refusal or timeout, not by DNS: none of that is the links'."""
-    site = HostServer().start()
-    hosts = [_ok_host() for _ in range(alive)]
-    try:
-        with refused_port() as a, refused_port() as b, refused_port() as c:
-            body = "".join(f'<a href="http://127.0.0.1:{p}/x">dead</a>' for p in (a, b, c))
-            body += "".join(f'<a href="{h.url("/ok")}">ok</a>' for h in hosts)
-            _site_pages(site, {"/page": body})
-            doc = _json(cli(*SCAN, site.url()))
-    finally:
-        site.stop()
-        for h in hosts:
-            h.stop()
+    with refused_port() as a, refused_port() as b, refused_port() as c:
+        doc = _scan_with_hosts(cli, [f"http://127.0.0.1:{p}/x" for p in (a, b, c)], alive)
     broken = [i for i in doc["issues"] if i["code"] == "external-link-broken"]
     assert len(broken) == (3 if reported else 0)
     assert all(i["details"]["error_kind"] == "connect" for i in broken)
