@@ -129,3 +129,22 @@ def test_issue_groups_order_and_cut():
     groups = model.issue_groups(issues, per_check=25)
     assert [g.code for g in groups] == ["link-broken", "title-too-short"]
     assert groups[1].count == 30 and len(groups[1].rows) == 25 and groups[1].hidden == 5
+
+
+def test_a_big_pdf_appendix_cuts_each_checks_list_and_writes_the_rest_to_a_csv(
+    cli, store: Path, monkeypatch
+):
+    monkeypatch.setattr(model, "APPENDIX_PDF_LIMIT", 2)  # as if the scan had over 500 issues
+    monkeypatch.setattr(model, "APPENDIX_PER_CHECK", 1)
+    out = store / "audit.pdf"
+    r = cli("reports", "audit", "1", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    csv = store / "audit-issues.csv"
+    assert csv.is_file() and "audit-issues.csv" in r.stderr
+    text = _pdf_text(out)
+    assert "Each check below shows its first 1 URLs" in text
+    assert re.search(r"… and \d+ more in audit-issues\.csv", text)  # a check with 2+ URLs
+    assert BROKEN in text and ERROR_PAGE in text  # every check is still there
+    out = store / "audit-nl.pdf"
+    assert cli("reports", "audit", "1", "-o", str(out), "--lang", "nl").exit_code == 0
+    assert (store / "audit-nl-problemen.csv").is_file()

@@ -156,6 +156,7 @@ class Renderer:
         self.env.filters["bar_rows"] = _bar_rows
         self.env.filters["map_labels"] = _map_labels
         self.env.filters["severity_rows"] = _severity_rows
+        self.env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 
     def trend_chart(self, points: list[model.TrendPoint]) -> str:
         """The score line with dates in the report's language (30 Nov, 30 nov.)."""
