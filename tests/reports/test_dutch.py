@@ -17,6 +17,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from seolog.checks.registry import catalog as check_catalog
+from seolog.errors import ExitCode
 from seolog.reports import catalog, labels, model
 from seolog.reports.render import Branding, Renderer, package_templates, write_pdf
 from tests import test_packaging
@@ -227,3 +228,25 @@ def test_every_checks_title_why_and_fix_render_in_dutch(tmp_path: Path, monkeypa
     assert _english_left(text) == []
     assert "Kapotte links verspillen crawlbudget" in text  # a why text, in Dutch
     assert "30 okt" in text  # a chart date, in Dutch
+
+
+@pytest.mark.store_agnostic
+def test_a_translation_with_a_misspelt_placeholder_falls_back_to_english(tmp_path: Path):
+    folder = tmp_path / "locale"
+    folder.mkdir()
+    (folder / "fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr_FR\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Prepared for {client}"\nmsgstr "Préparé pour {clent}"\n',
+        encoding="utf-8",
+    )
+    t = Renderer("fr", Branding(template_dir=tmp_path)).t
+    assert t("Prepared for {client}", client="Acme") == "Prepared for Acme"  # not a crash
+
+
+def test_a_language_file_without_its_locale_is_a_report_error(cli, tmp_path: Path):
+    folder = tmp_path / "locale"
+    folder.mkdir()
+    (folder / "fr.po").write_text('msgid "Summary"\nmsgstr "Résumé"\n', encoding="utf-8")
+    r = cli("reports", "audit", "1", "--lang", "fr", "--template-dir", str(tmp_path))
+    assert r.exit_code == ExitCode.REPORT  # one line, not a traceback
+    assert "fr.po names no language" in r.stderr and "Language: de_DE" in r.stderr

@@ -184,6 +184,7 @@ def monthly(
             "as text; images are not loaded.",
             dir_okay=False,
             show_default=False,
+            metavar="FILE.md",
         ),
     ] = None,
     next_steps: Annotated[
@@ -194,6 +195,7 @@ def monthly(
             "open issues of each site).",
             dir_okay=False,
             show_default=False,
+            metavar="FILE.md",
         ),
     ] = None,
     no_amounts: NoAmountsOpt = False,
@@ -201,8 +203,7 @@ def monthly(
     """The report sent every month: scores and trends per site, the work done, the issues it
     fixed, and what comes next.
 
-    A --notes or --next-steps file that is missing, unreadable or not UTF-8 stops the report
-    with one line and exit code 2."""
+    A missing, unreadable or non-UTF-8 --notes or --next-steps file: one line, exit code 2."""
     from seolog.services.reports import month_of, monthly_report
 
     state: State = ctx.obj

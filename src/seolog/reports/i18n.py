@@ -32,7 +32,12 @@ class Translator:
     def __call__(self, msgid: str, **values: object) -> str:
         """The translation of `msgid` (itself when the catalog lacks it), `{name}`s filled in."""
         text = self.messages.get(msgid) or msgid
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation with a misspelt {name}
+            return msgid.format(**values)
 
     def family(self, name: str) -> str:
         return self(labels.FAMILIES.get(name, name))
@@ -79,7 +84,7 @@ def _read(path: Path) -> tuple[str, dict[str, str]]:
     if catalog.locale is None:
         raise ReportError(
             f"the report language file {path} names no language",
-            hint='add "Language: nl_NL\\n" (the locale) to its header',
+            hint='add the locale to its header, e.g. "Language: de_DE\\n"',
         )
     messages = {
         str(m.id): str(m.string)
