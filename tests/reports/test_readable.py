@@ -135,7 +135,7 @@ def test_a_big_pdf_appendix_cuts_each_checks_list_and_writes_the_rest_to_a_csv(
     cli, store: Path, monkeypatch
 ):
     monkeypatch.setattr(model, "APPENDIX_PDF_LIMIT", 2)  # as if the scan had over 500 issues
-    monkeypatch.setattr(model, "APPENDIX_PER_CHECK", 1)
+    monkeypatch.setattr(model, "APPENDIX_PER_CHECK_MIN", 1)
     out = store / "audit.pdf"
     r = cli("reports", "audit", "1", "-o", str(out))
     assert r.exit_code == 0, r.stderr
@@ -148,3 +148,14 @@ def test_a_big_pdf_appendix_cuts_each_checks_list_and_writes_the_rest_to_a_csv(
     out = store / "audit-nl.pdf"
     assert cli("reports", "audit", "1", "-o", str(out), "--lang", "nl").exit_code == 0
     assert (store / "audit-nl-problemen.csv").is_file()
+
+
+@pytest.mark.store_agnostic
+def test_a_cut_appendix_stays_about_500_rows_however_many_checks_failed():
+    def issues(checks: int, each: int) -> list[dict[str, str]]:
+        return [{"code": f"c{c}", "url": f"u{u}"} for c in range(checks) for u in range(each)]
+
+    assert model.appendix_cut(issues(5, 100)) is None  # 500: all of them
+    assert model.appendix_cut(issues(4, 200)) == 25  # few checks: 25 each
+    assert model.appendix_cut(issues(50, 100)) == 10  # 50 checks: 10 each, 500 rows
+    assert model.appendix_cut(issues(200, 10)) == 5  # never fewer than 5

@@ -17,7 +17,8 @@ TOP_ISSUES = 10
 WORST_PAGES = 15
 EXAMPLES = 5
 APPENDIX_PDF_LIMIT = 500  # issues in a PDF appendix before each check's list is cut
-APPENDIX_PER_CHECK = 25  # URLs per check in a cut PDF appendix; all are in the CSV beside it
+APPENDIX_PER_CHECK = 25  # URLs per check at most in a cut PDF appendix (all are in the CSV)
+APPENDIX_PER_CHECK_MIN = 5  # and at least, however many checks failed
 _RANK = {"error": 3, "warning": 2, "notice": 1}
 SEVERITIES = ("error", "warning", "notice")
 
@@ -125,6 +126,17 @@ def issue_groups(issues: list[dict[str, Any]], per_check: int | None = None) -> 
         )
     groups.sort(key=lambda g: (-_RANK.get(g.severity, 0), -g.count, g.code))
     return groups
+
+
+def appendix_cut(issues: list[dict[str, Any]]) -> int | None:
+    """URLs per check in a PDF appendix: all (None) up to APPENDIX_PDF_LIMIT issues; beyond, an
+    equal share of that limit for each failing check, between 5 and 25, so the appendix stays
+    about as long however many checks failed."""
+    if len(issues) <= APPENDIX_PDF_LIMIT:
+        return None
+    checks = len({i["code"] for i in issues}) or 1
+    share = APPENDIX_PDF_LIMIT // checks
+    return max(APPENDIX_PER_CHECK_MIN, min(APPENDIX_PER_CHECK, share))
 
 
 def _families(issues: list[dict[str, Any]]) -> list[tuple[str, dict[str, int]]]:

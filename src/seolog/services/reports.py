@@ -111,11 +111,11 @@ def audit_report(ctx: AppContext, target: str, request: ReportRequest) -> Writte
     audit = model.site_audit(doc, _history(ctx, site_id))
     client = _client_of_site(ctx, site_id)
     renderer = Renderer(request.lang, request.branding or Branding())
-    per_check, csv_path = None, None
-    if request.fmt == "pdf" and len(audit.issues) > model.APPENDIX_PDF_LIMIT:
+    per_check = model.appendix_cut(audit.issues) if request.fmt == "pdf" else None
+    csv_path = None
+    if per_check is not None:
         from seolog.output import csvout
 
-        per_check = model.APPENDIX_PER_CHECK
         csv_path = request.output.with_name(
             f"{request.output.stem}-{renderer.t(labels.ISSUES_CSV)}.csv"
         )
