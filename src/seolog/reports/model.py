@@ -83,6 +83,9 @@ class SiteAudit:
     top: list[TopIssue]
     worst: list[tuple[str, int, list[str], str | None]]  # url, score, codes, title
     issues: list[dict[str, Any]]
+    # Earlier scans exist, but none of the same scope (a test scan, other thresholds): no change
+    # is shown, and the report says why instead of "the first scan".
+    incomparable: bool = False
 
     @property
     def band(self) -> str | None:
@@ -174,9 +177,12 @@ def top_issues(issues: list[dict[str, Any]], limit: int = TOP_ISSUES) -> list[To
     return out
 
 
-def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
-    """`doc` is the scan's document; `history` the site's completed scans (id, score,
-    completed_at), oldest first, up to and including this one."""
+def site_audit(
+    doc: dict[str, Any], history: list[dict[str, Any]], incomparable: bool = False
+) -> SiteAudit:
+    """`doc` is the scan's document; `history` the site's completed scans comparable with it
+    (`services.history.comparable_history`: id, score, completed_at), oldest first, up to and
+    including this one: the trend and the change since the previous scan are like for like."""
     scan, issues = doc["scan"], doc["issues"]
     earlier = [h for h in history if h["id"] < scan["id"] and h["score"] is not None]
     previous = earlier[-1] if earlier else None
@@ -204,15 +210,8 @@ def site_audit(doc: dict[str, Any], history: list[dict[str, Any]]) -> SiteAudit:
             (p["url"], p["score"], codes, p["title"]) for p, codes in worst_pages(doc, WORST_PAGES)
         ],
         issues=sorted(issues, key=lambda i: (-_RANK.get(i["severity"], 0), i["code"], i["url"])),
+        incomparable=incomparable and previous is None,
     )
-
-
-def fixed_issues(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
-    """Issues present in the earlier scan and gone in the later one (matched by code and URL)."""
-    if before is None:
-        return []
-    now = {(i["code"], i["url"]) for i in after["issues"]}
-    return [i for i in before["issues"] if (i["code"], i["url"]) not in now]
 
 
 @dataclass

@@ -14,6 +14,8 @@ from seolog.files import atomic_write
 from seolog.reports import labels, model
 from seolog.reports.render import Branding, Renderer, write_pdf
 from seolog.services.clients import get_client
+from seolog.services.diff import compare
+from seolog.services.history import comparable_history, period_scans
 from seolog.services.logs import ListFilter, list_entries, today
 from seolog.services.results import scan_document
 from seolog.services.sites import get_site
@@ -81,6 +83,14 @@ def _history(ctx: AppContext, site_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _site_audit(ctx: AppContext, doc: dict[str, Any], site_id: int) -> model.SiteAudit:
+    """A scan as a report shows it, its trend and score change among comparable scans only."""
+    scan_id = doc["scan"]["id"]
+    alike = comparable_history(ctx, scan_id)
+    earlier = [h for h in _history(ctx, site_id) if h["id"] < scan_id]
+    return model.site_audit(doc, alike, incomparable=len(earlier) > len(alike) - 1)
+
+
 def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
     """(scan id, site id) from a scan ID or a site name (its latest completed scan)."""
     with session_scope(ctx.engine) as session:
@@ -108,7 +118,7 @@ def _deliver(renderer: Renderer, html: str, request: ReportRequest) -> Written:
 def audit_report(ctx: AppContext, target: str, request: ReportRequest) -> Written:
     scan_id, site_id = _resolve_scan(ctx, target)
     doc = scan_document(ctx, scan_id)
-    audit = model.site_audit(doc, _history(ctx, site_id))
+    audit = _site_audit(ctx, doc, site_id)
     client = _client_of_site(ctx, site_id)
     renderer = Renderer(request.lang, request.branding or Branding())
     per_check = model.appendix_cut(audit.issues) if request.fmt == "pdf" else None
@@ -217,15 +227,20 @@ def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequ
         if not history:
             monthly.append(MonthlySite(None, site_name, url, []))
             continue
-        latest = scan_document(ctx, history[-1]["id"])
-        before = [h for h in history if datetime.fromisoformat(h["completed_at"]) < start]
-        baseline = scan_document(ctx, before[-1]["id"]) if before else None
+        # Like for like: the month's last complete scan against the last comparable one before
+        # the month (or, in a site's first month, its first one in it); fixed means rechecked.
+        pair = period_scans(ctx, site_id, start, end)
+        latest_id = pair.after or history[-1]["id"]
+        latest = scan_document(ctx, latest_id)
+        fixed = []
+        if pair.before is not None and pair.after is not None:
+            fixed = compare(scan_document(ctx, pair.before), latest).fixed
         monthly.append(
             MonthlySite(
-                model.site_audit(latest, history),
+                _site_audit(ctx, latest, site_id),
                 site_name,
                 url,
-                model.fixed_issues(baseline, latest),
+                fixed,
             )
         )
     renderer = Renderer(request.lang, request.branding or Branding(), amounts=request.amounts)
