@@ -141,50 +141,26 @@ def bars(
 ) -> str:
     """Horizontal bars: (label, value, colour), in the order given; `fmt` writes the numbers the
     report's language's way."""
-    if not rows:
-        return ""
-    size = 12
-    row_h, label_w = 26, 190
-    values = [(fmt(v) if fmt else f"{v:g}") + unit for _l, v, _c in rows]
-    value_w = max(text_width(v, size) for v in values) + 12
-    height = row_h * len(rows) + 8
-    top = max(v for _l, v, _c in rows) or 1
-    span = WIDTH - label_w - value_w
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" '
-        f'role="img" aria-label="bar chart">'
-    ]
-    for i, ((label, value, colour), shown) in enumerate(zip(rows, values, strict=True)):
-        y = 4 + i * row_h
-        w = max(2.0, span * value / top) if value else 0
-        parts.append(
-            f"<g><title>{escape(label)}</title>"
-            + _text(
-                label_w - 8,
-                y + 17,
-                fit(label, label_w - 12, size),
-                size,
-                text_anchor="end",
-                fill="#111827",
-            )
-            + f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" rx="3" '
-            f'fill="{escape(colour)}"/>'
-            + _text(label_w + w + 6, y + 17, shown, size, fill="#374151")
-            + "</g>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    shown = [(fmt(v) if fmt else f"{v:g}") + unit for _l, v, _c in rows]
+    return _bar_chart([(label, [(value, colour)]) for label, value, colour in rows], shown)
 
 
 def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]]) -> str:
     """Horizontal bars in segments: (label, [(value, colour), …]), in the order given, each bar's
     total written after it (issues per area, split by severity)."""
+    return _bar_chart(rows, [f"{sum(v for v, _c in parts):g}" for _l, parts in rows])
+
+
+def _bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]], shown: list[str]) -> str:
+    """The bars of `bars` and `stacked_bars`: a label cut to fit, the segments, and `shown` (the
+    bar's number as written) after it. A bar of one segment has round ends and is at least 2
+    units wide, so a small value still shows."""
     if not rows:
         return ""
     size = 12
     row_h, label_w = 26, 190
     totals = [sum(v for v, _c in parts) for _l, parts in rows]
-    value_w = max(text_width(f"{t:g}", size) for t in totals) + 12
+    value_w = max(text_width(v, size) for v in shown) + 12
     height = row_h * len(rows) + 8
     top = max(totals) or 1
     span = WIDTH - label_w - value_w
@@ -192,7 +168,7 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]]) -> str
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" '
         f'role="img" aria-label="bar chart">'
     ]
-    for i, ((label, parts), total) in enumerate(zip(rows, totals, strict=True)):
+    for i, ((label, parts), written) in enumerate(zip(rows, shown, strict=True)):
         y = 4 + i * row_h
         out.append(
             f"<g><title>{escape(label)}</title>"
@@ -206,15 +182,17 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]]) -> str
             )
         )
         x = float(label_w)
+        single = len(parts) == 1
         for value, colour in parts:
             if not value:
                 continue
-            w = span * value / top
+            w = max(2.0, span * value / top) if single else span * value / top
+            rounded = ' rx="3"' if single else ""
             out.append(
-                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}"{rounded} '
                 f'fill="{escape(colour)}"/>'
             )
             x += w
-        out.append(_text(x + 6, y + 17, f"{total:g}", size, fill="#374151") + "</g>")
+        out.append(_text(x + 6, y + 17, written, size, fill="#374151") + "</g>")
     out.append("</svg>")
     return "".join(out)
