@@ -67,11 +67,15 @@ class ScanScope:
         settings: Mapping[str, Any] | None,
         stop_reason: str | None = None,
         catalog: str | None = None,
+        defaults: Mapping[str, int] | None = None,
     ) -> ScanScope:
         """The scope of a stored scan: its start URL, its stored settings (`CrawlSettings.
-        to_stored`), how it ended and its catalog."""
+        to_stored`), how it ended and its catalog. `defaults`: the thresholds' defaults, so an
+        override that repeats one (`title_min_chars = 30` in a config) is no other scope."""
         s = settings or {}
         rules = s.get("audit_rules") or {}
+        said = s.get("thresholds") or {}
+        thresholds = {k: v for k, v in said.items() if defaults is None or defaults.get(k) != v}
         return cls(
             start=normalize_url(start_url) or start_url,
             include=tuple(s.get("include") or ()),
@@ -82,7 +86,7 @@ class ScanScope:
             sitemaps=bool(s.get("sitemaps", s.get("use_sitemaps", True))),
             external=bool(s.get("external", True)),
             folder=bool(s.get("folder")),
-            thresholds=tuple(sorted((s.get("thresholds") or {}).items())),
+            thresholds=tuple(sorted(thresholds.items())),
             disabled=tuple(sorted(rules.get("disable") or ())),
             severity=tuple(sorted((rules.get("severity") or {}).items())),
             ignored=tuple(

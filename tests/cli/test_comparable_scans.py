@@ -148,3 +148,11 @@ def test_scans_list_marks_partial_scans_and_their_scope(cli, server: FixtureServ
     assert rows[1]["scope_key"] == rows[3]["scope_key"]  # the same scope: these compare
     table = cli("scans", "list").stdout
     assert "completed (partial)" in table
+
+
+def test_a_threshold_given_at_its_default_is_the_same_scope(cli, server: FixtureServer) -> None:
+    """`title_min_chars = 30` written out (the default) judges as no override does."""
+    _site(server)
+    _scan(cli, server)
+    r = _scan(cli, server, "--threshold", "title_min_chars=30", "--against-previous")
+    assert "Scan #1 → #2" in r.stdout

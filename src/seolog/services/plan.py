@@ -16,9 +16,9 @@ from seolog.config import Credentials
 from seolog.context import AppContext
 from seolog.crawl.tls import INSECURE, verify_for
 from seolog.errors import UsageError
-from seolog.scope import ScanScope
 from seolog.services.gates import Baseline, Gates, check_baseline, prepare
 from seolog.services.resolve import ConfigSource, Resolved, resolve
+from seolog.services.results import scope_from
 from seolog.services.scans import ScanRequest, current_catalog
 from seolog.services.target import settle_scheme
 
@@ -97,9 +97,8 @@ def plan_scan(
         settings = resolved.crawl_settings(credentials, thresholds)
         verify_for(settings)  # a CA bundle that cannot be used fails now, not after the scan row
         if baseline is not None:  # judged as this scan will be, or --fail-on-new invents issues
-            check_baseline(
-                baseline, ScanScope.of(target, settings.to_stored(), None, current_catalog())
-            )
+            scope = scope_from(target, settings.to_stored(), None, current_catalog())
+            check_baseline(baseline, scope)
         # A registered site name as it is; a scheme-less address with https, else http.
         request, notes = settle_scheme(ctx, ScanRequest(target, settings, base_url))
     trust: dict[str, Any] | None = None

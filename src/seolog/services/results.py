@@ -232,9 +232,25 @@ def issue_doc(issue: Issue) -> dict[str, Any]:
     }
 
 
+def _default_thresholds() -> dict[str, int]:
+    from seolog.checks.thresholds import Thresholds
+
+    return Thresholds().to_stored()
+
+
+def scope_from(
+    start_url: str,
+    settings: dict[str, Any] | None,
+    stop_reason: str | None = None,
+    catalog: str | None = None,
+) -> ScanScope:
+    """A scope from stored settings, a threshold override equal to its default not counted."""
+    return ScanScope.of(start_url, settings, stop_reason, catalog, _default_thresholds())
+
+
 def scope_of(scan: Scan) -> ScanScope:
     """A stored scan's scope: what it crawled and judged, and whether it got through."""
-    return ScanScope.of(scan.start_url, scan.settings, scan.stop_reason, scan.catalog)
+    return scope_from(scan.start_url, scan.settings, scan.stop_reason, scan.catalog)
 
 
 def scan_scope(ctx: AppContext, scan_id: int) -> ScanScope:
@@ -248,7 +264,7 @@ def scan_scope(ctx: AppContext, scan_id: int) -> ScanScope:
 def scope_in(scan_part: dict[str, Any]) -> ScanScope:
     """The scope of a scan document's `scan` part (`seolog.scan/1`)."""
     catalog = (scan_part.get("scope") or {}).get("catalog")
-    return ScanScope.of(
+    return scope_from(
         scan_part["url"], scan_part.get("settings"), scan_part.get("stop_reason"), catalog
     )
 
