@@ -21,7 +21,7 @@ from seolog.crawl.tls import public_verify
 from seolog.domain import ResourceCheck, ResourceKind
 from tests.resource_servers import HostServer, Response, hosts
 
-pytestmark = pytest.mark.external
+pytestmark = [pytest.mark.external, pytest.mark.store_agnostic]  # no store: not rerun on PostgreSQL
 
 
 def _check(
