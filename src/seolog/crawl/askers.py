@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -86,6 +86,20 @@ def _reason(kind: FetchErrorKind, error: BaseException, url: str, timeout: float
     return str(error) or type(error).__name__
 
 
+async def _counted(chunks: AsyncIterator[bytes], cap: int, broken: type[Exception]) -> int:
+    """Bytes of a body, reading at most `cap` (then it is at least that big); a body that
+    breaks off (`broken`, the client's error) is as big as what arrived."""
+    size = 0
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size >= cap:
+                break
+    except broken:
+        pass
+    return size
+
+
 # --- the site's own: httpx --------------------------------------------------------------------
 
 
@@ -103,14 +117,7 @@ async def ask_httpx(
     try:
         size = declared_size(method, response.headers)
         if count is not None and size is None and response.status_code < 300:
-            size = 0
-            try:
-                async for chunk in response.aiter_raw():
-                    size += len(chunk)
-                    if size >= count:
-                        break
-            except httpx.HTTPError:
-                pass  # the body broke off: what arrived is what is known of its size
+            size = await _counted(response.aiter_raw(), count, httpx.HTTPError)
         elif method == "HEAD":
             # An unread response's connection is dropped, even HEAD's empty one: read it, and
             # the next URL reuses the connection.
@@ -166,14 +173,8 @@ async def ask_aiohttp(
         async with session.request(method, _url(url), allow_redirects=False) as response:
             size = declared_size(method, response.headers)
             if count is not None and size is None and response.status < 300:
-                size = 0
-                try:
-                    async for chunk in response.content.iter_chunked(64 * 1024):
-                        size += len(chunk)
-                        if size >= count:
-                            break
-                except aiohttp.ClientError:
-                    pass  # the body broke off: what arrived is what is known of its size
+                chunks = response.content.iter_chunked(64 * 1024)
+                size = await _counted(chunks, count, aiohttp.ClientError)
             return Reply(response.status, response.headers, size)
     except (aiohttp.ClientError, TimeoutError, ValueError) as e:
         kind = classify_aiohttp(e)
