@@ -148,7 +148,8 @@ def _scheduled(state: State, api: Seolog, plan: ScanPlan, command: ScanCommand) 
 
 
 def _against_previous(state: State, scan_id: int) -> None:
-    from seolog.services.diff import diff_scans, previous_comparable
+    from seolog.services.diff import diff_scans
+    from seolog.services.history import previous_comparable
 
     previous = previous_comparable(state.app, scan_id)
     if previous.scan_id is None:

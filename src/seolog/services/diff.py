@@ -18,7 +18,7 @@ from typing import Any
 from seolog.context import AppContext
 from seolog.domain import finding_subject
 from seolog.errors import NotFoundError, UsageError
-from seolog.services.results import scan_document, scope_in, scope_of
+from seolog.services.results import scan_document, scope_in
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 
@@ -148,33 +148,3 @@ def diff_scans(ctx: AppContext, before_id: int, after_id: int, force: bool = Fal
             hint="compare scans of the same scope, or pass --force to compare them anyway",
         )
     return compare(before, after)
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The scan a new one compares with, or why there is none to compare with."""
-
-    scan_id: int | None
-    reason: str | None = None  # when scan_id is None and a comparison was expected
-
-
-def previous_comparable(ctx: AppContext, scan_id: int) -> Previous:
-    """The latest complete scan of the same site and scope before this one. A partial scan
-    compares with nothing (its findings are a sample); when earlier scans exist but none has
-    the same scope, the reason names how the latest of them differs."""
-    with session_scope(ctx.engine) as session:
-        scan = repo.scan_by_id(session, scan_id)
-        if scan is None:
-            return Previous(None)
-        scope = scope_of(scan)
-        if scope.partial:
-            return Previous(None, f"not compared: this scan {scope.partial_reason} (partial)")
-        earlier = repo.completed_scans(session, scan.site_id, before=scan_id)
-        for candidate in earlier:
-            if scope_of(candidate).not_comparable(scope) is None:
-                return Previous(candidate.id)
-        if not earlier:
-            return Previous(None)
-        latest = earlier[0]
-        why = scope_of(latest).not_comparable(scope, f"scan {latest.id}", "this scan")
-        return Previous(None, f"no earlier scan of the same scope ({why})")

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session
+
 from seolog.context import AppContext
+from seolog.scope import ScanScope
 from seolog.services.results import scope_of
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -26,6 +29,13 @@ def _point(scan: Scan) -> dict[str, Any]:
     }
 
 
+def _earlier(session: Session, scan: Scan, scope: ScanScope) -> tuple[list[Scan], list[Scan]]:
+    """The site's completed scans before `scan`, and those of them it compares with (complete,
+    of the same scope); both newest first."""
+    earlier = repo.completed_scans(session, scan.site_id, before=scan.id)
+    return earlier, [s for s in earlier if scope_of(s).not_comparable(scope) is None]
+
+
 def comparable_history(ctx: AppContext, scan_id: int) -> list[dict[str, Any]]:
     """The scans a trend of `scan_id` may show: its site's completed, complete scans of the same
     scope up to it, oldest first (`id`, `score`, `completed_at`). Only `scan_id` itself when it
@@ -37,9 +47,37 @@ def comparable_history(ctx: AppContext, scan_id: int) -> list[dict[str, Any]]:
         scope = scope_of(scan)
         if scope.partial:
             return [_point(scan)]
-        earlier = repo.completed_scans(session, scan.site_id, before=scan_id)
-        alike = [s for s in earlier if scope_of(s).not_comparable(scope) is None]
+        _all, alike = _earlier(session, scan, scope)
         return [_point(s) for s in reversed(alike)] + [_point(scan)]
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The scan a new one compares with, or why there is none to compare with."""
+
+    scan_id: int | None
+    reason: str | None = None  # when scan_id is None and a comparison was expected
+
+
+def previous_comparable(ctx: AppContext, scan_id: int) -> Previous:
+    """The latest complete scan of the same site and scope before this one. A partial scan
+    compares with nothing (its findings are a sample); when earlier scans exist but none has
+    the same scope, the reason names how the latest of them differs."""
+    with session_scope(ctx.engine) as session:
+        scan = repo.scan_by_id(session, scan_id)
+        if scan is None:
+            return Previous(None)
+        scope = scope_of(scan)
+        if scope.partial:
+            return Previous(None, f"not compared: this scan {scope.partial_reason} (partial)")
+        earlier, alike = _earlier(session, scan, scope)
+        if alike:
+            return Previous(alike[0].id)
+        if not earlier:
+            return Previous(None)
+        latest = earlier[0]
+        why = scope_of(latest).not_comparable(scope, f"scan {latest.id}", "this scan")
+        return Previous(None, f"no earlier scan of the same scope ({why})")
 
 
 @dataclass(frozen=True)
@@ -58,33 +96,28 @@ def period_scans(ctx: AppContext, site_id: int, start: datetime, end: datetime) 
     with session_scope(ctx.engine) as session:
         done = [s for s in repo.completed_scans(session, site_id) if s.completed_at is not None]
         until_end = [s for s in done if _when(s) <= end]  # newest first
+        scopes = {s.id: scope_of(s) for s in until_end}
         inside = [s for s in until_end if _when(s) >= start]
-        complete_inside = [s for s in inside if not scope_of(s).partial]
+        complete_inside = [s for s in inside if not scopes[s.id].partial]
         if not complete_inside:
             if inside:
                 latest = inside[0]
-                reason = scope_of(latest).partial_reason
+                reason = scopes[latest.id].partial_reason
                 return PeriodScans(None, None, f"not compared: scan {latest.id} {reason}")
             return PeriodScans(None, None)
         after = complete_inside[0]
-        scope = scope_of(after)
-        alike = [
-            s
-            for s in until_end
-            if s.id != after.id
-            and not scope_of(s).partial
-            and scope_of(s).not_comparable(scope) is None
-        ]
+        scope = scopes[after.id]
+        others = [s for s in until_end if s.id != after.id and not scopes[s.id].partial]
+        alike = [s for s in others if scopes[s.id].not_comparable(scope) is None]
         before = [s for s in alike if _when(s) < start]
         if before:
             return PeriodScans(before[0].id, after.id)
         first = [s for s in alike if _when(s) >= start]
         if first:  # the site's first period: from its first comparable scan in it
             return PeriodScans(first[-1].id, after.id)
-        others = [s for s in until_end if s.id != after.id and not scope_of(s).partial]
         if others:
             other = others[0]
-            why = scope_of(other).not_comparable(scope, f"scan {other.id}", f"scan {after.id}")
+            why = scopes[other.id].not_comparable(scope, f"scan {other.id}", f"scan {after.id}")
             return PeriodScans(None, after.id, why)
         return PeriodScans(None, after.id)
 

@@ -12,7 +12,8 @@ from seolog.alerts import AlertSettings, Regression
 from seolog.context import AppContext
 from seolog.domain import ScanType
 from seolog.errors import SeologError, TargetUnreachable
-from seolog.services.diff import compare, previous_comparable
+from seolog.services.diff import compare
+from seolog.services.history import previous_comparable
 from seolog.services.results import scan_document
 from seolog.services.scans import ScanRequest, ScanResult, run_scan
 
