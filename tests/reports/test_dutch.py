@@ -66,7 +66,7 @@ def test_pip_install_ships_the_catalogs(wheel: Path):
         assert f"seolog/templates/locale/{po.name}" in names
 
 
-def _po(template_dir: Path, lang: str, locale: str, msgid: str, msgstr: str) -> None:
+def _agency_po(template_dir: Path, lang: str, locale: str, msgid: str, msgstr: str) -> None:
     """An agency's catalog for `lang` with one message translated."""
     folder = template_dir / "locale"
     folder.mkdir()
@@ -81,7 +81,7 @@ def _po(template_dir: Path, lang: str, locale: str, msgid: str, msgstr: str) -> 
 def test_a_language_is_a_file(tmp_path: Path):
     """A translator adds a language by adding a .po file: here a German one in an agency's
     template folder, with one message translated; the rest falls back to English."""
-    _po(tmp_path, "de", "de_DE", "Summary", "Zusammenfassung")
+    _agency_po(tmp_path, "de", "de_DE", "Summary", "Zusammenfassung")
     renderer = Renderer("de", Branding(template_dir=tmp_path))
     assert renderer.t("Summary") == "Zusammenfassung"
     assert renderer.t("Contents") == "Contents"
@@ -237,7 +237,7 @@ def test_every_checks_title_why_and_fix_render_in_dutch(tmp_path: Path, monkeypa
 
 @pytest.mark.store_agnostic
 def test_a_translation_with_a_misspelt_placeholder_falls_back_to_english(tmp_path: Path):
-    _po(tmp_path, "fr", "fr_FR", "Prepared for {client}", "Préparé pour {clent}")
+    _agency_po(tmp_path, "fr", "fr_FR", "Prepared for {client}", "Préparé pour {clent}")
     t = Renderer("fr", Branding(template_dir=tmp_path)).t
     assert t("Prepared for {client}", client="Acme") == "Prepared for Acme"  # not a crash
 
