@@ -164,15 +164,24 @@ def dutch_reports(cli, tmp_path: Path) -> dict[str, str]:
         assert r.exit_code == 0, r.stderr
         text[f"monthly.{fmt}"] = _visible(out.read_text()) if fmt == "html" else _pdf_text(out)
     doc = cli("scans", "show", "2", "--format", "json").json()
+    # what the site says (URLs, titles) is not translated; the findings' messages are
     text["data"] = " ".join(
-        [i["message"] + " " + i["url"] for i in doc["issues"]]
+        [i["url"] for i in doc["issues"]]
         + [f"{p['url']} {p.get('title') or ''}" for p in doc["pages"]]
     )
+    text["messages"] = "\n".join(sorted({i["message"] for i in doc["issues"]}))
     return text
 
 
 def test_dutch_reports_have_no_english_catalog_text(dutch_reports: dict[str, str]):
     data = dutch_reports.pop("data")
+    messages = dutch_reports.pop("messages").splitlines()
+    audit_html = dutch_reports["audit.html"]
+    nl = Renderer("nl", Branding()).t
+    assert messages, "the example site has findings to translate"
+    for message in messages:  # every finding of the example site, in Dutch in the appendix
+        assert nl.finding(message) != message, message
+        assert _flat(nl.finding(message)) in audit_html, message
     for name, text in dutch_reports.items():
         assert _english_left(text, data) == [], name
     audit = dutch_reports["audit.pdf"]

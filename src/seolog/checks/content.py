@@ -16,6 +16,7 @@ from seolog.checks.facts import (
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.textwidth import text_width_px
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, PageSnapshot, Severity
 
 # The font sizes of Google's desktop results, in px of Arial: the title link and the snippet.
@@ -44,7 +45,7 @@ def _snap(page: CrawledPage) -> PageSnapshot | None:
 def title_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is not None and not (snap.title or "").strip():
-        yield Hit("no <title>" if snap.title is None else "the <title> is empty")
+        yield Hit(say("no <title>") if snap.title is None else say("the <title> is empty"))
 
 
 @page_check(
@@ -70,7 +71,12 @@ def title_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     width = round(text_width_px(snap.title, TITLE_FONT_PX))
     if width > t.title_max_px:
         yield Hit(
-            f"title is {width} px wide (max {t.title_max_px}), {len(snap.title)} characters",
+            say(
+                "title is {width} px wide (max {max}), {length} characters",
+                width=width,
+                max=t.title_max_px,
+                length=len(snap.title),
+            ),
             {
                 "length": len(snap.title),
                 "title": snap.title,
@@ -95,7 +101,11 @@ def title_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is not None and snap.title and len(snap.title) < t.title_min_chars:
         yield Hit(
-            f"title is {len(snap.title)} characters (min {t.title_min_chars})",
+            say(
+                "title is {length} characters (min {min})",
+                length=len(snap.title),
+                min=t.title_min_chars,
+            ),
             {"length": len(snap.title), "title": snap.title, "min": t.title_min_chars},
         )
 
@@ -112,7 +122,7 @@ def title_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     fix="Keep one <title> in the <head>.",
 )
 def title_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    yield from several(page, "title", "<title> elements")
+    yield from several(page, "title", lambda n: say("{count} <title> elements", count=n))
 
 
 # --- meta descriptions -------------------------------------------------------------------------
@@ -133,7 +143,9 @@ def meta_description_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is not None and not (snap.meta_description or "").strip():
         yield Hit(
-            "no meta description" if snap.meta_description is None else "empty meta description"
+            say("no meta description")
+            if snap.meta_description is None
+            else say("empty meta description")
         )
 
 
@@ -159,8 +171,12 @@ def meta_description_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
     width = round(text_width_px(text, DESCRIPTION_FONT_PX))
     if width > t.description_max_px:
         yield Hit(
-            f"meta description is {width} px wide (max {t.description_max_px}), "
-            f"{len(text)} characters",
+            say(
+                "meta description is {width} px wide (max {max}), {length} characters",
+                width=width,
+                max=t.description_max_px,
+                length=len(text),
+            ),
             {
                 "length": len(text),
                 "max": t.description_max_chars,
@@ -185,7 +201,11 @@ def meta_description_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit
     text = snap.meta_description if snap is not None else None
     if text and len(text) < t.description_min_chars:
         yield Hit(
-            f"meta description is {len(text)} characters (min {t.description_min_chars})",
+            say(
+                "meta description is {length} characters (min {min})",
+                length=len(text),
+                min=t.description_min_chars,
+            ),
             {"length": len(text), "min": t.description_min_chars},
         )
 
@@ -201,7 +221,9 @@ def meta_description_too_short(page: CrawledPage, t: Thresholds) -> Iterator[Hit
     fix='Keep one <meta name="description"> per page.',
 )
 def meta_description_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    yield from several(page, "description", '<meta name="description"> tags')
+    yield from several(
+        page, "description", lambda n: say('{count} <meta name="description"> tags', count=n)
+    )
 
 
 # --- headings ----------------------------------------------------------------------------------
@@ -219,7 +241,7 @@ def meta_description_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
 def h1_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is not None and not any(h.strip() for h in snap.h1):
-        yield Hit("no <h1>" if not snap.h1 else "the <h1> is empty")
+        yield Hit(say("no <h1>") if not snap.h1 else say("the <h1> is empty"))
 
 
 @page_check(
@@ -234,7 +256,7 @@ def h1_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 def h1_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is not None and len(snap.h1) > 1:
-        yield Hit(f"{len(snap.h1)} <h1> elements", {"h1": snap.h1})
+        yield Hit(say("{count} <h1> elements", count=len(snap.h1)), {"h1": snap.h1})
 
 
 @page_check(
@@ -255,7 +277,10 @@ def heading_order(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     previous = 0
     for level in snap.heading_levels:
         if previous and level > previous + 1:
-            yield Hit(f"<h{previous}> is followed by <h{level}>", {"from": previous, "to": level})
+            yield Hit(
+                say("<h{before}> is followed by <h{after}>", before=previous, after=level),
+                {"from": previous, "to": level},
+            )
             return
         previous = level
 
@@ -281,7 +306,11 @@ def content_thin(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is not None and snap.word_count < t.thin_content_words and not is_index(snap):
         yield Hit(
-            f"{snap.word_count} words of body text (min {t.thin_content_words})",
+            say(
+                "{words} words of body text (min {min})",
+                words=snap.word_count,
+                min=t.thin_content_words,
+            ),
             {"words": snap.word_count, "min": t.thin_content_words},
         )
 
@@ -308,4 +337,9 @@ def noindex(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
             source.append("meta robots")
         if page.fetch.headers.get("x-robots-tag"):
             source.append("X-Robots-Tag")
-        yield Hit(f"noindex by {' and '.join(source)}", {"directives": sorted(directives)})
+        said = (
+            say("noindex by {source}", source=source[0])
+            if len(source) == 1
+            else say("noindex by {first} and {second}", first=source[0], second=source[1])
+        )
+        yield Hit(said, {"directives": sorted(directives)})

@@ -51,11 +51,12 @@ def tag_count(page: CrawledPage, tag: str) -> int:
     return page.snapshot.tag_counts.get(tag, 0) if is_content(page) and page.snapshot else 0
 
 
-def several(page: CrawledPage, tag: str, what: str) -> Iterator[Hit]:
-    """The finding of a page with more than one `tag`, which it should have once: "3 `what`"."""
+def several(page: CrawledPage, tag: str, words: Callable[[int], str]) -> Iterator[Hit]:
+    """The finding of a page with more than one `tag`, which it should have once, worded by
+    `words(count)` (a `say`, so the message can be translated)."""
     n = tag_count(page, tag)
     if n > 1:
-        yield Hit(f"{n} {what}", {"count": n})
+        yield Hit(words(n), {"count": n})
 
 
 def is_final(page: CrawledPage) -> bool:

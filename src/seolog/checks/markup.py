@@ -9,6 +9,7 @@ from typing import Any
 from seolog.checks.facts import content_with, is_content, several
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
 
 
@@ -79,7 +80,9 @@ def viewport_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     fix='Keep one <meta name="viewport" content="width=device-width, initial-scale=1">.',
 )
 def viewport_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    yield from several(page, "viewport", '<meta name="viewport"> tags')
+    yield from several(
+        page, "viewport", lambda n: say('{count} <meta name="viewport"> tags', count=n)
+    )
 
 
 @page_check(

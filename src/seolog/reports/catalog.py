@@ -1,13 +1,16 @@
 """The messages a report can show, gathered for translators: every `t("…")` in the templates, the
-check catalog's titles, why and fix texts, and the labels. `python -m seolog.reports.catalog`
+check catalog's titles, why and fix texts, the checks' finding messages (`say("…")`, `term("…")`)
+and the labels. `python -m seolog.reports.catalog`
 rewrites `locale/seolog.pot` and adds new messages (untranslated) to each `locale/*.po`."""
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from seolog import checks
 from seolog.checks.registry import catalog as check_catalog
 from seolog.reports import labels
 from seolog.reports.i18n import DOMAIN
@@ -28,6 +31,21 @@ def _template_messages(folder: Path) -> Iterator[tuple[str, str]]:
                 yield text, f"{path.name}:{lineno}"
 
 
+def _finding_messages() -> Iterator[tuple[str, str]]:
+    """(msgid, where) for each literal `say("…")` and `term("…")` in the checks."""
+    for path in sorted(Path(checks.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("say", "term")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                yield node.args[0].value, f"checks/{path.name}:{node.lineno} {node.func.id}"
+
+
 def messages(templates: Path) -> dict[str, list[str]]:
     """msgid → where it comes from, in a stable order."""
     found: dict[str, list[str]] = {}
@@ -44,6 +62,8 @@ def messages(templates: Path) -> dict[str, list[str]]:
         add(spec.title, f"check {spec.code} title")
         add(spec.why, f"check {spec.code} why")
         add(spec.fix, f"check {spec.code} fix")
+    for msgid, where in _finding_messages():
+        add(msgid, where)
     return found
 
 

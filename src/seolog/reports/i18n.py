@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from seolog.errors import ReportError, UsageError
 from seolog.reports import labels
+from seolog.reports.wording import Wording
 
 SOURCE = "en"  # the language of the message ids
 SOURCE_LOCALE = "en_GB"  # dates as 30 November 2026, money as €1,234.50
@@ -38,6 +39,14 @@ class Translator:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):  # a translation with a misspelt {name}
             return msgid.format(**values)
+
+    @cached_property
+    def _wording(self) -> Wording:
+        return Wording(self.messages)
+
+    def finding(self, message: str) -> str:
+        """A check's finding message ("title is 28 characters (min 30)") in this language."""
+        return self._wording(message) if self.messages else message
 
     def family(self, name: str) -> str:
         return self(labels.FAMILIES.get(name, name))

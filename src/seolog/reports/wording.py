@@ -1,0 +1,63 @@
+"""Finding messages in the report's language: a stored English message is matched back against
+the catalog's templates (`seolog.checks.wording.say`), and the translation filled in with the
+same values, themselves translated where the catalog has them (a `term` such as "meta
+description", or a nested message). A message no template matches stays as it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_SLOT = re.compile(r"\{(\w+)\}")
+_MIN_LITERAL = 3  # a template of slots and spaces only ("{count} {what}") would match anything
+_DEPTH = 2  # nested messages: a problem inside a resource finding
+
+
+def _pattern(template: str) -> re.Pattern[str] | None:
+    parts = _SLOT.split(template)  # literal, name, literal, name, …
+    names = parts[1::2]
+    literal = "".join(parts[0::2])
+    if not names or len(set(names)) != len(names) or len(literal.strip()) < _MIN_LITERAL:
+        return None
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+class Wording:
+    """Translates finding messages with one language's catalog (msgid → translation)."""
+
+    def __init__(self, messages: Mapping[str, str]) -> None:
+        self.messages = messages
+        found = []
+        for msgid in messages:
+            pattern = _pattern(msgid) if "{" in msgid else None
+            if pattern is not None:
+                found.append((len(_SLOT.sub("", msgid)), msgid, pattern))
+        # the most specific template first: the one with the most fixed text
+        found.sort(key=lambda f: -f[0])
+        self.patterns = [(msgid, pattern) for _, msgid, pattern in found]
+        self.done: dict[str, str] = {}
+
+    def __call__(self, message: str) -> str:
+        if message not in self.done:
+            self.done[message] = self._translate(message, 0)
+        return self.done[message]
+
+    def _translate(self, message: str, depth: int) -> str:
+        exact = self.messages.get(message)
+        if exact:
+            return exact
+        if depth > _DEPTH:
+            return message
+        for msgid, pattern in self.patterns:
+            match = pattern.fullmatch(message)
+            if match is None:
+                continue
+            values = {k: self._translate(v, depth + 1) for k, v in match.groupdict().items()}
+            try:
+                return self.messages[msgid].format(**values)
+            except (KeyError, IndexError, ValueError):  # a translation with a misspelt {name}
+                return message
+        return message
