@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import CheckedResource, ResourceUse, SiteData, resource_failed
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import RobotsState, Severity
 
 SINCE = "0.2.0"
@@ -36,10 +37,11 @@ def _hits(
     site: SiteData,
     kinds: tuple[str, ...],
     bad: Callable[[CheckedResource], str | None],
-    what: str,
+    words: Callable[[str, str], str],
 ) -> Iterator[Hit]:
-    """One finding per page and resource of `kinds` for which `bad` names a problem, with the
-    number of pages that use the resource the same way."""
+    """One finding per page and resource of `kinds` for which `bad` names a problem, worded by
+    `words(url, problem)` ("image {url}: {problem}"), with the number of pages that use the
+    resource the same way."""
     uses: list[tuple[ResourceUse, str]] = []
     for use in site.resource_uses:
         if use.kind in kinds:
@@ -54,9 +56,9 @@ def _hits(
             continue
         seen.add((use.page_url, r.url))
         n = pages[r.url]
-        also = f" (on {n} pages)" if n > 1 else ""
+        said = words(r.url, problem)
         yield Hit(
-            f"{what} {r.url}: {problem}{also}",
+            say("{finding} (on {count} pages)", finding=said, count=n) if n > 1 else said,
             {
                 "resource": r.url,
                 "kind": use.kind,
@@ -69,6 +71,26 @@ def _hits(
             },
             url=use.page_url,
         )
+
+
+def _link_to(url: str, problem: str) -> str:
+    return say("link to {url}: {problem}", url=url, problem=problem)
+
+
+def _image(url: str, problem: str) -> str:
+    return say("image {url}: {problem}", url=url, problem=problem)
+
+
+def _stylesheet(url: str, problem: str) -> str:
+    return say("stylesheet {url}: {problem}", url=url, problem=problem)
+
+
+def _script(url: str, problem: str) -> str:
+    return say("script {url}: {problem}", url=url, problem=problem)
+
+
+def _frame(url: str, problem: str) -> str:
+    return say("frame {url}: {problem}", url=url, problem=problem)
 
 
 def _served(r: CheckedResource) -> bool:
@@ -109,7 +131,7 @@ def external_link_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     def bad(r: CheckedResource) -> str | None:
         return failure(r) if r.external else None
 
-    yield from _hits(site, ("link",), bad, "link to")
+    yield from _hits(site, ("link",), bad, _link_to)
 
 
 @site_check(
@@ -128,16 +150,16 @@ def external_link_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     def bad(r: CheckedResource) -> str | None:
         if not r.external or r.failed or not r.redirects:
             return None
-        return f"redirects to {r.final_url}"
+        return say("redirects to {url}", url=r.final_url)
 
-    yield from _hits(site, ("link",), bad, "link to")
+    yield from _hits(site, ("link",), bad, _link_to)
 
 
 def _broken(
-    kind: str, what: str
+    kind: str, words: Callable[[str, str], str]
 ) -> Callable[[SiteData, Thresholds], Iterator[Hit]]:  # one function per code, same shape
     def check(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-        yield from _hits(site, (kind,), _failure(site), what)
+        yield from _hits(site, (kind,), _failure(site), words)
 
     return check
 
@@ -152,7 +174,7 @@ site_check(
     fix="Restore the image at that address, or change the page to point at where it is now.",
     applies=_checked,
     since=SINCE,
-)(_broken("image", "image"))
+)(_broken("image", _image))
 
 
 def _stylesheet_problem(site: SiteData) -> Callable[[CheckedResource], str | None]:
@@ -164,7 +186,7 @@ def _stylesheet_problem(site: SiteData) -> Callable[[CheckedResource], str | Non
             return said
         media = r.media_type
         if _served(r) and media and media != "text/css":
-            return f"served as {media}; browsers apply only text/css"
+            return say("served as {media}; browsers apply only text/css", media=media)
         return None
 
     return bad
@@ -183,7 +205,7 @@ def _stylesheet_problem(site: SiteData) -> Callable[[CheckedResource], str | Non
     since=SINCE,
 )
 def stylesheet_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    yield from _hits(site, ("stylesheet",), _stylesheet_problem(site), "stylesheet")
+    yield from _hits(site, ("stylesheet",), _stylesheet_problem(site), _stylesheet)
 
 
 site_check(
@@ -196,7 +218,7 @@ site_check(
     fix="Restore the file at that address, or update the <script src>.",
     applies=_checked,
     since=SINCE,
-)(_broken("script", "script"))
+)(_broken("script", _script))
 
 site_check(
     code="iframe-broken",
@@ -207,7 +229,7 @@ site_check(
     fix="Update the <iframe src> to a working address, or remove the embed.",
     applies=_checked,
     since=SINCE,
-)(_broken("iframe", "frame"))
+)(_broken("iframe", _frame))
 
 
 @site_check(
@@ -230,9 +252,9 @@ def image_too_large(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     def bad(r: CheckedResource) -> str | None:
         if not _served(r) or r.size is None or r.size <= limit:
             return None
-        return f"{r.size / 1024:,.0f} KiB (max {t.max_image_kib} KiB)"
+        return say("{size} KiB (max {max} KiB)", size=f"{r.size / 1024:,.0f}", max=t.max_image_kib)
 
-    yield from _hits(site, ("image",), bad, "image")
+    yield from _hits(site, ("image",), bad, _image)
 
 
 @site_check(
@@ -253,9 +275,9 @@ def image_wrong_type(site: SiteData, t: Thresholds) -> Iterator[Hit]:
         media = r.media_type
         if not _served(r) or not media or media.startswith("image/"):
             return None
-        return f"served as {media}"
+        return say("served as {media}", media=media)
 
-    yield from _hits(site, ("image",), bad, "image")
+    yield from _hits(site, ("image",), bad, _image)
 
 
 @site_check(
@@ -279,7 +301,11 @@ def link_to_disallowed(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for source, targets in by_source.items():
         shown = ", ".join(targets[:3]) + (" …" if len(targets) > 3 else "")
         yield Hit(
-            f"{len(targets)} link(s) to URLs robots.txt disallows: {shown}",
+            say(
+                "{count} link(s) to URLs robots.txt disallows: {urls}",
+                count=len(targets),
+                urls=shown,
+            ),
             {"count": len(targets), "targets": targets[:20]},
             url=source,
         )

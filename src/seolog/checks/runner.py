@@ -16,6 +16,7 @@ from seolog.checks.registry import REGISTRY, CheckSpec, Hit, site_check
 from seolog.checks.rules import AuditRules
 from seolog.checks.sitedata import SiteData
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Finding, Severity
 
 CHECK_ERROR = "check-error"
@@ -60,7 +61,7 @@ def _run(
                 CHECK_ERROR,
                 Severity.NOTICE,
                 default_url,
-                f"check {spec.code} failed: {error}",
+                say("check {code} failed: {error}", code=spec.code, error=error),
                 {"check": spec.code, "error": error},
             )
         ]

@@ -9,13 +9,18 @@ from collections.abc import Callable, Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import RobotsState, Severity
+from seolog.checks.wording import say
+from seolog.domain import RobotsProblem, RobotsState, Severity
 
 _LISTED = 5  # URLs named in a message; details carry up to _EXAMPLES
 _EXAMPLES = 20
 
 
-def _duplicates(site: SiteData, key: Callable[[SitePage], str | None], what: str) -> Iterator[Hit]:
+def _duplicates(
+    site: SiteData, key: Callable[[SitePage], str | None], words: Callable[[int, str], str]
+) -> Iterator[Hit]:
+    """A finding on each indexable page that shares its `key` with others, worded by
+    `words(count, urls)` ("same title as {count} other page(s): {urls}")."""
     groups: dict[str, list[SitePage]] = defaultdict(list)
     for page in site.pages:
         value = key(page)
@@ -27,7 +32,7 @@ def _duplicates(site: SiteData, key: Callable[[SitePage], str | None], what: str
         for page in pages:
             others = [p.url for p in pages if p is not page]
             yield Hit(
-                f"same {what} as {len(others)} other page(s): {', '.join(others[:_LISTED])}",
+                words(len(others), ", ".join(others[:_LISTED])),
                 {"value": value, "count": len(pages), "others": others[:_EXAMPLES]},
                 url=page.url,
             )
@@ -104,7 +109,11 @@ def _response_times_judged(site: SiteData) -> bool:
     fix="Give each page a title that names what makes it different.",
 )
 def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    yield from _duplicates(site, lambda p: _normalised_text(p.title), "title")
+    yield from _duplicates(
+        site,
+        lambda p: _normalised_text(p.title),
+        lambda n, urls: say("same title as {count} other page(s): {urls}", count=n, urls=urls),
+    )
 
 
 @site_check(
@@ -117,7 +126,13 @@ def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="Write a description for each page, or remove the shared one and let the engine choose.",
 )
 def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    yield from _duplicates(site, lambda p: _normalised_text(p.meta_description), "meta description")
+    yield from _duplicates(
+        site,
+        lambda p: _normalised_text(p.meta_description),
+        lambda n, urls: say(
+            "same meta description as {count} other page(s): {urls}", count=n, urls=urls
+        ),
+    )
 
 
 @site_check(
@@ -131,7 +146,11 @@ def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="Merge the pages and redirect, or point the copies' canonical at the original.",
 )
 def content_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    yield from _duplicates(site, lambda p: p.content_hash, "body text")
+    yield from _duplicates(
+        site,
+        lambda p: p.content_hash,
+        lambda n, urls: say("same body text as {count} other page(s): {urls}", count=n, urls=urls),
+    )
 
 
 NEAR_MIN_PERCENT = 90  # below it the buckets grow too large to compare a big site quickly
@@ -229,8 +248,12 @@ def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
                 continue
             similar.sort(key=lambda s: (-int(s["similarity"]), str(s["url"])))
             yield Hit(
-                f"main content {similar[0]['similarity']}% like {count} other page(s): "
-                + ", ".join(str(s["url"]) for s in similar[:_LISTED]),
+                say(
+                    "main content {similarity}% like {count} other page(s): {urls}",
+                    similarity=similar[0]["similarity"],
+                    count=count,
+                    urls=", ".join(str(s["url"]) for s in similar[:_LISTED]),
+                ),
                 {"others": similar, "count": count, "threshold": percent},
                 url=page.url,
             )
@@ -266,12 +289,19 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     }
     if probe is not None and probe.status is not None:
         if 200 <= probe.status < 300:
-            moved = (
-                f" (after a redirect to {probe.final_url})" if probe.final_url != probe.url else ""
-            )
             yield Hit(
-                f"a URL that cannot exist answered {probe.status}{moved}: every mistyped or "
-                "removed URL of the site is a soft 404",
+                say(
+                    "a URL that cannot exist answered {status} (after a redirect to {url}): "
+                    "every mistyped or removed URL of the site is a soft 404",
+                    status=probe.status,
+                    url=probe.final_url,
+                )
+                if probe.final_url != probe.url
+                else say(
+                    "a URL that cannot exist answered {status}: every mistyped or removed URL of "
+                    "the site is a soft 404",
+                    status=probe.status,
+                ),
                 {"status": probe.status, "final_url": probe.final_url},
                 url=probe.url,
             )
@@ -288,13 +318,20 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             continue
         if page.soft_404:
             yield Hit(
-                f"answers {page.final_status} but says {page.soft_404!r}",
+                say(
+                    "answers {status} but says {text}",
+                    status=page.final_status,
+                    text=repr(page.soft_404),
+                ),
                 {"says": page.soft_404, "status": page.final_status},
                 url=page.url,
             )
         elif page.content_hash in error_pages:
             yield Hit(
-                f"answers {page.final_status} with the same content as the site's 404 page",
+                say(
+                    "answers {status} with the same content as the site's 404 page",
+                    status=page.final_status,
+                ),
                 {"status": page.final_status, "same_as_404_page": True},
                 url=page.url,
             )
@@ -326,8 +363,11 @@ def link_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     broken = [link for link in site.troubled_links if link.target.broken]
     for source, targets in _by_source(broken).items():
         yield Hit(
-            f"links to {len(targets)} broken URL(s): "
-            + ", ".join(_describe(p) for p in targets[:_LISTED]),
+            say(
+                "links to {count} broken URL(s): {urls}",
+                count=len(targets),
+                urls=", ".join(_describe(p) for p in targets[:_LISTED]),
+            ),
             {
                 "targets": [
                     {"url": p.url, "status": p.final_status, "error": p.error_kind}
@@ -354,8 +394,11 @@ def link_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     ]
     for source, targets in _by_source(redirecting).items():
         yield Hit(
-            f"links to {len(targets)} redirecting URL(s): "
-            + ", ".join(f"{p.url} -> {p.final_url}" for p in targets[:_LISTED]),
+            say(
+                "links to {count} redirecting URL(s): {urls}",
+                count=len(targets),
+                urls=", ".join(f"{p.url} -> {p.final_url}" for p in targets[:_LISTED]),
+            ),
             {
                 "targets": [
                     {"url": p.url, "final_url": p.final_url, "status": p.status}
@@ -389,7 +432,11 @@ def canonical_broken(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page, target in _canonical_targets(site):
         if target.broken:
             yield Hit(
-                f"canonical {target.url} answers {target.final_status or target.error_kind}",
+                say(
+                    "canonical {url} answers {answer}",
+                    url=target.url,
+                    answer=target.final_status or target.error_kind,
+                ),
                 {"canonical": target.url, "status": target.final_status},
                 url=page.url,
             )
@@ -408,7 +455,9 @@ def canonical_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page, target in _canonical_targets(site):
         if target.redirects and not target.broken:
             yield Hit(
-                f"canonical {target.url} redirects to {target.final_url}",
+                say(
+                    "canonical {url} redirects to {target}", url=target.url, target=target.final_url
+                ),
                 {"canonical": target.url, "final_url": target.final_url},
                 url=page.url,
             )
@@ -427,7 +476,11 @@ def canonical_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def canonical_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page, target in _canonical_targets(site):
         if target.noindex and not target.broken:
-            yield Hit(f"canonical {target.url} is noindex", {"canonical": target.url}, url=page.url)
+            yield Hit(
+                say("canonical {url} is noindex", url=target.url),
+                {"canonical": target.url},
+                url=page.url,
+            )
 
 
 @site_check(
@@ -454,7 +507,11 @@ def canonical_chain(site: SiteData, t: Thresholds) -> Iterator[Hit]:
                 break  # a loop: named once, as far as it goes
             chain.append(nxt.canonical or "")
         yield Hit(
-            f"canonical {target.url} has its own canonical: " + " -> ".join(chain[1:]),
+            say(
+                "canonical {url} has its own canonical: {chain}",
+                url=target.url,
+                chain=" -> ".join(chain[1:]),
+            ),
             {"canonical": target.url, "chain": chain[1:]},
             url=page.url,
         )
@@ -481,8 +538,11 @@ def hreflang_return_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
                 missing.append({"hreflang": lang, "url": url})
         if missing:
             yield Hit(
-                f"{len(missing)} alternate(s) do not link back: "
-                + ", ".join(m["url"] for m in missing[:_LISTED]),
+                say(
+                    "{count} alternate(s) do not link back: {urls}",
+                    count=len(missing),
+                    urls=", ".join(m["url"] for m in missing[:_LISTED]),
+                ),
                 {"alternates": missing[:_EXAMPLES]},
                 url=page.url,
             )
@@ -506,10 +566,11 @@ def _alternates(
             yield page, bad
 
 
-def _alternate_hit(what: str, bad: list[dict[str, str]], url: str) -> Hit:
+def _alternate_hit(words: Callable[[int, str], str], bad: list[dict[str, str]], url: str) -> Hit:
+    """The finding of a page whose hreflang alternates `bad` have a problem, worded by
+    `words(count, alternates)`."""
     return Hit(
-        f"{len(bad)} hreflang alternate(s) {what}: "
-        + ", ".join(f"{b['url']} ({b['problem']})" for b in bad[:_LISTED]),
+        words(len(bad), ", ".join(f"{b['url']} ({b['problem']})" for b in bad[:_LISTED])),
         {"alternates": bad[:_EXAMPLES], "count": len(bad)},
         url=url,
     )
@@ -537,7 +598,13 @@ def _answer_problem(page: SitePage) -> str | None:
 )
 def hreflang_to_error(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page, bad in _alternates(site, _answer_problem):
-        yield _alternate_hit("do not answer 200", bad, page.url)
+        yield _alternate_hit(
+            lambda n, urls: say(
+                "{count} hreflang alternate(s) do not answer 200: {urls}", count=n, urls=urls
+            ),
+            bad,
+            page.url,
+        )
 
 
 @site_check(
@@ -555,7 +622,13 @@ def hreflang_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
         return "noindex" if other.noindex and _answer_problem(other) is None else None
 
     for page, bad in _alternates(site, problem):
-        yield _alternate_hit("are noindex", bad, page.url)
+        yield _alternate_hit(
+            lambda n, urls: say(
+                "{count} hreflang alternate(s) are noindex: {urls}", count=n, urls=urls
+            ),
+            bad,
+            page.url,
+        )
 
 
 @site_check(
@@ -575,7 +648,15 @@ def hreflang_to_non_canonical(site: SiteData, t: Thresholds) -> Iterator[Hit]:
         return None
 
     for page, bad in _alternates(site, problem):
-        yield _alternate_hit("are not their own canonical", bad, page.url)
+        yield _alternate_hit(
+            lambda n, urls: say(
+                "{count} hreflang alternate(s) are not their own canonical: {urls}",
+                count=n,
+                urls=urls,
+            ),
+            bad,
+            page.url,
+        )
 
 
 @site_check(
@@ -591,7 +672,7 @@ def orphan_page(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page in site.pages:
         orphan = page.found_via == "sitemap" and page.url not in site.linked_urls
         if page.in_sitemap and orphan and page.html and not page.broken:
-            yield Hit("in the sitemap, but no crawled page links to it", url=page.url)
+            yield Hit(say("in the sitemap, but no crawled page links to it"), url=page.url)
 
 
 @site_check(
@@ -609,16 +690,16 @@ def sitemap_url_error(site: SiteData, t: Thresholds) -> Iterator[Hit]:
         if not page.in_sitemap or page.status == 200:
             continue
         if page.error_kind == "blocked_robots":
-            reason = "is blocked by robots.txt"
+            said = say("sitemap URL is blocked by robots.txt")
         elif page.status is None:
-            reason = f"failed ({page.error_kind})"
+            said = say("sitemap URL failed ({error})", error=page.error_kind)
         elif page.redirects:
-            reason = f"redirects ({page.status}) to {page.final_url}"
+            said = say(
+                "sitemap URL redirects ({status}) to {url}", status=page.status, url=page.final_url
+            )
         else:
-            reason = f"answers HTTP {page.status}"
-        yield Hit(
-            f"sitemap URL {reason}", {"status": page.status, "error": page.error_kind}, url=page.url
-        )
+            said = say("sitemap URL answers HTTP {status}", status=page.status)
+        yield Hit(said, {"status": page.status, "error": page.error_kind}, url=page.url)
 
 
 @site_check(
@@ -633,7 +714,7 @@ def sitemap_url_error(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def sitemap_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page in site.pages:
         if page.in_sitemap and page.noindex and not page.broken:
-            yield Hit("in the sitemap, but noindex", url=page.url)
+            yield Hit(say("in the sitemap, but noindex"), url=page.url)
 
 
 @site_check(
@@ -655,7 +736,7 @@ def sitemap_page_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for page in site.pages:
         listable = page.indexable and page.html and not (page.broken or page.redirects)
         if listable and not page.in_sitemap:
-            yield Hit("indexable, linked from the site, but not in the sitemap", url=page.url)
+            yield Hit(say("indexable, linked from the site, but not in the sitemap"), url=page.url)
 
 
 @site_check(
@@ -674,7 +755,7 @@ def sitemap_non_canonical(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             continue
         if page.canonical and page.canonical != page.url:
             yield Hit(
-                f"in the sitemap, but its canonical is {page.canonical}",
+                say("in the sitemap, but its canonical is {url}", url=page.canonical),
                 {"canonical": page.canonical},
                 url=page.url,
             )
@@ -693,7 +774,51 @@ def sitemap_non_canonical(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 )
 def robots_txt_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     if site.robots_state is RobotsState.MISSING:
-        yield Hit("no robots.txt (it answered 4xx)", url=site.root_url + "robots.txt")
+        yield Hit(say("no robots.txt (it answered 4xx)"), url=site.root_url + "robots.txt")
+
+
+# One robots.txt line's problem, a sentence for each problem `crawl.robots` names (Lighthouse's
+# words): the line's own text has colons, so "line {number} {text}: {problem}" would be matched
+# back wrongly. Kept in step with crawl.robots by tests/checks/test_finding_terms.py.
+ROBOTS_LINES: dict[str, Callable[[int, str], str]] = {
+    "syntax not understood": lambda number, text: say(
+        "line {number} {text}: syntax not understood", number=number, text=text
+    ),
+    "unknown directive": lambda number, text: say(
+        "line {number} {text}: unknown directive", number=number, text=text
+    ),
+    "invalid sitemap URL": lambda number, text: say(
+        "line {number} {text}: invalid sitemap URL", number=number, text=text
+    ),
+    "invalid sitemap URL protocol": lambda number, text: say(
+        "line {number} {text}: invalid sitemap URL protocol", number=number, text=text
+    ),
+    "no user-agent specified": lambda number, text: say(
+        "line {number} {text}: no user-agent specified", number=number, text=text
+    ),
+    'pattern should either be empty, start with "/" or "*"': lambda number, text: say(
+        'line {number} {text}: pattern should either be empty, start with "/" or "*"',
+        number=number,
+        text=text,
+    ),
+    '"$" should only be used at the end of the pattern': lambda number, text: say(
+        'line {number} {text}: "$" should only be used at the end of the pattern',
+        number=number,
+        text=text,
+    ),
+}
+
+
+def _robots_line(problem: RobotsProblem) -> str:
+    words = ROBOTS_LINES.get(problem.message)
+    if words is not None:
+        return words(problem.line, repr(problem.text))
+    return say(
+        "line {number} {text}: {problem}",
+        number=problem.line,
+        text=repr(problem.text),
+        problem=problem.message,
+    )
 
 
 def _robots_parsed(site: SiteData) -> bool:
@@ -723,10 +848,14 @@ def robots_txt_invalid(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     if not problems:
         return
     count = max(site.robots_problem_count, len(problems))
-    listed = "; ".join(f"line {p.line} {p.text!r}: {p.message}" for p in problems[:_LISTED])
-    more = f"; and {count - _LISTED} more" if count > _LISTED else ""
+    parts = [_robots_line(p) for p in problems[:_LISTED]]
+    if count > _LISTED:
+        parts.append(say("and {count} more", count=count - _LISTED))
+    errors = "; ".join(parts)
     yield Hit(
-        f"robots.txt has {count} error{'s' if count != 1 else ''}: {listed}{more}",
+        say("robots.txt has {count} error: {errors}", count=count, errors=errors)
+        if count == 1
+        else say("robots.txt has {count} errors: {errors}", count=count, errors=errors),
         {"count": count, "errors": [p.to_dict() for p in problems]},
         url=site.root_url + "robots.txt",
     )
@@ -744,7 +873,7 @@ def robots_txt_invalid(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def sitemap_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     if site.sitemaps_checked and site.sitemap_urls == 0:
         yield Hit(
-            "no sitemap in robots.txt or at /sitemap.xml, or it listed no URLs",
+            say("no sitemap in robots.txt or at /sitemap.xml, or it listed no URLs"),
             url=site.root_url + "sitemap.xml",
         )
 
@@ -769,11 +898,24 @@ def slow_response(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     for probe in site.reprobes:
         if probe.ttfb_ms is None or probe.ttfb_ms <= t.slow_response_ms:
             continue
-        download = f", then {probe.download_ms:,.0f} ms to download" if probe.download_ms else ""
+        values = {
+            "ttfb": f"{probe.ttfb_ms:,.0f}",
+            "crawl": f"{probe.crawl_ms:,.0f}",
+            "threshold": f"{t.slow_response_ms:,}",
+        }
         yield Hit(
-            f"first byte after {probe.ttfb_ms:,.0f} ms when fetched alone "
-            f"({probe.crawl_ms:,.0f} ms during the crawl; threshold {t.slow_response_ms:,} ms)"
-            + download,
+            say(
+                "first byte after {ttfb} ms when fetched alone ({crawl} ms during the crawl; "
+                "threshold {threshold} ms), then {download} ms to download",
+                download=f"{probe.download_ms:,.0f}",
+                **values,
+            )
+            if probe.download_ms
+            else say(
+                "first byte after {ttfb} ms when fetched alone ({crawl} ms during the crawl; "
+                "threshold {threshold} ms)",
+                **values,
+            ),
             {
                 "ttfb_ms": round(probe.ttfb_ms),
                 "crawl_ttfb_ms": round(probe.crawl_ms),

@@ -10,6 +10,7 @@ from seolog.checks.facts import is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.richresults import Level, judges_any, label, missing
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity, StructuredItem
 
 _NAMED_IN_MESSAGE = 5  # properties a message names; details list them all
@@ -35,6 +36,53 @@ def _item_name(item: StructuredItem, linked: bool = True) -> str:
 def _phrase(type_: str, item: StructuredItem) -> str:
     name = _item_name(item)
     return f'{type_} "{name}"' if name else type_
+
+
+def _missing_part(
+    level: Level, subject: str, parent: str | None, names: str, many: bool, where: str
+) -> str:
+    """One item's missing properties: "Offer is missing required property price (JSON-LD block
+    1)", `parent` the item it sits in; a sentence for each case, so a translation can word each."""
+    values = {"subject": subject, "names": names, "where": where}
+    if parent is None:
+        if level == "required":
+            return (
+                say("{subject} is missing required properties {names} ({where})", **values)
+                if many
+                else say("{subject} is missing required property {names} ({where})", **values)
+            )
+        return (
+            say("{subject} is missing recommended properties {names} ({where})", **values)
+            if many
+            else say("{subject} is missing recommended property {names} ({where})", **values)
+        )
+    if level == "required":
+        return (
+            say(
+                "{subject} in {parent} is missing required properties {names} ({where})",
+                parent=parent,
+                **values,
+            )
+            if many
+            else say(
+                "{subject} in {parent} is missing required property {names} ({where})",
+                parent=parent,
+                **values,
+            )
+        )
+    return (
+        say(
+            "{subject} in {parent} is missing recommended properties {names} ({where})",
+            parent=parent,
+            **values,
+        )
+        if many
+        else say(
+            "{subject} in {parent} is missing recommended property {names} ({where})",
+            parent=parent,
+            **values,
+        )
+    )
 
 
 def has_judged_items(page: CrawledPage) -> bool:
@@ -79,10 +127,9 @@ def _missing_properties(page: CrawledPage, level: Level) -> Iterator[Hit]:
             continue
         needs = miss.needs[:room]
         named += len(needs)
-        subject = _phrase(miss.type, item)
+        parent = None
         if miss.parent is not None and miss.parent_type is not None:
-            subject += f" in {_phrase(miss.parent_type, miss.parent)}"
-        noun = "property" if len(miss.needs) == 1 else "properties"
+            parent = _phrase(miss.parent_type, miss.parent)
         if len(needs) == 1:
             names = label(needs[0])
         else:  # alternatives in brackets: "name and (offers, review or aggregateRating)"
@@ -90,11 +137,11 @@ def _missing_properties(page: CrawledPage, level: Level) -> Iterator[Hit]:
             names = f"{', '.join(shown[:-1])} and {shown[-1]}"
         if len(needs) < len(miss.needs):
             names += ", …"
-        parts.append(f"{subject} is missing {level} {noun} {names} ({where})")
-    message = "; ".join(parts)
+        subject = _phrase(miss.type, item)
+        parts.append(_missing_part(level, subject, parent, names, len(miss.needs) > 1, where))
     if total > named:
-        message += f"; {total - named} more not named here"
-    yield Hit(message, {"count": total, "missing": listed})
+        parts.append(say("{count} more not named here", count=total - named))
+    yield Hit("; ".join(parts), {"count": total, "missing": listed})
 
 
 @page_check(

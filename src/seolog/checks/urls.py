@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
 
 SINCE = "0.2.0"  # the release after FIRST_VERSION, as in checks/resources.py
@@ -40,7 +41,7 @@ def url_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     url = page.fetch.url
     if _own_url(page) and len(url) > t.max_url_length:
         yield Hit(
-            f"URL is {len(url)} characters (max {t.max_url_length})",
+            say("URL is {length} characters (max {max})", length=len(url), max=t.max_url_length),
             {"length": len(url), "max": t.max_url_length},
         )
 
@@ -62,7 +63,7 @@ def url_uppercase(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     path = urlsplit(page.fetch.url).path
     letters = _PERCENT_ESCAPE.sub("", path)
     if any(c.isupper() for c in letters):
-        yield Hit(f"upper-case letters in the path {path}", {"path": path})
+        yield Hit(say("upper-case letters in the path {path}", path=path), {"path": path})
 
 
 @page_check(
@@ -85,7 +86,12 @@ def url_many_parameters(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     names = [part.split("=", 1)[0] for part in query.split("&") if part] if query else []
     if len(names) > t.max_url_parameters:
         yield Hit(
-            f"{len(names)} query parameters (max {t.max_url_parameters}): {', '.join(names)}",
+            say(
+                "{count} query parameters (max {max}): {names}",
+                count=len(names),
+                max=t.max_url_parameters,
+                names=", ".join(names),
+            ),
             {"count": len(names), "max": t.max_url_parameters, "parameters": names},
         )
 
@@ -112,6 +118,8 @@ def url_unencoded(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     found = snap.unencoded_urls
     shown = ", ".join(repr(u) for u in found[:3])
     yield Hit(
-        f"{len(found)} URL(s) written without percent-encoding: {shown}",
+        say(
+            "{count} URL(s) written without percent-encoding: {urls}", count=len(found), urls=shown
+        ),
         {"count": len(found), "urls": found[:_EXAMPLES]},
     )
