@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
 from seolog.urls import host_of
 
@@ -47,9 +48,16 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     in_header = [href for href, target in _tags(page, header=True) if target is None]
     if bad or in_header:
         shown = ", ".join(repr(tag[:120]) for tag in (bad + in_header)[:_SHOWN])
-        where = " (in the HTTP Link header)" if in_header and not bad else ""
         yield Hit(
-            f"canonical {shown}{where} is not an http(s) URL; search engines ignore it",
+            say(
+                "canonical {tags} (in the HTTP Link header) is not an http(s) URL; search engines "
+                "ignore it",
+                tags=shown,
+            )
+            if in_header and not bad
+            else say(
+                "canonical {tags} is not an http(s) URL; search engines ignore it", tags=shown
+            ),
             {"canonical": (bad + in_header)[:_SHOWN], "in_header": in_header[:_SHOWN]},
         )
 
@@ -68,16 +76,25 @@ def canonical_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 )
 def canonical_relative(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     relative = [
-        (href, target, where)
-        for tags, where in ((_tags(page), ""), (_tags(page, True), " in the HTTP Link header"))
+        (href, target, in_header)
+        for tags, in_header in ((_tags(page), False), (_tags(page, True), True))
         for href, target in tags
         if target is not None and not href.lower().startswith(("http://", "https://"))
     ]
     if relative:
-        href, target, where = relative[0]
+        href, target, in_header = relative[0]
+        shown = repr(href[:120])
         yield Hit(
-            f"canonical {href[:120]!r}{where} is relative (resolves to {target})",
-            {"canonical": href, "resolved": target, "in_header": bool(where)},
+            say(
+                "canonical {href} in the HTTP Link header is relative (resolves to {target})",
+                href=shown,
+                target=target,
+            )
+            if in_header
+            else say(
+                "canonical {href} is relative (resolves to {target})", href=shown, target=target
+            ),
+            {"canonical": href, "resolved": target, "in_header": in_header},
         )
 
 
@@ -96,9 +113,11 @@ def canonical_multiple(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     targets = _targets(_tags(page))
     if len(targets) > 1:
         yield Hit(
-            f"{len(targets)} canonical tags name different URLs: "
-            + ", ".join(targets[:_SHOWN])
-            + ("…" if len(targets) > _SHOWN else ""),
+            say(
+                "{count} canonical tags name different URLs: {urls}",
+                count=len(targets),
+                urls=", ".join(targets[:_SHOWN]) + ("…" if len(targets) > _SHOWN else ""),
+            ),
             {"canonicals": targets[:10]},
         )
 
@@ -120,8 +139,11 @@ def canonical_header_conflict(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
     in_html, in_header = _targets(_tags(page)), _targets(_tags(page, header=True))
     if in_html and in_header and set(in_html) != set(in_header):
         yield Hit(
-            f"the Link header says {', '.join(in_header[:_SHOWN])}, the HTML says "
-            f"{', '.join(in_html[:_SHOWN])}",
+            say(
+                "the Link header says {header}, the HTML says {html}",
+                header=", ".join(in_header[:_SHOWN]),
+                html=", ".join(in_html[:_SHOWN]),
+            ),
             {"header": in_header[:10], "html": in_html[:10]},
         )
 
@@ -144,6 +166,11 @@ def canonical_other_host(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     here, there = host_of(page.fetch.final_url), host_of(snap.canonical)
     if here != there:
         yield Hit(
-            f"canonical {snap.canonical} is on {there}, not {here}",
+            say(
+                "canonical {url} is on {host}, not {here}",
+                url=snap.canonical,
+                host=there,
+                here=here,
+            ),
             {"canonical": snap.canonical, "host": there},
         )

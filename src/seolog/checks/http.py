@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from seolog.checks.facts import NETWORK_ERRORS, answered, is_final, is_html, redirected, requested
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, FetchErrorKind, Severity
 
 _STATUS_WHY = (
@@ -41,7 +42,7 @@ def _https_html(page: CrawledPage) -> bool:
 def http_4xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     status = _status(page)
     if status is not None and 400 <= status < 500:
-        yield Hit(f"answered HTTP {status}", {"status": status})
+        yield Hit(say("answered HTTP {status}", status=status), {"status": status})
 
 
 @page_check(
@@ -57,7 +58,26 @@ def http_4xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 def http_5xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     status = _status(page)
     if status is not None and status >= 500:
-        yield Hit(f"answered HTTP {status}", {"status": status})
+        yield Hit(say("answered HTTP {status}", status=status), {"status": status})
+
+
+def _failure(kind: FetchErrorKind, error: str | None) -> str:
+    """fetch-failed's message, "kind: error": the error is the client's own text, the kind a
+    word each, so a report can translate it."""
+    match kind:
+        case FetchErrorKind.DNS:
+            return say("dns: {error}", error=error)
+        case FetchErrorKind.CONNECT:
+            return say("connect: {error}", error=error)
+        case FetchErrorKind.TIMEOUT:
+            return say("timeout: {error}", error=error)
+        case FetchErrorKind.TLS:
+            return say("tls: {error}", error=error)
+        case FetchErrorKind.PROTOCOL:
+            return say("protocol: {error}", error=error)
+        case FetchErrorKind.INVALID_URL:
+            return say("invalid_url: {error}", error=error)
+    return f"{kind.value}: {error}"
 
 
 @page_check(
@@ -72,7 +92,7 @@ def http_5xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 def fetch_failed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     f = page.fetch
     if f.error_kind in NETWORK_ERRORS:
-        yield Hit(f"{f.error_kind.value}: {f.error}", {"error_kind": f.error_kind.value})
+        yield Hit(_failure(f.error_kind, f.error), {"error_kind": f.error_kind.value})
 
 
 @page_check(
@@ -90,7 +110,10 @@ def redirect_chain(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         len(f.hops) >= 2 and f.error_kind is not FetchErrorKind.REDIRECT_LOOP
     ):
         chain = [h.url for h in f.hops] + [f.final_url]
-        yield Hit(f"{len(f.hops)} redirects: {' -> '.join(chain)}", {"chain": chain})
+        yield Hit(
+            say("{count} redirects: {chain}", count=len(f.hops), chain=" -> ".join(chain)),
+            {"chain": chain},
+        )
 
 
 @page_check(
@@ -106,7 +129,7 @@ def redirect_loop(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     f = page.fetch
     if f.error_kind is FetchErrorKind.REDIRECT_LOOP:
         chain = [h.url for h in f.hops] + [f.final_url]
-        yield Hit(f"redirect loop: {' -> '.join(chain)}", {"chain": chain})
+        yield Hit(say("redirect loop: {chain}", chain=" -> ".join(chain)), {"chain": chain})
 
 
 @page_check(
@@ -122,7 +145,11 @@ def redirect_broken(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     f = page.fetch
     if f.hops and f.status_code is not None and f.status_code >= 400:
         yield Hit(
-            f"redirects to {f.final_url}, which answers HTTP {f.status_code}",
+            say(
+                "redirects to {target}, which answers HTTP {status}",
+                target=f.final_url,
+                status=f.status_code,
+            ),
             {"target": f.final_url, "status": f.status_code},
         )
 
@@ -143,7 +170,11 @@ def page_too_large(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if too_large or (is_html(page) and f.size is not None and f.size > t.max_html_bytes):
         size = f.size or 0
         yield Hit(
-            f"HTML is {size:,} bytes (threshold {t.max_html_bytes:,})",
+            say(
+                "HTML is {size} bytes (threshold {threshold})",
+                size=f"{size:,}",
+                threshold=f"{t.max_html_bytes:,}",
+            ),
             {"bytes": size, "threshold": t.max_html_bytes},
         )
 
@@ -166,7 +197,7 @@ def hsts_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         and f.final_url.startswith("https://")
         and "strict-transport-security" not in f.headers
     ):
-        yield Hit("no Strict-Transport-Security header")
+        yield Hit(say("no Strict-Transport-Security header"))
 
 
 TEMPORARY_REDIRECTS = frozenset({302, 303, 307})  # RFC 9110 §15.4: 301 and 308 are permanent
@@ -198,6 +229,10 @@ def redirect_temporary(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     first = hops[0]
     if _site_host(first.location) == _site_host(first.url):
         yield Hit(
-            f"answers {first.status} (temporary) to {first.location}",
+            say(
+                "answers {status} (temporary) to {target}",
+                status=first.status,
+                target=first.location,
+            ),
             {"status": first.status, "target": first.location},
         )

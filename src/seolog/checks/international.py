@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
 
 # Google reads hreflang as an ISO 639-1 language, optionally an ISO 15924 script, optionally an
@@ -42,23 +43,23 @@ def hreflang_problem(value: str) -> str | None:
     if v.lower() == "x-default":
         return None
     if not v:
-        return "empty value"
+        return say("empty value")
     parts = v.replace("_", "-").split("-")
     if "_" in v:
-        return "uses '_'; subtags are joined with '-'"
+        return say("uses '_'; subtags are joined with '-'")
     lang, rest = parts[0].lower(), parts[1:]
     if lang not in ISO_639_1:
-        return f"{parts[0]!r} is not an ISO 639-1 language code"
+        return say("{code} is not an ISO 639-1 language code", code=repr(parts[0]))
     if rest and _SCRIPT.match(rest[0]):
         rest = rest[1:]
     if len(rest) > 1:
-        return "too many subtags"
+        return say("too many subtags")
     if rest:
         region = rest[0].upper()
         if region == "UK":
-            return "'UK' is not a region code; the United Kingdom is 'GB'"
+            return say("'UK' is not a region code; the United Kingdom is 'GB'")
         if region not in ISO_3166_1:
-            return f"{rest[0]!r} is not an ISO 3166-1 alpha-2 region code"
+            return say("{code} is not an ISO 3166-1 alpha-2 region code", code=repr(rest[0]))
     return None
 
 
@@ -74,7 +75,11 @@ def hreflang_problem(value: str) -> str | None:
 )
 def html_lang_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if is_content(page) and page.snapshot is not None and not (page.snapshot.lang or "").strip():
-        yield Hit("<html> has no lang attribute" if page.snapshot.lang is None else "lang is empty")
+        yield Hit(
+            say("<html> has no lang attribute")
+            if page.snapshot.lang is None
+            else say("lang is empty")
+        )
 
 
 @page_check(
@@ -100,8 +105,16 @@ def hreflang_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
                 {"hreflang": entry.get("lang", ""), "url": entry.get("url"), "problem": problem}
             )
     if bad:
-        listed = "; ".join(f"{b['hreflang']!r}: {b['problem']}" for b in bad[:3])
-        yield Hit(f"{len(bad)} invalid hreflang value(s): {listed}", {"invalid": bad})
+        if len(bad) == 1:  # the usual case: its problem is a message of its own, translated too
+            said = say(
+                "1 invalid hreflang value(s): {value}: {problem}",
+                value=repr(bad[0]["hreflang"]),
+                problem=bad[0]["problem"],
+            )
+        else:  # the list is one value; "{value}: {problem}" alone would match any text
+            listed = "; ".join(f"{b['hreflang']!r}: {b['problem']}" for b in bad[:3])
+            said = say("{count} invalid hreflang value(s): {listed}", count=len(bad), listed=listed)
+        yield Hit(said, {"invalid": bad})
 
 
 @page_check(
@@ -117,4 +130,9 @@ def hreflang_x_default_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit
     if not is_content(page) or page.snapshot is None or not page.snapshot.hreflang:
         return
     if not any(e.get("lang", "").strip().lower() == "x-default" for e in page.snapshot.hreflang):
-        yield Hit(f"{len(page.snapshot.hreflang)} hreflang alternates, none x-default")
+        yield Hit(
+            say(
+                "{count} hreflang alternates, none x-default",
+                count=len(page.snapshot.hreflang),
+            )
+        )

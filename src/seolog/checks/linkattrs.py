@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from seolog.checks.facts import is_content, robots_directives, says_noindex
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say, term
 from seolog.domain import CrawledPage, PageSnapshot, Severity
 from seolog.urls import normalize_url
 
@@ -20,9 +21,14 @@ def _snap(page: CrawledPage) -> PageSnapshot | None:
     return page.snapshot if is_content(page) else None
 
 
-def _listed(items: list[str]) -> str:
-    shown = ", ".join(repr(i) if i else 'href=""' for i in items[:_SHOWN])
-    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
+def _listed(items: list[str]) -> tuple[str, int]:
+    """The first items as a message shows them ("'a', 'b', 'c'"), and how many more there are:
+    each message has a template for " and {more} more" of its own."""
+    return ", ".join(repr(i) if i else 'href=""' for i in items[:_SHOWN]), _more(len(items))
+
+
+def _more(count: int) -> int:
+    return max(count - _SHOWN, 0)
 
 
 def _has_links(page: CrawledPage) -> bool:
@@ -52,8 +58,18 @@ def link_nofollow_internal(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         if link.internal and "nofollow" in link.rel.split()
     ]
     if found:
+        links, more = _listed([f["url"] for f in found])
         yield Hit(
-            f"{len(found)} internal link(s) marked nofollow: {_listed([f['url'] for f in found])}",
+            say(
+                "{count} internal link(s) marked nofollow: {links} and {more} more",
+                count=len(found),
+                links=links,
+                more=more,
+            )
+            if more
+            else say(
+                "{count} internal link(s) marked nofollow: {links}", count=len(found), links=links
+            ),
             {"count": len(found), "links": found[:_EXAMPLES]},
         )
 
@@ -89,21 +105,30 @@ def page_nofollow(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
             source.append("meta robots")
         if page.fetch.headers.get("x-robots-tag"):
             source.append("X-Robots-Tag")
+        said = (
+            say("nofollow by {source}: the page's links pass nothing", source=source[0])
+            if len(source) == 1
+            else say(
+                "nofollow by {first} and {second}: the page's links pass nothing",
+                first=source[0],
+                second=source[1],
+            )
+        )
         yield Hit(
-            f"nofollow by {' and '.join(source)}: the page's links pass nothing",
+            said,
             {"directives": sorted(directives)},
         )
 
 
 _UNUSABLE = {
-    "javascript": "a javascript: URL",
-    "empty": 'href="" with onclick navigation',
-    "fragment": 'href="#" with onclick navigation',
-    "no-href": "onclick and no href",
+    "javascript": term("a javascript: URL"),
+    "empty": term('href="" with onclick navigation'),
+    "fragment": term('href="#" with onclick navigation'),
+    "no-href": term("onclick and no href"),
 }
 
 
-_UNUSABLE_SHOWN = {"empty": 'href=""', "no-href": "<a onclick> without href"}
+_UNUSABLE_SHOWN = {"empty": 'href=""', "no-href": term("<a onclick> without href")}
 
 
 @page_check(
@@ -128,11 +153,24 @@ def link_href_unusable(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         return
     found = snap.unusable_links
     kinds = sorted({_UNUSABLE.get(why, why) for _href, why in found})
-    shown = [_UNUSABLE_SHOWN.get(why, repr(href)) for href, why in found[:_SHOWN]]
-    more = f" and {len(found) - _SHOWN} more" if len(found) > _SHOWN else ""
+    shown = ", ".join(_UNUSABLE_SHOWN.get(why, repr(href)) for href, why in found[:_SHOWN])
+    # one kind, the usual case, is a term and reads translated; several stay one value
+    listed, more = "; ".join(kinds), _more(len(found))
     yield Hit(
-        f"{len(found)} link(s) a crawler cannot follow ({'; '.join(kinds)}): "
-        f"{', '.join(shown)}{more}",
+        say(
+            "{count} link(s) a crawler cannot follow ({kinds}): {links} and {more} more",
+            count=len(found),
+            kinds=listed,
+            links=shown,
+            more=more,
+        )
+        if more
+        else say(
+            "{count} link(s) a crawler cannot follow ({kinds}): {links}",
+            count=len(found),
+            kinds=listed,
+            links=shown,
+        ),
         {
             "count": len(found),
             "links": [{"href": href, "why": why} for href, why in found[:_EXAMPLES]],
@@ -160,8 +198,16 @@ def link_name_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if snap is None or not snap.unnamed_links:
         return
     found = snap.unnamed_links
+    links, more = _listed(found)
     yield Hit(
-        f"{len(found)} link(s) without a name: {_listed(found)}",
+        say(
+            "{count} link(s) without a name: {links} and {more} more",
+            count=len(found),
+            links=links,
+            more=more,
+        )
+        if more
+        else say("{count} link(s) without a name: {links}", count=len(found), links=links),
         {"count": len(found), "links": found[:_EXAMPLES]},
     )
 
@@ -185,8 +231,20 @@ def link_fragment_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if snap is None or not snap.missing_fragments:
         return
     found = ["#" + f for f in snap.missing_fragments]
+    links, more = _listed(found)
     yield Hit(
-        f"{len(found)} link(s) to a fragment not on the page: {_listed(found)}",
+        say(
+            "{count} link(s) to a fragment not on the page: {links} and {more} more",
+            count=len(found),
+            links=links,
+            more=more,
+        )
+        if more
+        else say(
+            "{count} link(s) to a fragment not on the page: {links}",
+            count=len(found),
+            links=links,
+        ),
         {"count": len(found), "fragments": found[:_EXAMPLES]},
     )
 
@@ -210,12 +268,16 @@ def meta_refresh(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if snap is None or snap.meta_refresh is None:
         return
     delay, target = snap.meta_refresh
-    seconds = f"{delay:g} s"
+    seconds = f"{delay:g}"
     reload = target is None or normalize_url(target) == normalize_url(page.fetch.final_url)
     if reload:
-        message = f"reloads itself every {seconds} (meta refresh)"
+        message = say("reloads itself every {seconds} s (meta refresh)", seconds=seconds)
     elif delay == 0:
-        message = f"redirects to {target} at once (meta refresh)"
+        message = say("redirects to {target} at once (meta refresh)", target=target)
     else:
-        message = f"redirects to {target} after {seconds} (meta refresh)"
+        message = say(
+            "redirects to {target} after {seconds} s (meta refresh)",
+            target=target,
+            seconds=seconds,
+        )
     yield Hit(message, {"delay": delay, "target": None if reload else target})

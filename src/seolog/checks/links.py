@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from seolog.checks.facts import content_with, is_content, is_index
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import CrawledPage, PageSnapshot, ResourceKind, Severity
 
 # Lighthouse's list for English, plus the variants consultants keep finding.
@@ -83,7 +84,11 @@ def link_text_generic(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if generic:
         texts = sorted({g["text"] for g in generic})
         yield Hit(
-            f"{len(generic)} link(s) with generic text: {', '.join(repr(x) for x in texts[:5])}",
+            say(
+                "{count} link(s) with generic text: {texts}",
+                count=len(generic),
+                texts=", ".join(repr(x) for x in texts[:5]),
+            ),
             {"count": len(generic), "links": generic[:_EXAMPLES]},
         )
 
@@ -103,7 +108,7 @@ def links_too_many(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         count = len(page.snapshot.links)
         if count > t.max_links_per_page:
             yield Hit(
-                f"{count} links (max {t.max_links_per_page})",
+                say("{count} links (max {max})", count=count, max=t.max_links_per_page),
                 {"links": count, "max": t.max_links_per_page},
             )
 
@@ -121,7 +126,11 @@ def links_too_many(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 def page_deep(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if is_content(page) and page.depth is not None and page.depth > t.max_click_depth:
         yield Hit(
-            f"{page.depth} clicks from the start URL (max {t.max_click_depth})",
+            say(
+                "{depth} clicks from the start URL (max {max})",
+                depth=page.depth,
+                max=t.max_click_depth,
+            ),
             {"depth": page.depth, "max": t.max_click_depth},
         )
 
@@ -143,7 +152,11 @@ def image_alt_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     missing = [img.src for img in page.snapshot.images if img.alt is None]
     if missing:
         yield Hit(
-            f"{len(missing)} image(s) without alt: {', '.join(missing[:3])}",
+            say(
+                "{count} image(s) without alt: {images}",
+                count=len(missing),
+                images=", ".join(missing[:3]),
+            ),
             {"count": len(missing), "images": missing[:_EXAMPLES]},
         )
 
@@ -175,10 +188,16 @@ def mixed_content(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if insecure:
         count = len(insecure)
         kinds = Counter(r.kind.value for r in insecure)
+        # "3 image, 1 script" stays as it is: a template "{count} image" would take "3 image, 1"
+        # of a list for its count
         what = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
         yield Hit(
-            f"{count} resource(s) over plain HTTP ({what}): "
-            f"{', '.join(r.url for r in insecure[:3])}",
+            say(
+                "{count} resource(s) over plain HTTP ({what}): {urls}",
+                count=count,
+                what=what,
+                urls=", ".join(r.url for r in insecure[:3]),
+            ),
             {
                 "count": count,
                 # Before 0.2.0 the check looked at images only; the key stays for readers of it.
@@ -205,8 +224,8 @@ def form_insecure(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     for form in page.snapshot.forms:
         posts_insecurely = form.action.startswith("http://")
         if secure_page and posts_insecurely:
-            yield Hit(f"form submits to {form.action}", {"action": form.action})
+            yield Hit(say("form submits to {action}", action=form.action), {"action": form.action})
             return
         if not secure_page and form.has_password:
-            yield Hit("password field on a page served over HTTP", {"action": form.action})
+            yield Hit(say("password field on a page served over HTTP"), {"action": form.action})
             return

@@ -18,19 +18,23 @@ def json_ld_problem(raw: str) -> str | None:
     try:
         data = json.loads(raw)
     except ValueError as e:
-        return f"does not parse as JSON ({e.msg} at line {e.lineno})"  # type: ignore[attr-defined]
+        return say(
+            "does not parse as JSON ({error} at line {line})",
+            error=e.msg,  # type: ignore[attr-defined]
+            line=e.lineno,  # type: ignore[attr-defined]
+        )
     except RecursionError:  # nested deeper than any real document: a defect, not a crash
-        return "is nested too deeply to read"
+        return say("is nested too deeply to read")
     items: list[Any] = data if isinstance(data, list) else [data]
     for item in items:
         if not isinstance(item, dict):
-            return "is not a JSON object"
+            return say("is not a JSON object")
         if "@context" not in item:
-            return "has no @context"
+            return say("has no @context")
         graph = item.get("@graph")
         nodes = graph if isinstance(graph, list) else [item]
         if not all(isinstance(n, dict) and "@type" in n for n in nodes):
-            return "has no @type"
+            return say("has no @type")
     return None
 
 
@@ -51,7 +55,11 @@ def structured_data_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     for i, raw in enumerate(page.snapshot.json_ld):
         problem = json_ld_problem(raw)
         if problem is not None:
-            yield Hit(f"JSON-LD block {i + 1} {problem}", {"block": i + 1, "problem": problem})
+            yield Hit(
+                # the problem is a message of its own ("has no @type"), translated too
+                say("JSON-LD block {block} {problem}", block=i + 1, problem=problem),
+                {"block": i + 1, "problem": problem},
+            )
 
 
 @page_check(
@@ -66,7 +74,7 @@ def structured_data_invalid(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 )
 def viewport_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if is_content(page) and page.snapshot is not None and not page.snapshot.viewport:
-        yield Hit('no <meta name="viewport">')
+        yield Hit(say('no <meta name="viewport">'))
 
 
 @page_check(
@@ -99,4 +107,11 @@ def social_tags_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
         return
     missing = [p for p in ("og:title", "og:image") if not page.snapshot.open_graph.get(p)]
     if missing:
-        yield Hit(f"missing {' and '.join(missing)}", {"missing": missing})
+        # three cases, each its own message: "missing {tag}" would match any "missing …"
+        if len(missing) == 2:
+            said = say("missing og:title and og:image")
+        elif missing == ["og:title"]:
+            said = say("missing og:title")
+        else:
+            said = say("missing og:image")
+        yield Hit(said, {"missing": missing})

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import SiteData
 from seolog.checks.thresholds import Thresholds
+from seolog.checks.wording import say
 from seolog.domain import OriginVariant, Severity
 from seolog.urls import normalize_url, origin_of
 
@@ -50,13 +51,31 @@ def origin_variant_not_redirected(site: SiteData, t: Thresholds) -> Iterator[Hit
     for variant in site.origin_variants:
         if not _answers(variant) or _origin(variant.final_url) == canonical:
             continue
-        if _origin(variant.final_url) == _origin(variant.url):
-            where = "" if variant.final_url == variant.url else f" (at {variant.final_url})"
-            said = f"answers {variant.final_status} itself{where} instead of redirecting"
+        if _origin(variant.final_url) != _origin(variant.url):
+            said = say(
+                "{url} redirects to {final} ({status}) instead of to {canonical}/",
+                url=variant.url,
+                final=variant.final_url,
+                status=variant.final_status,
+                canonical=canonical,
+            )
+        elif variant.final_url == variant.url:
+            said = say(
+                "{url} answers {status} itself instead of redirecting to {canonical}/",
+                url=variant.url,
+                status=variant.final_status,
+                canonical=canonical,
+            )
         else:
-            said = f"redirects to {variant.final_url} ({variant.final_status}) instead of"
+            said = say(
+                "{url} answers {status} itself (at {final}) instead of redirecting to {canonical}/",
+                url=variant.url,
+                status=variant.final_status,
+                final=variant.final_url,
+                canonical=canonical,
+            )
         yield Hit(
-            f"{variant.url} {said} to {canonical}/",
+            said,
             {
                 "variant": variant.url,
                 "status": variant.status,
