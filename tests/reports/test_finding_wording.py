@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from seolog.checks.wording import say
 from seolog.reports.i18n import translator
 from seolog.reports.render import package_templates
 from seolog.reports.wording import Wording
+from seolog.wording import say
 
 pytestmark = pytest.mark.store_agnostic
 
@@ -63,4 +63,28 @@ def test_the_shipped_dutch_catalog_translates_the_checks_messages(tmp_path: Path
     assert nl.finding('3 <meta name="description"> tags') == '3 <meta name="description">-tags'
     assert nl.finding("noindex by meta robots and X-Robots-Tag") == (
         "noindex via meta robots en X-Robots-Tag"
+    )
+
+
+def test_a_finding_of_several_parts_reads_translated_part_by_part():
+    wording = Wording(
+        {
+            "robots.txt has {count} errors: {errors}": "robots.txt bevat {count} fouten: {errors}",
+            "line {number} {text}: unknown directive": "regel {number} {text}: onbekende regel",
+            "{count} more not named here": "en nog {count}",
+            "served as {media}": "geleverd als {media}",
+            "served as {media}; browsers apply only text/css": "geleverd als {media}; alleen "
+            "text/css telt",
+        }
+    )
+    assert wording(
+        "robots.txt has 2 errors: line 4 'Disalow: /x': unknown directive; "
+        "line 6 'Alow: /y': unknown directive"
+    ) == (
+        "robots.txt bevat 2 fouten: regel 4 'Disalow: /x': onbekende regel; "
+        "regel 6 'Alow: /y': onbekende regel"
+    )
+    # a template with "; " in it is one message, not two
+    assert wording("served as text/plain; browsers apply only text/css") == (
+        "geleverd als text/plain; alleen text/css telt"
     )

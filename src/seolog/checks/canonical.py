@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
 from seolog.urls import host_of
+from seolog.wording import say
 
 _SHOWN = 3  # tags named in a message
 

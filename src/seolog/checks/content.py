@@ -16,8 +16,8 @@ from seolog.checks.facts import (
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.textwidth import text_width_px
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, PageSnapshot, Severity
+from seolog.wording import say
 
 # The font sizes of Google's desktop results, in px of Arial: the title link and the snippet.
 TITLE_FONT_PX = 20

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from seolog.checks.facts import NETWORK_ERRORS, answered, is_final, is_html, redirected, requested
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, FetchErrorKind, Severity
+from seolog.wording import say
 
 _STATUS_WHY = (
     "Search engines drop pages that answer with an error, and visitors who arrive from search or "

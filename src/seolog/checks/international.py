@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
+from seolog.wording import say
 
 # Google reads hreflang as an ISO 639-1 language, optionally an ISO 15924 script, optionally an
 # ISO 3166-1 alpha-2 region (or 419, Latin America), or x-default.

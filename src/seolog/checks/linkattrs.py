@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from seolog.checks.facts import is_content, robots_directives, says_noindex
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say, term
 from seolog.domain import CrawledPage, PageSnapshot, Severity
 from seolog.urls import normalize_url
+from seolog.wording import say, term
 
 SINCE = "0.2.0"  # the release after FIRST_VERSION, as in checks/resources.py
 _EXAMPLES = 10  # items listed in a finding's details; the count says how many there are

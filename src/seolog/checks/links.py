@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from seolog.checks.facts import content_with, is_content, is_index
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, PageSnapshot, ResourceKind, Severity
+from seolog.wording import say
 
 # Lighthouse's list for English, plus the variants consultants keep finding.
 GENERIC_LINK_TEXT = frozenset(

@@ -9,8 +9,8 @@ from typing import Any
 from seolog.checks.facts import content_with, is_content, several
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
+from seolog.wording import say
 
 
 def json_ld_problem(raw: str) -> str | None:

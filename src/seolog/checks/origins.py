@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import SiteData
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import OriginVariant, Severity
 from seolog.urls import normalize_url, origin_of
+from seolog.wording import say
 
 SINCE = "0.2.0"  # the release after FIRST_VERSION, as in checks/resources.py
 

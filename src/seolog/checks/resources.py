@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import CheckedResource, ResourceUse, SiteData, resource_failed
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import RobotsState, Severity
+from seolog.wording import say
 
 SINCE = "0.2.0"
 _CHECK_NOTE = (

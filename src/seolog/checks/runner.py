@@ -16,8 +16,8 @@ from seolog.checks.registry import REGISTRY, CheckSpec, Hit, site_check
 from seolog.checks.rules import AuditRules
 from seolog.checks.sitedata import SiteData
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Finding, Severity
+from seolog.wording import say
 
 CHECK_ERROR = "check-error"
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import RobotsProblem, RobotsState, Severity
+from seolog.wording import say
 
 _LISTED = 5  # URLs named in a message; details carry up to _EXAMPLES
 _EXAMPLES = 20

@@ -10,8 +10,8 @@ from seolog.checks.facts import is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.richresults import Level, judges_any, label, missing
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity, StructuredItem
+from seolog.wording import say
 
 _NAMED_IN_MESSAGE = 5  # properties a message names; details list them all
 _MAX_LISTED = 50  # entries in details: a catalogue page can have hundreds of items

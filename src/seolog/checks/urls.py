@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from seolog.checks.facts import content_with, is_content
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.checks.wording import say
 from seolog.domain import CrawledPage, Severity
+from seolog.wording import say
 
 SINCE = "0.2.0"  # the release after FIRST_VERSION, as in checks/resources.py
 _EXAMPLES = 10

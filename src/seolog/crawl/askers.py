@@ -28,6 +28,7 @@ from seolog.config import CrawlSettings
 from seolog.crawl.fetch import classify_error, error_chain
 from seolog.crawl.tls import tls_reason
 from seolog.domain import FetchErrorKind
+from seolog.wording import say
 
 MAX_SIZE = 2**53  # sizes stored are at most this (a declared Content-Length can be anything)
 # Response header lines up to this long: some sites send a Content-Security-Policy of 10+ KB,
@@ -73,16 +74,18 @@ def _reason(kind: FetchErrorKind, error: BaseException, url: str, timeout: float
         return tls_reason(error)
     if kind is FetchErrorKind.DNS:
         host = (urlsplit(url).hostname or "").lower()
-        return f"the host name {host} does not resolve"
+        return say("the host name {host} does not resolve", host=host)
     if kind is FetchErrorKind.CONNECT:
-        return f"{urlsplit(url).netloc} refused the connection or cannot be reached"
+        return say("{host} refused the connection or cannot be reached", host=urlsplit(url).netloc)
     if kind is FetchErrorKind.TIMEOUT:
-        return f"no answer within {timeout:g}s (--timeout)"
+        return say("no answer within {seconds}s (--timeout)", seconds=f"{timeout:g}")
     if isinstance(error, aiohttp.ServerDisconnectedError):  # httpx's words for the same
-        return "Server disconnected without sending a response."
+        return say("Server disconnected without sending a response.")
     if isinstance(error, aiohttp.ClientResponseError):  # aiohttp's parser: a status of its own
         first = str(error.message).splitlines()[0] if error.message else ""
-        return "the answer is not valid HTTP" + (f" ({first})" if first else "")
+        if first:
+            return say("the answer is not valid HTTP ({why})", why=first)
+        return say("the answer is not valid HTTP")
     return str(error) or type(error).__name__
 
 

@@ -22,6 +22,7 @@ from seolog.crawl.tls import tls_reason, verify_for
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
 from seolog.retryafter import retry_after_seconds
 from seolog.urls import resolve_url
+from seolog.wording import say
 
 MAX_REDIRECTS = 10  # browsers stop around 20; more than 10 hops is already a defect worth reporting
 RETRY_STATUSES = frozenset({429, 503})
@@ -115,11 +116,15 @@ def redirect_problem(
     """Why a redirect cannot be followed (a Location that is no URL, a loop, too many hops), or
     None: the crawl's fetches and the resource checks judge redirects alike."""
     if target is None:
-        return FetchErrorKind.INVALID_URL, f"invalid redirect Location {location!r}"
+        return FetchErrorKind.INVALID_URL, say(
+            "invalid redirect Location {location}", location=repr(location)
+        )
     if target in visited:
-        return FetchErrorKind.REDIRECT_LOOP, f"redirect loop back to {target}"
+        return FetchErrorKind.REDIRECT_LOOP, say("redirect loop back to {url}", url=target)
     if hops > MAX_REDIRECTS:
-        return FetchErrorKind.TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS} redirects"
+        return FetchErrorKind.TOO_MANY_REDIRECTS, say(
+            "more than {count} redirects", count=MAX_REDIRECTS
+        )
     return None
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seolog.errors import UsageError
+from seolog.wording import say, term
 
 if TYPE_CHECKING:
     from seolog.config import CrawlSettings
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
 # ClientHello with "HTTP/1.0 400 …", or closing the connection.
 _NOT_TLS = ("wrong version number", "record layer failure", "packet length too long", "eof")
 UNTRUSTED = "its certificate is not trusted"
+# OpenSSL's reasons for the usual untrusted certificates, marked so reports can translate them
+OPENSSL_REASONS = (
+    term("self-signed certificate"),
+    term("self-signed certificate in certificate chain"),
+    term("certificate has expired"),
+    term("unable to get local issuer certificate"),
+)
 INSECURE = (
     "--insecure: TLS certificates will not be verified, so anyone on the network path could "
     "pose as the site; prefer --ca-bundle FILE for a private CA"
@@ -53,11 +61,13 @@ def tls_reason(exc: BaseException) -> str:
     err = _ssl_error(exc)
     if isinstance(err, ssl.SSLCertVerificationError):
         said = getattr(err, "verify_message", None)
-        return f"{UNTRUSTED} ({said or 'it cannot be verified'})"
+        return say(
+            "its certificate is not trusted ({why})", why=said or term("it cannot be verified")
+        )
     text = str(err or exc).lower()
     if any(words in text for words in _NOT_TLS):
-        return "the server there does not speak HTTPS"
-    return "the secure (TLS) connection failed"
+        return say("the server there does not speak HTTPS")
+    return say("the secure (TLS) connection failed")
 
 
 def unreachable_hint(reason: str) -> str | None:

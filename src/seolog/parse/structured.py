@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seolog.domain import StructuredItem
+from seolog.wording import say
 
 Value = str | StructuredItem
 Resolve = Callable[[str], str | None]
@@ -225,7 +226,7 @@ def read_json_ld(blocks: list[str]) -> list[StructuredItem]:
         except (ValueError, RecursionError):
             continue
         for node in _top_nodes(data):
-            item = reader.node(node, f"JSON-LD block {number}", 0)
+            item = reader.node(node, say("JSON-LD block {number}", number=number), 0)
             if item is not None and item not in roots:
                 roots.append(item)
     referred = reader.resolve()
@@ -269,11 +270,12 @@ def _unique(nodes: list[LexborNode]) -> list[LexborNode]:
     return out
 
 
-def _number(roots: list[StructuredItem], name: str) -> list[StructuredItem]:
-    """Name each top-level item ("microdata item 2") and give its nested items the same place."""
+def _number(roots: list[StructuredItem], where_of: Callable[[int], str]) -> list[StructuredItem]:
+    """Name each top-level item (`where_of(2)`: "microdata item 2") and give its nested items
+    the same place."""
     seen: set[int] = set()
     for number, root in enumerate(roots, 1):
-        where = f"{name} item {number}"
+        where = where_of(number)
         stack = [root]
         while stack:
             item = stack.pop()
@@ -374,7 +376,7 @@ def read_microdata(tree: LexborHTMLParser, resolve: Resolve) -> list[StructuredI
         return [short_name(n) for n in (node.attributes.get("itemprop") or "").split()]
 
     roots = _attach(nodes, items, owner_of, names_of, lambda n: _element_value(n, resolve, False))
-    return _number(roots, "microdata")
+    return _number(roots, lambda n: say("microdata item {number}", number=n))
 
 
 class _Terms:
@@ -441,4 +443,4 @@ def read_rdfa(tree: LexborHTMLParser, resolve: Resolve) -> list[StructuredItem]:
         return [terms.expand(n) for n in names]
 
     roots = _attach(nodes, items, owner_of, names_of, lambda n: _element_value(n, resolve, True))
-    return _number(roots, "RDFa")
+    return _number(roots, lambda n: say("RDFa item {number}", number=n))

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from seolog import checks
+import seolog
 from seolog.checks.registry import catalog as check_catalog
 from seolog.reports import labels
 from seolog.reports.i18n import DOMAIN
@@ -32,8 +32,10 @@ def _template_messages(folder: Path) -> Iterator[tuple[str, str]]:
 
 
 def _finding_messages() -> Iterator[tuple[str, str]]:
-    """(msgid, where) for each literal `say("…")` and `term("…")` in the checks."""
-    for path in sorted(Path(checks.__file__).parent.glob("*.py")):
+    """(msgid, where) for each literal `say("…")` and `term("…")` in seolog (the checks, and the
+    crawl's reasons a finding quotes)."""
+    package = Path(seolog.__file__).parent
+    for path in sorted(package.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -43,7 +45,8 @@ def _finding_messages() -> Iterator[tuple[str, str]]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                yield node.args[0].value, f"checks/{path.name}:{node.lineno} {node.func.id}"
+                where = path.relative_to(package).as_posix()
+                yield node.args[0].value, f"{where}:{node.lineno} {node.func.id}"
 
 
 def messages(templates: Path) -> dict[str, list[str]]:

@@ -1,5 +1,5 @@
 """Finding messages in the report's language: a stored English message is matched back against
-the catalog's templates (`seolog.checks.wording.say`), and the translation filled in with the
+the catalog's templates (`seolog.wording.say`), and the translation filled in with the
 same values, themselves translated where the catalog has them (a `term` such as "meta
 description", or a nested message). A message no template matches stays as it is."""
 
@@ -10,7 +10,9 @@ from collections.abc import Mapping
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _MIN_LITERAL = 3  # a template of slots and spaces only ("{count} {what}") would match anything
-_DEPTH = 2  # nested messages: a problem inside a resource finding
+_DEPTH = 3  # nested messages: a crawl error in a problem in a resource finding
+_JOIN = "; "  # how a check joins the parts of one finding
+_LIST = ", "  # how a check lists URLs, values and problems in one slot
 
 
 def _pattern(template: str) -> re.Pattern[str] | None:
@@ -50,6 +52,18 @@ class Wording:
         if exact:
             return exact
         if depth > _DEPTH:
+            return message
+        if _JOIN in message:
+            # findings of several parts ("line 4 …: unknown directive; line 6 …"): part by part
+            # when each part is a message of its own (a template with "; " in it does not split
+            # into those, and is matched whole below)
+            parts = message.split(_JOIN)
+            done = [self._translate(part, depth + 1) for part in parts]
+            if all(d != p for d, p in zip(done, parts, strict=True)):
+                return _JOIN.join(done)
+        if depth and (_LIST in message or _JOIN in message):
+            # any other list in a slot ("'': empty value; 'xx': 'xx' is not a language code")
+            # stays as it is: a template starting with a slot would translate its last item only
             return message
         for msgid, pattern in self.patterns:
             match = pattern.fullmatch(message)
