@@ -3,6 +3,8 @@ score's band, the summary by severity, chart labels that neither collide nor cli
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import itertools
 import re
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from seolog.reports import charts, labels, model
+from seolog.reports.render import Branding, Renderer
 from tests.reports import test_reports as base
 
 store = base.store  # the fixture: two scans of a client's site and a month of work
@@ -147,7 +150,13 @@ def test_a_big_pdf_appendix_cuts_each_checks_list_and_writes_the_rest_to_a_csv(
     assert BROKEN in text and ERROR_PAGE in text  # every check is still there
     out = store / "audit-nl.pdf"
     assert cli("reports", "audit", "1", "-o", str(out), "--lang", "nl").exit_code == 0
-    assert (store / "audit-nl-problemen.csv").is_file()
+    english = list(csv_module.DictReader(io.StringIO(csv.read_text())))
+    dutch = list(csv_module.DictReader(io.StringIO((store / "audit-nl-problemen.csv").read_text())))
+    # the export's columns, with each finding in the report's language
+    assert [r["code"] for r in dutch] == [r["code"] for r in english]
+    nl = Renderer("nl", Branding()).t
+    assert [r["message"] for r in dutch] == [nl.finding(r["message"]) for r in english]
+    assert any(d["message"] != e["message"] for d, e in zip(dutch, english, strict=True))
 
 
 @pytest.mark.store_agnostic

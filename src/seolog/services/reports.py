@@ -129,7 +129,9 @@ def audit_report(ctx: AppContext, target: str, request: ReportRequest) -> Writte
         csv_path = request.output.with_name(
             f"{request.output.stem}-{renderer.t(labels.ISSUES_CSV)}.csv"
         )
-        atomic_write(csv_path, csvout.render(doc))
+        # the columns are the CSV export's; the messages read in the report's language
+        said = [{**i, "message": renderer.t.finding(i.get("message") or "")} for i in doc["issues"]]
+        atomic_write(csv_path, csvout.render({**doc, "issues": said}))
     html = renderer.html(
         "audit.html.j2",
         audit=audit,
