@@ -21,7 +21,7 @@ def _fixed_section(cli, tmp_path: Path) -> str:
     r = cli("reports", "monthly", "Acme Ltd", "--month", "this-month", "-f", "html", "-o", str(out))
     assert r.exit_code == 0, r.stderr
     html = out.read_text()
-    return html.split("Found by the last comparable scan")[1].split("</table>")[0]
+    return html.split("An issue counts as fixed when")[1].split('id="next"')[0]
 
 
 def test_a_partial_scan_or_other_thresholds_never_fix_anything(cli, server, tmp_path):
@@ -36,7 +36,22 @@ def test_a_partial_scan_or_other_thresholds_never_fix_anything(cli, server, tmp_
     assert cli("reports", "audit", "3", "-f", "html", "-o", str(out)).exit_code == 0
     said = out.read_text().split('id="summary"')[1][:1200]
     assert "since the previous scan" not in said  # no change claimed across scopes
-    assert "No earlier scan of the same scope to compare with" in said
+    assert "No earlier scan with the same settings to compare with." in said
+    out = tmp_path / "partial.html"
+    assert cli("reports", "audit", "2", "-f", "html", "-o", str(out)).exit_code == 0
+    said = out.read_text().split('id="summary"')[1][:1200]
+    assert "since the previous scan" not in said  # a sample is compared with nothing, and says so
+    assert "Not compared: this scan stopped at its limit of 2 pages" in said
+
+
+def test_a_month_of_partial_scans_says_why_nothing_is_listed_as_fixed(cli, server, tmp_path):
+    _client(cli, server)
+    assert cli("scan", "acme", "--no-sitemaps", "--max-pages", "2").exit_code == 0
+    _site(server, broken=False)
+    assert cli("scan", "acme", "--no-sitemaps", "--max-pages", "2").exit_code == 0
+    section = _fixed_section(cli, tmp_path)
+    assert "Not compared: this scan stopped at its limit of 2 pages" in section
+    assert "<table>" not in section  # nothing claimed as fixed
 
 
 def test_a_first_month_lists_what_scans_diff_calls_fixed(cli, server, tmp_path):
@@ -48,6 +63,7 @@ def test_a_first_month_lists_what_scans_diff_calls_fixed(cli, server, tmp_path):
     fixed_urls = {i["url"] for i in diff["fixed"]}
     assert fixed_urls == {server.url(f"/p{i}") for i in range(1, PAGES)}
     section = _fixed_section(cli, tmp_path)
+    assert "None of the issues found earlier" not in section
     for url in fixed_urls:
         assert url in section
     for issue in diff["not_rechecked"]:  # the missing pages, not fetched again

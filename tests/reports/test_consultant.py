@@ -58,7 +58,7 @@ def test_next_steps_file_replaces_the_generated_list(cli, store: Path):
     r, out = _monthly(cli, store, "--next-steps", str(steps), name="monthly.pdf")
     assert r.exit_code == 0, r.stderr
     text = _pdf_text(out)
-    nxt = text[text.index("Found by the last comparable scan") :]  # after "fixed"
+    nxt = text[text.index("An issue counts as fixed when") :]  # after "fixed"
     assert "Rewrite the About page" in nxt and "Ask the supplier for links" in nxt
     assert "The most important open issues" not in nxt  # the default is replaced
 

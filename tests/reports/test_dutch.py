@@ -185,7 +185,7 @@ def test_dutch_reports_have_no_english_catalog_text(dutch_reports: dict[str, str
     for name, text in dutch_reports.items():
         assert _english_left(text, data) == [], name
     audit = dutch_reports["audit.pdf"]
-    for dutch in ("SEO-audit", "Samenvatting", "Belangrijkste problemen", "Waarom het ertoe doet",
+    for dutch in ("SEO-audit", "Samenvatting", "Belangrijkste problemen", "Waarom dit belangrijk is",
                   "Bijlage: alle problemen", "Links naar een kapotte interne URL"):  # fmt: skip
         assert dutch in audit, dutch
     monthly = dutch_reports["monthly.pdf"]

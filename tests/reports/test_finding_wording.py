@@ -88,3 +88,11 @@ def test_a_finding_of_several_parts_reads_translated_part_by_part():
     assert wording("served as text/plain; browsers apply only text/css") == (
         "geleverd als text/plain; alleen text/css telt"
     )
+
+
+def test_counts_in_a_message_are_written_the_languages_way():
+    nl = translator("nl", [package_templates() / "locale"])
+    assert nl.finding("1195 links (max 300)") == "1.195 links (max. 300)"
+    assert nl.finding("HTML is 1,234,567 bytes (threshold 1,048,576)").startswith(
+        "HTML is 1.234.567"
+    )

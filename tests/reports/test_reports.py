@@ -114,7 +114,7 @@ def test_monthly_report_lists_what_the_work_fixed(cli, store: Path, sql):
     text = _pdf_text(out)
     assert "Monthly SEO report" in text and "Acme Ltd" in text
     assert "Fixed the broken catalogue link" in text  # the work
-    fixed = text.split("Found by the last comparable scan")[1].split("The most important open")[0]
+    fixed = text.split("An issue counts as fixed when")[1].split("The most important open")[0]
     assert "link-broken" in fixed  # the page was fetched again: the broken link is gone
     # /gone itself is no longer linked, so no scan fetched it again: its 404 is not "fixed".
     assert "http-4xx" not in fixed and "/gone" not in fixed

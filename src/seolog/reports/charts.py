@@ -82,8 +82,11 @@ def _score_y(points: Sequence[tuple[str, int]], i: int, y: float) -> float:
     return y - 8
 
 
-def score_line(points: Sequence[tuple[str, int]], colour: str) -> str:
-    """Scores 0-100 over time; `points` are (label, score), oldest first."""
+def score_line(
+    points: Sequence[tuple[str, int]], colour: str, title: str = "Score over time"
+) -> str:
+    """Scores 0-100 over time; `points` are (label, score), oldest first; `title` is what a
+    screen reader says of the chart, in the report's language."""
     if not points:
         return ""
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
@@ -96,7 +99,7 @@ def score_line(points: Sequence[tuple[str, int]], colour: str) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="chart" role="img" aria-label="score trend">'
+        f'class="chart" role="img" aria-label="{escape(title)}">'
     ]
     for level in (0, *BANDS, 100):
         _x, y = xy(0, level)
@@ -138,20 +141,25 @@ def bars(
     rows: Sequence[tuple[str, float, str]],
     unit: str = "",
     fmt: Callable[[float], str] | None = None,
+    title: str = "Bar chart",
 ) -> str:
     """Horizontal bars: (label, value, colour), in the order given; `fmt` writes the numbers the
     report's language's way."""
     shown = [(fmt(v) if fmt else f"{v:g}") + unit for _l, v, _c in rows]
-    return _bar_chart([(label, [(value, colour)]) for label, value, colour in rows], shown)
+    return _bar_chart([(label, [(value, colour)]) for label, value, colour in rows], shown, title)
 
 
-def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]]) -> str:
+def stacked_bars(
+    rows: Sequence[tuple[str, Sequence[tuple[float, str]]]], title: str = "Bar chart"
+) -> str:
     """Horizontal bars in segments: (label, [(value, colour), …]), in the order given, each bar's
     total written after it (issues per area, split by severity)."""
-    return _bar_chart(rows, [f"{sum(v for v, _c in parts):g}" for _l, parts in rows])
+    return _bar_chart(rows, [f"{sum(v for v, _c in parts):g}" for _l, parts in rows], title)
 
 
-def _bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]], shown: list[str]) -> str:
+def _bar_chart(
+    rows: Sequence[tuple[str, Sequence[tuple[float, str]]]], shown: list[str], title: str
+) -> str:
     """The bars of `bars` and `stacked_bars`: a label cut to fit, the segments, and `shown` (the
     bar's number as written) after it. A bar of one segment has round ends and is at least 2
     units wide, so a small value still shows."""
@@ -166,7 +174,7 @@ def _bar_chart(rows: Sequence[tuple[str, Sequence[tuple[float, str]]]], shown: l
     span = WIDTH - label_w - value_w
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" '
-        f'role="img" aria-label="bar chart">'
+        f'role="img" aria-label="{escape(title)}">'
     ]
     for i, ((label, parts), written) in enumerate(zip(rows, shown, strict=True)):
         y = 4 + i * row_h

@@ -42,7 +42,7 @@ class Translator:
 
     @cached_property
     def _wording(self) -> Wording:
-        return Wording(self.messages)
+        return Wording(self.messages, self.number)
 
     def finding(self, message: str) -> str:
         """A check's finding message ("title is 28 characters (min 30)") in this language."""

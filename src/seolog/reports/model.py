@@ -86,6 +86,10 @@ class SiteAudit:
     # Earlier scans exist, but none of the same scope (a test scan, other thresholds): no change
     # is shown, and the report says why instead of "the first scan".
     incomparable: bool = False
+    # A partial scan (a sample of the site) is compared with nothing: why it stopped
+    # ("max_pages", "time_budget", "interrupted") and its page limit, so the report says so.
+    stopped: str | None = None
+    max_pages: int | None = None
 
     @property
     def band(self) -> str | None:
@@ -211,6 +215,8 @@ def site_audit(
         ],
         issues=sorted(issues, key=lambda i: (-_RANK.get(i["severity"], 0), i["code"], i["url"])),
         incomparable=incomparable and previous is None,
+        stopped=scan.get("stop_reason") if (scan.get("scope") or {}).get("partial") else None,
+        max_pages=(scan.get("scope") or {}).get("max_pages"),
     )
 
 

@@ -163,7 +163,7 @@ class Renderer:
         rows = [
             (self.t.date(p.when, "d MMM") if p.when else f"#{p.scan_id}", p.score) for p in points
         ]
-        return charts.score_line(rows, self.branding.primary_color)
+        return charts.score_line(rows, self.branding.primary_color, self.t("Score over time"))
 
     def html(self, template: str, **data: Any) -> str:
         from jinja2 import TemplateError, TemplateNotFound

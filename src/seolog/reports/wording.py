@@ -6,9 +6,10 @@ description", or a nested message). A message no template matches stays as it is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 _SLOT = re.compile(r"\{(\w+)\}")
+_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d{4,}")  # 1195 or 1,195 (the checks write English)
 _MIN_LITERAL = 3  # a template of slots and spaces only ("{count} {what}") would match anything
 _DEPTH = 3  # nested messages: a crawl error in a problem in a resource finding
 _JOIN = "; "  # how a check joins the parts of one finding
@@ -30,8 +31,11 @@ def _pattern(template: str) -> re.Pattern[str] | None:
 class Wording:
     """Translates finding messages with one language's catalog (msgid → translation)."""
 
-    def __init__(self, messages: Mapping[str, str]) -> None:
+    def __init__(
+        self, messages: Mapping[str, str], number: Callable[[int], str] | None = None
+    ) -> None:
         self.messages = messages
+        self.number = number  # writes a count the language's way (1.195), when given
         found = []
         for msgid in messages:
             pattern = _pattern(msgid) if "{" in msgid else None
@@ -46,6 +50,12 @@ class Wording:
         if message not in self.done:
             self.done[message] = self._translate(message, 0)
         return self.done[message]
+
+    def _value(self, value: str, depth: int) -> str:
+        """A slot's value: a count written the language's way, else translated if it can be."""
+        if self.number is not None and _COUNT.fullmatch(value):
+            return self.number(int(value.replace(",", "")))
+        return self._translate(value, depth)
 
     def _translate(self, message: str, depth: int) -> str:
         exact = self.messages.get(message)
@@ -69,7 +79,7 @@ class Wording:
             match = pattern.fullmatch(message)
             if match is None:
                 continue
-            values = {k: self._translate(v, depth + 1) for k, v in match.groupdict().items()}
+            values = {k: self._value(v, depth + 1) for k, v in match.groupdict().items()}
             try:
                 return self.messages[msgid].format(**values)
             except (KeyError, IndexError, ValueError):  # a translation with a misspelt {name}

@@ -197,6 +197,10 @@ class MonthlySite:
     name: str
     url: str
     fixed: list[dict[str, Any]]
+    # when `fixed` is empty, why: "compared" (two scans compared, nothing fixed), "partial" (the
+    # month's scans are samples), "no-scan" (no complete scan in the month), "not-comparable"
+    # (no earlier scan with the same settings)
+    fixed_why: str = "compared"
 
 
 def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequest) -> Written:
@@ -236,15 +240,12 @@ def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequ
         latest = scan_document(ctx, latest_id)
         fixed = []
         if pair.before is not None and pair.after is not None:
-            fixed = compare(scan_document(ctx, pair.before), latest).fixed
-        monthly.append(
-            MonthlySite(
-                _site_audit(ctx, latest, site_id),
-                site_name,
-                url,
-                fixed,
-            )
-        )
+            fixed, why = compare(scan_document(ctx, pair.before), latest).fixed, "compared"
+        elif pair.after is not None:
+            why = "not-comparable"
+        else:
+            why = "partial" if pair.note else "no-scan"
+        monthly.append(MonthlySite(_site_audit(ctx, latest, site_id), site_name, url, fixed, why))
     renderer = Renderer(request.lang, request.branding or Branding(), amounts=request.amounts)
     html = renderer.html(
         "monthly.html.j2",
