@@ -2,8 +2,10 @@
 
 It implements what the issue records about the real (Django REST) server: site-scoped Bearer
 keys, `/auth/verify` in both answer shapes, trailing slashes (a POST without one gets an HTML 500),
-upserts of pages by (site, wp_post_id) and of SEO data by page, the field limits (500-character
-strings → 400; a post id over 2**31-1 → HTML 500), and DRF-shaped errors. Faults can be queued:
+upserts of pages by (site, wp_post_id) and of SEO data by page, the column limits as the real
+backend answers them (strings over their column → a DRF 400 naming the field: 500 characters, the
+slug and `canonical_url` 200, `schema_type` 100; what only PostgreSQL checks → an HTML 500: a page
+`url` over 200 characters, a post id over 2**31-1), and DRF-shaped errors. Faults can be queued:
 500s, 429/503 with Retry-After, dropped connections (before or after the upsert), slow answers.
 """
 
@@ -24,13 +26,16 @@ from typing import Any
 from tests.server import _QuietServer
 
 KEY_PREFIX = "sk_siloq_"
-MAX_CHARS = 500
+MAX_CHARS = 500  # a CharField's max_length unless _LIMITS says otherwise
 MAX_POST_ID = 2**31 - 1
+MAX_URL = 200  # Page.url: not validated by the view, so PostgreSQL refuses it (HTML 500)
+# Columns with a max_length other than MAX_CHARS, checked by the serializers (a 400).
+_LIMITS = {"slug": 200, "canonical_url": 200, "schema_type": 100}
 HTML_500 = (
     "<!doctype html><html><head><title>Server Error (500)</title></head>"
     "<body><h1>Server Error (500)</h1></body></html>"
 )
-_STRING_FIELDS = ("title", "slug", "yoast_title", "url", "status", "post_type")
+_STRING_FIELDS = ("title", "slug", "yoast_title", "status", "post_type")
 _SEO_STRINGS = ("meta_title", "h1_text", "meta_keywords", "schema_type", "canonical_url")
 _SEO_LISTS = ("h2_texts", "h3_texts", "internal_links", "external_links", "images", "issues")
 _SEO_INTS = ("h1_count", "h2_count", "h3_count", "internal_links_count", "external_links_count")
@@ -43,6 +48,17 @@ def _drop(h: BaseHTTPRequestHandler) -> None:
     h.close_connection = True
     with contextlib.suppress(OSError):
         h.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _too_long(body: dict[str, Any], names: tuple[str, ...]) -> dict[str, list[str]]:
+    """DRF's answer for strings over their column (or not strings at all), field by field."""
+    errors = {}
+    for name in names:
+        value = body.get(name)
+        limit = _LIMITS.get(name, MAX_CHARS)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            errors[name] = [f"Ensure this field has no more than {limit} characters."]
+    return errors
 
 
 def new_key() -> str:
@@ -293,15 +309,16 @@ class Platform:
         wp = body.get("wp_post_id")
         if "wp_post_id" in body and (not isinstance(wp, int) or isinstance(wp, bool)):
             errors["wp_post_id"] = ["A valid integer is required."]
-        for name in _STRING_FIELDS:
-            value = body.get(name)
-            if value is not None and (not isinstance(value, str) or len(value) > MAX_CHARS):
-                errors[name] = [f"Ensure this field has no more than {MAX_CHARS} characters."]
+        if "url" in body and not isinstance(body["url"], str):
+            errors["url"] = ["Not a valid string."]
+        errors.update(_too_long(body, _STRING_FIELDS))
         if errors:
             return 400, errors
         assert isinstance(wp, int)
         if wp > MAX_POST_ID or wp < -(2**31):
             return 500, HTML_500  # the integer column overflows
+        if len(body["url"]) > MAX_URL:
+            return 500, HTML_500  # "value too long for type character varying(200)"
         with self._lock:
             existing = self.state.pages.get((site.id, wp))
             created = existing is None
@@ -335,11 +352,7 @@ class Platform:
             )
         if not owned:
             return 404, {"detail": "Not found."}
-        errors: dict[str, list[str]] = {}
-        for name in _SEO_STRINGS:
-            value = body.get(name)
-            if value is not None and (not isinstance(value, str) or len(value) > MAX_CHARS):
-                errors[name] = [f"Ensure this field has no more than {MAX_CHARS} characters."]
+        errors = _too_long(body, _SEO_STRINGS)
         for name in _SEO_LISTS:
             if name in body and not isinstance(body[name], list):
                 errors[name] = ['Expected a list of items but got type "str".']
