@@ -359,6 +359,23 @@ class PageSnapshot:
     unencoded_urls: list[str] = field(default_factory=list)
 
 
+def parse_directives(*sources: str | None) -> set[str]:
+    """Directives from <meta name=robots> and X-Robots-Tag values, lowercased; a `bot:` prefix
+    dropped (a directive aimed at one crawler still keeps that crawler's index away). Here, not in
+    the checks, because the sync payloads ask the same question of a stored page."""
+    found: set[str] = set()
+    for source in sources:
+        for part in (source or "").lower().split(","):
+            token = part.split(":", 1)[-1].strip()
+            if token:
+                found.add(token)
+    return found
+
+
+def says_noindex(directives: set[str]) -> bool:
+    return bool({"noindex", "none"} & directives)
+
+
 WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column
 
 

@@ -5,28 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from seolog.checks.registry import Hit
-from seolog.domain import CrawledPage, FetchErrorKind, PageSnapshot
-
-
-def parse_directives(*sources: str | None) -> set[str]:
-    """Directives from <meta name=robots> and X-Robots-Tag values, lowercased; a `bot:` prefix
-    dropped (a directive aimed at one crawler still keeps that crawler's index away)."""
-    found: set[str] = set()
-    for source in sources:
-        for part in (source or "").lower().split(","):
-            token = part.split(":", 1)[-1].strip()
-            if token:
-                found.add(token)
-    return found
+from seolog.domain import (
+    CrawledPage,
+    FetchErrorKind,
+    PageSnapshot,
+    parse_directives,
+    says_noindex,
+)
 
 
 def robots_directives(page: CrawledPage) -> set[str]:
     meta = page.snapshot.meta_robots if page.snapshot else None
     return parse_directives(meta, page.fetch.headers.get("x-robots-tag"))
-
-
-def says_noindex(directives: set[str]) -> bool:
-    return bool({"noindex", "none"} & directives)
 
 
 def is_noindex(page: CrawledPage) -> bool:
