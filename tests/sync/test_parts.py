@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -91,7 +92,9 @@ def test_call_waits_out_rate_limits_and_gives_up_on_lasting_trouble() -> None:
         call(lambda: (_ for _ in ()).throw(RateLimited("x", 3600)), policy)
 
 
-def _page(**kw: object) -> SimpleNamespace:
+def stored_page(**kw: object) -> Any:
+    """A stored page as the payloads see it (`kw` over a plain page); typed Any, as a stand-in
+    for the ORM row."""
     base = dict(
         url="https://s.test/a/b%C3%A9/",
         title="T",
@@ -99,7 +102,8 @@ def _page(**kw: object) -> SimpleNamespace:
         h1=[],
         h2=[],
         canonical=None,
-        indexable=True,
+        meta_robots=None,
+        x_robots_tag=None,
         word_count=0,
         images=[],
         json_ld=[],
@@ -111,20 +115,24 @@ def _page(**kw: object) -> SimpleNamespace:
 
 def test_payloads_fit_the_platform_columns() -> None:
     long = "word " * 200
-    body = payloads.page_body(_page(title=long), 5, False)  # type: ignore[arg-type]
+    body = payloads.page_body(stored_page(title=long), 5, False)
     assert len(body["title"]) == payloads.MAX_CHARS and body["slug"] == "bé"
-    assert payloads.page_body(_page(title=None), 5, True)["title"] == "https://s.test/a/b%C3%A9/"  # type: ignore[arg-type]
+    assert (
+        payloads.page_body(stored_page(title=None), 5, True)["title"] == "https://s.test/a/b%C3%A9/"
+    )
     with pytest.raises(ValueError):
-        payloads.page_body(_page(), 2**31, False)  # type: ignore[arg-type]
+        payloads.page_body(stored_page(), 2**31, False)
     seo = payloads.seo_body(
-        _page(
+        stored_page(
             h1=[long],
             word_count=401,
             json_ld=['{"@graph": [{"@type": ["Product", "Thing"]}]}'],
             images=[{"src": "/x.png", "alt": " "}],
-        ),  # type: ignore[arg-type]
+        ),
         payloads.PageExtras(
-            ["https://s.test/"] * 300, [], [("c", "error", "m"), ("c", "error", "n")]
+            [f"https://s.test/{i}" for i in range(300)] * 2,  # each linked twice: counted once
+            [],
+            [("c", "error", "m"), ("c", "error", "n")],
         ),
         lambda code: f"fix {code}",
     )
@@ -176,4 +184,4 @@ def test_a_bug_in_a_sender_thread_surfaces_instead_of_hanging() -> None:
             raise KeyError("a bug")
 
     with pytest.raises(KeyError):
-        drain(Store(), Client(), Policy(), workers=2)  # type: ignore[arg-type]
+        drain(Store(), Client(), Policy(), workers=2)

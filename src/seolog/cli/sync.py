@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -33,6 +34,11 @@ def push_json(report: Any) -> dict[str, Any]:
         "remaining": report.remaining,
         "failed_total": report.failed_total,
         "already_sent": report.already_sent,
+        "unsendable": [
+            {"url": url, "reason": why.reason, "message": why.message}
+            for url, why in report.unsendable
+        ],
+        "left_out": [{"url": url, "note": note} for url, note in report.left_out],
     }
     if report.dry_run:
         doc["requests"] = report.bodies
@@ -50,7 +56,8 @@ def push_summary(report: Any) -> str:
     if report.dry_run:
         return (
             f"Dry run: {what} would send {report.queued} pages"
-            f" ({report.skipped} URLs skipped: redirects, errors, files); nothing was sent."
+            f" ({report.skipped} URLs skipped: redirects, errors, files)"
+            f"{_unsendable(report)}; nothing was sent."
         )
     t = report.sent
     line = (
@@ -59,11 +66,38 @@ def push_summary(report: Any) -> str:
     )
     if report.skipped:
         line += f", {report.skipped} URLs skipped (redirects, errors, files)"
-    return line + "."
+    return line + _unsendable(report) + "."
+
+
+def _unsendable(report: Any) -> str:
+    """', N pages not sent (why, …)': the pages the platform cannot take, counted by reason."""
+    if not report.unsendable:
+        return ""
+    by_reason = Counter(why.label for _, why in report.unsendable)
+    if len(by_reason) == 1:
+        reasons = next(iter(by_reason))
+    else:
+        reasons = "; ".join(f"{n} {label}" for label, n in by_reason.items())
+    n = len(report.unsendable)
+    return f", {n} {'page' if n == 1 else 'pages'} not sent ({reasons})"
+
+
+MAX_LISTED = 10  # pages named one by one after a push; the JSON output lists them all
+
+
+def page_lines(report: Any) -> list[str]:
+    """One line per page set aside or fitted by leaving something out, then how many more."""
+    lines = [f"not sent: {url}: {why.message}" for url, why in report.unsendable]
+    lines += [f"{url}: {note}" for url, note in report.left_out]
+    if len(lines) > MAX_LISTED:
+        more = len(lines) - MAX_LISTED
+        lines = [*lines[:MAX_LISTED], f"… and {more} more (all of them: --format json)"]
+    return lines
 
 
 def finish(state: State, report: Any, fmt: o.Format) -> None:
-    """Print the outcome; pages the platform refused make the command fail (exit 6)."""
+    """Print the outcome; pages the platform refused make the command fail (exit 6). Pages it
+    cannot take at all are named, but do not: no retry can send them (a URL over its limit)."""
     from seolog.cli import render
     from seolog.errors import SyncError
 
@@ -71,6 +105,8 @@ def finish(state: State, report: Any, fmt: o.Format) -> None:
         render.emit_json(push_json(report))
     else:
         render.note(push_summary(report), state.quiet, state.no_color, "green")
+        for line in page_lines(report):
+            render.warning(line, state.quiet, state.no_color)
     if report.failed_total:
         raise SyncError(
             f"the platform refused {report.failed_total} pages of {report.site}",
@@ -113,7 +149,9 @@ def push(
     """Send a scan's pages and their SEO data (score, issues, recommendations) to the platform.
 
     Pages go through the outbox in the store: Ctrl-C, a crash or a failing platform leaves the rest
-    queued, and the next push (or `sync retry`) carries on without duplicates.
+    queued, and the next push (or `sync retry`) carries on without duplicates. Text over the
+    platform's column limits is cut; a page whose own URL is longer than the platform takes
+    (200 characters) is not sent and is named, with exit 0 still.
     Exits 6 when the platform cannot be reached, refuses the key, or refuses pages.
     """
     from seolog.services import sync
@@ -174,6 +212,7 @@ def status(
                     "pending": v.pending,
                     "sent": v.sent,
                     "failed": v.failed,
+                    "unsendable": v.unsendable,
                     "platform_pages": v.platform_pages,
                     "last_error": v.last_error,
                     "last_error_at": v.last_error_at.isoformat() if v.last_error_at else None,
@@ -200,6 +239,7 @@ def status(
             "Queued",
             "Sent",
             "Failed",
+            "Unsendable",
             "On platform",
             "Last sent",
             "Key",
@@ -211,6 +251,7 @@ def status(
                 v.pending,
                 v.sent,
                 v.failed,
+                v.unsendable,
                 v.platform_pages,
                 render.when(v.last_sent_at),
                 key_cell(v.key, v.key_source),

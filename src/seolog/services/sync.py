@@ -52,6 +52,17 @@ class PushReport:
     failed_total: int = 0  # rows set aside as failed, this run or before
     bodies: list[dict[str, Any]] = field(default_factory=list)  # a dry run's payloads
     already_sent: bool = False  # the scan was pushed before and nothing was left to send
+    # Pages this run set aside because the platform cannot take them (URL, why): never sent.
+    unsendable: list[tuple[str, payloads.Unsendable]] = field(default_factory=list)
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (URL, what was left out)
+
+    def count(self, url: str, fitted: payloads.Payload) -> None:
+        """Count one page this run queues (or would), and what its fitting cost."""
+        self.left_out += [(url, note) for note in fitted.notes]
+        if fitted.unsendable is not None:
+            self.unsendable.append((url, fitted.unsendable))
+        else:
+            self.queued += 1
 
 
 def _target(session: Session, site_ident: str | None, scan_id: int | None) -> tuple[Site, Scan]:
@@ -86,28 +97,54 @@ def _advice(code: str) -> str | None:
     return f"{spec.title}: {spec.fix}" if spec else None
 
 
-def _rows(session: Session, site: Site, scan: Scan, store_ids: bool) -> Iterator[list[dict]]:
-    """The outbox rows for a scan's pages with their post ids, a chunk at a time."""
+@dataclass
+class _Row:
+    url: str
+    wp_post_id: int
+    fitted: payloads.Payload
+
+    def body(self) -> dict[str, Any]:
+        """What a dry run shows of a page it would send."""
+        return {
+            "url": self.url,
+            "wp_post_id": self.wp_post_id,
+            "page": self.fitted.page,
+            "seo_data": self.fitted.seo_data,
+        }
+
+    def outbox(self) -> dict[str, Any]:
+        """The outbox row: queued, or, for a page the platform cannot take, set aside with why
+        (kept, so `sync status` can tell and a second push does not queue it again)."""
+        why = self.fitted.unsendable
+        return {
+            **self.body(),
+            "state": store.UNSENDABLE if why else "pending",
+            "last_error": why.message if why else None,
+        }
+
+
+def _rows(
+    session: Session, site: Site, scan: Scan, store_ids: bool, report: PushReport
+) -> Iterator[list[_Row]]:
+    """A scan's pages with their post ids, fitted to the platform, a chunk at a time; each is
+    counted on `report`."""
     ids = store.PostIds(session, site.id or 0, payloads.ASSIGNED_BASE, store=store_ids)
     home = root_url(site.root_url)
     for chunk in store.syncable_pages(session, scan.id or 0):
         wp_ids = ids.assign({b.page.url: b.page.wp_post_id for b in chunk})
-        yield [
-            {
-                "url": b.page.url,
-                "wp_post_id": wp_ids[b.page.url],
-                "page": payloads.page_body(b.page, wp_ids[b.page.url], b.page.url == home),
-                "seo_data": payloads.seo_body(
-                    b.page,
-                    payloads.PageExtras(b.internal_links, b.external_links, b.issues),
-                    _advice,
-                ),
-            }
-            for b in chunk
-        ]
+        rows = []
+        for b in chunk:
+            url = b.page.url
+            extras = payloads.PageExtras(b.internal_links, b.external_links, b.issues)
+            fitted = payloads.payload(b.page, extras, wp_ids[url], url == home, _advice)
+            report.count(url, fitted)
+            rows.append(_Row(url, wp_ids[url], fitted))
+        yield rows
 
 
-def _skipped(session: Session, scan: Scan, pages: int) -> int:
+def _skipped(session: Session, scan: Scan, report: PushReport) -> int:
+    """The scan's URLs that are not pages: all but those queued or set aside."""
+    pages = report.queued + len(report.unsendable)
     return repo.page_counts(session, scan.id or 0).total - pages
 
 
@@ -167,11 +204,10 @@ def push(
         site, scan = _target(session, site_ident, scan_id)
         if dry_run:
             report = PushReport(site.name, scan.id, _dry_api_url(ctx, session, site, api_url), True)
-            for rows in _rows(session, site, scan, store_ids=False):
-                report.queued += len(rows)
+            for rows in _rows(session, site, scan, False, report):
                 if keep_bodies:
-                    report.bodies.extend(rows)
-            report.skipped = _skipped(session, scan, report.queued)
+                    report.bodies += [r.body() for r in rows if r.fitted.unsendable is None]
+            report.skipped = _skipped(session, scan, report)
             session.rollback()
             return report
         creds = credentials(ctx, session, site, api_url)
@@ -181,11 +217,10 @@ def push(
             before = store.queued_for_scan(session, scan.id or 0, creds.api_url)
             if force or not before:
                 store.unqueue_scan(session, scan.id or 0, creds.api_url)
-                for rows in _rows(session, site, scan, store_ids=True):
-                    report.queued += store.enqueue(
-                        session, site.id or 0, scan.id or 0, creds.api_url, rows
-                    )
-                report.skipped = _skipped(session, scan, report.queued)
+                for rows in _rows(session, site, scan, True, report):
+                    queue = [r.outbox() for r in rows]
+                    store.enqueue(session, site.id or 0, scan.id or 0, creds.api_url, queue)
+                report.skipped = _skipped(session, scan, report)
         _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
         report.already_sent = bool(before) and not force and report.sent.sent == 0
     return report
@@ -281,6 +316,7 @@ class QueueView:
     pending: int  # not yet sent, or half sent
     sent: int
     failed: int
+    unsendable: int  # set aside: the platform cannot take them (a URL over its limit)
     platform_pages: int
     last_error: str | None
     last_error_at: datetime | None
@@ -306,6 +342,7 @@ def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
                 pending=store.waiting(q.counts),
                 sent=q.counts.get("sent", 0),
                 failed=q.counts.get("failed", 0),
+                unsendable=q.counts.get(store.UNSENDABLE, 0),
                 platform_pages=q.platform_pages,
                 last_error=q.last_error,
                 last_error_at=q.last_error_at,

@@ -378,7 +378,9 @@ class OutboxItem(SQLModel, table=True):
     """One page to send, with its two requests' bodies: durable, so nothing queued is lost.
 
     state: pending → page-sent (the page exists on the platform; its SEO data not yet) → sent;
-    or failed (the platform refused this page's data; `sync retry` queues it again)."""
+    or failed (the platform refused this page's data; `sync retry` queues it again); or
+    unsendable (queued as such: the platform cannot take the page, e.g. its URL is too long for
+    its column; never sent, never retried; why in last_error)."""
 
     __tablename__ = "sync_outbox"
     __table_args__ = (

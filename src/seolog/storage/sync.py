@@ -25,6 +25,9 @@ from seolog.storage.models import (
 
 OUTBOX = OutboxItem.__table__  # type: ignore[attr-defined]
 OPEN_STATES = ("pending", "page-sent")
+# Never sent and never retried: the platform cannot take the page (its reason in last_error). A
+# later scan's row for the URL replaces it, as it does a failed one.
+UNSENDABLE = "unsendable"
 _PAGE_BATCH = 500  # pages whose links and issues are read in one query
 
 
@@ -183,23 +186,25 @@ def unqueue_scan(session: Session, scan_id: int, api_url: str) -> None:
 def enqueue(
     session: Session, site_id: int, scan_id: int, api_url: str, rows: list[dict[str, Any]]
 ) -> int:
-    """Queue pages of a scan. Unsent rows of older scans for the same URLs are dropped: this
-    scan's data replaces theirs."""
+    """Queue pages of a scan (each row `pending`, or set aside with a state and `last_error` of its
+    own). Unsent rows of older scans for the same URLs are dropped: this scan's data replaces
+    theirs."""
     session.execute(
         delete(OutboxItem).where(
             OutboxItem.site_id == site_id,
             OutboxItem.api_url == api_url,
-            OutboxItem.state.in_((*OPEN_STATES, "failed")),  # type: ignore[attr-defined]
+            OutboxItem.state.in_((*OPEN_STATES, "failed", UNSENDABLE)),  # type: ignore[attr-defined]
             OutboxItem.url.in_([r["url"] for r in rows]),  # type: ignore[attr-defined]
         )
     )
     now = utcnow()
     for row in rows:
+        row.setdefault("state", "pending")
+        row.setdefault("last_error", None)  # every row with the same keys: one executemany
         row.update(
             site_id=site_id,
             scan_id=scan_id,
             api_url=api_url,
-            state="pending",
             attempts=0,
             created_at=now,
             updated_at=now,

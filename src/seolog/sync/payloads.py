@@ -1,8 +1,8 @@
 """A stored page → the two request bodies the platform takes (`/pages/sync/`, `/pages/{id}/seo-data/`).
 
-The platform's columns have limits that answer a whole request with a 400 (strings over 500
-characters) or an HTML 500 (a post id over 2**31-1), so everything is cut to fit here, once,
-before it is queued.
+The platform's columns have limits (`LIMITS`), and a value over one costs the whole request, so
+every body is fitted here, once, before it is queued: text is cut, an optional URL that cannot fit
+is left out (and the push says so), and a page whose own URL cannot fit is never sent at all.
 """
 
 from __future__ import annotations
@@ -16,12 +16,29 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from seolog.domain import WP_MAX_POST_ID
+from seolog.domain import WP_MAX_POST_ID, parse_directives, says_noindex
 
-MAX_CHARS = 500  # the platform's CharField limit (title, meta_title, h1_text, …)
+
+@dataclass(frozen=True)
+class Limits:
+    """The platform's columns, as its Django models declare them over PostgreSQL. Over a limit the
+    API answers a 400 naming the field where its serializer checks, and an HTML 500 where only the
+    database does (the page URL, the post id): that one reads exactly like an outage."""
+
+    url: int = 200  # Page.url, a URLField → HTML 500; the page's identity there, so never cut
+    canonical_url: int = 200  # SEOData.canonical_url, a URLField → 400; left out when longer
+    schema_type: int = 100  # SEOData.schema_type → 400
+    slug: int = 200  # Page.slug
+    text: int = 500  # every other CharField: titles, descriptions, h1, issue messages → 400
+    post_id: int = WP_MAX_POST_ID  # Page.wp_post_id, a signed 32-bit integer → HTML 500
+
+
+LIMITS = Limits()
+MAX_CHARS = LIMITS.text
 MAX_LIST = 200  # link and image lists; the counts next to them are always complete
 WORDS_PER_MINUTE = 200  # a common reading-speed estimate for web copy
 ASSIGNED_BASE = 1_000_000_000  # seolog's own post ids start here; WordPress ids stay far below
+URL_TOO_LONG = "url-too-long"  # the reason a page is not sent, in `sync push --format json`
 
 
 class StoredPage(Protocol):
@@ -31,7 +48,8 @@ class StoredPage(Protocol):
     h1: list[str] | None
     h2: list[str] | None
     canonical: str | None
-    indexable: bool | None
+    meta_robots: str | None
+    x_robots_tag: str | None
     word_count: int | None
     images: list[dict[str, Any]] | None
     json_ld: list[str] | None
@@ -48,6 +66,70 @@ class PageExtras:
     issues: list[tuple[str, str, str]] = field(default_factory=list)  # code, severity, message
 
 
+@dataclass(frozen=True)
+class Unsendable:
+    """Why the platform cannot take a page at all: it is recorded with this, never sent."""
+
+    reason: str  # a stable code: URL_TOO_LONG
+    message: str  # one line for people, with this page's numbers
+    label: str  # the reason in a few words, for a count of pages: "URL over 200 characters"
+
+
+@dataclass
+class Payload:
+    """One page, fitted to the platform: its two bodies and what was left out to fit (one line
+    each), or, for a page that cannot fit at all, why not (and no bodies)."""
+
+    page: dict[str, Any] = field(default_factory=dict)
+    seo_data: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    unsendable: Unsendable | None = None
+
+
+def payload(
+    page: StoredPage,
+    extras: PageExtras,
+    wp_post_id: int,
+    is_homepage: bool,
+    advice: Callable[[str], str | None],
+) -> Payload:
+    """Everything the push needs of one page, within `LIMITS`."""
+    refusal = unsendable(page)
+    if refusal is not None:
+        return Payload(unsendable=refusal)
+    return Payload(
+        page_body(page, wp_post_id, is_homepage),
+        seo_body(page, extras, advice),
+        left_out(page),
+    )
+
+
+def unsendable(page: StoredPage) -> Unsendable | None:
+    """A page whose own URL is longer than the platform's column: the URL is what the page is
+    there, so it cannot be cut; sent anyway, it costs an HTML 500 on every try."""
+    n = len(page.url)
+    if n <= LIMITS.url:
+        return None
+    return Unsendable(
+        URL_TOO_LONG,
+        f"URL is {n} characters; the platform takes at most {LIMITS.url}",
+        f"URL over {LIMITS.url} characters",
+    )
+
+
+def left_out(page: StoredPage) -> list[str]:
+    """What `seo_body` leaves out of this page to fit, one line each."""
+    if page.canonical and not _fitting_url(page.canonical, LIMITS.canonical_url):
+        return [f"canonical URL over {LIMITS.canonical_url} characters left out"]
+    return []
+
+
+def _fitting_url(value: str | None, limit: int) -> str:
+    """An optional URL as the platform can keep it: '' when it is longer than the column (a cut
+    URL would point somewhere else)."""
+    return value if value and len(value) <= limit else ""
+
+
 def cut(value: str | None, limit: int = MAX_CHARS) -> str:
     """Fit a string to a column: whitespace collapsed, over-long text ending in '…'."""
     text = " ".join((value or "").split())
@@ -57,13 +139,14 @@ def cut(value: str | None, limit: int = MAX_CHARS) -> str:
 def slug_of(url: str) -> str:
     """The last path segment, as WordPress would have it; '' for the home page."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
-    return cut(unquote(segments[-1]), 200) if segments else ""
+    return cut(unquote(segments[-1]), LIMITS.slug) if segments else ""
 
 
 def page_body(page: StoredPage, wp_post_id: int, is_homepage: bool) -> dict[str, Any]:
     """The body of `POST /pages/sync/`. The slug is always sent: a re-sync without it would
-    blank the slug the platform holds."""
-    if not 0 < wp_post_id <= WP_MAX_POST_ID:
+    blank the slug the platform holds. `is_noindex` only from a noindex directive: a page
+    canonicalised elsewhere is not indexable, but it is no noindex page."""
+    if not 0 < wp_post_id <= LIMITS.post_id:
         raise ValueError(f"post id {wp_post_id} does not fit the platform's column")
     title = cut(page.title) or cut(page.url)
     body: dict[str, Any] = {
@@ -76,7 +159,7 @@ def page_body(page: StoredPage, wp_post_id: int, is_homepage: bool) -> dict[str,
         "yoast_title": cut(page.title),
         "yoast_description": cut(page.meta_description),
         "excerpt": cut(page.meta_description),
-        "is_noindex": page.indexable is False,
+        "is_noindex": says_noindex(parse_directives(page.meta_robots, page.x_robots_tag)),
         "is_homepage": is_homepage,
     }
     modified = _http_date((page.headers or {}).get("last-modified"))
@@ -89,13 +172,16 @@ def seo_body(
     page: StoredPage, extras: PageExtras, advice: Callable[[str], str | None]
 ) -> dict[str, Any]:
     """The body of `POST /pages/{id}/seo-data/`: seolog's view of the page. `advice(code)` is
-    the check's how-to-fix text, sent as the platform's recommendations."""
+    the check's how-to-fix text, sent as the platform's recommendations. Links once each: a page
+    that links a URL from its menu and its footer links it once."""
     h1 = page.h1 or []
     h2 = page.h2 or []
     images = page.images or []
     words = page.word_count or 0
     codes = dict.fromkeys(code for code, _, _ in extras.issues)  # first-seen order, no repeats
     schema_type = _schema_type(page.json_ld or [])
+    internal = list(dict.fromkeys(extras.internal_links))
+    external = list(dict.fromkeys(extras.external_links))
     return {
         "meta_title": cut(page.title),
         "meta_description": cut(page.meta_description),
@@ -103,10 +189,10 @@ def seo_body(
         "h1_count": len(h1),
         "h2_count": len(h2),
         "h2_texts": [cut(t) for t in h2[:MAX_LIST]],
-        "internal_links_count": len(extras.internal_links),
-        "external_links_count": len(extras.external_links),
-        "internal_links": extras.internal_links[:MAX_LIST],
-        "external_links": extras.external_links[:MAX_LIST],
+        "internal_links_count": len(internal),
+        "external_links_count": len(external),
+        "internal_links": internal[:MAX_LIST],
+        "external_links": external[:MAX_LIST],
         "images_count": len(images),
         "images_without_alt": sum(1 for i in images if not (i.get("alt") or "").strip()),
         "images": [
@@ -121,9 +207,9 @@ def seo_body(
         ],
         "recommendations": [text for text in (advice(c) for c in codes) if text],
         "has_canonical": bool(page.canonical),
-        "canonical_url": page.canonical or "",
+        "canonical_url": _fitting_url(page.canonical, LIMITS.canonical_url),
         "has_schema": bool(page.json_ld),
-        "schema_type": cut(schema_type),
+        "schema_type": cut(schema_type, LIMITS.schema_type),
     }
 
 
