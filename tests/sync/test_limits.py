@@ -251,3 +251,23 @@ def test_the_summary_counts_what_was_not_sent_by_reason(
     assert second.json()["updated"] == PAGES - 1 and len(second.json()["unsendable"]) == 1
     assert cli("sync", "status", "shop", "--format", "json").json()[0]["unsendable"] == 1
     assert long_url not in sent_urls(platform)
+
+
+def test_a_page_queued_by_an_older_seolog_is_set_aside_not_sent(
+    odd_shop: tuple[str, Site], platform: Platform, cli: Cli, sql: Any
+) -> None:
+    """An outbox from before the limits were known holds the over-long URL as a pending row,
+    which met an HTML 500 on every push: the next push sets it aside instead."""
+    long_url, _ = odd_shop
+    assert cli("sync", "push", "shop").exit_code == 0
+    sql(
+        "UPDATE sync_outbox SET state = 'pending', last_error = NULL WHERE url = :url", url=long_url
+    )
+    assert cli("sync", "status", "shop", "--format", "json").json()[0]["pending"] == 1
+    requests = len(platform.state.requests)
+    r = cli("sync", "push", "shop", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert [p["url"] for p in r.json()["unsendable"]] == [long_url]
+    assert len(platform.state.requests) == requests
+    status = cli("sync", "status", "shop", "--format", "json").json()[0]
+    assert (status["pending"], status["unsendable"]) == (0, 1)

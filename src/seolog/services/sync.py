@@ -267,6 +267,19 @@ def _open_rows(ctx: AppContext, site_id: int, api_url: str) -> tuple[int, int]:
     return store.waiting(counts), counts.get("failed", 0)
 
 
+def _set_aside_queued(ctx: AppContext, site_id: int, api_url: str, report: PushReport) -> None:
+    """Rows queued before seolog knew the platform's URL limit (an older version) would meet an
+    HTML 500 on every push: set them aside now, as a push sets such a page aside today."""
+    with session_scope(ctx.engine) as session:
+        for row_id, url in store.open_urls_longer_than(
+            session, site_id, api_url, payloads.LIMITS.url
+        ):
+            why = payloads.unsendable_url(url)
+            if why is not None:
+                store.set_unsendable(session, row_id, why.message)
+                report.unsendable.append((url, why))
+
+
 def _drain(
     ctx: AppContext,
     site: Site,
@@ -275,6 +288,7 @@ def _drain(
     how: Sending,
     progress: Callable[[Tally, int], None] | None,
 ) -> None:
+    _set_aside_queued(ctx, site.id or 0, creds.api_url, report)
     total, _ = _open_rows(ctx, site.id or 0, creds.api_url)
     outbox = _StoreOutbox(ctx, site.id or 0, creds.api_url)
 

@@ -231,6 +231,30 @@ def next_items(
     return list(session.execute(stmt).scalars())
 
 
+def open_urls_longer_than(
+    session: Session, site_id: int, api_url: str, chars: int
+) -> list[tuple[int, str]]:
+    """(row id, URL) of queued rows whose URL is over `chars` characters."""
+    rows = session.execute(
+        select(OutboxItem.id, OutboxItem.url).where(
+            OutboxItem.site_id == site_id,
+            OutboxItem.api_url == api_url,
+            OutboxItem.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
+            func.length(OutboxItem.url) > chars,
+        )
+    )
+    return [(int(row_id), url) for row_id, url in rows]
+
+
+def set_unsendable(session: Session, item_id: int, why: str) -> None:
+    """Set a queued row aside for good, with why; its bodies are no use any more."""
+    session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(state=UNSENDABLE, last_error=why, page={}, seo_data={}, updated_at=utcnow())
+    )
+
+
 def mark(engine: Engine, item_id: int, **values: Any) -> None:
     """Record one step of one row, committed at once: the outbox's durability is this commit."""
     values["updated_at"] = utcnow()

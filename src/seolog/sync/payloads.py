@@ -105,9 +105,14 @@ def payload(
 
 
 def unsendable(page: StoredPage) -> Unsendable | None:
-    """A page whose own URL is longer than the platform's column: the URL is what the page is
-    there, so it cannot be cut; sent anyway, it costs an HTML 500 on every try."""
-    n = len(page.url)
+    """Why the platform cannot take this page at all, if it cannot."""
+    return unsendable_url(page.url)
+
+
+def unsendable_url(url: str) -> Unsendable | None:
+    """A URL longer than the platform's column: the URL is what the page is there, so it cannot
+    be cut; sent anyway, it costs an HTML 500 on every try."""
+    n = len(url)
     if n <= LIMITS.url:
         return None
     return Unsendable(
