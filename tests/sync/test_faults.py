@@ -48,35 +48,38 @@ def _counts(stderr: str) -> tuple[int, int]:
 def test_a_failing_platform_leaves_the_rest_queued(
     logged_in: Shop, cli: Cli, concurrency: str
 ) -> None:
-    # One page meets a 500 on every try (1 + 3 retries).
-    logged_in.platform.fault("/pages/sync/", "status", times=4, body_has="/about/")
+    # Every request meets a 500, on every try (1 + 3 retries): pages failing one after another,
+    # none sent in between, are an outage, not pages to set aside.
+    logged_in.platform.fault("/api/v1/", "status", times=10**6)
     r = cli("sync", "push", "shop", "--concurrency", concurrency)
     assert r.exit_code == 6
     assert "HTTP 500: an HTML error page (Server Error (500))" in r.stderr
-    assert "seolog sync retry shop" in r.stderr
-    sent, queued = _counts(r.stderr)
-    assert sent + queued == PAGES and queued >= 1
+    assert "run `seolog sync retry shop` once the platform is back" in r.stderr
+    assert _counts(r.stderr) == (0, PAGES)
     status = _status(cli)
-    assert (status["pending"], status["sent"], status["failed"]) == (queued, sent, 0)
+    assert (status["pending"], status["sent"], status["failed"]) == (PAGES, 0, 0)
     assert "HTTP 500" in status["last_error"]
-    assert len(logged_in.platform.pages_of(logged_in.remote)) == sent
+    assert logged_in.platform.pages_of(logged_in.remote) == {}
+    logged_in.platform.state.faults.clear()  # the platform is back
 
     again = cli("sync", "retry", "shop", "--format", "json")
     assert again.exit_code == 0, again.stderr
-    assert again.json()["created"] + again.json()["updated"] == queued
+    assert again.json()["created"] == PAGES
     _all_there(logged_in)
     status = _status(cli)
     assert (status["pending"], status["sent"], status["last_error"]) == (0, PAGES, None)
 
 
 def test_a_half_sent_page_continues_at_its_seo_data(logged_in: Shop, cli: Cli) -> None:
-    logged_in.platform.fault("/seo-data/", "status", times=4)  # the first page's SEO data fails
+    # The SEO data of the first three pages fails through every try: an outage.
+    logged_in.platform.fault("/seo-data/", "status", times=12)
     r = cli("sync", "push", "shop", "--concurrency", "1")
     assert r.exit_code == 6 and _counts(r.stderr) == (0, PAGES)
     page_syncs = len(logged_in.platform.calls("/pages/sync/"))
+    assert page_syncs == 3
     assert cli("sync", "retry", "shop", "--concurrency", "1").exit_code == 0
-    # The half-sent page's page id was kept: only the four others were synced as pages.
-    assert len(logged_in.platform.calls("/pages/sync/")) == page_syncs + PAGES - 1
+    # The half-sent pages' page ids were kept: only the two others were synced as pages.
+    assert len(logged_in.platform.calls("/pages/sync/")) == page_syncs + PAGES - 3
     _all_there(logged_in)
 
 
@@ -168,10 +171,10 @@ def test_a_refused_page_is_set_aside_and_the_rest_sent(logged_in: Shop, cli: Cli
 
 
 def test_a_page_deleted_on_the_platform_is_sent_again(logged_in: Shop, cli: Cli) -> None:
-    logged_in.platform.fault("/seo-data/", "status", times=4)  # first page: half sent
+    logged_in.platform.fault("/seo-data/", "status", times=12)  # three pages: half sent
     assert cli("sync", "push", "shop", "--concurrency", "1").exit_code == 6
     state = logged_in.platform.state
-    [(first_key, first)] = list(state.pages.items())
+    (first_key, first), *_ = list(state.pages.items())
     logged_in.platform.delete_page(logged_in.remote, first["wp_post_id"])
     r = cli("sync", "retry", "shop", "--concurrency", "1")
     assert r.exit_code == 0, r.stderr
@@ -236,7 +239,7 @@ def test_two_pushes_at_once_send_each_page_once(
 
 
 def test_queued_pages_outlive_their_scan_being_deleted(logged_in: Shop, cli: Cli, db: Any) -> None:
-    logged_in.platform.fault("/pages/sync/", "status", times=4, body_has="/about/")
+    logged_in.platform.fault("/pages/sync/", "status", skip=1, times=12)  # an outage
     r = cli("sync", "push", "shop", "--concurrency", "1")
     assert r.exit_code == 6
     _sent, queued = _counts(r.stderr)

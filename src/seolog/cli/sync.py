@@ -96,8 +96,10 @@ def page_lines(report: Any) -> list[str]:
 
 
 def finish(state: State, report: Any, fmt: o.Format) -> None:
-    """Print the outcome; pages the platform refused make the command fail (exit 6). Pages it
-    cannot take at all are named, but do not: no retry can send them (a URL over its limit)."""
+    """Print the outcome; pages set aside as failed (refused, or failing while other pages went
+    through) make the command fail (exit 6), with a hint to `sync retry` instead of the outage's
+    "once the platform is back". Pages it cannot take at all are named, but do not: no retry can
+    send them (a URL over its limit)."""
     from seolog.cli import render
     from seolog.errors import SyncError
 
@@ -148,11 +150,18 @@ def push(
 ) -> None:
     """Send a scan's pages and their SEO data (score, issues, recommendations) to the platform.
 
-    Pages go through the outbox in the store: Ctrl-C, a crash or a failing platform leaves the rest
-    queued, and the next push (or `sync retry`) carries on without duplicates. Text over the
-    platform's column limits is cut; a page whose own URL is longer than the platform takes
-    (200 characters) is not sent and is named, with exit 0 still.
-    Exits 6 when the platform cannot be reached, refuses the key, or refuses pages.
+    Pages go through the outbox in the store: Ctrl-C, a crash or a failing
+    platform leaves the rest queued, and the next push (or `sync retry`)
+    carries on without duplicates. Text over the platform's column limits is
+    cut; a page whose own URL is longer than the platform takes (200
+    characters) is not sent and is named, with exit 0 still.
+
+    Exits 6 when the platform is down: three pages in a row fail (5xx, timeout,
+    dropped connection) through their retries, none sent in between; the push
+    stops and the rest stays queued. Also 6 when it refuses the key, or when
+    pages are set aside as failed: a page it refuses (4xx) or keeps failing on
+    while other pages go through. The push goes on without them; `sync status`
+    says why, and `sync retry` (not a plain push) sends them again.
     """
     from seolog.services import sync
 
@@ -181,7 +190,11 @@ def retry(
     concurrency: ConcurrencyOpt = 4,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Queue the pages the platform refused once more, and send everything still queued."""
+    """Queue the pages set aside as failed once more, and send everything still queued.
+
+    Exits 6 as `sync push` does: the platform down, the key refused, or pages
+    set aside again.
+    """
     from seolog.services import sync
 
     state: State = ctx.obj

@@ -2,7 +2,9 @@
 
 Nothing is sent straight from a scan: `push` first writes every page's two request bodies to the
 outbox in the store, then drains it. Whatever stops the drain (Ctrl-C, a crash, a dead network, a
-500) leaves the rest queued, and the next `push` or `retry` carries on from there.
+platform failing on page after page) leaves the rest queued, and the next `push` or `retry`
+carries on from there. Pages the platform refuses, or keeps failing on while others go through,
+are set aside as failed: only `retry` sends them again.
 """
 
 from __future__ import annotations
@@ -242,7 +244,8 @@ def retry(
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[Tally, int], None] | None = None,
 ) -> PushReport:
-    """Queue the pages the platform refused once more, and send everything queued."""
+    """Queue the pages set aside as failed (refused, or failing while others went through) once
+    more, and send everything queued."""
     with session_scope(ctx.engine) as session:
         site = get_site(session, site_ident)
         creds = credentials(ctx, session, site, api_url)
@@ -304,8 +307,11 @@ def _drain(
             report.sent = drain(outbox, client, _policy(ctx), tick, workers=how.concurrency)
     except SyncError as e:
         report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
+        counts = f"{report.sent.sent} pages sent, {report.remaining} still queued"
+        if report.sent.failed:
+            counts += f", {report.sent.failed} set aside as failed"
         raise SyncError(
-            f"{e.message}; {report.sent.sent} pages sent, {report.remaining} still queued",
+            f"{e.message}; {counts}",
             hint=e.hint or f"run `seolog sync retry {site.name}` once the platform is back",
         ) from None
     except KeyboardInterrupt:

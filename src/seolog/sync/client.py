@@ -3,7 +3,8 @@
 Every failure becomes one of three errors, because each calls for a different next step:
 - `AuthRejected`: the key is wrong or revoked. Stop at once; only a new key helps.
 - `Transient` (and `RateLimited`): the platform is busy, down or unreachable. Wait and try again;
-  if it lasts, stop and leave the outbox queued.
+  if it lasts, the drain tells a page the platform keeps failing on (set aside, like a refusal)
+  from an outage (stop and leave the outbox queued): see `sync.engine`.
 - `Refused`: the platform will never take this request as it is (a 400 on a field). Set this page
   aside and go on with the others.
 """
@@ -34,9 +35,14 @@ class AuthRejected(SyncError):
 
 
 class Transient(SyncError):
-    """Worth trying again later: a 5xx, a timeout, a dropped connection."""
+    """Worth trying again later: a 5xx, a timeout, a dropped connection. `reason` is the short
+    form kept on a page the platform keeps failing on (the answer's line, without the preamble)."""
 
     retry_after: float | None = None
+
+    def __init__(self, message: str, hint: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.reason = reason or message
 
 
 class RateLimited(Transient):
@@ -198,7 +204,8 @@ class PlatformClient:
                 retry_after_seconds(response.headers.get("retry-after")),
             )
         if status >= 500 or 300 <= status < 400:
-            raise Transient(f"the platform failed ({describe(response, self.key)})")
+            line = describe(response, self.key)
+            raise Transient(f"the platform failed ({line})", reason=line)
         if status >= 400:
             raise Refused(describe(response, self.key), status)
         try:

@@ -4,6 +4,11 @@ A page takes two requests (the page, then its SEO data). A few sender threads ma
 main thread writes each page's outcome to the store as it lands, so a crash costs at most the
 pages in flight, which the next run sends again: the platform upserts by post id, so a repeated
 request updates instead of duplicating.
+
+A page the platform keeps failing on (a 5xx, a timeout or a dropped connection through all its
+retries) is told apart from an outage by what the other pages meet; see `_Ledger`. The real
+platform answers HTML 500 for some pages only (a URL too long for its column): one such page must
+not stop every push.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from seolog.sync.client import PlatformClient, RateLimited, Refused, Transient
 
 T = TypeVar("T")
 BATCH = 200  # outbox rows read at a time
+# Pages failing one after another through their retries, none sent in between: an outage. Small,
+# so a dead platform stops the run after a few pages; above 1, so one bad page never does.
+OUTAGE_PAGES = 3
 
 
 @dataclass
@@ -47,7 +55,7 @@ class Outbox(Protocol):
 @dataclass
 class Policy:
     """How long to keep trying. A platform that asks to wait longer than `max_wait`, or keeps
-    failing, is left alone: the outbox keeps the rest for `seolog sync retry`."""
+    failing across pages, is left alone: the outbox keeps the rest for `seolog sync retry`."""
 
     waits: int = 5  # 429/503 answers for one request before giving up
     max_wait: float = 120.0  # seconds; a longer Retry-After stops the run instead of hanging it
@@ -60,7 +68,7 @@ class Policy:
 class Tally:
     created: int = 0  # pages new to the platform
     updated: int = 0  # pages it already had
-    failed: int = 0  # pages it refused (kept, marked failed)
+    failed: int = 0  # pages it refused or kept failing on (kept, marked failed)
 
     @property
     def sent(self) -> int:
@@ -97,6 +105,11 @@ class Outcome:
     created: bool = False
     error: SyncError | None = None
     crash: Exception | None = None  # a bug: raised in the main thread, never a silent hang
+    outage: bool = False  # the last of `OUTAGE_PAGES` pages failing in a row
+
+    @property
+    def sent(self) -> bool:
+        return self.error is None and self.crash is None and self.page_id is not None
 
 
 def _send(item: Item, client: PlatformClient, policy: Policy) -> Outcome:
@@ -128,6 +141,18 @@ def _queued(outbox: Outbox) -> Iterator[Item]:
             yield item
 
 
+def _page_trouble(e: SyncError) -> bool:
+    """A failure that may be this page's alone: a 5xx, a timeout or a dropped connection that
+    outlasted its retries."""
+    return isinstance(e, Transient) and not isinstance(e, RateLimited)
+
+
+def _stops_all(e: SyncError | None) -> bool:
+    """A rejected key, or a platform asking us to slow down, concerns every page: the run stops
+    at once. A refused page, or trouble that may be the page's own, does not."""
+    return e is not None and not isinstance(e, Refused) and not _page_trouble(e)
+
+
 def drain(
     outbox: Outbox,
     client: PlatformClient,
@@ -138,52 +163,75 @@ def drain(
     """Send everything queued, oldest first, `workers` pages at a time. Raises the SyncError that
     stopped it (noted on the row it was sending) once the pages in flight are settled; whatever
     was not sent stays queued."""
-    tally = Tally()
+    ledger = _Ledger(outbox, progress)
     todo: queue.Queue[Item | None] = queue.Queue()
-    done: queue.Queue[Outcome] = queue.Queue()
-    stop = threading.Event()
+    landing = _Landing()
 
     def sender() -> None:
         while (item := todo.get()) is not None:
-            if stop.is_set():
-                done.put(Outcome(item))  # not tried
+            if landing.stop.is_set():
+                landing.put(Outcome(item))  # not tried
                 continue
             try:
                 out = _send(item, client, policy)
             except Exception as e:  # a dead sender would leave the main thread waiting forever
                 out = Outcome(item, crash=e)
-            if out.crash is not None or (
-                out.error is not None and not isinstance(out.error, Refused)
-            ):
-                stop.set()  # at once: no sender starts another page after this
-            done.put(out)
+            landing.put(out)
+
+    def settle() -> int:
+        return ledger.settle(_landed(landing.done))
 
     # Daemon threads: after Ctrl-C the process must not wait for a request that hangs.
     threads = [threading.Thread(target=sender, daemon=True) for _ in range(max(1, workers))]
     for t in threads:
         t.start()
-    error: SyncError | None = None
     in_flight = 0
     try:
         for item in _queued(outbox):
             while in_flight >= 2 * len(threads):
-                settled, error = _settle(_landed(done), outbox, tally, error, progress)
-                in_flight -= settled
-            if error is not None:
-                stop.set()
+                in_flight -= settle()
+            if ledger.error is not None:
+                landing.stop.set()
                 break
             todo.put(item)
             in_flight += 1
         while in_flight:
-            settled, error = _settle(_landed(done), outbox, tally, error, progress)
-            in_flight -= settled
+            in_flight -= settle()
     finally:
-        stop.set()
+        landing.stop.set()
         for _ in threads:
             todo.put(None)
-    if error is not None:
-        raise error
-    return tally
+    ledger.close(client.verify)
+    if ledger.error is not None:
+        raise ledger.error
+    return ledger.tally
+
+
+class _Landing:
+    """Where the sender threads put what they made of each page, in the order the main thread
+    records them, and the flag that stops them.
+
+    Pages failing in a row are counted here, under the lock that orders the outcomes, so the
+    sender that sees the last of `OUTAGE_PAGES` stops the others at once: the main thread would
+    learn of it a few pages later, and against a dead platform each of those pages costs all of
+    its retries."""
+
+    def __init__(self) -> None:
+        self.done: queue.Queue[Outcome] = queue.Queue()
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+        self._failing = 0  # pages in a row that failed through their retries
+
+    def put(self, out: Outcome) -> None:
+        with self._lock:
+            if out.sent:
+                self._failing = 0
+            elif out.error is not None and _page_trouble(out.error):
+                self._failing += 1
+                out.outage = self._failing >= OUTAGE_PAGES
+            if out.outage or out.crash is not None or _stops_all(out.error):
+                self.stop.set()  # at once: no sender starts another page after this
+            self.done.put(out)
 
 
 def _landed(done: queue.Queue[Outcome]) -> list[Outcome]:
@@ -197,36 +245,91 @@ def _landed(done: queue.Queue[Outcome]) -> list[Outcome]:
             return landed
 
 
-def _settle(
-    outcomes: list[Outcome],
-    outbox: Outbox,
-    tally: Tally,
-    error: SyncError | None,
-    progress: Callable[[Tally], None] | None,
-) -> tuple[int, SyncError | None]:
-    """Record outcomes; returns how many, and the error that stops the run, if any yet."""
-    sent: list[tuple[Item, int]] = []
-    created = 0
-    for out in outcomes:
-        if out.crash is not None:
-            outbox.sent(sent)  # what did land is kept
-            raise out.crash
-        e = out.error
-        if e is None and out.page_id is not None:
-            sent.append((out.item, out.page_id))
-            created += out.created
-        elif isinstance(e, Refused):
-            outbox.failed(out.item, e.message)
-            tally.failed += 1
-        elif e is not None:
-            if out.page_id is not None and out.page_id != out.item.platform_page_id:
-                outbox.page_sent(out.item, out.page_id)  # the next run starts at the SEO data
-            outbox.trouble(out.item, e.message)
-            error = error or e
-    outbox.sent(sent)
-    # Counted once recorded: the numbers a run reports always match what the store says.
-    tally.created += created
-    tally.updated += len(sent) - created
-    if progress is not None:
-        progress(tally)
-    return len(outcomes), error
+class _Ledger:
+    """Records outcomes in the order they land (from the main thread only) and tells a page the
+    platform keeps failing on from an outage.
+
+    A page whose 5xx, timeout or dropped connection outlasts its retries is held as a suspect.
+    When a later page gets through, the platform is up: the suspects are set aside as failed with
+    their reason, like refused pages, for `seolog sync retry` (a plain push would only meet them
+    again). `OUTAGE_PAGES` suspects in a row with no page sent in between are an outage: the run
+    stops and they stay queued with the rest. Suspects still held when the run ends are set aside
+    only if the platform answers a probe (`close`), else the run ends as an outage: a dead
+    platform never turns queued pages into failed ones.
+    """
+
+    def __init__(self, outbox: Outbox, progress: Callable[[Tally], None] | None) -> None:
+        self.outbox = outbox
+        self.progress = progress
+        self.tally = Tally()
+        self.suspects: list[tuple[Outcome, Transient]] = []
+        self.error: SyncError | None = None  # what stops the run
+
+    def settle(self, outcomes: list[Outcome]) -> int:
+        """Record outcomes; returns how many."""
+        sent: list[tuple[Item, int]] = []
+        created = 0
+        for out in outcomes:
+            if out.crash is not None:
+                self.outbox.sent(sent)  # what did land is kept
+                raise out.crash
+            e = out.error
+            if out.sent and out.page_id is not None:
+                sent.append((out.item, out.page_id))
+                created += out.created
+                if self.error is None:
+                    self._set_aside()
+            elif isinstance(e, Refused):
+                self._failed(out.item, e.message)
+            elif isinstance(e, Transient) and _page_trouble(e) and self.error is None:
+                self.suspects.append((out, e))
+                if out.outage:  # counted as they landed, in this order (`_Landing`)
+                    self._outage(self.suspects[0][1])
+            elif e is not None:
+                self._keep(out, e)
+                self.error = self.error or e
+        self.outbox.sent(sent)
+        # Counted once recorded: the numbers a run reports always match what the store says.
+        self.tally.created += created
+        self.tally.updated += len(sent) - created
+        self._report()
+        return len(outcomes)
+
+    def close(self, probe: Callable[[], object]) -> None:
+        """Decide on the suspects no page got through after: `probe` (a cheap request, one try)
+        answering shows the platform is up, so the trouble was theirs alone."""
+        if not self.suspects or self.error is not None:
+            return
+        try:
+            probe()
+        except SyncError as e:
+            self._outage(self.suspects[0][1] if isinstance(e, Transient) else e)
+            return
+        self._set_aside()
+        self._report()
+
+    def _set_aside(self) -> None:
+        for out, e in self.suspects:
+            self._failed(out.item, e.reason)
+        self.suspects.clear()
+
+    def _outage(self, error: SyncError) -> None:
+        self.error = error
+        for out, e in self.suspects:
+            self._keep(out, e)
+        self.suspects.clear()
+
+    def _failed(self, item: Item, reason: str) -> None:
+        self.outbox.failed(item, reason)
+        self.tally.failed += 1
+
+    def _keep(self, out: Outcome, e: SyncError) -> None:
+        """Leave the row queued, noting the error; a page sent without its SEO data yet is
+        noted as such, so the next run starts at the SEO data."""
+        if out.page_id is not None and out.page_id != out.item.platform_page_id:
+            self.outbox.page_sent(out.item, out.page_id)
+        self.outbox.trouble(out.item, e.message)
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.tally)
