@@ -51,6 +51,20 @@ def require_keyring() -> None:
         )
 
 
+def keyring_file() -> str | None:
+    """Where the keyring backend keeps secrets when it keeps them in a plain file (keyrings.alt's
+    file backends, chosen on headless servers): there the key is only base64-encoded, or
+    encrypted with a password kept beside it. None for a system keyring."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    module = type(backend).__module__
+    if not module.startswith("keyrings.alt"):
+        return None
+    path = getattr(backend, "file_path", None)
+    return str(path) if path else f"a file ({type(backend).__name__})"
+
+
 def keyring_set(name: str, value: str) -> None:
     import keyring
     from keyring.errors import KeyringError, NoKeyringError

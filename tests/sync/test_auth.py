@@ -104,6 +104,28 @@ def test_the_environment_works_without_a_login(
     monkeypatch.setenv("SEOLOG_API_KEY", "sk_siloq_" + "n" * 43)
     refused = cli("auth", "status")
     assert refused.exit_code == 6 and "rejected the API key" in refused.stderr
+    # the fix is where the key came from: logging in again would not win over the environment
+    push = cli("sync", "push", "shop", "--force")
+    assert push.exit_code == 6 and "set SEOLOG_API_KEY to a valid key" in push.stderr
+    assert "log in again" not in push.stderr
+
+
+def test_a_keyring_that_keeps_keys_in_a_file_is_named_at_login(
+    shop: Shop, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keyrings.alt, the usual backend of a headless server, keeps the key base64-encoded in a
+    file: login works, and says so."""
+    from keyrings.alt.file import PlaintextKeyring
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    backend = PlaintextKeyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    r = cli("auth", "login", "shop", "--api-url", shop.platform.api_url, input=shop.key + "\n")
+    assert r.exit_code == 0, r.stderr
+    assert f"keeps the key in {backend.file_path}" in r.stderr
+    assert "SEOLOG_API_KEY" in r.stderr and shop.key not in r.stderr
+    assert Path(backend.file_path).is_file()  # where the warning says
+    assert cli("sync", "push", "shop").exit_code == 0  # and the key works from there
 
 
 def test_the_key_is_in_no_output_file_or_database(

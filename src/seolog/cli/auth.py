@@ -77,8 +77,8 @@ def login(
         state.no_color,
         "green",
     )
-    if account.warning:
-        render.note(f"warning: {account.warning}", state.quiet, state.no_color, "yellow")
+    for warning in filter(None, [account.warning, *account.notes]):
+        render.note(f"warning: {warning}", state.quiet, state.no_color, "yellow")
 
 
 def _account_json(a: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ a keyring, in SEOLOG_API_KEY. The store keeps only what the platform said about 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from seolog.secrets import (
     API_URL_ENV,
     ApiKey,
     keyring_delete,
+    keyring_file,
     keyring_get,
     keyring_set,
     require_keyring,
@@ -107,6 +108,7 @@ class Account:
     valid: bool | None = None  # None: not checked now
     problem: str | None = None
     warning: str | None = None
+    notes: list[str] = field(default_factory=list)  # further warnings (a file-backed keyring)
 
 
 def login(
@@ -135,6 +137,12 @@ def login(
     account = _account(site, url, secret, row)
     account.valid = True
     account.warning = site_mismatch(account, site.root_url)
+    stored_in = keyring_file()
+    if stored_in:
+        account.notes.append(
+            f"the keyring here keeps the key in {stored_in}, readable by anyone who can read that "
+            f"file; on a shared machine prefer {API_KEY_ENV} in the environment of the job"
+        )
     return account
 
 

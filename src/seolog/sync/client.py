@@ -22,7 +22,7 @@ import httpx
 from seolog import __version__
 from seolog.errors import SyncError, UsageError
 from seolog.retryafter import retry_after_seconds
-from seolog.secrets import ApiKey
+from seolog.secrets import API_KEY_ENV, ApiKey
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one request; a page's SEO data is a few KiB
 _MAX_ERROR_CHARS = 300
@@ -81,6 +81,16 @@ def normalize_api_url(value: str) -> str:
             hint="give the platform's API base, e.g. https://platform.example/api/v1",
         )
     return url
+
+
+def rejected_hint(key: ApiKey) -> str:
+    """Where to put a valid key: where this one came from (a key from the environment wins over
+    the keyring, so logging in again would not help)."""
+    if key.source == "environment":
+        return (
+            f"set {API_KEY_ENV} to a valid key for this site (it takes precedence over auth login)"
+        )
+    return "log in again with a valid key: seolog auth login SITE --api-url URL"
 
 
 def describe(response: httpx.Response, key: ApiKey | None = None) -> str:
@@ -196,7 +206,7 @@ class PlatformClient:
         if status in (401, 403):
             raise AuthRejected(
                 f"the platform rejected the API key {self.key.masked} ({describe(response, self.key)})",
-                hint="log in again with a valid key: seolog auth login SITE --api-url URL",
+                hint=rejected_hint(self.key),
             )
         if status in (429, 503):
             raise RateLimited(
