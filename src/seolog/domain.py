@@ -378,6 +378,14 @@ def says_noindex(directives: set[str]) -> bool:
 
 WP_MAX_POST_ID = 2**31 - 1  # the hosted platform keeps WordPress post ids in a signed 32-bit column
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_html_type(content_type: str) -> bool:
+    """An HTML Content-Type. Here, not in the crawl, because the sync asks it of a stored page
+    whose body was never parsed (over the size cap): still a page its visitors see."""
+    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
+
 
 @dataclass(slots=True)
 class CrawledPage:

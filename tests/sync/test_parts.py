@@ -109,6 +109,8 @@ def stored_page(**kw: object) -> Any:
         json_ld=[],
         score=None,
         headers={},
+        indexable=True,
+        error_message=None,
     )
     return SimpleNamespace(**{**base, **kw})
 

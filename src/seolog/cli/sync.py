@@ -28,6 +28,7 @@ def push_json(report: Any) -> dict[str, Any]:
         "dry_run": report.dry_run,
         "queued": report.queued,
         "skipped": report.skipped,
+        "not_sent": dict(report.not_sent),
         "created": report.sent.created,
         "updated": report.sent.updated,
         "failed": report.sent.failed,
@@ -56,17 +57,35 @@ def push_summary(report: Any) -> str:
     if report.dry_run:
         return (
             f"Dry run: {what} would send {report.queued} pages"
-            f" ({report.skipped} URLs skipped: redirects, errors, files)"
-            f"{_unsendable(report)}; nothing was sent."
+            f"{_unsendable(report)}; nothing was sent.{_not_pages(report)}"
         )
     t = report.sent
     line = (
         f"Synced {what} to {report.api_url}: {t.sent} pages sent "
         f"({t.created} new, {t.updated} updated), {report.remaining} still queued"
     )
-    if report.skipped:
-        line += f", {report.skipped} URLs skipped (redirects, errors, files)"
-    return line + _unsendable(report) + "."
+    return line + _unsendable(report) + "." + _not_pages(report)
+
+
+# How to count the scan's URLs that are not pages, by the reason's key in `not_sent`.
+NOT_PAGE_WORDS = {
+    "redirect": ("redirect", "redirects"),
+    "error": ("error page", "error pages"),
+    "not_html": ("non-HTML file", "non-HTML files"),
+    "no_answer": ("URL with no answer", "URLs with no answer"),
+    "blocked": ("URL blocked by robots.txt", "URLs blocked by robots.txt"),
+}
+
+
+def _not_pages(report: Any) -> str:
+    """' Not pages, so not sent: 12 redirects, 3 error pages.': the scan's URLs that are not
+    pages on the site, counted by reason (none: '')."""
+    counts = []
+    for reason, n in report.not_sent.items():
+        if n:
+            one, many = NOT_PAGE_WORDS.get(reason, (reason.replace("_", " "),) * 2)
+            counts.append(f"{n} {one if n == 1 else many}")
+    return f" Not pages, so not sent: {', '.join(counts)}." if counts else ""
 
 
 def _unsendable(report: Any) -> str:
@@ -154,7 +173,10 @@ def push(
     platform leaves the rest queued, and the next push (or `sync retry`)
     carries on without duplicates. Text over the platform's column limits is
     cut; a page whose own URL is longer than the platform takes (200
-    characters) is not sent and is named, with exit 0 still.
+    characters) is not sent and is named, with exit 0 still. A page whose
+    body was over the scan's --max-body-size is sent too, with its findings
+    but without its content; redirects, error pages and files are not pages,
+    and the summary counts them by reason.
 
     Exits 6 when the platform is down: three pages in a row fail (5xx, timeout,
     dropped connection) through their retries, none sent in between; the push

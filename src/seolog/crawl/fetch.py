@@ -19,14 +19,13 @@ import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
 from seolog.crawl.tls import tls_reason, verify_for
-from seolog.domain import FetchErrorKind, FetchResult, RedirectHop
+from seolog.domain import FetchErrorKind, FetchResult, RedirectHop, is_html_type
 from seolog.retryafter import retry_after_seconds
 from seolog.urls import resolve_url
 from seolog.wording import say
 
 MAX_REDIRECTS = 10  # browsers stop around 20; more than 10 hops is already a defect worth reporting
 RETRY_STATUSES = frozenset({429, 503})
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Response headers kept with a page: the ones SEO checks read.
 RECORDED_HEADERS = (
     "x-robots-tag",
@@ -173,10 +172,6 @@ class FirstByte:
         if self._sent is not None and self._first is not None:
             return (self._first - self._sent) * 1000
         return (time.perf_counter() - started) * 1000
-
-
-def is_html_type(content_type: str) -> bool:
-    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
 
 
 # The whole body must arrive within this many --timeout periods.

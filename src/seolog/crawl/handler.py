@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from seolog.crawl.fetch import is_html_type
 from seolog.crawl.frontier import Scope
-from seolog.domain import CrawledPage, PageSnapshot, ResourceCheck, ResourceRef
+from seolog.domain import CrawledPage, PageSnapshot, ResourceCheck, ResourceRef, is_html_type
 from seolog.parse.extract import decode_body, extract_page
 
 

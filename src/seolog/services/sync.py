@@ -48,7 +48,11 @@ class PushReport:
     api_url: str | None
     dry_run: bool = False
     queued: int = 0  # pages this run put in the outbox (0: the scan was queued before)
-    skipped: int = 0  # the scan's URLs that are not pages (redirects, errors, files)
+    skipped: int = 0  # the scan's URLs that are not pages: the sum of `not_sent`
+    # Those URLs by why they are not pages (store.NOT_PAGE_REASONS: redirect, error, not_html, …).
+    not_sent: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(store.NOT_PAGE_REASONS, 0)
+    )
     sent: Tally = field(default_factory=Tally)
     remaining: int = 0  # still queued after this run
     failed_total: int = 0  # rows set aside as failed, this run or before
@@ -145,9 +149,9 @@ def _rows(
 
 
 def _skipped(session: Session, scan: Scan, report: PushReport) -> int:
-    """The scan's URLs that are not pages: all but those queued or set aside."""
-    pages = report.queued + len(report.unsendable)
-    return repo.page_counts(session, scan.id or 0).total - pages
+    """The scan's URLs that are not pages, counted by reason on `report`; returns their total."""
+    report.not_sent = store.not_pages(session, scan.id or 0)
+    return sum(report.not_sent.values())
 
 
 def _policy(ctx: AppContext) -> Policy:

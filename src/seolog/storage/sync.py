@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session
 
-from seolog.domain import WP_MAX_POST_ID
+from seolog.domain import WP_MAX_POST_ID, FetchErrorKind, is_html_type
 from seolog.storage.models import (
     Issue,
     Link,
@@ -68,22 +68,56 @@ class PageBundle:
     issues: list[tuple[str, str, str]]  # code, severity, message
 
 
+# Why a URL of a scan is not a page on the platform: stable keys (`sync push --format json`).
+REDIRECT, ERROR, NOT_HTML, NO_ANSWER, BLOCKED = (
+    "redirect",
+    "error",
+    "not_html",
+    "no_answer",
+    "blocked",
+)
+NOT_PAGE_REASONS = (REDIRECT, ERROR, NOT_HTML, NO_ANSWER, BLOCKED)
+
+
+def why_not_a_page(
+    status: int | None, content_type: str | None, parsed: bool, error_kind: str | None
+) -> str | None:
+    """None for a page on the site: HTML answered 2xx at its own URL, parsed or not (a body over
+    the crawl's size cap is still a page its visitors see, with findings of its own). Else why
+    it is not one, a key of NOT_PAGE_REASONS. Redirects, errors and files are not WordPress
+    pages."""
+    if status is None:
+        return BLOCKED if error_kind == FetchErrorKind.BLOCKED_ROBOTS else NO_ANSWER
+    if 300 <= status < 400:
+        return REDIRECT
+    if not 200 <= status < 300:
+        return ERROR
+    return None if parsed or is_html_type(content_type or "") else NOT_HTML
+
+
+def _why_not_pages(session: Session, scan_id: int) -> Iterator[tuple[int, str | None]]:
+    """(page id, why it is not a page or None) of every URL of the scan, in page order."""
+    columns = (Page.id, Page.status_code, Page.content_type, Page.indexable, Page.error_kind)
+    for page_id, status, content_type, indexable, error_kind in session.execute(
+        select(*columns).where(Page.scan_id == scan_id).order_by(Page.id)
+    ):
+        # `indexable` is set exactly for the pages that were parsed as HTML
+        yield page_id, why_not_a_page(status, content_type, indexable is not None, error_kind)
+
+
+def not_pages(session: Session, scan_id: int) -> dict[str, int]:
+    """The scan's URLs that `syncable_pages` leaves out, counted by reason (every reason, 0 too)."""
+    counts = dict.fromkeys(NOT_PAGE_REASONS, 0)
+    for _, why in _why_not_pages(session, scan_id):
+        if why is not None:
+            counts[why] += 1
+    return counts
+
+
 def syncable_pages(session: Session, scan_id: int) -> Iterator[list[PageBundle]]:
-    """The scan's pages that are pages on the site (HTML answered 2xx at their own URL), a chunk
-    at a time so a big scan never sits in memory whole. Redirects, errors and files are not
-    WordPress pages and are left out."""
-    ids = list(
-        session.execute(
-            select(Page.id)
-            .where(
-                Page.scan_id == scan_id,
-                Page.indexable.is_not(None),  # type: ignore[union-attr]
-                Page.status_code >= 200,  # type: ignore[operator]
-                Page.status_code < 300,  # type: ignore[operator]
-            )
-            .order_by(Page.id)
-        ).scalars()
-    )
+    """The scan's pages that are pages on the site (`why_not_a_page`), a chunk at a time so a big
+    scan never sits in memory whole."""
+    ids = [page_id for page_id, why in _why_not_pages(session, scan_id) if why is None]
     for start in range(0, len(ids), _PAGE_BATCH):
         chunk = ids[start : start + _PAGE_BATCH]
         pages = list(

@@ -55,6 +55,8 @@ class StoredPage(Protocol):
     json_ld: list[str] | None
     score: int | None
     headers: dict[str, str] | None
+    indexable: bool | None  # None: the HTML was not parsed (its body over the crawl's size cap)
+    error_message: str | None
 
 
 @dataclass
@@ -123,7 +125,12 @@ def unsendable_url(url: str) -> Unsendable | None:
 
 
 def left_out(page: StoredPage) -> list[str]:
-    """What `seo_body` leaves out of this page to fit, one line each."""
+    """What the platform will not have of this page, one line each: what `seo_body` leaves out
+    to fit, or all of its content when the crawl never read it (the page is sent all the same,
+    with its status and findings, so it exists on the platform)."""
+    if page.indexable is None:
+        why = f": {page.error_message}" if page.error_message else ""
+        return [f"sent without its content, which the crawl did not read{why}"]
     if page.canonical and not _fitting_url(page.canonical, LIMITS.canonical_url):
         return [f"canonical URL over {LIMITS.canonical_url} characters left out"]
     return []
