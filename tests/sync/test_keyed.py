@@ -137,3 +137,23 @@ def test_an_environment_key_with_the_platform_down_queues_nothing(
     assert r.exit_code == 6
     assert "nothing was queued" in r.stderr and "once the platform is back" in r.stderr
     assert cli("sync", "status", "shop", "--format", "json").json() == []
+
+
+def test_history_from_before_the_platform_site_was_recorded_is_adopted(
+    shop: Shop, cli: Cli, monkeypatch: pytest.MonkeyPatch, sql: Any
+) -> None:
+    # A CI job pushed with a key in the environment only: no login recorded which platform site
+    # it opens, so migration 0009 leaves its rows unkeyed.
+    monkeypatch.setenv("SEOLOG_API_KEY", shop.key)
+    monkeypatch.setenv("SEOLOG_API_URL", shop.platform.api_url)
+    assert _push(cli).exit_code == 0
+    for table in ("sync_outbox", "sync_pages"):
+        sql(f"UPDATE {table} SET platform_site_id = NULL")
+    assert set(_status(cli)) == {None}
+
+    # The next push's key opens a platform site: the history is its, nothing is sent again.
+    again = _push(cli, "--format", "json")
+    assert again.exit_code == 0 and again.json()["already_sent"] is True
+    status = _status(cli)
+    assert set(status) == {shop.remote.id}
+    assert status[shop.remote.id]["platform_pages"] == PAGES
