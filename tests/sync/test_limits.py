@@ -218,12 +218,12 @@ def test_one_push_sends_every_page_that_fits_and_names_the_one_that_cannot(
     assert status["last_error"] == "URL is 250 characters; the platform takes at most 200"
 
     # A second push sends nothing, and `sync retry` does not try the page that cannot fit.
-    requests = len(platform.state.requests)
+    requests = len(platform.calls("/pages/"))  # each run asks /auth/verify/ once
     again = cli("sync", "push", "shop", "--format", "json")
     assert again.exit_code == 0 and again.json()["already_sent"] is True
     retry = cli("sync", "retry", "shop", "--format", "json")
     assert retry.exit_code == 0 and retry.json()["queued"] == 0
-    assert len(platform.state.requests) == requests
+    assert len(platform.calls("/pages/")) == requests
 
 
 def test_the_summary_counts_what_was_not_sent_by_reason(
@@ -264,10 +264,10 @@ def test_a_page_queued_by_an_older_seolog_is_set_aside_not_sent(
         "UPDATE sync_outbox SET state = 'pending', last_error = NULL WHERE url = :url", url=long_url
     )
     assert cli("sync", "status", "shop", "--format", "json").json()[0]["pending"] == 1
-    requests = len(platform.state.requests)
+    requests = len(platform.calls("/pages/"))  # each run asks /auth/verify/ once
     r = cli("sync", "push", "shop", "--format", "json")
     assert r.exit_code == 0, r.stderr
     assert [p["url"] for p in r.json()["unsendable"]] == [long_url]
-    assert len(platform.state.requests) == requests
+    assert len(platform.calls("/pages/")) == requests
     status = cli("sync", "status", "shop", "--format", "json").json()[0]
     assert (status["pending"], status["unsendable"]) == (0, 1)

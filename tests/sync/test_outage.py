@@ -137,8 +137,9 @@ def test_a_platform_failing_every_page_is_an_outage(
     if concurrency == "1":  # it stops at the third page: the last two are never tried
         assert len(tried) == 3
         assert len(logged_in.platform.calls("/pages/sync/")) == 3 * TRIES
-    # Three pages decide it: no probe.
-    assert len(logged_in.platform.calls("/auth/verify/")) == probes
+    # Three pages decide it: no probe (the one /auth/verify/ is the run's own, before it queues;
+    # failing, the platform site the login recorded is used).
+    assert len(logged_in.platform.calls("/auth/verify/")) == probes + 1
 
 
 def test_a_platform_that_is_down_stops_the_push_as_before(logged_in: Shop, cli: Cli) -> None:
@@ -155,14 +156,15 @@ def test_a_platform_that_is_down_stops_the_push_as_before(logged_in: Shop, cli: 
 def test_a_platform_dying_near_the_end_keeps_the_last_pages_queued(
     logged_in: Shop, cli: Cli
 ) -> None:
-    # Three pages (two requests each) go through; then everything fails, /auth/verify/ too: the
-    # two pages failing last are too few to call it an outage alone, and the probe decides.
+    # The run's /auth/verify/ and three pages (two requests each) go through; then everything
+    # fails, /auth/verify/ too: the two pages failing last are too few to call it an outage
+    # alone, and the probe decides.
     probes = len(logged_in.platform.calls("/auth/verify/"))  # the login's
-    logged_in.platform.fault("/api/v1/", "status", skip=6, times=ALWAYS)
+    logged_in.platform.fault("/api/v1/", "status", skip=7, times=ALWAYS)
     r = cli("sync", "push", "shop", "--concurrency", "1")
     assert r.exit_code == 6
     assert "3 pages sent, 2 still queued" in r.stderr and OUTAGE_HINT in r.stderr
-    assert len(logged_in.platform.calls("/auth/verify/")) == probes + 1
+    assert len(logged_in.platform.calls("/auth/verify/")) == probes + 2
     status = _status(cli)
     assert (status["sent"], status["pending"], status["failed"]) == (3, 2, 0)
 
@@ -170,7 +172,8 @@ def test_a_platform_dying_near_the_end_keeps_the_last_pages_queued(
 def test_an_outage_after_a_bad_page_counts_both(logged_in: Shop, cli: Cli) -> None:
     first, *_ = _queue_order(cli)
     _poison(logged_in, first)  # set aside: the next goes
-    logged_in.platform.fault("/api/v1/", "status", skip=2, times=ALWAYS)  # then all fails
+    # The run's /auth/verify/ and the next page go; then all fails.
+    logged_in.platform.fault("/api/v1/", "status", skip=3, times=ALWAYS)
     r = cli("sync", "push", "shop", "--concurrency", "1")
     assert r.exit_code == 6
     assert "1 pages sent, 3 still queued, 1 set aside as failed" in r.stderr

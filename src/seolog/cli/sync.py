@@ -25,6 +25,7 @@ def push_json(report: Any) -> dict[str, Any]:
         "site": report.site,
         "scan_id": report.scan_id,
         "api_url": report.api_url,
+        "platform_site_id": report.platform_site_id,
         "dry_run": report.dry_run,
         "queued": report.queued,
         "skipped": report.skipped,
@@ -35,6 +36,10 @@ def push_json(report: Any) -> dict[str, Any]:
         "remaining": report.remaining,
         "failed_total": report.failed_total,
         "already_sent": report.already_sent,
+        # A scan sent before to this platform site: what sending it (again) updates and creates.
+        "resend": (
+            {"update": report.resend[0], "new": report.resend[1]} if report.resend else None
+        ),
         "unsendable": [
             {"url": url, "reason": why.reason, "message": why.message}
             for url, why in report.unsendable
@@ -50,9 +55,10 @@ def push_summary(report: Any) -> str:
     """One line for people, the same after `sync push`, `sync retry` and `scan --sync`."""
     what = f"scan {report.scan_id} of {report.site}" if report.scan_id else report.site
     if report.already_sent:
+        update, new = report.resend or (0, 0)
         return (
-            f"Nothing to send: {what} went to {report.api_url} before. "
-            "--force sends it again (updates, no duplicates)."
+            f"Nothing to send: {what} went to {_where(report)} before. "
+            f"--force sends it again: {_resend_counts(update, new)}."
         )
     if report.dry_run:
         return (
@@ -61,7 +67,7 @@ def push_summary(report: Any) -> str:
         )
     t = report.sent
     line = (
-        f"Synced {what} to {report.api_url}: {t.sent} pages sent "
+        f"Synced {what} to {_where(report)}: {t.sent} pages sent "
         f"({t.created} new, {t.updated} updated), {report.remaining} still queued"
     )
     return line + _unsendable(report) + "." + _not_pages(report)
@@ -86,6 +92,26 @@ def _not_pages(report: Any) -> str:
             one, many = NOT_PAGE_WORDS.get(reason, (reason.replace("_", " "),) * 2)
             counts.append(f"{n} {one if n == 1 else many}")
     return f" Not pages, so not sent: {', '.join(counts)}." if counts else ""
+
+
+def _where(report: Any) -> str:
+    """The API, and the platform site the key opens there (the history is kept per site)."""
+    if report.platform_site_id is None:
+        return report.api_url
+    return f"{report.api_url} (platform site {report.platform_site_id})"
+
+
+def _resend_counts(update: int, new: int) -> str:
+    pages = "page updates" if update == 1 else "pages update"
+    return f"{update} {pages}, {new} {'is' if new == 1 else 'are'} new"
+
+
+def resend_line(report: Any) -> str | None:
+    """Before a forced push sends: what it will update and create on the platform site, from
+    what was sent to it before. None for a scan sent there for the first time."""
+    if report.resend is None or report.already_sent:
+        return None
+    return f"Sending scan {report.scan_id} again: {_resend_counts(*report.resend)}."
 
 
 def _unsendable(report: Any) -> str:
@@ -185,12 +211,19 @@ def push(
     while other pages go through. The push goes on without them; `sync status`
     says why, and `sync retry` (not a plain push) sends them again.
     """
+    from seolog.cli import render
     from seolog.services import sync
 
     state: State = ctx.obj
+
+    def on_queued(queued: Any) -> None:
+        if force and (line := resend_line(queued)):
+            render.note(line, state.quiet, state.no_color)
+
     report = with_progress(
         state,
         sync.push,
+        on_queued=on_queued,
         site_ident=site,
         scan_id=scan_id,
         api_url=api_url,
@@ -232,7 +265,8 @@ def status(
     site: Annotated[str | None, typer.Argument(help="One site (default: all).")] = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """What is queued for the platform, what was sent, and the last error, per site and API."""
+    """What is queued for the platform, what was sent, and the last error, per site, API and
+    platform site (the one the key opens: a key for another starts a history of its own)."""
     from seolog.cli import render
     from seolog.services import sync
 
@@ -244,6 +278,8 @@ def status(
                 {
                     "site": v.site,
                     "api_url": v.api_url,
+                    "platform_site_id": v.platform_site_id,
+                    "platform_site_name": v.platform_site_name,
                     "pending": v.pending,
                     "sent": v.sent,
                     "failed": v.failed,
@@ -271,6 +307,7 @@ def status(
         [
             "Site",
             "API",
+            "Platform site",
             "Queued",
             "Sent",
             "Failed",
@@ -283,6 +320,7 @@ def status(
             [
                 v.site,
                 v.api_url,
+                _platform_cell(v.platform_site_id, v.platform_site_name),
                 v.pending,
                 v.sent,
                 v.failed,
@@ -298,3 +336,9 @@ def status(
     errors = [[v.site, render.when(v.last_error_at), v.last_error] for v in views if v.last_error]
     if errors:
         render.table("Last errors", ["Site", "When", "Error"], errors, state.no_color)
+
+
+def _platform_cell(site_id: int | None, name: str | None) -> str:
+    if site_id is None:
+        return "not recorded"
+    return f"{name} ({site_id})" if name else str(site_id)

@@ -30,7 +30,13 @@ from seolog.storage import repo
 from seolog.storage import sync as store
 from seolog.storage.db import session_scope
 from seolog.storage.models import Site, SyncAccount
-from seolog.sync.client import AuthRejected, PlatformClient, Verified, normalize_api_url
+from seolog.sync.client import (
+    AuthRejected,
+    PlatformClient,
+    Transient,
+    Verified,
+    normalize_api_url,
+)
 from seolog.urls import root_url
 
 # --- credentials -------------------------------------------------------------------------------
@@ -88,6 +94,38 @@ def key_or_none(ctx: AppContext, site: Site | None, api_url: str) -> ApiKey | No
 def credentials(ctx: AppContext, session: Session, site: Site, api_url: str | None) -> Credentials:
     url = api_url_for(ctx, session, site, api_url)
     return Credentials(url, _key(ctx, site, url))
+
+
+def opened_site(ctx: AppContext, site: Site, creds: Credentials, timeout: float) -> int | None:
+    """The platform site the key opens, asked once per push or retry: what was sent is kept per
+    platform site, and the key in use may not be the one the login verified (SEOLOG_API_KEY).
+    A keyring key's answer is remembered as at login.
+
+    When the platform cannot be reached, a keyring key opens the site its login recorded (that
+    key has not changed since), so the push queues the scan and meets the outage as before. A key
+    from the environment has no such record: nothing is queued, for no platform site."""
+    try:
+        with PlatformClient(creds.api_url, creds.key, timeout=timeout) as client:
+            verified = client.verify()
+    except Transient as e:
+        recorded = _recorded_site(ctx, site, creds)
+        if recorded is not None:
+            return recorded
+        raise SyncError(
+            f"{e.message}; nothing was queued (which platform site the key opens is unknown)",
+            hint="try again once the platform is back",
+        ) from None
+    if creds.key.source == "keyring":
+        _remember(ctx, site, creds.api_url, verified)
+    return verified.site_id
+
+
+def _recorded_site(ctx: AppContext, site: Site, creds: Credentials) -> int | None:
+    if creds.key.source != "keyring":
+        return None
+    with session_scope(ctx.engine) as session:
+        row = store.account(session, site.id or 0, creds.api_url)
+        return row.platform_site_id if row else None
 
 
 # --- auth ----------------------------------------------------------------------------------------

@@ -19,7 +19,13 @@ from sqlmodel import Session
 from seolog.checks.registry import get_check
 from seolog.context import AppContext
 from seolog.errors import Interrupted, NotFoundError, SyncError, UsageError
-from seolog.services.auth import Credentials, api_url_for, credentials, key_or_none
+from seolog.services.auth import (
+    Credentials,
+    api_url_for,
+    credentials,
+    key_or_none,
+    opened_site,
+)
 from seolog.services.sites import get_site
 from seolog.storage import repo
 from seolog.storage import sync as store
@@ -61,6 +67,10 @@ class PushReport:
     # Pages this run set aside because the platform cannot take them (URL, why): never sent.
     unsendable: list[tuple[str, payloads.Unsendable]] = field(default_factory=list)
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (URL, what was left out)
+    platform_site_id: int | None = None  # the platform site the key opens
+    # A scan sent before to this platform site: (pages it holds, pages new to it) among the
+    # scan's pages, what sending it again updates and creates there. None: first sent now.
+    resend: tuple[int, int] | None = None
 
     def count(self, url: str, fitted: payloads.Payload) -> None:
         """Count one page this run queues (or would), and what its fitting cost."""
@@ -166,12 +176,12 @@ def _policy(ctx: AppContext) -> Policy:
 class _StoreOutbox:
     """The drain's view of the store: every step committed as it happens."""
 
-    def __init__(self, ctx: AppContext, site_id: int, api_url: str) -> None:
-        self.ctx, self.site_id, self.api_url = ctx, site_id, api_url
+    def __init__(self, ctx: AppContext, dest: store.Dest) -> None:
+        self.ctx, self.dest = ctx, dest
 
     def next_items(self, after_id: int, limit: int) -> list[Item]:
         with session_scope(self.ctx.engine) as s:
-            rows = store.next_items(s, self.site_id, self.api_url, after_id, limit)
+            rows = store.next_items(s, self.dest, after_id, limit)
             return [
                 Item(r.id or 0, r.url, r.state, r.page, r.seo_data, r.platform_page_id)
                 for r in rows
@@ -182,10 +192,15 @@ class _StoreOutbox:
 
     def sent(self, done: list[tuple[Item, int]]) -> None:
         rows = [(item.id, item.url, page_id) for item, page_id in done]
-        store.mark_sent(self.ctx.engine, self.site_id, self.api_url, rows)
+        store.mark_sent(self.ctx.engine, self.dest, rows)
 
-    def failed(self, item: Item, error: str) -> None:
-        store.note_trouble(self.ctx.engine, item.id, error, failed=True)
+    def failed(self, item: Item, error: str, page_id: int | None) -> None:
+        if page_id is None:
+            store.note_trouble(self.ctx.engine, item.id, error, failed=True)
+        else:  # the page is on the platform, its SEO data is not
+            store.mark_failed_on_platform(
+                self.ctx.engine, self.dest, item.id, item.url, page_id, error
+            )
 
     def trouble(self, item: Item, error: str) -> None:
         store.note_trouble(self.ctx.engine, item.id, error)
@@ -203,9 +218,12 @@ def push(
     timeout: float = DEFAULT_TIMEOUT,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[Tally, int], None] | None = None,
+    on_queued: Callable[[PushReport], None] | None = None,
 ) -> PushReport:
-    """Queue the scan's pages (unless they are queued already) and send the queue. A dry run
-    sends and stores nothing; with `keep_bodies` it returns the request bodies."""
+    """Queue the scan's pages (unless they went to this platform site before) and send the
+    queue. `on_queued` hears of the queue before anything is sent (`--force` says what it will
+    update and create). A dry run sends and stores nothing; with `keep_bodies` it returns the
+    request bodies."""
     with session_scope(ctx.engine) as session:
         site, scan = _target(session, site_ident, scan_id)
         if dry_run:
@@ -217,19 +235,30 @@ def push(
             session.rollback()
             return report
         creds = credentials(ctx, session, site, api_url)
-    report = PushReport(site.name, scan.id, creds.api_url)
+    how = Sending(timeout, concurrency)
+    dest = _dest(ctx, site, creds, how)
+    report = PushReport(site.name, scan.id, creds.api_url, platform_site_id=dest.platform_site_id)
     with sync_lock(ctx.db_url, site.id or 0):
         with session_scope(ctx.engine) as session:
-            before = store.queued_for_scan(session, scan.id or 0, creds.api_url)
+            store.adopt_unkeyed(session, dest)
+            before = store.queued_for_scan(session, scan.id or 0, dest)
             if force or not before:
-                store.unqueue_scan(session, scan.id or 0, creds.api_url)
+                store.unqueue_scan(session, scan.id or 0, dest)
                 for rows in _rows(session, site, scan, True, report):
-                    queue = [r.outbox() for r in rows]
-                    store.enqueue(session, site.id or 0, scan.id or 0, creds.api_url, queue)
+                    store.enqueue(session, dest, scan.id or 0, [r.outbox() for r in rows])
                 report.skipped = _skipped(session, scan, report)
-        _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
+            if before:
+                report.resend = store.resend_counts(session, scan.id or 0, dest)
+        if on_queued is not None:
+            on_queued(report)
+        _drain(ctx, site, creds, dest, report, how, progress)
         report.already_sent = bool(before) and not force and report.sent.sent == 0
     return report
+
+
+def _dest(ctx: AppContext, site: Site, creds: Credentials, how: Sending) -> store.Dest:
+    """Where this run sends: the platform site the key opens is asked once per run."""
+    return store.Dest(site.id or 0, creds.api_url, opened_site(ctx, site, creds, how.timeout))
 
 
 def _dry_api_url(ctx: AppContext, session: Session, site: Site, given: str | None) -> str | None:
@@ -253,11 +282,14 @@ def retry(
     with session_scope(ctx.engine) as session:
         site = get_site(session, site_ident)
         creds = credentials(ctx, session, site, api_url)
-    report = PushReport(site.name, None, creds.api_url)
+    how = Sending(timeout, concurrency)
+    dest = _dest(ctx, site, creds, how)
+    report = PushReport(site.name, None, creds.api_url, platform_site_id=dest.platform_site_id)
     with sync_lock(ctx.db_url, site.id or 0):
         with session_scope(ctx.engine) as session:
-            report.queued = store.requeue_failed(session, site.id or 0, creds.api_url)
-        _drain(ctx, site, creds, report, Sending(timeout, concurrency), progress)
+            store.adopt_unkeyed(session, dest)
+            report.queued = store.requeue_failed(session, dest)
+        _drain(ctx, site, creds, dest, report, how, progress)
     return report
 
 
@@ -267,20 +299,18 @@ class Sending:
     concurrency: int
 
 
-def _open_rows(ctx: AppContext, site_id: int, api_url: str) -> tuple[int, int]:
-    """(still queued, failed) for one site and API."""
+def _open_rows(ctx: AppContext, dest: store.Dest) -> tuple[int, int]:
+    """(still queued, failed) for one Dest."""
     with read_scope(ctx.engine) as session:
-        counts = store.state_counts(session, site_id, api_url)
+        counts = store.state_counts(session, dest)
     return store.waiting(counts), counts.get("failed", 0)
 
 
-def _set_aside_queued(ctx: AppContext, site_id: int, api_url: str, report: PushReport) -> None:
+def _set_aside_queued(ctx: AppContext, dest: store.Dest, report: PushReport) -> None:
     """Rows queued before seolog knew the platform's URL limit (an older version) would meet an
     HTML 500 on every push: set them aside now, as a push sets such a page aside today."""
     with session_scope(ctx.engine) as session:
-        for row_id, url in store.open_urls_longer_than(
-            session, site_id, api_url, payloads.LIMITS.url
-        ):
+        for row_id, url in store.open_urls_longer_than(session, dest, payloads.LIMITS.url):
             why = payloads.unsendable_url(url)
             if why is not None:
                 store.set_unsendable(session, row_id, why.message)
@@ -291,13 +321,14 @@ def _drain(
     ctx: AppContext,
     site: Site,
     creds: Credentials,
+    dest: store.Dest,
     report: PushReport,
     how: Sending,
     progress: Callable[[Tally, int], None] | None,
 ) -> None:
-    _set_aside_queued(ctx, site.id or 0, creds.api_url, report)
-    total, _ = _open_rows(ctx, site.id or 0, creds.api_url)
-    outbox = _StoreOutbox(ctx, site.id or 0, creds.api_url)
+    _set_aside_queued(ctx, dest, report)
+    total, _ = _open_rows(ctx, dest)
+    outbox = _StoreOutbox(ctx, dest)
 
     def tick(tally: Tally) -> None:
         report.sent = tally
@@ -310,7 +341,7 @@ def _drain(
         ) as client:
             report.sent = drain(outbox, client, _policy(ctx), tick, workers=how.concurrency)
     except SyncError as e:
-        report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
+        report.remaining, report.failed_total = _open_rows(ctx, dest)
         counts = f"{report.sent.sent} pages sent, {report.remaining} still queued"
         if report.sent.failed:
             counts += f", {report.sent.failed} set aside as failed"
@@ -322,12 +353,12 @@ def _drain(
         # Ctrl-C may have landed mid-query: a pooled connection can be left inside a transaction
         # (PostgreSQL then refuses it). Count what is left on fresh connections.
         ctx.engine.dispose()
-        report.remaining, _ = _open_rows(ctx, site.id or 0, creds.api_url)
+        report.remaining, _ = _open_rows(ctx, dest)
         raise Interrupted(
             f"sync interrupted: {report.sent.sent} pages sent, {report.remaining} still queued",
             hint=f"run `seolog sync push {site.name}` to send the rest",
         ) from None
-    report.remaining, report.failed_total = _open_rows(ctx, site.id or 0, creds.api_url)
+    report.remaining, report.failed_total = _open_rows(ctx, dest)
 
 
 # --- status --------------------------------------------------------------------------------------
@@ -337,6 +368,8 @@ def _drain(
 class QueueView:
     site: str
     api_url: str
+    platform_site_id: int | None  # the platform site the rows went to (None: not recorded)
+    platform_site_name: str | None  # as the login recorded it
     pending: int  # not yet sent, or half sent
     sent: int
     failed: int
@@ -350,19 +383,27 @@ class QueueView:
 
 
 def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
-    """What is queued per site and API, the newest error, and which key a push would use."""
+    """What is queued per site, API and platform site, the newest error, and which key a push
+    would use."""
     with read_scope(ctx.engine) as session:
         site_id = get_site(session, site_ident).id if site_ident else None
         states = store.queue_states(session, site_id)
         sites = {s.id: s for s in repo.list_sites(session)}
+        names = {
+            (a.site_id, a.api_url, a.platform_site_id): a.platform_site_name
+            for a in store.accounts(session, site_id)
+        }
     views = []
     for q in states:
-        site = sites[q.site_id]
-        key = key_or_none(ctx, site, q.api_url)
+        d = q.dest
+        site = sites[d.site_id]
+        key = key_or_none(ctx, site, d.api_url)
         views.append(
             QueueView(
                 site=site.name,
-                api_url=q.api_url,
+                api_url=d.api_url,
+                platform_site_id=d.platform_site_id,
+                platform_site_name=names.get((d.site_id, d.api_url, d.platform_site_id)),
                 pending=store.waiting(q.counts),
                 sent=q.counts.get("sent", 0),
                 failed=q.counts.get("failed", 0),

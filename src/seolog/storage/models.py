@@ -359,16 +359,21 @@ class SyncPostId(SQLModel, table=True):
 
 
 class SyncPage(SQLModel, table=True):
-    """The platform's id of a page it holds, per API: kept after the outbox rows are pruned."""
+    """The platform's id of a page it holds, per API and platform site (one API serves many
+    sites, each key opens one): kept after the outbox rows are pruned."""
 
     __tablename__ = "sync_pages"
     __table_args__ = (
-        UniqueConstraint("site_id", "api_url", "url", name="uq_sync_pages_site_api_url"),
+        UniqueConstraint(
+            "site_id", "api_url", "platform_site_id", "url", name="uq_sync_pages_site_api_url"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = _fk("sites.id", index=False)
     api_url: str = Field(max_length=2048)
+    # The platform site the key opened (`/auth/verify/`); None: sent before seolog recorded it.
+    platform_site_id: int | None = None
     url: str = Field(max_length=2048)
     page_id: int
     synced_at: datetime = _created()
@@ -384,8 +389,10 @@ class OutboxItem(SQLModel, table=True):
 
     __tablename__ = "sync_outbox"
     __table_args__ = (
-        Index("ix_sync_outbox_queue", "site_id", "api_url", "state"),
-        UniqueConstraint("scan_id", "api_url", "url", name="uq_sync_outbox_scan_api_url"),
+        Index("ix_sync_outbox_queue", "site_id", "api_url", "platform_site_id", "state"),
+        UniqueConstraint(
+            "scan_id", "api_url", "platform_site_id", "url", name="uq_sync_outbox_scan_api_url"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -393,6 +400,7 @@ class OutboxItem(SQLModel, table=True):
     # The bodies are in the row, so a queued page outlives its scan being pruned: None then.
     scan_id: int | None = _optional_fk("scans.id")
     api_url: str = Field(max_length=2048)
+    platform_site_id: int | None = None  # as in SyncPage: the outbox is kept per platform site
     url: str = Field(max_length=2048)
     wp_post_id: int
     page: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

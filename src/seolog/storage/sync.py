@@ -7,7 +7,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session
 
@@ -24,11 +35,60 @@ from seolog.storage.models import (
 )
 
 OUTBOX = OutboxItem.__table__  # type: ignore[attr-defined]
+PAGES = SyncPage.__table__  # type: ignore[attr-defined]
 OPEN_STATES = ("pending", "page-sent")
 # Never sent and never retried: the platform cannot take the page (its reason in last_error). A
 # later scan's row for the URL replaces it, as it does a failed one.
 UNSENDABLE = "unsendable"
 _PAGE_BATCH = 500  # pages whose links and issues are read in one query
+
+
+# --- where pages go ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dest:
+    """Where a push sends: a seolog site's pages, at one API, into the platform site the key
+    opens. The outbox and the platform's page ids are kept per Dest: what went to one platform
+    site says nothing about another. `platform_site_id` None: not known (rows from before seolog
+    recorded it, or a platform that did not say)."""
+
+    site_id: int
+    api_url: str
+    platform_site_id: int | None
+
+    def rows(self, table: Any) -> ColumnElement[bool]:
+        """The rows of `table` (the outbox's or the platform pages' Core table) for this Dest."""
+        c = table.c
+        platform = (
+            c.platform_site_id.is_(None)
+            if self.platform_site_id is None
+            else c.platform_site_id == self.platform_site_id
+        )
+        return and_(c.site_id == self.site_id, c.api_url == self.api_url, platform)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_id,
+            "api_url": self.api_url,
+            "platform_site_id": self.platform_site_id,
+        }
+
+
+def adopt_unkeyed(session: Session, dest: Dest) -> None:
+    """Rows stored before seolog recorded the platform site, with no login to tell it (a key
+    from the environment only), are taken to be this Dest's: the platform site a key for the
+    same site and API opens now. Without this their queued pages would wait forever."""
+    if dest.platform_site_id is None:
+        return
+    unkeyed = Dest(dest.site_id, dest.api_url, None)
+    known = select(PAGES.c.url).where(dest.rows(PAGES))
+    # A page this platform site has a newer id for keeps it.
+    session.execute(delete(PAGES).where(unkeyed.rows(PAGES), PAGES.c.url.in_(known)))
+    for table in (OUTBOX, PAGES):
+        session.execute(
+            update(table).where(unkeyed.rows(table)).values(platform_site_id=dest.platform_site_id)
+        )
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -196,39 +256,44 @@ class PostIds:
 # --- the outbox ------------------------------------------------------------------------------
 
 
-def queued_for_scan(session: Session, scan_id: int, api_url: str) -> int:
+def queued_for_scan(session: Session, scan_id: int, dest: Dest) -> int:
     return int(
         session.execute(
             select(func.count())
-            .select_from(OutboxItem)
-            .where(OutboxItem.scan_id == scan_id, OutboxItem.api_url == api_url)
+            .select_from(OUTBOX)
+            .where(OUTBOX.c.scan_id == scan_id, dest.rows(OUTBOX))
         ).scalar()
         or 0
     )
 
 
-def unqueue_scan(session: Session, scan_id: int, api_url: str) -> None:
-    """Drop a scan's rows before it is queued again (`--force`)."""
-    session.execute(
-        delete(OutboxItem).where(
-            OutboxItem.scan_id == scan_id,
-            OutboxItem.api_url == api_url,
-        )
+def resend_counts(session: Session, scan_id: int, dest: Dest) -> tuple[int, int]:
+    """(pages the platform site has, pages new to it) among a scan's sendable rows for `dest`:
+    what sending it (again) will update and create there, from what was sent to it before."""
+    held = exists().where(dest.rows(PAGES), PAGES.c.url == OUTBOX.c.url)
+    rows = session.execute(
+        select(case((held, 1), else_=0), func.count())
+        .where(OUTBOX.c.scan_id == scan_id, dest.rows(OUTBOX), OUTBOX.c.state != UNSENDABLE)
+        .group_by(case((held, 1), else_=0))
     )
+    by = {int(k): int(n) for k, n in rows}
+    return by.get(1, 0), by.get(0, 0)
 
 
-def enqueue(
-    session: Session, site_id: int, scan_id: int, api_url: str, rows: list[dict[str, Any]]
-) -> int:
+def unqueue_scan(session: Session, scan_id: int, dest: Dest) -> None:
+    """Drop a scan's rows before it is queued again (`--force`)."""
+    session.execute(delete(OUTBOX).where(OUTBOX.c.scan_id == scan_id, dest.rows(OUTBOX)))
+
+
+def enqueue(session: Session, dest: Dest, scan_id: int, rows: list[dict[str, Any]]) -> int:
     """Queue pages of a scan (each row `pending`, or set aside with a state and `last_error` of its
     own). Unsent rows of older scans for the same URLs are dropped: this scan's data replaces
     theirs."""
     session.execute(
-        delete(OutboxItem).where(
-            OutboxItem.site_id == site_id,
-            OutboxItem.api_url == api_url,
-            OutboxItem.state.in_((*OPEN_STATES, "failed", UNSENDABLE)),  # type: ignore[attr-defined]
-            OutboxItem.url.in_([r["url"] for r in rows]),  # type: ignore[attr-defined]
+        delete(OUTBOX).where(
+            dest.rows(OUTBOX),
+            OUTBOX.c.state.in_((*OPEN_STATES, "failed", UNSENDABLE)),
+            OUTBOX.c.url.in_([r["url"] for r in rows]),
         )
     )
     now = utcnow()
@@ -236,9 +301,8 @@ def enqueue(
         row.setdefault("state", "pending")
         row.setdefault("last_error", None)  # every row with the same keys: one executemany
         row.update(
-            site_id=site_id,
+            **dest.values(),
             scan_id=scan_id,
-            api_url=api_url,
             attempts=0,
             created_at=now,
             updated_at=now,
@@ -248,14 +312,11 @@ def enqueue(
     return len(rows)
 
 
-def next_items(
-    session: Session, site_id: int, api_url: str, after_id: int, limit: int
-) -> list[OutboxItem]:
+def next_items(session: Session, dest: Dest, after_id: int, limit: int) -> list[OutboxItem]:
     stmt = (
         select(OutboxItem)
         .where(
-            OutboxItem.site_id == site_id,
-            OutboxItem.api_url == api_url,
+            dest.rows(OUTBOX),
             OutboxItem.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
             OutboxItem.id > after_id,  # type: ignore[operator]
         )
@@ -265,14 +326,11 @@ def next_items(
     return list(session.execute(stmt).scalars())
 
 
-def open_urls_longer_than(
-    session: Session, site_id: int, api_url: str, chars: int
-) -> list[tuple[int, str]]:
+def open_urls_longer_than(session: Session, dest: Dest, chars: int) -> list[tuple[int, str]]:
     """(row id, URL) of queued rows whose URL is over `chars` characters."""
     rows = session.execute(
         select(OutboxItem.id, OutboxItem.url).where(
-            OutboxItem.site_id == site_id,
-            OutboxItem.api_url == api_url,
+            dest.rows(OUTBOX),
             OutboxItem.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
             func.length(OutboxItem.url) > chars,
         )
@@ -304,13 +362,44 @@ def note_trouble(engine: Engine, item_id: int, error: str, failed: bool = False)
     mark(engine, item_id, **values)
 
 
-def mark_sent(engine: Engine, site_id: int, api_url: str, sent: list[tuple[int, str, int]]) -> None:
+def mark_failed_on_platform(
+    engine: Engine, dest: Dest, item_id: int, url: str, page_id: int, error: str
+) -> None:
+    """The page was created or updated but its SEO data failed: the row is set aside as failed,
+    keeping the page's id so `sync retry` starts at the SEO data, and the platform site is known
+    to hold the page (`sync status` counts it)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == item_id)
+            .values(
+                state="failed",
+                platform_page_id=page_id,
+                attempts=OUTBOX.c.attempts + 1,
+                last_error=error,
+                updated_at=utcnow(),
+            )
+        )
+        _hold(conn, dest, [(url, page_id)])
+
+
+def _hold(conn: Any, dest: Dest, pages: list[tuple[str, int]]) -> None:
+    """Record that the platform site holds these pages ((URL, its page id) each)."""
+    now = utcnow()
+    conn.execute(delete(PAGES).where(dest.rows(PAGES), PAGES.c.url.in_([url for url, _ in pages])))
+    conn.execute(
+        insert(PAGES),
+        [{**dest.values(), "url": url, "page_id": page_id, "synced_at": now}
+         for url, page_id in pages],
+    )  # fmt: skip
+
+
+def mark_sent(engine: Engine, dest: Dest, sent: list[tuple[int, str, int]]) -> None:
     """Rows are sent ((row id, URL, platform page id) each): in one transaction, and keeping the
     platform's id of each page beyond the life of its outbox row. `--force` queues a scan anew
     from its pages, so nothing needs the bodies of a sent row."""
     if not sent:
         return
-    table = SyncPage.__table__  # type: ignore[attr-defined]
     now = utcnow()
     with engine.begin() as conn:
         conn.execute(
@@ -329,40 +418,24 @@ def mark_sent(engine: Engine, site_id: int, api_url: str, sent: list[tuple[int, 
             ),
             [{"row_id": row_id, "page_id": page_id} for row_id, _, page_id in sent],
         )
-        conn.execute(
-            delete(table).where(
-                table.c.site_id == site_id,
-                table.c.api_url == api_url,
-                table.c.url.in_([url for _, url, _ in sent]),
-            )
-        )
-        conn.execute(
-            insert(table),
-            [
-                {"site_id": site_id, "api_url": api_url, "url": url, "page_id": page_id,
-                 "synced_at": now}
-                for _, url, page_id in sent
-            ],
-        )  # fmt: skip
+        _hold(conn, dest, [(url, page_id) for _, url, page_id in sent])
 
 
-def requeue_failed(session: Session, site_id: int, api_url: str) -> int:
+def requeue_failed(session: Session, dest: Dest) -> int:
+    """Queue the failed rows again: a page the platform holds already (its SEO data failed)
+    from its SEO data, the others from the page."""
+    half_sent = OUTBOX.c.platform_page_id.is_not(None)
     result: CursorResult[Any] = session.execute(  # an UPDATE: the result has a rowcount
-        update(OutboxItem)
-        .where(
-            OutboxItem.site_id == site_id,
-            OutboxItem.api_url == api_url,
-            OutboxItem.state == "failed",
-        )
-        .values(state="pending", platform_page_id=None, updated_at=utcnow())
+        update(OUTBOX)
+        .where(dest.rows(OUTBOX), OUTBOX.c.state == "failed")
+        .values(state=case((half_sent, "page-sent"), else_="pending"), updated_at=utcnow())
     )  # type: ignore[assignment]
     return int(result.rowcount or 0)
 
 
 @dataclass
 class QueueState:
-    site_id: int
-    api_url: str
+    dest: Dest
     counts: dict[str, int]  # state → rows
     last_error: str | None
     last_error_at: Any
@@ -375,47 +448,53 @@ def waiting(counts: dict[str, int]) -> int:
     return sum(counts.get(state, 0) for state in OPEN_STATES)
 
 
-def state_counts(session: Session, site_id: int, api_url: str) -> dict[str, int]:
-    """Rows by state for one site and API: what a push counts before and after it runs."""
+def state_counts(session: Session, dest: Dest) -> dict[str, int]:
+    """Rows by state for one Dest: what a push counts before and after it runs."""
     rows = session.execute(
-        select(OutboxItem.state, func.count())
-        .where(OutboxItem.site_id == site_id, OutboxItem.api_url == api_url)
-        .group_by(OutboxItem.state)
+        select(OUTBOX.c.state, func.count()).where(dest.rows(OUTBOX)).group_by(OUTBOX.c.state)
     )
     return {state: int(n) for state, n in rows}
 
 
 def queue_states(session: Session, site_id: int | None = None) -> list[QueueState]:
-    """Per (site, API): rows by state, the newest error and the last success."""
-    where = [] if site_id is None else [OutboxItem.site_id == site_id]
-    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for sid, api, state, n in session.execute(
-        select(OutboxItem.site_id, OutboxItem.api_url, OutboxItem.state, func.count())
-        .where(*where)
-        .group_by(OutboxItem.site_id, OutboxItem.api_url, OutboxItem.state)
+    """Per Dest (site, API, platform site): rows by state, the newest error, the last success
+    and the pages that platform site holds."""
+    counts: dict[Dest, dict[str, int]] = defaultdict(dict)
+    for sid, api, platform, state, n in session.execute(
+        select(OUTBOX.c.site_id, OUTBOX.c.api_url, OUTBOX.c.platform_site_id, OUTBOX.c.state,
+               func.count())
+        .where(*([] if site_id is None else [OUTBOX.c.site_id == site_id]))
+        .group_by(OUTBOX.c.site_id, OUTBOX.c.api_url, OUTBOX.c.platform_site_id, OUTBOX.c.state)
+    ):  # fmt: skip
+        counts[Dest(sid, api, platform)][state] = n
+    for sid, api, platform in session.execute(
+        select(PAGES.c.site_id, PAGES.c.api_url, PAGES.c.platform_site_id)
+        .where(*([] if site_id is None else [PAGES.c.site_id == site_id]))
+        .distinct()
     ):
-        counts[(sid, api)][state] = n
+        counts.setdefault(Dest(sid, api, platform), {})
+    logged_in = {(d.site_id, d.api_url) for d in counts}
     for acct in accounts(session, site_id):
-        counts.setdefault((acct.site_id, acct.api_url), {})
+        if (acct.site_id, acct.api_url) not in logged_in:  # logged in, nothing sent yet
+            counts.setdefault(Dest(acct.site_id, acct.api_url, acct.platform_site_id), {})
     states = []
-    for (sid, api), by_state in sorted(counts.items()):
-        here = and_(OutboxItem.site_id == sid, OutboxItem.api_url == api)
+    for dest, by_state in sorted(
+        counts.items(), key=lambda kv: (kv[0].site_id, kv[0].api_url, kv[0].platform_site_id or 0)
+    ):
+        here = dest.rows(OUTBOX)
         err = session.execute(
-            select(OutboxItem.last_error, OutboxItem.updated_at)
-            .where(here, OutboxItem.last_error.is_not(None))  # type: ignore[union-attr]
-            .order_by(OutboxItem.updated_at.desc(), OutboxItem.id.desc())  # type: ignore[attr-defined, union-attr]
+            select(OUTBOX.c.last_error, OUTBOX.c.updated_at)
+            .where(here, OUTBOX.c.last_error.is_not(None))
+            .order_by(OUTBOX.c.updated_at.desc(), OUTBOX.c.id.desc())
             .limit(1)
         ).first()
-        last_sent = session.execute(select(func.max(OutboxItem.sent_at)).where(here)).scalar()
+        last_sent = session.execute(select(func.max(OUTBOX.c.sent_at)).where(here)).scalar()
         remote = session.execute(
-            select(func.count())
-            .select_from(SyncPage)
-            .where(SyncPage.site_id == sid, SyncPage.api_url == api)
+            select(func.count()).select_from(PAGES).where(dest.rows(PAGES))
         ).scalar()
         states.append(
             QueueState(
-                sid,
-                api,
+                dest,
                 by_state,
                 err[0] if err else None,
                 err[1] if err else None,

@@ -48,7 +48,10 @@ class Outbox(Protocol):
     def next_items(self, after_id: int, limit: int) -> list[Item]: ...
     def page_sent(self, item: Item, page_id: int) -> None: ...
     def sent(self, done: list[tuple[Item, int]]) -> None: ...
-    def failed(self, item: Item, error: str) -> None: ...
+    def failed(self, item: Item, error: str, page_id: int | None) -> None:
+        """Set the row aside; `page_id`: the platform holds the page (its SEO data failed)."""
+        ...
+
     def trouble(self, item: Item, error: str) -> None: ...
 
 
@@ -126,6 +129,7 @@ def _send(item: Item, client: PlatformClient, policy: Policy) -> Outcome:
                 raise
             # The page was sent in an earlier run and the platform has lost it since (deleted on
             # the dashboard): send it again, once, and its SEO data to the new id.
+            out.page_id = None  # the old id is gone: never recorded as a page the platform holds
             out.page_id, out.created = call(lambda: client.sync_page(item.page), policy)
             call(lambda: client.sync_seo_data(out.page_id or 0, item.seo_data), policy)
     except SyncError as e:
@@ -280,7 +284,7 @@ class _Ledger:
                 if self.error is None:
                     self._set_aside()
             elif isinstance(e, Refused):
-                self._failed(out.item, e.message)
+                self._failed(out, e.message)
             elif isinstance(e, Transient) and _page_trouble(e) and self.error is None:
                 self.suspects.append((out, e))
                 if out.outage:  # counted as they landed, in this order (`_Landing`)
@@ -310,7 +314,7 @@ class _Ledger:
 
     def _set_aside(self) -> None:
         for out, e in self.suspects:
-            self._failed(out.item, e.reason)
+            self._failed(out, e.reason)
         self.suspects.clear()
 
     def _outage(self, error: SyncError) -> None:
@@ -319,8 +323,8 @@ class _Ledger:
             self._keep(out, e)
         self.suspects.clear()
 
-    def _failed(self, item: Item, reason: str) -> None:
-        self.outbox.failed(item, reason)
+    def _failed(self, out: Outcome, reason: str) -> None:
+        self.outbox.failed(out.item, reason, out.page_id)
         self.tally.failed += 1
 
     def _keep(self, out: Outcome, e: SyncError) -> None:

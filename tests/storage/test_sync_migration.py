@@ -1,0 +1,68 @@
+"""Migration 0009: the sync history stored before is kept per the platform site the login
+recorded; without a record it stays unkeyed, for the next push to adopt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+
+from seolog.storage.db import MIGRATIONS_DIR, migrate
+
+NOW = "2026-11-01 10:00:00.000000"
+
+
+def _upgrade(engine_url: str, revision: str) -> None:
+    engine = create_engine(engine_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    engine.dispose()
+
+
+def test_rows_get_the_platform_site_the_login_recorded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/seolog.db"
+    _upgrade(url, "0008")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, uuid, name, root_url, active, created_at, updated_at) "
+                "VALUES (1, 'u1', 'shop', 'https://shop.test/', 1, :now, :now)"
+            ),
+            {"now": NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sync_accounts (site_id, api_url, platform_site_id, created_at, "
+                "updated_at) VALUES (1, 'https://a.test/api/v1', 7, :now, :now)"
+            ),
+            {"now": NOW},
+        )
+        for api in ("https://a.test/api/v1", "https://ci.test/api/v1"):  # ci: no login
+            conn.execute(
+                text(
+                    "INSERT INTO sync_pages (site_id, api_url, url, page_id, synced_at) "
+                    "VALUES (1, :api, 'https://shop.test/', 101, :now)"
+                ),
+                {"api": api, "now": NOW},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO sync_outbox (site_id, api_url, url, wp_post_id, page, seo_data, "
+                    "state, attempts, created_at, updated_at) VALUES (1, :api, "
+                    "'https://shop.test/', 2, '{}', '{}', 'sent', 0, :now, :now)"
+                ),
+                {"api": api, "now": NOW},
+            )
+    migrate(engine)
+    with engine.connect() as conn:
+        for table in ("sync_pages", "sync_outbox"):
+            found = conn.execute(text(f"SELECT api_url, platform_site_id FROM {table}"))
+            rows = {api: platform for api, platform in found}
+            assert rows == {"https://a.test/api/v1": 7, "https://ci.test/api/v1": None}
+    engine.dispose()
