@@ -197,6 +197,11 @@ class Platform:
         with self._lock:
             return [r for r in self.state.requests if fragment in r.path]
 
+    def page_requests(self) -> list[Recorded]:
+        """What pushes sent of the pages: every run also asks `/auth/verify/` for its site."""
+        with self._lock:
+            return [r for r in self.state.requests if not r.path.endswith("/auth/verify/")]
+
     # --- the server -----------------------------------------------------------------------------
 
     def _take_fault(self, path: str, raw: bytes) -> Fault | None:

@@ -90,11 +90,11 @@ def test_a_page_over_the_body_cap_is_sent_with_its_findings(
     )
 
     # A second push sends nothing.
-    requests = len(platform.state.requests)
+    requests = len(platform.page_requests())
     again = cli("sync", "push", "shop", "--format", "json")
     assert again.exit_code == 0, again.stderr
     assert again.json()["already_sent"] is True
-    assert len(platform.state.requests) == requests
+    assert len(platform.page_requests()) == requests
     status = cli("sync", "status", "shop", "--format", "json").json()[0]
     assert (status["pending"], status["sent"], status["failed"]) == (0, PAGES, 0)
 

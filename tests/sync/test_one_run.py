@@ -61,7 +61,7 @@ def test_every_problem_page_is_accounted_for_in_one_push(
     status = cli("sync", "status", "shop", "--format", "json").json()[0]
     assert (status["failed"], status["unsendable"], status["pending"]) == (1, 1, 0)
 
-    requests = len(platform.state.requests)
+    requests = len(platform.page_requests())
     again = cli("sync", "push", "shop", "--format", "json")
     assert again.exit_code == 6 and again.json()["already_sent"] is True  # still 1 set aside
-    assert len(platform.state.requests) == requests  # and nothing sent again
+    assert len(platform.page_requests()) == requests  # and nothing sent again
