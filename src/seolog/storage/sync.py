@@ -271,13 +271,14 @@ def resend_counts(session: Session, scan_id: int, dest: Dest) -> tuple[int, int]
     """(pages the platform site has, pages new to it) among a scan's sendable rows for `dest`:
     what sending it (again) will update and create there, from what was sent to it before."""
     held = exists().where(dest.rows(PAGES), PAGES.c.url == OUTBOX.c.url)
-    rows = session.execute(
-        select(case((held, 1), else_=0), func.count())
-        .where(OUTBOX.c.scan_id == scan_id, dest.rows(OUTBOX), OUTBOX.c.state != UNSENDABLE)
-        .group_by(case((held, 1), else_=0))
-    )
-    by = {int(k): int(n) for k, n in rows}
-    return by.get(1, 0), by.get(0, 0)
+    # One row, no GROUP BY on the CASE: PostgreSQL takes two copies of an expression with bound
+    # parameters for two different expressions (GroupingError).
+    total, have = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((held, 1), else_=0)), 0)).where(
+            OUTBOX.c.scan_id == scan_id, dest.rows(OUTBOX), OUTBOX.c.state != UNSENDABLE
+        )
+    ).one()
+    return int(have), int(total) - int(have)
 
 
 def unqueue_scan(session: Session, scan_id: int, dest: Dest) -> None:
