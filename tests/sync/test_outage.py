@@ -180,3 +180,29 @@ def test_an_outage_after_a_bad_page_counts_both(logged_in: Shop, cli: Cli) -> No
     assert OUTAGE_HINT in r.stderr
     status = _status(cli)
     assert (status["sent"], status["pending"], status["failed"]) == (1, 3, 1)
+
+
+@pytest.mark.parametrize("concurrency", ["1", "4"])
+def test_three_bad_pages_side_by_side_are_no_outage_for_long(
+    logged_in: Shop, cli: Cli, concurrency: str
+) -> None:
+    """Three pages the platform always fails on, early in the queue, fail in a row: the first
+    push may take that for an outage (nothing went through yet). The next push sends the rows
+    that met trouble last: the good pages go, the bad ones fail again after them, the platform
+    answers a probe, and they are set aside for `sync retry`. No push is blocked by them."""
+    bad = _queue_order(cli)[:3]
+    for url in bad:
+        _poison(logged_in, url)
+    # The first push may take them for an outage (when they fail before any page went through)
+    first = cli("sync", "push", "shop", "--concurrency", concurrency)
+    assert first.exit_code == 6, first.stderr
+    second = cli("sync", "push", "shop", "--concurrency", concurrency, "--format", "json")
+    assert second.exit_code == 6, second.stderr
+    assert OUTAGE_HINT not in second.stderr  # set aside, not an outage
+    assert len(_sent_urls(logged_in)) == PAGES - len(bad)
+    assert not _sent_urls(logged_in) & set(bad)
+    status = _status(cli)
+    assert (status["pending"], status["failed"], status["sent"]) == (0, 3, PAGES - 3)
+    third = cli("sync", "push", "shop", "--concurrency", concurrency, "--format", "json")
+    assert third.exit_code == 6, third.stderr  # still 3 set aside, for `sync retry`
+    assert (third.json()["created"], third.json()["updated"]) == (0, 0)  # nothing sent again

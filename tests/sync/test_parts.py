@@ -171,8 +171,8 @@ def test_a_bug_in_a_sender_thread_surfaces_instead_of_hanging() -> None:
             self.items = [Item(i, f"u{i}", "pending", {}, {}) for i in (1, 2, 3)]
             self.sent_rows: list[int] = []
 
-        def next_items(self, after_id: int, limit: int) -> list[Item]:
-            return [i for i in self.items if i.id > after_id][:limit]
+        def next_items(self, after_id: int, limit: int, troubled: bool = False) -> list[Item]:
+            return [] if troubled else [i for i in self.items if i.id > after_id][:limit]
 
         def sent(self, done: list[tuple[Item, int]]) -> None:
             self.sent_rows += [item.id for item, _ in done]

@@ -179,9 +179,9 @@ class _StoreOutbox:
     def __init__(self, ctx: AppContext, dest: store.Dest) -> None:
         self.ctx, self.dest = ctx, dest
 
-    def next_items(self, after_id: int, limit: int) -> list[Item]:
+    def next_items(self, after_id: int, limit: int, troubled: bool = False) -> list[Item]:
         with session_scope(self.ctx.engine) as s:
-            rows = store.next_items(s, self.dest, after_id, limit)
+            rows = store.next_items(s, self.dest, after_id, limit, troubled)
             return [
                 Item(r.id or 0, r.url, r.state, r.page, r.seo_data, r.platform_page_id)
                 for r in rows

@@ -313,13 +313,19 @@ def enqueue(session: Session, dest: Dest, scan_id: int, rows: list[dict[str, Any
     return len(rows)
 
 
-def next_items(session: Session, dest: Dest, after_id: int, limit: int) -> list[OutboxItem]:
+def next_items(
+    session: Session, dest: Dest, after_id: int, limit: int, troubled: bool = False
+) -> list[OutboxItem]:
+    """Queued rows after `after_id`: those that met no trouble yet, or (`troubled`) those that
+    did in an earlier run, which a push sends last."""
+    error = OutboxItem.last_error
     stmt = (
         select(OutboxItem)
         .where(
             dest.rows(OUTBOX),
             OutboxItem.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
             OutboxItem.id > after_id,  # type: ignore[operator]
+            error.is_not(None) if troubled else error.is_(None),  # type: ignore[union-attr]
         )
         .order_by(OutboxItem.id)
         .limit(limit)

@@ -25,8 +25,9 @@ from seolog.sync.client import PlatformClient, RateLimited, Refused, Transient
 
 T = TypeVar("T")
 BATCH = 200  # outbox rows read at a time
-# Pages failing one after another through their retries, none sent in between: an outage. Small,
-# so a dead platform stops the run after a few pages; above 1, so one bad page never does.
+# Pages failing one after another through their retries, none sent in between: an outage (unless
+# a page sent earlier in the run goes through once more: then they are bad pages). Small, so a dead platform stops the run after a few pages; above 1, so one bad page
+# never does.
 OUTAGE_PAGES = 3
 
 
@@ -45,7 +46,7 @@ class Item:
 class Outbox(Protocol):
     """The store's side of the drain: every method commits before it returns."""
 
-    def next_items(self, after_id: int, limit: int) -> list[Item]: ...
+    def next_items(self, after_id: int, limit: int, troubled: bool = False) -> list[Item]: ...
     def page_sent(self, item: Item, page_id: int) -> None: ...
     def sent(self, done: list[tuple[Item, int]]) -> None: ...
     def failed(self, item: Item, error: str, page_id: int | None) -> None:
@@ -108,7 +109,8 @@ class Outcome:
     created: bool = False
     error: SyncError | None = None
     crash: Exception | None = None  # a bug: raised in the main thread, never a silent hang
-    outage: bool = False  # the last of `OUTAGE_PAGES` pages failing in a row
+    outage: bool = False  # the last of `OUTAGE_PAGES` pages failing in a row, platform down
+    alive: bool = False  # the same, but a page sent before went through again: their own trouble
 
     @property
     def sent(self) -> bool:
@@ -138,11 +140,15 @@ def _send(item: Item, client: PlatformClient, policy: Policy) -> Outcome:
 
 
 def _queued(outbox: Outbox) -> Iterator[Item]:
-    after = 0
-    while batch := outbox.next_items(after, BATCH):
-        for item in batch:
-            after = item.id
-            yield item
+    """The queue, oldest first; rows that met trouble in an earlier run last, so pages the
+    platform keeps failing on never stand before the others (and good pages sent first show
+    the platform up when the troubled ones fail again)."""
+    for troubled in (False, True):
+        after = 0
+        while batch := outbox.next_items(after, BATCH, troubled):
+            for item in batch:
+                after = item.id
+                yield item
 
 
 def _page_trouble(e: SyncError) -> bool:
@@ -169,7 +175,7 @@ def drain(
     was not sent stays queued."""
     ledger = _Ledger(outbox, progress)
     todo: queue.Queue[Item | None] = queue.Queue()
-    landing = _Landing()
+    landing = _Landing(lambda good: client.sync_page(good.page))
 
     def sender() -> None:
         while (item := todo.get()) is not None:
@@ -220,22 +226,45 @@ class _Landing:
     learn of it a few pages later, and against a dead platform each of those pages costs all of
     its retries."""
 
-    def __init__(self) -> None:
+    def __init__(self, resend: Callable[[Item], object]) -> None:
         self.done: queue.Queue[Outcome] = queue.Queue()
         self.stop = threading.Event()
         self._lock = threading.Lock()
         self._failing = 0  # pages in a row that failed through their retries
+        self._good: Item | None = None  # the last page that went through in this run
+        self._resend = resend
 
     def put(self, out: Outcome) -> None:
+        suspect = False
         with self._lock:
             if out.sent:
-                self._failing = 0
+                self._failing, self._good = 0, out.item
             elif out.error is not None and _page_trouble(out.error):
                 self._failing += 1
-                out.outage = self._failing >= OUTAGE_PAGES
-            if out.outage or out.crash is not None or _stops_all(out.error):
-                self.stop.set()  # at once: no sender starts another page after this
-            self.done.put(out)
+                suspect = self._failing >= OUTAGE_PAGES
+        if suspect:
+            # Pages failing in a row may be bad pages side by side in the queue (retrying in
+            # step, they fail together): once a page went through in this run, sending it once
+            # more (an upsert: an update, no duplicate) tells them apart from an outage, which no
+            # order of outcomes can. Before any page went through, pages failing in a row are an
+            # outage: a push sends the rows that met trouble before last, so bad pages never
+            # come first.
+            good = self._good
+            alive = good is not None and self._alive(good)
+            with self._lock:
+                if alive:
+                    self._failing = 0
+                out.alive, out.outage = alive, not alive
+        if out.outage or out.crash is not None or _stops_all(out.error):
+            self.stop.set()  # at once: no sender starts another page after this
+        self.done.put(out)
+
+    def _alive(self, good: Item) -> bool:
+        try:
+            self._resend(good)
+        except SyncError:
+            return False
+        return True
 
 
 def _landed(done: queue.Queue[Outcome]) -> list[Outcome]:
@@ -256,8 +285,9 @@ class _Ledger:
     A page whose 5xx, timeout or dropped connection outlasts its retries is held as a suspect.
     When a later page gets through, the platform is up: the suspects are set aside as failed with
     their reason, like refused pages, for `seolog sync retry` (a plain push would only meet them
-    again). `OUTAGE_PAGES` suspects in a row with no page sent in between are an outage: the run
-    stops and they stay queued with the rest. Suspects still held when the run ends are set aside
+    again). `OUTAGE_PAGES` suspects in a row with no page sent in between are an outage unless a
+    page sent earlier in the run goes through once more (`_Landing`): then they are set aside and
+    the run goes on; else the run stops and they stay queued with the rest. Suspects still held when the run ends are set aside
     only if the platform answers a probe (`close`), else the run ends as an outage: a dead
     platform never turns queued pages into failed ones.
     """
@@ -289,6 +319,8 @@ class _Ledger:
                 self.suspects.append((out, e))
                 if out.outage:  # counted as they landed, in this order (`_Landing`)
                     self._outage(self.suspects[0][1])
+                elif out.alive:  # the platform answered a probe: these pages are bad ones
+                    self._set_aside()
             elif e is not None:
                 self._keep(out, e)
                 self.error = self.error or e
