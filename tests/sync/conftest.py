@@ -15,6 +15,12 @@ LONG_TITLE = "A title that goes on " * 30  # ~630 characters: over the platform'
 
 
 @pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries without a pause (SEOLOG_SYNC_BACKOFF=0): fault tests wait on nothing."""
+    monkeypatch.setenv("SEOLOG_SYNC_BACKOFF", "0")
+
+
+@pytest.fixture
 def platform() -> Iterator[Platform]:
     p = Platform().start()
     yield p

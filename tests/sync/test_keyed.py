@@ -17,9 +17,7 @@ from tests.sync.conftest import Shop
 PAGES = 5
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SEOLOG_SYNC_BACKOFF", "0")
+pytestmark = pytest.mark.usefixtures("no_backoff")
 
 
 def _status(cli: Cli) -> dict[int | None, dict[str, Any]]:

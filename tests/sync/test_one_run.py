@@ -16,9 +16,7 @@ from tests.sync.test_limits import build_odd_shop
 ALWAYS = 10**6
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SEOLOG_SYNC_BACKOFF", "0")
+pytestmark = pytest.mark.usefixtures("no_backoff")
 
 
 def test_every_problem_page_is_accounted_for_in_one_push(

@@ -20,9 +20,7 @@ ALWAYS = 10**6
 OUTAGE_HINT = "once the platform is back"
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SEOLOG_SYNC_BACKOFF", "0")
+pytestmark = pytest.mark.usefixtures("no_backoff")
 
 
 def _status(cli: Cli) -> dict[str, Any]:
