@@ -58,6 +58,12 @@ def keyring_file() -> str | None:
     import keyring
 
     backend = keyring.get_keyring()
+    # keyring's ChainerBackend (what it picks when several backends are installed) stores in the
+    # first of its backends that takes the secret: in practice the first of them.
+    while (chain := getattr(backend, "backends", None)) is not None:
+        if not chain:
+            return None
+        backend = chain[0]
     module = type(backend).__module__
     if not module.startswith("keyrings.alt"):
         return None

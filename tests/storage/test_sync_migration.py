@@ -66,3 +66,57 @@ def test_rows_get_the_platform_site_the_login_recorded(tmp_path: Path) -> None:
             rows = {api: platform for api, platform in found}
             assert rows == {"https://a.test/api/v1": 7, "https://ci.test/api/v1": None}
     engine.dispose()
+
+
+def _downgrade(engine_url: str, revision: str) -> None:
+    engine = create_engine(engine_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    engine.dispose()
+
+
+def test_a_downgrade_keeps_one_platform_sites_history_per_api(tmp_path: Path) -> None:
+    """Unkeyed rows beside keyed ones for the same URL (an environment key's history, then a
+    login's) would break the narrower constraints of 0008: the downgrade keeps the lowest known
+    platform site's rows, and unkeyed ones only where none is known."""
+    url = f"sqlite:///{tmp_path}/seolog.db"
+    _upgrade(url, "0009")
+    engine = create_engine(url)
+    a, ci = "https://a.test/api/v1", "https://ci.test/api/v1"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, uuid, name, root_url, active, created_at, updated_at) "
+                "VALUES (1, 'u1', 'shop', 'https://shop.test/', 1, :now, :now)"
+            ),
+            {"now": NOW},
+        )
+        for api, platform, page_id in ((a, None, 100), (a, 9, 109), (a, 7, 107), (ci, None, 200)):
+            values = {"api": api, "platform": platform, "page_id": page_id, "now": NOW}
+            conn.execute(
+                text(
+                    "INSERT INTO sync_pages (site_id, api_url, platform_site_id, url, page_id, "
+                    "synced_at) VALUES (1, :api, :platform, 'https://shop.test/', :page_id, :now)"
+                ),
+                values,
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO sync_outbox (site_id, api_url, platform_site_id, url, wp_post_id, "
+                    "page, seo_data, state, attempts, platform_page_id, created_at, updated_at) "
+                    "VALUES (1, :api, :platform, 'https://shop.test/', 2, '{}', '{}', 'sent', 0, "
+                    ":page_id, :now, :now)"
+                ),
+                values,
+            )
+    engine.dispose()
+    _downgrade(url, "0008")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        pages = dict(conn.execute(text("SELECT api_url, page_id FROM sync_pages")).all())
+        outbox = dict(conn.execute(text("SELECT api_url, platform_page_id FROM sync_outbox")).all())
+    engine.dispose()
+    assert pages == outbox == {a: 107, ci: 200}

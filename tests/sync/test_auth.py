@@ -122,10 +122,39 @@ def test_a_keyring_that_keeps_keys_in_a_file_is_named_at_login(
     monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
     r = cli("auth", "login", "shop", "--api-url", shop.platform.api_url, input=shop.key + "\n")
     assert r.exit_code == 0, r.stderr
-    assert f"keeps the key in {backend.file_path}" in r.stderr
+    warning = f"warning: the keyring here keeps keys in {backend.file_path}"
+    # Said before the key is read, so there is time to stop; then the login.
+    assert r.stderr.index(warning) < r.stderr.index("Logged in:")
     assert "SEOLOG_API_KEY" in r.stderr and shop.key not in r.stderr
     assert Path(backend.file_path).is_file()  # where the warning says
     assert cli("sync", "push", "shop").exit_code == 0  # and the key works from there
+
+
+def test_a_file_keyring_first_in_a_chain_is_named_too(
+    shop: Shop, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several backends installed keyring chains them, and the first keeps the key."""
+    from keyring.backends.chainer import ChainerBackend
+    from keyrings.alt.file import PlaintextKeyring
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    backend = PlaintextKeyring()
+    monkeypatch.setattr(ChainerBackend, "backends", [backend])
+    monkeypatch.setattr(keyring.core, "_keyring_backend", ChainerBackend())
+    r = cli("auth", "login", "shop", "--api-url", shop.platform.api_url, input=shop.key + "\n")
+    assert r.exit_code == 0, r.stderr
+    assert f"keeps keys in {backend.file_path}" in r.stderr
+    assert Path(backend.file_path).is_file()
+
+
+def test_an_api_url_that_is_not_the_api_says_so(shop: Shop, cli: Cli, db: Any) -> None:
+    site_root = shop.platform.api_url.removesuffix("/api/v1")
+    r = cli("auth", "login", "shop", "--api-url", site_root, input=shop.key + "\n")
+    assert r.exit_code == 6
+    assert f"{site_root}/auth/verify/ answered HTTP 404" in r.stderr
+    assert "is this the platform's API?" in r.stderr and "the API's root" in r.stderr
+    assert "Traceback" not in r.stderr and shop.key not in r.stderr
+    assert db("SELECT count(*) FROM sync_accounts")[0][0] == 0
 
 
 def test_the_key_is_in_no_output_file_or_database(

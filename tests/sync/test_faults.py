@@ -156,7 +156,7 @@ def test_a_refused_page_is_set_aside_and_the_rest_sent(logged_in: Shop, cli: Cli
     r = cli("sync", "push", "shop", "--format", "json")
     assert r.exit_code == 6
     assert r.json()["created"] == 4 and r.json()["failed"] == 1
-    assert "the platform refused 1 pages of shop" in r.stderr
+    assert "1 page of shop failed on the platform and was set aside" in r.stderr
     status = _status(cli)
     assert (status["failed"], status["pending"]) == (1, 0)
     assert (

@@ -137,21 +137,65 @@ def test_an_environment_key_with_the_platform_down_queues_nothing(
     assert cli("sync", "status", "shop", "--format", "json").json() == []
 
 
-def test_history_from_before_the_platform_site_was_recorded_is_adopted(
+def test_pages_queued_before_the_platform_site_was_recorded_are_sent(
     shop: Shop, cli: Cli, monkeypatch: pytest.MonkeyPatch, sql: Any
 ) -> None:
-    # A CI job pushed with a key in the environment only: no login recorded which platform site
-    # it opens, so migration 0009 leaves its rows unkeyed.
+    # A CI job pushed with a key in the environment only, and one page was refused: no login
+    # recorded which platform site the key opens, so migration 0009 leaves its rows unkeyed.
     monkeypatch.setenv("SEOLOG_API_KEY", shop.key)
     monkeypatch.setenv("SEOLOG_API_URL", shop.platform.api_url)
-    assert _push(cli).exit_code == 0
+    shop.platform.json_fault("/pages/sync/", 400, {"title": ["Too long."]})
+    assert _push(cli, "--concurrency", "1").exit_code == 6
     for table in ("sync_outbox", "sync_pages"):
         sql(f"UPDATE {table} SET platform_site_id = NULL")
     assert set(_status(cli)) == {None}
 
-    # The next push's key opens a platform site: the history is its, nothing is sent again.
+    # The next run's key opens a platform site: the page still to send is its to send. Which
+    # platform site got the others is not known, so none is said to hold them.
+    retried = cli("sync", "retry", "shop", "--format", "json")
+    assert retried.exit_code == 0, retried.stderr
+    assert (retried.json()["created"], retried.json()["failed_total"]) == (1, 0)
+    status = _status(cli)
+    assert set(status) == {None, shop.remote.id}
+    assert (status[None]["sent"], status[None]["failed"]) == (PAGES - 1, 0)
+    mine = status[shop.remote.id]
+    assert (mine["sent"], mine["failed"], mine["platform_pages"]) == (1, 0, 1)
+    assert len(shop.platform.pages_of(shop.remote)) == PAGES
+
+
+def test_unkeyed_rows_beside_the_platform_sites_own_give_way(
+    shop: Shop, cli: Cli, monkeypatch: pytest.MonkeyPatch, sql: Any
+) -> None:
+    # The same scan queued twice: once unkeyed (an older seolog), once for the platform site.
+    monkeypatch.setenv("SEOLOG_API_KEY", shop.key)
+    monkeypatch.setenv("SEOLOG_API_URL", shop.platform.api_url)
+    assert _push(cli).exit_code == 0
+    sql(
+        "INSERT INTO sync_outbox (site_id, api_url, platform_site_id, scan_id, url, wp_post_id, "
+        "page, seo_data, state, attempts, created_at, updated_at) SELECT site_id, api_url, NULL, "
+        "scan_id, url, wp_post_id, page, seo_data, 'pending', 0, created_at, updated_at "
+        "FROM sync_outbox"
+    )
+    calls = len(shop.platform.calls("/pages/sync/"))
     again = _push(cli, "--format", "json")
-    assert again.exit_code == 0 and again.json()["already_sent"] is True
+    assert again.exit_code == 0, again.stderr
+    assert again.json()["already_sent"] is True
+    assert len(shop.platform.calls("/pages/sync/")) == calls  # nothing sent twice
     status = _status(cli)
     assert set(status) == {shop.remote.id}
-    assert status[shop.remote.id]["platform_pages"] == PAGES
+    assert (status[shop.remote.id]["sent"], status[shop.remote.id]["pending"]) == (PAGES, 0)
+
+
+def test_status_shows_the_platform_site_a_new_login_opens(logged_in: Shop, cli: Cli) -> None:
+    assert _push(cli).exit_code == 0
+    # A login with a key for another platform site: nothing sent there yet, and status says so
+    # beside the history of the first.
+    key_b, b = logged_in.platform.add_site("Shop staging", logged_in.url())
+    login = cli(
+        "auth", "login", "shop", "--api-url", logged_in.platform.api_url, input=key_b + "\n"
+    )
+    assert login.exit_code == 0, login.stderr
+    status = _status(cli)
+    assert set(status) == {logged_in.remote.id, b.id}
+    assert (status[b.id]["sent"], status[b.id]["platform_pages"]) == (0, 0)
+    assert status[logged_in.remote.id]["platform_pages"] == PAGES

@@ -7,6 +7,7 @@ their columns cost the page its SEO data (a 400). The contract server answers th
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from seolog.sync import payloads
 from seolog.sync.client import PlatformClient, Refused, Transient
 from tests.conftest import Cli
 from tests.server import FixtureServer, Response, html
-from tests.sync.conftest import build_shop
+from tests.sync.conftest import Shop, build_shop
 from tests.sync.platform import Platform, Site
 from tests.sync.test_parts import stored_page
 
@@ -271,3 +272,24 @@ def test_a_page_queued_by_an_older_seolog_is_set_aside_not_sent(
     assert len(platform.calls("/pages/")) == requests
     status = cli("sync", "status", "shop", "--format", "json").json()[0]
     assert (status["pending"], status["unsendable"]) == (0, 1)
+
+
+def test_bodies_queued_by_an_older_seolog_are_fitted_before_they_are_sent(
+    logged_in: Shop, cli: Cli, sql: Any
+) -> None:
+    """A row set aside as failed by a seolog that did not know the limits keeps its over-long
+    fields: `sync retry` fits them as a push does now, instead of meeting the same 400 again."""
+    platform = logged_in.platform
+    platform.json_fault("/seo-data/", 400, {"schema_type": ["Too long."]})
+    assert cli("sync", "push", "shop", "--concurrency", "1").exit_code == 6
+    old = dict(platform.calls("/seo-data/")[-1].body or {})
+    old.update(schema_type=LONG_TYPE, canonical_url=LONG_CANONICAL, meta_title="Title " * 120)
+    sql("UPDATE sync_outbox SET seo_data = :body WHERE state = 'failed'", body=json.dumps(old))
+
+    r = cli("sync", "retry", "shop", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert (r.json()["updated"], r.json()["failed_total"]) == (1, 0)
+    sent = platform.calls("/seo-data/")[-1].body or {}
+    assert sent["schema_type"] == "T" * 99 + "…"
+    assert sent["canonical_url"] == "" and sent["has_canonical"] == old["has_canonical"]
+    assert len(sent["meta_title"]) == 500 and sent["meta_title"].endswith("…")

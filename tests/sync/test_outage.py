@@ -69,8 +69,8 @@ def test_a_page_the_platform_always_fails_is_set_aside(
     assert (doc["created"], doc["failed"], doc["remaining"], doc["failed_total"]) == (4, 1, 0, 1)
     assert _sent_urls(logged_in) == set(_queue_order(cli)) - {bad}
     assert _tries(logged_in, bad) == TRIES
-    assert "the platform refused 1 pages of shop" in r.stderr
-    assert "seolog sync status shop`, then `seolog sync retry`" in r.stderr
+    assert "1 page of shop failed on the platform and was set aside" in r.stderr
+    assert "seolog sync status shop`, then `seolog sync retry shop`" in r.stderr
     assert OUTAGE_HINT not in r.stderr
     status = _status(cli)
     assert (status["sent"], status["pending"], status["failed"]) == (4, 0, 1)
@@ -94,7 +94,7 @@ def test_the_next_push_leaves_the_failed_page_to_sync_retry(logged_in: Shop, cli
     retried = cli("sync", "retry", "shop", "--format", "json")
     assert retried.exit_code == 6, retried.stderr
     assert (retried.json()["failed"], retried.json()["remaining"]) == (1, 0)
-    assert "the platform refused 1 pages of shop" in retried.stderr
+    assert "1 page of shop failed on the platform and was set aside" in retried.stderr
     assert OUTAGE_HINT not in retried.stderr
     assert _tries(logged_in, bad) == 2 * TRIES
 
@@ -165,6 +165,24 @@ def test_a_platform_dying_near_the_end_keeps_the_last_pages_queued(
     assert len(logged_in.platform.calls("/auth/verify/")) == probes + 2
     status = _status(cli)
     assert (status["sent"], status["pending"], status["failed"]) == (3, 2, 0)
+
+
+def test_pages_created_before_an_outage_are_counted_on_the_platform(
+    logged_in: Shop, cli: Cli
+) -> None:
+    # Every page goes through and every SEO data fails: the run stops as an outage with three
+    # pages on the platform without their SEO data.
+    logged_in.platform.fault("/seo-data/", "status", times=ALWAYS)
+    r = cli("sync", "push", "shop", "--concurrency", "1")
+    assert r.exit_code == 6 and "0 pages sent, 5 still queued" in r.stderr
+    assert len(logged_in.platform.pages_of(logged_in.remote)) == 3
+    status = _status(cli)
+    assert (status["pending"], status["platform_pages"]) == (PAGES, 3)
+    # --force counts them as pages the platform site has.
+    logged_in.platform.state.faults.clear()
+    forced = cli("sync", "push", "shop", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert "again: 3 pages update, 2 are new." in forced.stderr
 
 
 def test_an_outage_after_a_bad_page_counts_both(logged_in: Shop, cli: Cli) -> None:

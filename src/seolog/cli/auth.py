@@ -68,7 +68,11 @@ def login(
             "which platform? --api-url is missing",
             hint="e.g. --api-url https://platform.example/api/v1 (or set SEOLOG_API_URL)",
         )
-    account = auth.login(state.app, site, api_url, _read_key, timeout)
+
+    def warn(text: str) -> None:
+        render.note(f"warning: {text}", state.quiet, state.no_color, "yellow")
+
+    account = auth.login(state.app, site, api_url, _read_key, timeout, warn)
     name = account.platform_site_name or f"#{account.platform_site_id}"
     render.note(
         f"Logged in: {account.site} → platform site {name} at {account.api_url}; "
@@ -77,8 +81,8 @@ def login(
         state.no_color,
         "green",
     )
-    for warning in filter(None, [account.warning, *account.notes]):
-        render.note(f"warning: {warning}", state.quiet, state.no_color, "yellow")
+    if account.warning:
+        warn(account.warning)
 
 
 def _account_json(a: Any) -> dict[str, Any]:

@@ -155,9 +155,14 @@ def finish(state: State, report: Any, fmt: o.Format) -> None:
         for line in page_lines(report):
             render.warning(line, state.quiet, state.no_color)
     if report.failed_total:
+        n = report.failed_total
+        # Refused (a 4xx) or failing through its retries while other pages went through: both
+        # are set aside, and the platform's answer for each is in `sync status`.
         raise SyncError(
-            f"the platform refused {report.failed_total} pages of {report.site}",
-            hint=f"see why with `seolog sync status {report.site}`, then `seolog sync retry`",
+            f"{n} {'page' if n == 1 else 'pages'} of {report.site} failed on the platform and "
+            f"{'was' if n == 1 else 'were'} set aside",
+            hint=f"see the platform's answer with `seolog sync status {report.site}`, "
+            f"then `seolog sync retry {report.site}`",
         )
 
 

@@ -7,7 +7,7 @@ a keyring, in SEOLOG_API_KEY. The store keeps only what the platform said about 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -146,11 +146,15 @@ class Account:
     valid: bool | None = None  # None: not checked now
     problem: str | None = None
     warning: str | None = None
-    notes: list[str] = field(default_factory=list)  # further warnings (a file-backed keyring)
 
 
 def login(
-    ctx: AppContext, site_ident: str, api_url: str, read_key: Callable[[], str], timeout: float
+    ctx: AppContext,
+    site_ident: str,
+    api_url: str,
+    read_key: Callable[[], str],
+    timeout: float,
+    warn: Callable[[str], None] | None = None,
 ) -> Account:
     """Verify the key with the platform, then keep it in the keyring and the verified site in
     the store. A key the platform refuses is not stored anywhere. `read_key` is asked only once
@@ -159,6 +163,12 @@ def login(
     with session_scope(ctx.engine) as session:
         site = get_site(session, site_ident)
     require_keyring()
+    stored_in = keyring_file()
+    if stored_in and warn is not None:  # before the key is asked for: there is time to stop
+        warn(
+            f"the keyring here keeps keys in {stored_in}, readable by anyone who can read that "
+            f"file; on a shared machine prefer {API_KEY_ENV} in the environment of the job"
+        )
     key = read_key().strip()
     if not key or any(c.isspace() for c in key):
         raise UsageError("that is not an API key", hint="paste the site's key, e.g. sk_siloq_…")
@@ -175,12 +185,6 @@ def login(
     account = _account(site, url, secret, row)
     account.valid = True
     account.warning = site_mismatch(account, site.root_url)
-    stored_in = keyring_file()
-    if stored_in:
-        account.notes.append(
-            f"the keyring here keeps the key in {stored_in}, readable by anyone who can read that "
-            f"file; on a shared machine prefer {API_KEY_ENV} in the environment of the job"
-        )
     return account
 
 

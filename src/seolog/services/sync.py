@@ -182,13 +182,15 @@ class _StoreOutbox:
     def next_items(self, after_id: int, limit: int, troubled: bool = False) -> list[Item]:
         with session_scope(self.ctx.engine) as s:
             rows = store.next_items(s, self.dest, after_id, limit, troubled)
+            # Refitted: a row an older seolog queued may hold bodies over the platform's limits.
             return [
-                Item(r.id or 0, r.url, r.state, r.page, r.seo_data, r.platform_page_id)
+                Item(r.id or 0, r.url, r.state, *payloads.refit(r.page, r.seo_data),
+                     platform_page_id=r.platform_page_id)
                 for r in rows
-            ]
+            ]  # fmt: skip
 
     def page_sent(self, item: Item, page_id: int) -> None:
-        store.mark(self.ctx.engine, item.id, state="page-sent", platform_page_id=page_id)
+        store.mark_page_sent(self.ctx.engine, self.dest, item.id, item.url, page_id)
 
     def sent(self, done: list[tuple[Item, int]]) -> None:
         rows = [(item.id, item.url, page_id) for item, page_id in done]
@@ -252,7 +254,10 @@ def push(
         if on_queued is not None:
             on_queued(report)
         _drain(ctx, site, creds, dest, report, how, progress)
-        report.already_sent = bool(before) and not force and report.sent.sent == 0
+        # Nothing was left to send: no page of it went, failed or stays queued in this run.
+        t = report.sent
+        report.already_sent = bool(before) and not force and t.sent == t.failed == 0
+        report.already_sent &= report.remaining == 0
     return report
 
 

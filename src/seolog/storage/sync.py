@@ -76,19 +76,30 @@ class Dest:
 
 
 def adopt_unkeyed(session: Session, dest: Dest) -> None:
-    """Rows stored before seolog recorded the platform site, with no login to tell it (a key
-    from the environment only), are taken to be this Dest's: the platform site a key for the
-    same site and API opens now. Without this their queued pages would wait forever."""
+    """Unsent rows stored before seolog recorded the platform site, with no login to tell it (a
+    key from the environment only), are taken to be this Dest's: without this their pages would
+    wait forever. What was sent then stays unkeyed: which platform site holds those pages is not
+    known, so none is told it does (a push sends the scan again, and the platform's upsert by
+    post id makes that an update where the pages are). A half-sent row keeps its page id: if
+    another platform site holds that page, the SEO data meets a 404 and the page is sent again."""
     if dest.platform_site_id is None:
         return
     unkeyed = Dest(dest.site_id, dest.api_url, None)
-    known = select(PAGES.c.url).where(dest.rows(PAGES))
-    # A page this platform site has a newer id for keeps it.
-    session.execute(delete(PAGES).where(unkeyed.rows(PAGES), PAGES.c.url.in_(known)))
-    for table in (OUTBOX, PAGES):
-        session.execute(
-            update(table).where(unkeyed.rows(table)).values(platform_site_id=dest.platform_site_id)
+    unsent = and_(unkeyed.rows(OUTBOX), OUTBOX.c.state != "sent")
+    mine = OUTBOX.alias("mine")
+    # A row this Dest has already for the same scan and URL is the newer one; the unique
+    # constraint (scan, API, platform site, URL) allows only one.
+    session.execute(
+        delete(OUTBOX).where(
+            unsent,
+            exists().where(
+                dest.rows(mine),
+                mine.c.scan_id == OUTBOX.c.scan_id,
+                mine.c.url == OUTBOX.c.url,
+            ),
         )
+    )
+    session.execute(update(OUTBOX).where(unsent).values(platform_site_id=dest.platform_site_id))
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -369,6 +380,19 @@ def note_trouble(engine: Engine, item_id: int, error: str, failed: bool = False)
     mark(engine, item_id, **values)
 
 
+def mark_page_sent(engine: Engine, dest: Dest, item_id: int, url: str, page_id: int) -> None:
+    """The page is on the platform, its SEO data not yet (the run stopped in between): the row
+    stays queued from its SEO data, and the platform site is known to hold the page, so
+    `sync status` and `--force` count it."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == item_id)
+            .values(state="page-sent", platform_page_id=page_id, updated_at=utcnow())
+        )
+        _hold(conn, dest, [(url, page_id)])
+
+
 def mark_failed_on_platform(
     engine: Engine, dest: Dest, item_id: int, url: str, page_id: int, error: str
 ) -> None:
@@ -480,9 +504,11 @@ def queue_states(session: Session, site_id: int | None = None) -> list[QueueStat
         .distinct()
     ):
         counts.setdefault(Dest(sid, api, platform), {})
-    logged_in = {(d.site_id, d.api_url) for d in counts}
+    seen = {(d.site_id, d.api_url) for d in counts}
     for acct in accounts(session, site_id):
-        if (acct.site_id, acct.api_url) not in logged_in:  # logged in, nothing sent yet
+        # The platform site the login opens, even with nothing sent there yet while another
+        # platform site (an earlier key's) has a history: a push goes there next.
+        if acct.platform_site_id is not None or (acct.site_id, acct.api_url) not in seen:
             counts.setdefault(Dest(acct.site_id, acct.api_url, acct.platform_site_id), {})
     states = []
     for dest, by_state in sorted(

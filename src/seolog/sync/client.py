@@ -56,8 +56,8 @@ class RateLimited(Transient):
 class Refused(SyncError):
     """A 4xx other than auth: this request will not succeed as it is."""
 
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, status: int, hint: str | None = None) -> None:
+        super().__init__(message, hint)
         self.status = status
 
 
@@ -170,7 +170,15 @@ class PlatformClient:
     def verify(self) -> Verified:
         """Ask which site the key opens. Both answer shapes exist in the wild: the current
         `{"valid": true, "site": {...}}` and the older `{"authenticated": true, "site_id": N}`."""
-        body = self._post("/auth/verify/", {})
+        try:
+            body = self._post("/auth/verify/", {})
+        except Refused as e:
+            # A 404 or 405 here is most often an --api-url that is not the API's root.
+            raise Refused(
+                f"{self.api_url}/auth/verify/ answered {e.message}; is this the platform's API?",
+                e.status,
+                hint="--api-url is the API's root, e.g. https://platform.example/api/v1",
+            ) from None
         if body.get("valid") is True:
             site = body.get("site") or {}
             key = body.get("key") or {}

@@ -225,6 +225,40 @@ def seo_body(
     }
 
 
+# The text fields of each body and how long each may be: what `refit` cuts in stored bodies.
+_PAGE_TEXT = {"title": MAX_CHARS, "yoast_title": MAX_CHARS, "yoast_description": MAX_CHARS,
+              "excerpt": MAX_CHARS, "slug": LIMITS.slug}  # fmt: skip
+_SEO_TEXT = {"meta_title": MAX_CHARS, "meta_description": MAX_CHARS, "h1_text": MAX_CHARS,
+             "schema_type": LIMITS.schema_type}  # fmt: skip
+
+
+def refit(page: dict[str, Any], seo_data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Bodies an older seolog queued, before it knew the platform's limits, fitted as `payload`
+    fits them now: without this a row queued (or set aside as failed) then meets the same 400 on
+    every push and every `sync retry`. Bodies fitted already come back unchanged."""
+    page = {**page}
+    for name, limit in _PAGE_TEXT.items():
+        if isinstance(page.get(name), str):
+            page[name] = cut(page[name], limit)
+    seo = {**seo_data}
+    for name, limit in _SEO_TEXT.items():
+        if isinstance(seo.get(name), str):
+            seo[name] = cut(seo[name], limit)
+    if isinstance(seo.get("canonical_url"), str):
+        seo["canonical_url"] = _fitting_url(seo["canonical_url"], LIMITS.canonical_url)
+    if isinstance(seo.get("h2_texts"), list):
+        seo["h2_texts"] = [cut(t) if isinstance(t, str) else t for t in seo["h2_texts"]]
+    for name in ("issues", "images"):
+        key = "message" if name == "issues" else "alt"
+        if isinstance(seo.get(name), list):
+            seo[name] = [
+                {**e, key: cut(e[key])} if isinstance(e, dict) and isinstance(e.get(key), str)
+                else e
+                for e in seo[name]
+            ]  # fmt: skip
+    return page, seo
+
+
 def _schema_type(blocks: Sequence[str]) -> str:
     """The first @type among the page's JSON-LD blocks ('' when none parses)."""
     for raw in blocks:

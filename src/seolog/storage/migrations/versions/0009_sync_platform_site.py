@@ -51,16 +51,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Rows of other platform sites than the first would break the narrower constraints: a
-    # downgrade keeps the history of one platform site per site and API only.
+    # Rows of more than one platform site would break the narrower constraints: a downgrade
+    # keeps the history of one platform site per site and API only, the lowest known one, and
+    # unkeyed rows only where no platform site is known (they may hold the same URLs).
     with op.batch_alter_table("sync_outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_sync_outbox_queue")
         batch_op.create_index("ix_sync_outbox_queue", ["site_id", "api_url", "state"])
     for table, (name, columns) in _TABLES.items():
-        op.execute(
-            f"DELETE FROM {table} WHERE platform_site_id IS NOT NULL AND platform_site_id > ("
-            f" SELECT MIN(o.platform_site_id) FROM {table} o"
+        lowest = (
+            f"(SELECT MIN(o.platform_site_id) FROM {table} o"
             f" WHERE o.site_id = {table}.site_id AND o.api_url = {table}.api_url)"
+        )
+        op.execute(
+            f"DELETE FROM {table} WHERE (platform_site_id IS NULL AND {lowest} IS NOT NULL)"
+            f" OR platform_site_id > {lowest}"
         )
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(name, type_="unique")
