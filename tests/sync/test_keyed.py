@@ -199,3 +199,6 @@ def test_status_shows_the_platform_site_a_new_login_opens(logged_in: Shop, cli: 
     assert set(status) == {logged_in.remote.id, b.id}
     assert (status[b.id]["sent"], status[b.id]["platform_pages"]) == (0, 0)
     assert status[logged_in.remote.id]["platform_pages"] == PAGES
+    # The key shown is where a push with it goes: the new platform site, not the old history.
+    assert status[b.id]["key"] == key_b[:13] + "…"
+    assert status[logged_in.remote.id]["key"] is None

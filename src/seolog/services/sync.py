@@ -394,15 +394,20 @@ def status(ctx: AppContext, site_ident: str | None = None) -> list[QueueView]:
         site_id = get_site(session, site_ident).id if site_ident else None
         states = store.queue_states(session, site_id)
         sites = {s.id: s for s in repo.list_sites(session)}
-        names = {
-            (a.site_id, a.api_url, a.platform_site_id): a.platform_site_name
-            for a in store.accounts(session, site_id)
-        }
+        logins = store.accounts(session, site_id)
+        names = {(a.site_id, a.api_url, a.platform_site_id): a.platform_site_name for a in logins}
+        opens = {(a.site_id, a.api_url): a.platform_site_id for a in logins}
     views = []
     for q in states:
         d = q.dest
         site = sites[d.site_id]
         key = key_or_none(ctx, site, d.api_url)
+        if key is not None and key.source == "keyring":
+            # The login's key opens the platform site it recorded: another platform site's row
+            # (an earlier key's history) is not where a push with it goes.
+            recorded = opens.get((d.site_id, d.api_url))
+            if None not in (recorded, d.platform_site_id) and recorded != d.platform_site_id:
+                key = None
         views.append(
             QueueView(
                 site=site.name,

@@ -175,7 +175,8 @@ class PlatformClient:
         except Refused as e:
             # A 404 or 405 here is most often an --api-url that is not the API's root.
             raise Refused(
-                f"{self.api_url}/auth/verify/ answered {e.message}; is this the platform's API?",
+                f"{self.api_url}/auth/verify/ answered {e.message.rstrip('.')}; "
+                "is this the platform's API?",
                 e.status,
                 hint="--api-url is the API's root, e.g. https://platform.example/api/v1",
             ) from None
