@@ -103,6 +103,9 @@ class CrawlSettings:
     external_skip: list[str] = field(default_factory=list)  # hosts never checked (and subdomains)
     ca_bundle: str | None = None  # PEM file of CAs to trust (a staging site's private CA)
     insecure: bool = False  # do not verify TLS certificates at all (warned about)
+    # Origins (scheme://host[:port]) that also get the credentials below, besides the start
+    # URL's (--auth-origin); not secret, so stored and kept by a resume.
+    auth_origins: list[str] = field(default_factory=list)
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
     thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden
     audit_rules: dict[str, Any] = field(

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
+from seolog.crawl.credentials import CredentialGate, OriginAuth
 from seolog.crawl.tls import tls_reason, verify_for
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop, is_html_type
 from seolog.retryafter import retry_after_seconds
@@ -76,19 +77,19 @@ class UrlMap:
         return url
 
 
-def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
-    """The one place an HTTP client is built: timeouts, pool size, our User-Agent, auth, cookies."""
+def make_client(settings: CrawlSettings, gate: CredentialGate | None = None) -> httpx.AsyncClient:
+    """The one place an HTTP client is built: timeouts, pool size, our User-Agent. The user's
+    credentials (--auth, --header, --cookie) are not the client's: `gate` adds them request by
+    request, to the origins they were given for only; without a gate the client is anonymous."""
     headers = {
         "User-Agent": settings.user_agent,
         # We decompress ourselves so the decompressed size can be capped (compression bombs).
         "Accept-Encoding": "gzip, deflate",
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
     }
-    headers.update(settings.headers)
     return httpx.AsyncClient(
         headers=headers,
-        cookies=settings.cookies or None,
-        auth=settings.auth,
+        auth=OriginAuth(gate) if gate is not None and gate.active else None,
         timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
         limits=httpx.Limits(
             max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
