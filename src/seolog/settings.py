@@ -174,6 +174,13 @@ class Setting:
                 f"{name}: expected {self.expected()}, got {shown(value)}",
                 f"e.g. {self.name} = {self.example()}",
             )
+        if kind is Kind.STR and config.CONTROL.search(value):
+            # --user-agent with a line break: a header injection the HTTP library refuses
+            # later, which read as "cannot reach"; the value is not repeated.
+            raise BadValue(
+                f"{name} holds a line break or control character",
+                "give it on one line, without line breaks or control characters",
+            )
         if kind is Kind.PATTERNS:
             for pattern in value:
                 try:
