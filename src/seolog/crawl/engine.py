@@ -413,7 +413,13 @@ class Crawler:
                 self.frontier.add(final, item.depth, item.hops, "redirect")
                 return await self._emit(page, item)
             if not self.frontier.seen(final) and self.scope.allows(final):
+                if self._started >= self.settings.max_pages:
+                    # No room left for the target as a page of its own (--max-pages counts
+                    # both): it waits in the frontier, and the crawl stops at the limit.
+                    self.frontier.add(final, item.depth, item.hops, "redirect")
+                    return await self._emit(replace(page, fetch=replace(result, body=None)), item)
                 # The redirect and its target are two pages; the target carries the body.
+                self._started += 1
                 self.frontier.mark_seen(final)
                 await self._emit(replace(page, fetch=replace(result, body=None)), item)
                 target = self._crawled(replace(result, url=final, hops=()), item.depth, "redirect")
