@@ -151,6 +151,22 @@ def classify_error(exc: Exception) -> FetchErrorKind:
     return FetchErrorKind.PROTOCOL
 
 
+def body_reason(exc: httpx.HTTPError, timeout: float) -> str:
+    """Why a body broke off after its headers came: httpx's read timeout and a dropped
+    connection have no words of their own (the reason read "cannot fetch URL: ")."""
+    if isinstance(exc, httpx.TimeoutException):
+        return say(
+            "the server stopped sending the body (read timeout after {seconds} s)",
+            seconds=f"{timeout:g}",
+        )
+    said = str(exc)
+    if said:
+        return said
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return say("the connection closed before the whole body arrived")
+    return type(exc).__name__
+
+
 class FirstByte:
     """Time to first byte as the server gave it: from the moment the request headers are written
     to the moment the response headers are in (httpcore's trace events), so neither a wait for a
@@ -396,7 +412,7 @@ class Fetcher:
                     FetchErrorKind.TIMEOUT, f"the body took longer than {budget:g}s to arrive"
                 )
             except httpx.HTTPError as e:
-                return failed(classify_error(e), str(e))
+                return failed(classify_error(e), body_reason(e, self.settings.timeout))
             self.bytes += size
         return FetchResult(
             url=url,
