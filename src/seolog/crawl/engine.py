@@ -330,6 +330,7 @@ class Crawler:
             self.frontier.add_sitemap_url(url)
         self.sitemap_alternates = found.alternates
         self.stats.sitemaps_complete = found.complete
+        self.stats.sitemaps_unread = [[url, reason] for url, reason in found.unread]
         early, self._before_sitemaps = self._before_sitemaps or [], None
         self.stats.listed_early = [u for u in early if u in self.frontier.sitemap_urls]
         self.stats.early_hreflang = {
