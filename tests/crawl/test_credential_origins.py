@@ -178,3 +178,18 @@ def test_auth_origins_in_seolog_toml(sites, cli, tmp_path, monkeypatch) -> None:
     bad.write_text('[scan]\nauth_origins = ["https://x.example/admin"]\n')
     r = cli("scan", a.url(), *SECRETS)
     assert r.exit_code == 3 and "is not an origin" in r.stderr
+
+
+def test_a_start_url_moving_to_another_origin_says_the_credentials_stay_behind(cli) -> None:
+    a, b = FixtureServer().start(), FixtureServer().start()
+    try:
+        a.routes["/"] = Response(301, headers={"Location": b.url("/")})
+        b.page("/")
+        r = cli("scan", a.url(), "--no-sitemaps", "-f", "json", *SECRETS)
+    finally:
+        a.stop()
+        b.stop()
+    assert r.exit_code == 0, r.stderr
+    assert b.requests and not any(set(SENSITIVE) & set(q.headers) for q in b.requests)
+    notes = r.json()["summary"]["crawl"]["notes"]
+    assert any(f"--auth-origin {b.origin}" in n for n in notes), notes

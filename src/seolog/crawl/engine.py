@@ -80,8 +80,11 @@ class Crawler:
         slow_ms: float | None = None,
         checker: Callable[..., ResourceChecker] | None = None,
         probe_variants: Callable[[str], Awaitable[list[OriginVariant]]] | None = None,
+        carries_credentials: Callable[[str], bool] | None = None,
     ) -> None:
         self.settings = settings
+        # With --auth/--header/--cookie: whether a URL gets them (CredentialGate.allows).
+        self.carries_credentials = carries_credentials
         self.slow = SlowPages(slow_ms, settings.reprobe)
         self.start_url = start_url
         self.scope = self._scope_for(start_url)
@@ -309,6 +312,13 @@ class Crawler:
             self.stats.notes.append(
                 f"{self.start_url} redirects to {final}; crawled that site instead"
             )
+            if self.carries_credentials is not None and not self.carries_credentials(final):
+                there = origin_of(final)
+                self.stats.notes.append(
+                    f"--auth, --header and --cookie were not sent to {there}: they go only to "
+                    f"the origins they were given for (add --auth-origin {there} if they are "
+                    "meant for it too)"
+                )
             self.start_url = final
             self.scope = self.frontier.scope = self._scope_for(final)
             await self.pipeline.set_scope(self.scope)

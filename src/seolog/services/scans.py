@@ -245,6 +245,7 @@ def _crawl(
                         slow_ms=Thresholds.from_stored(settings.thresholds).slow_response_ms,
                         checker=checker,
                         probe_variants=None if settings.folder else _variant_probe(settings, bare),
+                        carries_credentials=gate.allows if gate.active else None,
                     )
                     if resume is not None:
                         crawler.resources_pending = resume.resources_pending
