@@ -33,6 +33,11 @@ DEFAULT_MAX_EXTERNAL = 10_000
 DEFAULT_EXTERNAL_PER_HOST = 2
 
 
+# Control characters a header value cannot carry (a tab may: RFC 9110 field values allow it).
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# A header name is an RFC 9110 token.
+HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
 _COMPATIBLE = re.compile(r"compatible;\s*([A-Za-z][\w-]*)")
 _PRODUCT = re.compile(r"\s*([A-Za-z][\w-]*)")
 
@@ -103,6 +108,9 @@ class CrawlSettings:
     external_skip: list[str] = field(default_factory=list)  # hosts never checked (and subdomains)
     ca_bundle: str | None = None  # PEM file of CAs to trust (a staging site's private CA)
     insecure: bool = False  # do not verify TLS certificates at all (warned about)
+    # Origins (scheme://host[:port]) that also get the credentials below, besides the start
+    # URL's (--auth-origin); not secret, so stored and kept by a resume.
+    auth_origins: list[str] = field(default_factory=list)
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
     thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden
     audit_rules: dict[str, Any] = field(
@@ -160,3 +168,34 @@ class Credentials:
             isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(a, str) for a in auth)
         ):
             raise UsageError("auth must be a (user, password) pair", hint="e.g. ('alice', '…')")
+        self._one_line()
+
+    def _one_line(self) -> None:
+        """A line break in a header would end it early and start another (header injection);
+        the HTTP library then refuses the request, which read as "cannot reach" and kept the
+        value in the error. Refused here, naming the header or cookie, never its value."""
+        from seolog.errors import UsageError
+
+        hint = "give the value on one line, without line breaks or control characters"
+        for name, value in self.headers.items():
+            if not HEADER_NAME.fullmatch(name):
+                raise UsageError(
+                    "a header name holds a space, a line break or another character header "
+                    "names cannot have",
+                    hint="write each header as 'Name: value', e.g. 'X-Api-Key: …'",
+                )
+            if CONTROL.search(value):
+                raise UsageError(
+                    f"the value of header {name!r} holds a line break or control character",
+                    hint=hint,
+                )
+        for name, value in self.cookies.items():
+            if CONTROL.search(name) or not name.isprintable():
+                raise UsageError("a cookie name holds a line break or control character", hint)
+            if CONTROL.search(value):
+                raise UsageError(
+                    f"the value of cookie {name!r} holds a line break or control character",
+                    hint=hint,
+                )
+        if self.auth is not None and any(CONTROL.search(part) for part in self.auth):
+            raise UsageError("the basic auth user or password holds a line break", hint=hint)

@@ -86,6 +86,19 @@ class Finding:
 
 # Answers that refuse automated checks, not visitors: "too many requests", and LinkedIn's 999
 # to every robot. A resource answering one is not judged (neither broken nor fine).
+# Page texts (title, meta description, headings, alt texts, anchors) are stored and reported up
+# to this many characters: far beyond what any search result shows (a title ~60), short enough
+# that a page with a 2 MB <title> stays a small row. The checks see the whole text first.
+MAX_STORED_TEXT = 1000
+
+
+def clip_text(text: str | None, limit: int = MAX_STORED_TEXT) -> str | None:
+    """`text` cut to `limit` characters, the last one "…" when anything was cut."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
 REFUSAL_STATUSES = frozenset({429, 999})
 
 # Failures of the network rather than of a server's answer: the host is not known to have seen

@@ -4,6 +4,7 @@ never from a file in the project: config files get committed, and the store is s
 from __future__ import annotations
 
 import os
+import re
 
 from seolog.errors import SyncError
 
@@ -99,6 +100,23 @@ def keyring_delete(name: str) -> bool:
     except KeyringError:  # PasswordDeleteError (no such entry), or no keyring at all
         return False
     return True
+
+
+# Anything shaped like an API key (a secret `sk_` or an access `ak_` key), in any case: a platform
+# error body may echo a key that is not ours (another site's, or ours re-cased).
+# A token already cut ("sk_siloq_AbCd…") is left as it is.
+_KEY_SHAPED = re.compile(r"\b(?:sk|ak)_[A-Za-z0-9_\-]{8,}(?![A-Za-z0-9_\-…])", re.IGNORECASE)
+
+
+def mask_tokens(text: str) -> str:
+    """`text` with every key-shaped token cut to a short prefix and "…": at most the `_SHOWN`
+    characters `mask` keeps, and never more than a third of the token."""
+
+    def cut(m: re.Match[str]) -> str:
+        token = m.group(0)
+        return token[: min(_SHOWN, len(token) // 3)] + "…"
+
+    return _KEY_SHAPED.sub(cut, text)
 
 
 def mask(key: str) -> str:

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from seolog import config
 from seolog.domain import Severity
+from seolog.urls import origin_key, origin_text
 
 CRAWL = "Crawl"
 EXTERNAL = "External links and resources"
@@ -42,6 +44,7 @@ class Kind(StrEnum):
     STR = "text"
     PATTERNS = "list of regular expressions"
     HOSTS = "list of host names"  # example.com: that host and its subdomains
+    ORIGINS = "list of origins"  # https://cdn.example.com:8443: scheme, host and port only
     FILE = "file path"  # made absolute where it is given, so a resumed scan finds it
     SIZE = "size"  # bytes, or a number with a unit: 500k, 5M
     SEVERITY = "severity"  # error, warning or notice
@@ -95,7 +98,7 @@ class Setting:
 
     def example(self) -> str:
         """A value of the right shape, for hints."""
-        if self.default is not None and self.kind not in (Kind.PATTERNS, Kind.HOSTS):
+        if self.default is not None and self.kind not in (Kind.PATTERNS, Kind.HOSTS, Kind.ORIGINS):
             return json.dumps(self.default) if self.kind is not Kind.BOOL else "true"
         return {
             Kind.INT: "10",
@@ -103,6 +106,7 @@ class Setting:
             Kind.STR: '"text"',
             Kind.PATTERNS: '["/blog/"]',
             Kind.HOSTS: '["facebook.com"]',
+            Kind.ORIGINS: '["https://cdn.example.com"]',
             Kind.FILE: '"staging-ca.pem"',
             Kind.SEVERITY: '"error"',
             Kind.ASSERTIONS: "{ link-broken = { max = 0 } }",
@@ -117,6 +121,7 @@ class Setting:
             Kind.STR: "text in quotes",
             Kind.PATTERNS: "a list of regular expressions in quotes",
             Kind.HOSTS: "a list of host names in quotes",
+            Kind.ORIGINS: "a list of origins (scheme://host[:port]) in quotes",
             Kind.FILE: "a file path in quotes",
             Kind.SIZE: "a size such as 500k or 5M",
             Kind.SEVERITY: "error, warning or notice",
@@ -154,6 +159,8 @@ class Setting:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif kind is Kind.HOSTS:
             return _hosts(value, name, self)
+        elif kind is Kind.ORIGINS:
+            return _origins(value, name, self)
         elif kind is Kind.FILE:
             return _file(value, name, self)
         elif kind is Kind.SIZE:
@@ -166,6 +173,13 @@ class Setting:
             raise BadValue(
                 f"{name}: expected {self.expected()}, got {shown(value)}",
                 f"e.g. {self.name} = {self.example()}",
+            )
+        if kind is Kind.STR and config.CONTROL.search(value):
+            # --user-agent with a line break: a header injection the HTTP library refuses
+            # later, which read as "cannot reach"; the value is not repeated.
+            raise BadValue(
+                f"{name} holds a line break or control character",
+                "give it on one line, without line breaks or control characters",
             )
         if kind is Kind.PATTERNS:
             for pattern in value:
@@ -199,6 +213,10 @@ class Setting:
                 # A JSON list, or hosts separated by commas or spaces (a host has neither).
                 raw = json.loads(raw) if raw.startswith("[") else re.split(r"[,\s]+", raw)
                 raw = [host for host in raw if host] if isinstance(raw, list) else raw
+            elif kind is Kind.ORIGINS:
+                # A JSON list, or origins separated by commas or spaces (an origin has neither).
+                raw = json.loads(raw) if raw.startswith("[") else re.split(r"[,\s]+", raw)
+                raw = [origin for origin in raw if origin] if isinstance(raw, list) else raw
             elif kind is Kind.ASSERTIONS:
                 # As the flag takes them, separated by commas or spaces: codes have neither.
                 raw = split_assertions(raw)
@@ -236,6 +254,7 @@ def _env_example(setting: Setting) -> str:
         Kind.BOOL: "true",
         Kind.PATTERNS: '\'["/blog/", "/news/"]\'',
         Kind.HOSTS: "facebook.com,twitter.com",
+        Kind.ORIGINS: "https://cdn.example.com,https://auth.example.com",
         Kind.FILE: "/etc/ssl/staging-ca.pem",
         Kind.SIZE: "5M",
         Kind.SEVERITY: "error",
@@ -293,6 +312,44 @@ def _hosts(value: Any, name: str, setting: Setting) -> list[str]:
         if ascii_host not in hosts:
             hosts.append(ascii_host)
     return hosts
+
+
+def _origins(value: Any, name: str, setting: Setting) -> list[str]:
+    """Origins credentials may also go to, each brought to scheme://host[:port] (the port only
+    when it is not the default). A path, a query or user info is refused: an origin is the
+    whole of what credentials are scoped by, nothing narrower, and a password in it would end up
+    in the stored settings. A value with user info is never repeated in the message."""
+    if isinstance(value, str):  # one origin, as a Python caller may pass it
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise BadValue(
+            f"{name}: expected {setting.expected()}, got {shown(value)}",
+            f"e.g. {setting.name} = {setting.example()}",
+        )
+    origins: list[str] = []
+    for raw in value:
+        text = raw.strip()
+        if not text:
+            continue  # an unset CI variable (`--auth-origin "$CDN"`): none
+        parts = urlsplit(text) if text.isprintable() else None
+        origin = origin_key(text) if parts is not None else None
+        if (
+            parts is None
+            or origin is None
+            or "@" in parts.netloc
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or text.endswith(("?", "#"))
+        ):
+            said = "" if "@" in text or not text.isprintable() else f" {text!r}"
+            raise BadValue(
+                f"{name}{said} is not an origin (scheme://host[:port], no path, no user info)",
+                "e.g. --auth-origin https://auth.example.com or http://127.0.0.1:8081",
+            )
+        if origin_text(origin) not in origins:
+            origins.append(origin_text(origin))
+    return origins
 
 
 def _file(value: Any, name: str, setting: Setting) -> str | None:
@@ -559,6 +616,18 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "User-Agent header (default names seolog).",
         panel=ACCESS,
+    ),
+    _scan(
+        "auth_origins",
+        Kind.ORIGINS,
+        [],
+        "Also send --auth, --header and --cookie to this origin (repeatable), e.g. "
+        "--auth-origin https://auth.example.com. Without it they go to the start URL's origin "
+        "only (and its https:// twin when it redirects there): never to sitemap hosts, "
+        "subdomains, redirect targets or links elsewhere.",
+        panel=ACCESS,
+        metavar="URL",
+        flag_name="--auth-origin",
     ),
     _scan(
         "ca_bundle",

@@ -122,3 +122,33 @@ def host_of(url: str) -> str:
 def root_url(url: str) -> str:
     """The site root a URL belongs to: its origin with a trailing slash."""
     return origin_of(url) + "/"
+
+
+Origin = tuple[str, str, int]  # (scheme, host, port): the port always explicit
+
+
+def origin_key(url: str) -> Origin | None:
+    """An http(s) URL's origin with the default port filled in, so `https://a.example` and
+    `https://A.example:443/x` compare equal; None for anything else (no credentials for it)."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:  # a port that is no number, a bracket left open
+        return None
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    if not host.isascii():  # bücher.de as the crawl writes it: xn--bcher-kva.de
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    return scheme, host, port if port is not None else DEFAULT_PORTS[scheme]
+
+
+def origin_text(origin: Origin) -> str:
+    """scheme://host[:port], the port only when it is not the scheme's default."""
+    scheme, host, port = origin
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" + ("" if DEFAULT_PORTS[scheme] == port else f":{port}")

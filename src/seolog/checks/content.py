@@ -16,7 +16,7 @@ from seolog.checks.facts import (
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.textwidth import text_width_px
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import CrawledPage, PageSnapshot, Severity
+from seolog.domain import CrawledPage, PageSnapshot, Severity, clip_text
 from seolog.wording import say
 
 # The font sizes of Google's desktop results, in px of Arial: the title link and the snippet.
@@ -79,7 +79,7 @@ def title_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
             ),
             {
                 "length": len(snap.title),
-                "title": snap.title,
+                "title": clip_text(snap.title),
                 "max": t.title_max_chars,
                 "width_px": width,
                 "max_px": t.title_max_px,

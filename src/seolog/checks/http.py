@@ -57,8 +57,60 @@ def http_4xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
 )
 def http_5xx(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     status = _status(page)
-    if status is not None and status >= 500:
+    if status is not None and 500 <= status <= MAX_STANDARD_STATUS:
         yield Hit(say("answered HTTP {status}", status=status), {"status": status})
+
+
+# RFC 9110 §15: status codes are 100-599; anything else (LinkedIn's 999, a CMS's 0) is no
+# status HTTP defines, neither an error nor a success a crawler can act on.
+MIN_STANDARD_STATUS, MAX_STANDARD_STATUS = 100, 599
+
+
+@page_check(
+    code="http-status-nonstandard",
+    family="http",
+    applies=answered,
+    severity=Severity.WARNING,
+    title="Page answers with a status HTTP does not define",
+    why="HTTP statuses run from 100 to 599. Search engines cannot tell from any other number "
+    "(LinkedIn's 999 is the best known) whether the page exists, so they may drop it or retry "
+    "it forever; a server answering one usually means to refuse automated visitors.",
+    fix="Answer with a standard status: 200 for a page, 403 or 429 to refuse a client, 503 "
+    "while the site is down.",
+    since="0.2.0",
+)
+def http_status_nonstandard(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    status = _status(page)
+    if status is not None and not MIN_STANDARD_STATUS <= status <= MAX_STANDARD_STATUS:
+        yield Hit(
+            say("answered HTTP {status}, which is not a standard status", status=status),
+            {"status": status},
+        )
+
+
+# The redirects that must name their target (RFC 9110 §15.4); 300 and 304 need not.
+LOCATION_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@page_check(
+    code="redirect-location-missing",
+    family="http",
+    applies=answered,
+    severity=Severity.ERROR,
+    title="Redirect without a target (no Location header)",
+    why="A redirect status tells browsers and crawlers to go elsewhere, and the Location header "
+    "says where; without it the URL leads nowhere: browsers show an empty page and search engines "
+    "drop the URL.",
+    fix="Send the Location header with the target URL, or answer 200 with the page itself.",
+    since="0.2.0",
+)
+def redirect_location_missing(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    # A redirect that named a target is a hop of its own; one left as the final answer had none.
+    status = _status(page)
+    if status in LOCATION_REDIRECTS:
+        yield Hit(
+            say("answered {status} without a Location header", status=status), {"status": status}
+        )
 
 
 def _failure(kind: FetchErrorKind, error: str | None) -> str:

@@ -871,10 +871,33 @@ def robots_txt_invalid(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="Publish /sitemap.xml (most CMSs and static-site generators can) and name it in robots.txt.",
 )
 def sitemap_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    if site.sitemaps_checked and site.sitemap_urls == 0:
+    # A sitemap that is there but could not be read is sitemap-unreadable, not missing.
+    if site.sitemaps_checked and site.sitemap_urls == 0 and not site.sitemaps_unread:
         yield Hit(
             say("no sitemap in robots.txt or at /sitemap.xml, or it listed no URLs"),
             url=site.root_url + "sitemap.xml",
+        )
+
+
+@site_check(
+    code="sitemap-unreadable",
+    family="sitemaps",
+    applies=_sitemaps_checked,
+    severity=Severity.WARNING,
+    title="Sitemap could not be read",
+    why="A sitemap that is too large (over the protocol's 50 MB), fails to load or is not XML "
+    "tells search engines nothing: they stop reading it, and the pages only it names stay "
+    "undiscovered.",
+    fix="Split a large sitemap into several files under a sitemap index (each at most 50,000 "
+    "URLs and 50 MB), and make sure each answers 200 with valid XML.",
+    since="0.2.0",
+)
+def sitemap_unreadable(site: SiteData, t: Thresholds) -> Iterator[Hit]:
+    for url, reason in site.sitemaps_unread:
+        yield Hit(
+            say("the sitemap could not be read: {reason}", reason=reason),
+            {"reason": reason},
+            url=url,
         )
 
 

@@ -133,6 +133,8 @@ class SiteData:
     linked_urls: set[str] = field(default_factory=set)  # sitemap-only URLs some page links to
     reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
     sitemaps_complete: bool = True  # every sitemap named was read whole
+    # Sitemaps found but not read at all, and why: ((sitemap URL, reason), …)
+    sitemaps_unread: tuple[tuple[str, str], ...] = ()
     not_found_probe: NotFoundProbe | None = None  # how a URL that cannot exist answered
     slow_pages: int = 0  # pages slower than the threshold during the crawl
     robots_problems: tuple[RobotsProblem, ...] = ()  # robots.txt lines Lighthouse calls errors

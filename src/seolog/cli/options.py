@@ -113,6 +113,7 @@ _TYPES: dict[Kind, Any] = {
     Kind.STR: str,
     Kind.PATTERNS: list[str],
     Kind.HOSTS: list[str],  # --external-skip HOST, repeatable
+    Kind.ORIGINS: list[str],  # --auth-origin URL, repeatable
     Kind.FILE: str,  # made absolute by the declaration, not by Click (an empty value is unset)
     Kind.SIZE: str,
     Kind.SEVERITY: Severity,

@@ -169,11 +169,18 @@ def _url(url: str) -> URL:
 
 
 async def ask_aiohttp(
-    session: aiohttp.ClientSession, method: str, url: str, count: int | None, timeout: float
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    count: int | None,
+    timeout: float,
+    headers: Mapping[str, str] | None = None,
 ) -> Reply:
-    """One request to another host; as `ask_httpx`."""
+    """One request to another host; as `ask_httpx`. `headers`: the user's credentials, only
+    for an origin --auth-origin lists (`CredentialGate.headers_for` decides)."""
     try:
-        async with session.request(method, _url(url), allow_redirects=False) as response:
+        request = session.request(method, _url(url), allow_redirects=False, headers=headers)
+        async with request as response:
             size = declared_size(method, response.headers)
             if count is not None and size is None and response.status < 300:
                 chunks = response.content.iter_chunked(64 * 1024)

@@ -80,8 +80,11 @@ class Crawler:
         slow_ms: float | None = None,
         checker: Callable[..., ResourceChecker] | None = None,
         probe_variants: Callable[[str], Awaitable[list[OriginVariant]]] | None = None,
+        carries_credentials: Callable[[str], bool] | None = None,
     ) -> None:
         self.settings = settings
+        # With --auth/--header/--cookie: whether a URL gets them (CredentialGate.allows).
+        self.carries_credentials = carries_credentials
         self.slow = SlowPages(slow_ms, settings.reprobe)
         self.start_url = start_url
         self.scope = self._scope_for(start_url)
@@ -309,6 +312,13 @@ class Crawler:
             self.stats.notes.append(
                 f"{self.start_url} redirects to {final}; crawled that site instead"
             )
+            if self.carries_credentials is not None and not self.carries_credentials(final):
+                there = origin_of(final)
+                self.stats.notes.append(
+                    f"--auth, --header and --cookie were not sent to {there}: they go only to "
+                    f"the origins they were given for (add --auth-origin {there} if they are "
+                    "meant for it too)"
+                )
             self.start_url = final
             self.scope = self.frontier.scope = self._scope_for(final)
             await self.pipeline.set_scope(self.scope)
@@ -330,6 +340,7 @@ class Crawler:
             self.frontier.add_sitemap_url(url)
         self.sitemap_alternates = found.alternates
         self.stats.sitemaps_complete = found.complete
+        self.stats.sitemaps_unread = [[url, reason] for url, reason in found.unread]
         early, self._before_sitemaps = self._before_sitemaps or [], None
         self.stats.listed_early = [u for u in early if u in self.frontier.sitemap_urls]
         self.stats.early_hreflang = {
@@ -413,7 +424,13 @@ class Crawler:
                 self.frontier.add(final, item.depth, item.hops, "redirect")
                 return await self._emit(page, item)
             if not self.frontier.seen(final) and self.scope.allows(final):
+                if self._started >= self.settings.max_pages:
+                    # No room left for the target as a page of its own (--max-pages counts
+                    # both): it waits in the frontier, and the crawl stops at the limit.
+                    self.frontier.add(final, item.depth, item.hops, "redirect")
+                    return await self._emit(replace(page, fetch=replace(result, body=None)), item)
                 # The redirect and its target are two pages; the target carries the body.
+                self._started += 1
                 self.frontier.mark_seen(final)
                 await self._emit(replace(page, fetch=replace(result, body=None)), item)
                 target = self._crawled(replace(result, url=final, hops=()), item.depth, "redirect")

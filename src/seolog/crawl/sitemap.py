@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError, XMLParser, iterparse
 
 from seolog.crawl.fetch import Fetcher
+from seolog.domain import FetchErrorKind, FetchResult
 from seolog.urls import normalize_url
+from seolog.wording import say
 
 # The sitemap protocol caps a file at 50,000 URLs and 50 MB uncompressed.
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
@@ -126,6 +128,14 @@ def _alternate(attrs: dict[str, str]) -> list[tuple[str, str]]:
     return [(attrs["hreflang"].strip(), href)] if href else []
 
 
+def _unread_reason(result: FetchResult) -> str:
+    """Why a sitemap could not be read, in the sitemap's terms: its size cap is the protocol's
+    50 MB, not --max-body-size."""
+    if result.error_kind is FetchErrorKind.TOO_LARGE:
+        return say("larger than the 50 MB a sitemap may be")
+    return result.error or f"HTTP {result.status_code}"
+
+
 @dataclass
 class Discovered:
     """What the sitemaps of a site say: page URLs, hreflang alternates, problems met."""
@@ -133,6 +143,8 @@ class Discovered:
     urls: list[str] = field(default_factory=list)
     alternates: Alternates = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # Sitemaps found but not read, and why: (sitemap URL, reason). Not "no sitemap".
+    unread: list[tuple[str, str]] = field(default_factory=list)
     # Every sitemap named was read whole: only then does "not in the sitemap" mean something.
     complete: bool = True
 
@@ -157,13 +169,17 @@ async def discover(
         result = await fetcher.fetch(sitemap_url, want_body=lambda _ct: True, cap=SITEMAP_MAX_BYTES)
         if not result.ok or result.status_code != 200 or result.body is None:
             if result.status_code != 404:
-                problems.append(f"{sitemap_url}: {result.error or f'HTTP {result.status_code}'}")
+                reason = _unread_reason(result)
+                problems.append(f"{sitemap_url}: {reason}")
+                found.unread.append((sitemap_url, reason))
             if result.status_code != 404 or sitemap_url != alone:
                 found.complete = False
             continue
         parsed = parse_sitemap(result.body)
         if parsed.error:
             problems.append(f"{sitemap_url}: {parsed.error}")
+            if not parsed.urls and not parsed.sitemaps:
+                found.unread.append((sitemap_url, parsed.error))
             found.complete = False
         if len(parsed.urls) > MAX_SITEMAP_URLS - len(urls):
             found.complete = False

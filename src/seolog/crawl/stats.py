@@ -42,6 +42,8 @@ class CrawlStats:
     # … and the hreflang alternates the sitemaps state for them: {url: [[hreflang, url], …]}.
     early_hreflang: dict[str, list[list[str]]] = field(default_factory=dict)
     sitemaps_complete: bool = True  # every sitemap named was read whole (no failure, no limit)
+    # Sitemaps found but not read at all (too large, failed, not XML): [[sitemap URL, reason]].
+    sitemaps_unread: list[list[str]] = field(default_factory=list)
     not_found_probe: NotFoundProbe | None = None  # how the site answers a URL that cannot exist
     legacy_robots: str = ""  # the display text of a scan stored before robots_state existed
     runs: int = 1  # crawl runs these counts cover: 2 after an interrupted scan was resumed once
@@ -141,6 +143,7 @@ class CrawlStats:
             "reprobes": [r.to_dict() for r in self.reprobes],
             "listed_early": self.listed_early,
             "sitemaps_complete": self.sitemaps_complete,
+            "sitemaps_unread": self.sitemaps_unread,
             "early_hreflang": self.early_hreflang,
             "not_found_probe": self.not_found_probe.to_dict() if self.not_found_probe else None,
             "runs": self.runs,
@@ -183,6 +186,7 @@ class CrawlStats:
             reprobes=[Reprobe.from_dict(r) for r in data.get("reprobes") or []],
             listed_early=[str(u) for u in data.get("listed_early") or []],
             sitemaps_complete=bool(data.get("sitemaps_complete", True)),
+            sitemaps_unread=[[str(x) for x in pair] for pair in data.get("sitemaps_unread") or []],
             early_hreflang={
                 str(u): [[str(x) for x in pair] for pair in pairs]
                 for u, pairs in (data.get("early_hreflang") or {}).items()

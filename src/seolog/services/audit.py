@@ -85,6 +85,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         reprobes=tuple(stats.reprobes),
         not_found_probe=stats.not_found_probe,
         sitemaps_complete=stats.sitemaps_complete,
+        sitemaps_unread=tuple((url, reason) for url, reason in stats.sitemaps_unread),
         slow_pages=stats.slow_pages,
         robots_problems=tuple(stats.robots_problems),
         robots_problem_count=stats.robots_problem_count,

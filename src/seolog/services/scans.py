@@ -123,6 +123,16 @@ def _external_clients(settings: CrawlSettings) -> tuple[Any, Callable[[], Any]]:
     )
 
 
+def _credential_gate(settings: CrawlSettings, start_url: str) -> Any:
+    """Where the user's credentials may go: the start URL's origin and the --auth-origin ones
+    (`crawl.credentials` says why, and decides for every request)."""
+    from seolog.crawl.credentials import CredentialGate
+
+    return CredentialGate(
+        start_url, settings.headers, settings.cookies, settings.auth, settings.auth_origins
+    )
+
+
 @contextmanager
 def _wire(settings: CrawlSettings, start_url: str) -> Iterator[Any]:
     """The HTTP client, and for a folder scan the local server it talks to."""
@@ -204,7 +214,8 @@ def _crawl(
         try:
             with _wire(settings, start_url) as (make_client, build):
                 bare, per_host = _external_clients(settings)
-                async with make_client(settings) as client, bare:
+                gate = _credential_gate(settings, start_url)
+                async with make_client(settings, gate) as client, bare:
                     fetcher = build(client)
                     robots = Robots(
                         fetcher, robots_token(settings.user_agent), settings.ignore_robots
@@ -220,6 +231,7 @@ def _crawl(
                             to_wire=fetcher.url_map.to_wire,
                             to_public=fetcher.url_map.to_public,
                             throttle=fetcher.throttle,
+                            credentials=gate.headers_for,
                             done=resume.resources_done if resume else None,
                         )
                     crawler = Crawler(
@@ -233,6 +245,7 @@ def _crawl(
                         slow_ms=Thresholds.from_stored(settings.thresholds).slow_response_ms,
                         checker=checker,
                         probe_variants=None if settings.folder else _variant_probe(settings, bare),
+                        carries_credentials=gate.allows if gate.active else None,
                     )
                     if resume is not None:
                         crawler.resources_pending = resume.resources_pending

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
-from seolog.domain import CrawledPage, Finding, ResourceCheck
+from seolog.domain import CrawledPage, Finding, ResourceCheck, clip_text
 from seolog.errors import StorageError
 from seolog.storage.models import (
     Issue,
@@ -235,10 +235,11 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
     }
     if s is not None:
         row.update(
-            title=s.title,
-            meta_description=s.meta_description,
-            h1=s.h1,
-            h2=s.h2,
+            # Capped: the checks judged the whole texts already (MAX_STORED_TEXT says why).
+            title=clip_text(s.title),
+            meta_description=clip_text(s.meta_description),
+            h1=_clipped(s.h1),
+            h2=_clipped(s.h2),
             canonical=s.canonical,
             meta_robots=s.meta_robots,
             lang=s.lang,
@@ -250,11 +251,15 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
             open_graph=s.open_graph or None,
             twitter=s.twitter or None,
             json_ld=s.json_ld or None,
-            images=[{"src": i.src, "alt": i.alt} for i in s.images] or None,
+            images=[{"src": i.src, "alt": clip_text(i.alt)} for i in s.images] or None,
             viewport=s.viewport,
             wp_post_id=s.wp_post_id,
         )
     return row
+
+
+def _clipped(texts: list[str] | None) -> list[str] | None:
+    return [clip_text(t) or "" for t in texts] if texts is not None else None
 
 
 def issue_row(scan_id: int, page_id: int | None, f: Finding) -> dict[str, Any]:
@@ -311,7 +316,7 @@ def save_pages(
                     "scan_id": scan_id,
                     "source_page_id": page_id,
                     "target_url": link.url,
-                    "anchor_text": link.text or None,
+                    "anchor_text": clip_text(link.text) or None,
                     "rel": link.rel or None,
                     "internal": link.internal,
                 }

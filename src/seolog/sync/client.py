@@ -22,7 +22,7 @@ import httpx
 from seolog import __version__
 from seolog.errors import SyncError, UsageError
 from seolog.retryafter import retry_after_seconds
-from seolog.secrets import API_KEY_ENV, ApiKey
+from seolog.secrets import API_KEY_ENV, ApiKey, mask_tokens
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one request; a page's SEO data is a few KiB
 _MAX_ERROR_CHARS = 300
@@ -113,6 +113,7 @@ def describe(response: httpx.Response, key: ApiKey | None = None) -> str:
     line = f"{prefix}: {detail}" if detail else prefix
     if key is not None:  # a server that echoes the key back must not make us print it
         line = line.replace(key.reveal(), key.masked)
+    line = mask_tokens(line)  # nor any other key it names, in whatever case
     return line if len(line) <= _MAX_ERROR_CHARS else line[: _MAX_ERROR_CHARS - 1] + "…"
 
 
