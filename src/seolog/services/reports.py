@@ -11,6 +11,7 @@ from typing import Any
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
 from seolog.files import atomic_write
+from seolog.ids import numeric_id
 from seolog.reports import labels, model
 from seolog.reports.render import Branding, Renderer, write_pdf
 from seolog.services.clients import get_client
@@ -95,7 +96,8 @@ def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
     """(scan id, site id) from a scan ID or a site name (its latest completed scan)."""
     with session_scope(ctx.engine) as session:
         if target.strip().isascii() and target.strip().isdigit():  # int("²") fails
-            scan = repo.scan_by_id(session, int(target))
+            number = numeric_id(target)
+            scan = repo.scan_by_id(session, number) if number is not None else None
             if scan is None:
                 raise NotFoundError(f"no scan with id {target}", hint="see `seolog scans list`")
             return scan.id or 0, scan.site_id

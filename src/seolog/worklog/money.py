@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from seolog.errors import UsageError
 
 CENT = Decimal("0.01")
+# Rates are stored as NUMERIC(12, 2) (storage/models.py `_money`): ten digits before the point.
+MAX_RATE = Decimal(10) ** 10
 
 
 def parse_rate(text: str | None) -> Decimal | None:
@@ -20,6 +22,11 @@ def parse_rate(text: str | None) -> Decimal | None:
         ) from None
     if not value.is_finite() or value < 0:
         raise UsageError(f"the rate {text!r} must be a positive number", hint="e.g. --rate 95")
+    if value >= MAX_RATE:
+        raise UsageError(
+            f"the rate {text!r} is too large (the store keeps up to {MAX_RATE - CENT})",
+            hint="give the hourly rate, e.g. --rate 95",
+        )
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
