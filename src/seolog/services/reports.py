@@ -37,6 +37,26 @@ class ReportRequest:
     amounts: bool = True  # False: hours only, no money anywhere (work, monthly)
 
 
+# What a report file's extension says it is; any other extension says nothing.
+FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+DEFAULT_FORMAT = "pdf"
+
+
+def report_format(explicit: str | None, output: Path | None) -> str:
+    """The format to write: an explicit --format, else the output file's extension (.html or
+    .htm is HTML, .pdf is PDF), else PDF. A format the extension contradicts is refused: an
+    `x.html` holding a PDF opens as garbage in a browser."""
+    if output is None:
+        return explicit or DEFAULT_FORMAT
+    implied = FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    if explicit is not None and implied is not None and explicit != implied:
+        raise UsageError(
+            f"--format {explicit} does not match the file name {output.name} ({implied})",
+            hint=f"drop --format, or name the file {output.stem}.{explicit}",
+        )
+    return explicit or implied or DEFAULT_FORMAT
+
+
 def read_markdown(path: Path | None, what: str) -> str | None:
     """The Markdown of a --notes or --next-steps file as safe HTML; None without a file or text.
     A missing, unreadable or non-UTF-8 file is a usage error (exit 2), found before any work."""
