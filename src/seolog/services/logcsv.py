@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from seolog.context import AppContext
+from seolog.csvsafe import restore, write_rows
 from seolog.errors import SeologError, UsageError
 from seolog.services.logs import EntryInput, EntryRow, build_entry
 from seolog.storage.db import session_scope
@@ -44,30 +45,29 @@ MAX_ERRORS_LISTED = 20
 
 
 def export_csv(rows: Iterable[EntryRow]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        e = row.entry
-        writer.writerow(
-            [
-                e.day.isoformat(),
-                e.started_at.astimezone().strftime("%H:%M") if e.started_at else "",
-                e.ended_at.astimezone().strftime("%H:%M") if e.ended_at else "",
-                format_minutes(e.minutes),
-                row.client or "",
-                row.project or "",
-                row.site or "",
-                e.work_type,
-                e.description,
-                "yes" if e.billable else "no",
-                str(e.rate) if e.rate is not None else "",
-                ";".join(e.tags or []),
-                ";".join(e.urls or []),
-                ";".join(e.fixes or []),
-            ]
-        )
-    return buf.getvalue()
+    """The entries as CSV, cells made safe to open in a spreadsheet (csvsafe); `import_csv`
+    reads them back as they were."""
+    return write_rows(COLUMNS, (_export_row(row) for row in rows))
+
+
+def _export_row(row: EntryRow) -> list[str]:
+    e = row.entry
+    return [
+        e.day.isoformat(),
+        e.started_at.astimezone().strftime("%H:%M") if e.started_at else "",
+        e.ended_at.astimezone().strftime("%H:%M") if e.ended_at else "",
+        format_minutes(e.minutes),
+        row.client or "",
+        row.project or "",
+        row.site or "",
+        e.work_type,
+        e.description,
+        "yes" if e.billable else "no",
+        str(e.rate) if e.rate is not None else "",
+        ";".join(e.tags or []),
+        ";".join(e.urls or []),
+        ";".join(e.fixes or []),
+    ]
 
 
 def _bool(text: str) -> bool | None:
@@ -154,7 +154,7 @@ def _import_rows(ctx: AppContext, path: Path, reader: csv.DictReader[str]) -> in
         entries = []
         for line, raw in enumerate(reader, start=2):
             # Cells beyond the header (DictReader's key None, a list) are extra columns: ignored.
-            record = {k.strip().lower(): v or "" for k, v in raw.items() if k is not None}
+            record = {k.strip().lower(): restore(v or "") for k, v in raw.items() if k is not None}
             if not any(v.strip() for v in record.values()):
                 continue  # blank line
             try:
