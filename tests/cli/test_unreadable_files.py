@@ -97,3 +97,15 @@ def test_a_crontab_file_seolog_cannot_use_is_a_config_error(
     _one_line(r)
     assert f"the crontab file {target} (SEOLOG_CRONTAB_FILE)" in r.stderr
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["config", "show"], ["scan", "http://127.0.0.1:9/"]], ids=" ".join
+)
+def test_a_binary_config_file_is_a_config_error(cli: Cli, tmp_path: Path, args):
+    config = tmp_path / "seolog.toml"
+    config.write_bytes(bytes(range(256)))
+    r = cli("--config", str(config), *args)
+    assert r.exit_code == ExitCode.CONFIG, r.stderr
+    _one_line(r)
+    assert f"{config} is not a UTF-8 text file" in r.stderr
