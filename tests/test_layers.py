@@ -16,7 +16,7 @@ SRC = Path(seolog.__file__).resolve().parent
 
 # What each part of the package may import besides itself, lowest layer first.
 BASE = {"errors", "domain", "urls", "retryafter", "config", "settings", "secrets", "files",
-        "worklog", "suggest", "scope", "wording", "__version__"}  # fmt: skip
+        "worklog", "suggest", "scope", "wording", "csvsafe", "ids", "__version__"}  # fmt: skip
 ALLOWED: dict[str, set[str]] = {
     **{name: BASE for name in BASE},
     "parse": BASE,

@@ -1,26 +1,77 @@
 """Writing files all or nothing: a reader never sees half a report, and a failed run never
-truncates the last good one."""
+truncates the last good one. Also the one place a failed write becomes an error: a path the
+user gave that cannot be written is their argument (exit 2); a disk that fails or fills up
+is storage (exit 5)."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
-from seolog.errors import UsageError
+from seolog.errors import SeologError, StorageError, UsageError
+
+# A write that fails for the path itself: the user can fix it by giving another one.
+_PATH_ERRORS = frozenset(
+    {
+        errno.ENOENT,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ENAMETOOLONG,
+        errno.ELOOP,
+    }
+)
 
 
 def atomic_write(path: Path, data: str | bytes) -> int:
-    """Write `data` to `path` through a temporary file beside it; returns the size in bytes."""
+    """Write `data` to `path` through a temporary file beside it; returns the size in bytes.
+
+    A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a pipe) is
+    written in place: renaming over it would replace the device with a file."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder", hint="give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"cannot write {path}: there is no folder {path.parent}",
+            hint=f"create it first (mkdir -p {path.parent}) or write somewhere else",
+        )
+    if _special(path):
+        try:
+            with path.open("wb") as f:
+                f.write(raw)
+        except OSError as e:
+            raise write_error(path, e) from e
+        return len(raw)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        if isinstance(data, bytes):
-            tmp.write_bytes(data)
-        else:
-            tmp.write_text(data, encoding="utf-8")
+        tmp.write_bytes(raw)
         tmp.replace(path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise UsageError(
-            f"cannot write {path}: {e.strerror}", hint="check the folder exists and is writable"
-        ) from e
+        raise write_error(path, e) from e
     return path.stat().st_size
+
+
+def write_error(path: Path, e: OSError) -> SeologError:
+    """The error a failed write of `path` is: a usage error when the path is the problem (no
+    such folder, no permission), a storage error when the disk is (full, over quota, failing)."""
+    if e.errno in _PATH_ERRORS:
+        return UsageError(
+            f"cannot write {path}: {e.strerror}", hint="check the folder exists and is writable"
+        )
+    return StorageError(
+        f"cannot write {path}: {e.strerror or e}",
+        hint="free some disk space or write elsewhere; no earlier file was replaced",
+    )
+
+
+def _special(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False  # not there yet: an ordinary new file

@@ -102,6 +102,11 @@ def _read(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e.strerror}", hint="check the path") from e
+    except UnicodeDecodeError as e:  # TOML is UTF-8; this is a binary file or another encoding
+        raise ConfigError(
+            f"{path} is not a UTF-8 text file, so not a seolog config",
+            hint="check the --config path, or save the file as UTF-8",
+        ) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path} is not valid TOML: {e}", hint="fix the line it names") from e
     if path.name == "pyproject.toml":

@@ -527,9 +527,6 @@ def summary(
     fmt: FormatOpt = LogFormat.table,
 ) -> None:
     """Hours, billable hours and amounts per group, with totals per currency."""
-    import csv
-    import io
-
     from seolog.cli import render
     from seolog.services.logs import summarize, summary_row_document
 
@@ -563,15 +560,10 @@ def summary(
         )
         return
     if fmt is LogFormat.csv:
-        buf = io.StringIO()
-        writer = csv.DictWriter(
-            buf,
-            fieldnames=list(summary_row_document(s.totals[0]) if s.totals else ["group"]),
-            lineterminator="\n",
-        )
-        writer.writeheader()
-        writer.writerows([*docs, *totals])
-        render.emit_text(buf.getvalue())
+        from seolog.csvsafe import write_rows
+
+        fields = list(summary_row_document(s.totals[0]) if s.totals else ["group"])
+        render.emit_text(write_rows(fields, ([d.get(f) for f in fields] for d in [*docs, *totals])))
         return
     if not s.rows:
         render.note("No log entries in that range.", state.quiet, state.no_color)

@@ -27,7 +27,14 @@ class Kind(StrEnum):
 
 
 FormatOpt = Annotated[
-    Kind, typer.Option("--format", "-f", help="html (one self-contained file) or pdf (A4).")
+    Kind | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="html (one self-contained file) or pdf (A4). Default: the --output file's "
+        "extension (.html, .htm, .pdf), else pdf.",
+        show_default=False,
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -58,7 +65,7 @@ TemplateDirOpt = Annotated[
 
 def _request(
     state: State,
-    fmt: Kind,
+    fmt: Kind | None,
     output: Path | None,
     kind: str,
     name: str,
@@ -68,16 +75,17 @@ def _request(
     """`kind` is audit, work or monthly; the default file is <kind in the language>-<name>."""
     from seolog.projectconfig import load_config
     from seolog.reports.render import Branding, file_stem
-    from seolog.services.reports import ReportRequest
+    from seolog.services.reports import ReportRequest, report_format
 
+    chosen = report_format(fmt.value if fmt is not None else None, output)
     cfg = load_config(state.config)
     branding = Branding.from_config(cfg.report, cfg.path.parent if cfg.path else None)
     if template_dir is not None:
         branding.template_dir = template_dir
         branding.check()
     stem = file_stem(kind, lang, branding.template_dir)
-    path = output or Path(f"{stem}-{name}.{fmt.value}")
-    return ReportRequest(fmt.value, path, lang, branding)
+    path = output or Path(f"{stem}-{name}.{chosen}")
+    return ReportRequest(chosen, path, lang, branding)
 
 
 NoAmountsOpt = Annotated[
@@ -119,7 +127,7 @@ def audit(
     target: Annotated[
         str, typer.Argument(help="A site name (its latest scan) or a scan ID.", show_default=False)
     ],
-    fmt: FormatOpt = Kind.pdf,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = "en",
     template_dir: TemplateDirOpt = None,
@@ -144,7 +152,7 @@ def work(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this date.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
-    fmt: FormatOpt = Kind.pdf,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = "en",
     template_dir: TemplateDirOpt = None,
@@ -172,7 +180,7 @@ def monthly(
     month: Annotated[
         str, typer.Option("--month", help="YYYY-MM, this-month or last-month.")
     ] = "last-month",
-    fmt: FormatOpt = Kind.pdf,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = "en",
     template_dir: TemplateDirOpt = None,

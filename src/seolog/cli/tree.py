@@ -407,25 +407,34 @@ class _WordsArgument(TyperArgument):
 
 
 def _runtime(param: Any, base: Any) -> Any:
-    if param._runtime_param is None:
-        return _OnlyWithValue(param, base)
-    return param._runtime_param
+    # One converter per parameter, kept: Typer caches its own in `_runtime_param` once built,
+    # and every later value (a second command run in the same process) must still pass here.
+    runtime = getattr(param, "_seolog_runtime", None)
+    if runtime is None:
+        runtime = param._seolog_runtime = _OnlyWithValue(param, base)
+    return runtime
 
 
 class _OnlyWithValue:
     """Converts a parameter's value with Typer's own converter, built only once a value exists
-    (None stays None, or an empty tuple for a repeatable option, as Typer's does)."""
+    (None stays None, or an empty tuple for a repeatable option, as Typer's does), and holds
+    every value to what any command can use (cli/values.py: 64-bit whole numbers, finite
+    numbers, text without NUL or undecodable bytes)."""
 
     def __init__(self, param: Any, base: Any) -> None:
         self.param = param
         self.base = base
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        from seolog.cli import values
+
         if value is None:
             return () if param.multiple or param.nargs == -1 else None
+        values.check_raw(value, param)
         if isinstance(value, str) and _plain_text(param):  # --db from SEOLOG_DATABASE_URL
             return value  # nothing to convert, so no pydantic for it: a help stays light
-        return self.base.get_runtime_param(self.param).coerce(value, param=param, ctx=ctx)
+        converted = self.base.get_runtime_param(self.param).coerce(value, param=param, ctx=ctx)
+        return values.check_converted(converted, param)
 
 
 def _plain_text(param: Any) -> bool:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
+
+from seolog.csvsafe import write_rows
 
 COLUMNS = ["code", "severity", "url", "message", "details"]
 
 
 def render(doc: dict[str, Any]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for issue in doc["issues"]:
-        writer.writerow(
+    """Messages and URLs come from crawled pages: the cells are made safe to open (csvsafe)."""
+    return write_rows(
+        COLUMNS,
+        (
             [
                 issue["code"],
                 issue["severity"],
@@ -25,5 +24,6 @@ def render(doc: dict[str, Any]) -> str:
                 if issue["details"]
                 else "",
             ]
-        )
-    return buf.getvalue()
+            for issue in doc["issues"]
+        ),
+    )

@@ -176,11 +176,30 @@ class Renderer:
             raise ReportError(f"no report template {e.name!r}", hint="check --template-dir") from e
         except TemplateError as e:
             line = getattr(e, "lineno", None)  # syntax errors know where; others do not
-            where = f" ({getattr(e, 'filename', None)}:{line})" if line else ""
+            where = f" ({getattr(e, 'filename', None)}:{line})" if line else _template_frame(e)
             raise ReportError(
                 f"the report template failed{where}: {e}",
                 hint="fix the template, or drop --template-dir",
             ) from e
+        except Exception as e:  # the template's own expression raised: {{ 1 / 0 }}
+            where = _template_frame(e)
+            raise ReportError(
+                f"the report template failed{where}: {type(e).__name__}: {e}",
+                hint="fix the template, or drop --template-dir",
+            ) from e
+
+
+def _template_frame(e: BaseException) -> str:
+    """` (FILE:LINE)` of the innermost template line in the traceback, which Jinja rewrites to
+    point into the template; empty when no template line is in it."""
+    where = ""
+    tb = e.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".jinja")):
+            where = f" ({filename}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return where
 
 
 def _map_labels(pairs: Any, name: Any) -> list[tuple[str, Any]]:
@@ -212,15 +231,11 @@ def file_stem(kind: str, lang: str, template_dir: Path | None = None) -> str:
 
 def write_pdf(html: str, path: Path) -> int:
     """Print the HTML to PDF with WeasyPrint; returns the file size. Fonts and images are inline,
-    so nothing is fetched."""
+    so nothing is fetched. The file is written as every other one is (seolog.files): whole or
+    not at all, and a full disk is a storage error."""
     from weasyprint import HTML
 
-    from seolog.errors import ReportError
+    from seolog.files import atomic_write
 
-    try:
-        HTML(string=html, base_url=str(package_templates())).write_pdf(str(path))
-    except OSError as e:
-        raise ReportError(
-            f"cannot write {path}: {e.strerror}", hint="check the folder is writable"
-        ) from e
-    return path.stat().st_size
+    pdf = HTML(string=html, base_url=str(package_templates())).write_pdf()
+    return atomic_write(path, bytes(pdf or b""))

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
+from seolog.ids import numeric_id
 from seolog.services.sites import check_email, get_site, parse_url
 from seolog.storage import repo
 from seolog.storage import worklog as store
@@ -21,8 +22,9 @@ from seolog.worklog.money import check_currency, parse_rate
 
 def get_client(session: Session, ident: str) -> Client:
     client = store.client_by_name(session, ident)
-    if client is None and ident.strip().isascii() and ident.strip().isdigit():
-        client = store.client_by_id(session, int(ident))
+    number = numeric_id(ident) if client is None else None
+    if number is not None:
+        client = store.client_by_id(session, number)
     if client is None:
         match = closest(ident, (c.name for c in store.list_clients(session)))
         raise NotFoundError(
@@ -35,8 +37,9 @@ def get_client(session: Session, ident: str) -> Client:
 
 
 def get_project(session: Session, ident: str, client: Client | None = None) -> Project:
-    if ident.strip().isascii() and ident.strip().isdigit():  # int("²") fails
-        found = store.project_by_id(session, int(ident))
+    number = numeric_id(ident)
+    if number is not None:
+        found = store.project_by_id(session, number)
         if found is not None:
             return found
     projects = store.projects_named(session, ident)

@@ -24,7 +24,8 @@ from typing import Any
 
 from seolog.context import AppContext
 from seolog.domain import Severity, finding_subject
-from seolog.errors import GateFailed, UsageError
+from seolog.errors import GateFailed, NotFoundError, UsageError
+from seolog.ids import numeric_id
 from seolog.scope import ScanScope
 from seolog.services.resolve import Resolved
 from seolog.urls import origin_of, path_of
@@ -189,7 +190,9 @@ def load_baseline(ctx: AppContext, spec: str) -> Baseline:
     from seolog.services.scans import get_scan
 
     if spec.strip().isascii() and spec.strip().isdigit():  # int("²") fails: a file name
-        scan_id = int(spec)
+        scan_id = numeric_id(spec)
+        if scan_id is None:
+            raise NotFoundError(f"no scan with id {spec.strip()}", hint="see `seolog scans list`")
         stored = get_scan(ctx, scan_id)  # a clear error for an unknown ID
         scope = scan_scope(ctx, scan_id)
         return Baseline(

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from seolog.context import AppContext
+from seolog.csvsafe import restore, write_rows
 from seolog.errors import SeologError, UsageError
 from seolog.services.logs import EntryInput, EntryRow, build_entry
 from seolog.storage.db import session_scope
@@ -44,30 +45,29 @@ MAX_ERRORS_LISTED = 20
 
 
 def export_csv(rows: Iterable[EntryRow]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        e = row.entry
-        writer.writerow(
-            [
-                e.day.isoformat(),
-                e.started_at.astimezone().strftime("%H:%M") if e.started_at else "",
-                e.ended_at.astimezone().strftime("%H:%M") if e.ended_at else "",
-                format_minutes(e.minutes),
-                row.client or "",
-                row.project or "",
-                row.site or "",
-                e.work_type,
-                e.description,
-                "yes" if e.billable else "no",
-                str(e.rate) if e.rate is not None else "",
-                ";".join(e.tags or []),
-                ";".join(e.urls or []),
-                ";".join(e.fixes or []),
-            ]
-        )
-    return buf.getvalue()
+    """The entries as CSV, cells made safe to open in a spreadsheet (csvsafe); `import_csv`
+    reads them back as they were."""
+    return write_rows(COLUMNS, (_export_row(row) for row in rows))
+
+
+def _export_row(row: EntryRow) -> list[str]:
+    e = row.entry
+    return [
+        e.day.isoformat(),
+        e.started_at.astimezone().strftime("%H:%M") if e.started_at else "",
+        e.ended_at.astimezone().strftime("%H:%M") if e.ended_at else "",
+        format_minutes(e.minutes),
+        row.client or "",
+        row.project or "",
+        row.site or "",
+        e.work_type,
+        e.description,
+        "yes" if e.billable else "no",
+        str(e.rate) if e.rate is not None else "",
+        ";".join(e.tags or []),
+        ";".join(e.urls or []),
+        ";".join(e.fixes or []),
+    ]
 
 
 def _bool(text: str) -> bool | None:
@@ -112,11 +112,36 @@ def _input(record: dict[str, str]) -> EntryInput:
 
 def import_csv(ctx: AppContext, path: Path) -> int:
     """Import every row, or none; returns how many entries were added."""
+    text = _read_text(path)
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _import_rows(ctx, path, reader)
+    except csv.Error as e:  # a field past the csv module's size limit, a stray quote at the end
+        raise UsageError(
+            f"{path} is not a CSV file seolog can read: line {reader.line_num}: {e}",
+            hint="export it from the spreadsheet again as CSV (UTF-8)",
+        ) from e
+
+
+def _read_text(path: Path) -> str:
+    """The file's text: a missing, unreadable or binary file (a spreadsheet's .xlsx, an image)
+    is one usage error naming it, not a decoding traceback."""
+    not_text = UsageError(
+        f"{path} is not a UTF-8 text file, so not a CSV export",
+        hint="save it from the spreadsheet as CSV (UTF-8); `seolog logs export` writes one",
+    )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror}", hint="check the path") from e
-    reader = csv.DictReader(io.StringIO(text))
+    except UnicodeDecodeError as e:
+        raise not_text from e
+    if "\x00" in text:  # UTF-16, or binary that happens to decode: no CSV holds a NUL
+        raise not_text
+    return text
+
+
+def _import_rows(ctx: AppContext, path: Path, reader: csv.DictReader[str]) -> int:
     header = {h.strip().lower() for h in reader.fieldnames or []}
     missing = REQUIRED - header
     if missing:
@@ -128,7 +153,8 @@ def import_csv(ctx: AppContext, path: Path) -> int:
     with session_scope(ctx.engine) as session:
         entries = []
         for line, raw in enumerate(reader, start=2):
-            record = {(k or "").strip().lower(): v or "" for k, v in raw.items()}
+            # Cells beyond the header (DictReader's key None, a list) are extra columns: ignored.
+            record = {k.strip().lower(): restore(v or "") for k, v in raw.items() if k is not None}
             if not any(v.strip() for v in record.values()):
                 continue  # blank line
             try:

@@ -11,6 +11,7 @@ from typing import Any
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
 from seolog.files import atomic_write
+from seolog.ids import numeric_id
 from seolog.reports import labels, model
 from seolog.reports.render import Branding, Renderer, write_pdf
 from seolog.services.clients import get_client
@@ -34,6 +35,26 @@ class ReportRequest:
     notes: Path | None = None  # Markdown: the consultant's executive summary (monthly)
     next_steps: Path | None = None  # Markdown: replaces the generated next steps (monthly)
     amounts: bool = True  # False: hours only, no money anywhere (work, monthly)
+
+
+# What a report file's extension says it is; any other extension says nothing.
+FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+DEFAULT_FORMAT = "pdf"
+
+
+def report_format(explicit: str | None, output: Path | None) -> str:
+    """The format to write: an explicit --format, else the output file's extension (.html or
+    .htm is HTML, .pdf is PDF), else PDF. A format the extension contradicts is refused: an
+    `x.html` holding a PDF opens as garbage in a browser."""
+    if output is None:
+        return explicit or DEFAULT_FORMAT
+    implied = FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    if explicit is not None and implied is not None and explicit != implied:
+        raise UsageError(
+            f"--format {explicit} does not match the file name {output.name} ({implied})",
+            hint=f"drop --format, or name the file {output.stem}.{explicit}",
+        )
+    return explicit or implied or DEFAULT_FORMAT
 
 
 def read_markdown(path: Path | None, what: str) -> str | None:
@@ -95,7 +116,8 @@ def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
     """(scan id, site id) from a scan ID or a site name (its latest completed scan)."""
     with session_scope(ctx.engine) as session:
         if target.strip().isascii() and target.strip().isdigit():  # int("²") fails
-            scan = repo.scan_by_id(session, int(target))
+            number = numeric_id(target)
+            scan = repo.scan_by_id(session, number) if number is not None else None
             if scan is None:
                 raise NotFoundError(f"no scan with id {target}", hint="see `seolog scans list`")
             return scan.id or 0, scan.site_id

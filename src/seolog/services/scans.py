@@ -417,7 +417,12 @@ def resume_scan(
     Credentials (auth, header values, cookies) are never stored, so they come again here; so
     may `trust` (`ca_bundle`, `insecure`): the CA file the scan started with may have moved.
     """
-    # Locked before anything is read or changed: another process may be crawling this scan.
+    # An unknown ID is "not found" before any lock: a lock on an ID no scan has would be refused
+    # (a negative byte offset, a key out of range) and read as "crawled by another process".
+    with session_scope(ctx.engine) as session:
+        if repo.scan_by_id(session, scan_id) is None:
+            raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
+    # Locked before anything is changed: another process may be crawling this scan.
     with scan_lock(ctx.db_url, scan_id):
         with session_scope(ctx.engine) as session:
             scan = repo.scan_by_id(session, scan_id)

@@ -130,7 +130,10 @@ class Crontab:
 
     def read(self) -> str:
         if self.file is not None:
-            return self.file.read_text() if self.file.exists() else ""
+            try:
+                return self.file.read_text(encoding="utf-8") if self.file.exists() else ""
+            except (OSError, UnicodeDecodeError) as e:
+                raise self._file_error("cannot read", e) from e
         binary = self._binary()
         done = subprocess.run([binary, "-l"], capture_output=True, text=True)
         if done.returncode != 0:
@@ -145,14 +148,28 @@ class Crontab:
     def write(self, text: str) -> None:
         if self.file is not None:
             tmp = self.file.with_name(self.file.name + ".tmp")
-            tmp.write_text(text)
-            tmp.replace(self.file)
+            try:
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(self.file)
+            except OSError as e:
+                tmp.unlink(missing_ok=True)
+                raise self._file_error("cannot write", e) from e
             return
         done = subprocess.run([self._binary(), "-"], input=text, capture_output=True, text=True)
         if done.returncode != 0:
             raise ConfigError(
                 f"crontab refused the update: {done.stderr.strip()}", hint="nothing was changed"
             )
+
+    def _file_error(self, what: str, e: OSError | UnicodeDecodeError) -> ConfigError:
+        """SEOLOG_CRONTAB_FILE names a file seolog cannot use: a setting to fix (exit 3)."""
+        reason = e.strerror if isinstance(e, OSError) else "it is not a UTF-8 text file"
+        if isinstance(e, OSError) and not (self.file and self.file.parent.is_dir()):
+            reason = f"there is no folder {self.file.parent if self.file else ''}"
+        return ConfigError(
+            f"{what} the crontab file {self.file} (SEOLOG_CRONTAB_FILE): {reason}",
+            hint="point SEOLOG_CRONTAB_FILE at a text file in an existing, writable folder",
+        )
 
     @staticmethod
     def _binary() -> str:

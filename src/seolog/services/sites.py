@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
+from seolog.ids import numeric_id
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.models import Site, utcnow
@@ -69,8 +70,9 @@ def default_name(session: Session, url: str) -> str:
 def get_site(session: Session, ident: str) -> Site:
     """Find a site by name or numeric id."""
     site = repo.site_by_name(session, ident)
-    if site is None and ident.isascii() and ident.isdigit():  # int("²") fails
-        site = repo.site_by_id(session, int(ident))
+    number = numeric_id(ident) if site is None and ident == ident.strip() else None
+    if number is not None:
+        site = repo.site_by_id(session, number)
     if site is None:
         raise NotFoundError(f"no site named {ident!r}", hint=site_hint(session, ident))
     return site

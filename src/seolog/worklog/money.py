@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from seolog.errors import UsageError
 
 CENT = Decimal("0.01")
+# Rates are stored as NUMERIC(12, 2) (storage/models.py `_money`): ten digits before the point.
+MAX_RATE = Decimal(10) ** 10
 
 
 def parse_rate(text: str | None) -> Decimal | None:
@@ -20,7 +22,25 @@ def parse_rate(text: str | None) -> Decimal | None:
         ) from None
     if not value.is_finite() or value < 0:
         raise UsageError(f"the rate {text!r} must be a positive number", hint="e.g. --rate 95")
+    if value >= MAX_RATE:
+        raise UsageError(
+            f"the rate {text!r} is too large (the store keeps up to {MAX_RATE - CENT})",
+            hint="give the hourly rate, e.g. --rate 95",
+        )
     return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def _likely(code: str) -> str | None:
+    """The currency a mistyped code most likely meant, among those some country uses today
+    (not the historic XEU for EUX): the country letters (the first two) first, then spelling."""
+    from babel import Locale
+    from babel.numbers import get_territory_currencies
+
+    from seolog.suggest import closest
+
+    in_use = sorted({c for t in Locale("en").territories for c in get_territory_currencies(str(t))})
+    same_country = [c for c in in_use if c[:2] == code[:2]]
+    return closest(code, same_country or in_use) or (same_country[0] if same_country else None)
 
 
 def amount(minutes: int, rate: Decimal | None) -> Decimal | None:
@@ -31,9 +51,16 @@ def amount(minutes: int, rate: Decimal | None) -> Decimal | None:
 
 
 def check_currency(text: str) -> str:
+    """The ISO 4217 code `text` names, in capitals (`eur` is EUR). The codes are Babel's (CLDR,
+    which formats the amounts in reports): a made-up code such as EUX would print as itself on
+    an invoice."""
+    from babel.numbers import list_currencies
+
     code = text.strip().upper()
-    if len(code) != 3 or not code.isalpha():
+    if code not in list_currencies():
+        match = _likely(code) if len(code) == 3 else None
         raise UsageError(
-            f"{text!r} is not a currency code", hint="use ISO 4217, e.g. EUR, USD, GBP"
+            f"{text!r} is not an ISO 4217 currency code",
+            hint=f"did you mean {match}?" if match else "use an ISO 4217 code, e.g. EUR, USD, GBP",
         )
     return code
