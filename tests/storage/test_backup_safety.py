@@ -44,6 +44,13 @@ def test_force_never_replaces_what_is_not_a_regular_file(cli, tmp_path: Path) ->
     assert _files(tmp_path) == {"pipe", "real.db", "link.db", "folder"}
 
 
+def test_the_store_is_never_its_own_backup(cli, home: Path) -> None:
+    assert cli("sites", "add", "https://a.example", "--name", "a").exit_code == 0
+    r = cli("db", "backup", str(home / "seolog.db"), "--force")
+    assert r.exit_code == ExitCode.USAGE and "is the database itself" in r.stderr
+    assert [s["name"] for s in cli("sites", "list", "--format", "json").json()] == ["a"]
+
+
 def test_a_missing_folder_is_a_usage_error_with_the_fix(cli, tmp_path: Path) -> None:
     r = cli("db", "backup", str(tmp_path / "nope" / "b.db"))
     assert r.exit_code == ExitCode.USAGE

@@ -52,6 +52,10 @@ def db_backup(ctx: AppContext, target: Path, force: bool = False) -> m.DbInfo:
     _check_target(target, force)
     ctx.engine  # noqa: B018 - open (and migrate) the store first, so the backup has a schema
     path = m.sqlite_path(ctx.db_url)
+    if path is not None and target.exists() and target.samefile(path):
+        raise UsageError(
+            f"{target} is the database itself", hint="write the backup to another file"
+        )
     if path is not None:
         m.backup_sqlite(path, target)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +81,13 @@ def _create_private(database: Path) -> None:
             conn.execute("PRAGMA journal_mode=WAL")  # writes the header: the file is not empty
         finally:
             conn.close()
-        with suppress(FileExistsError):  # another seolog made it first: use that one
-            os.link(tmp, database)
+        try:
+            os.link(tmp, database)  # never replaces: another seolog may have made it first
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            if not database.exists():
+                os.replace(tmp, database)
     finally:
         tmp.unlink(missing_ok=True)
 
