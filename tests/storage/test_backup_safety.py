@@ -141,6 +141,8 @@ def test_a_damaged_store_is_a_storage_error_not_a_bug(
     assert cli("--quiet", "scan", str(EXAMPLE_SITE)).exit_code == 0
     backup = tmp_path / "good.db"
     assert cli("db", "backup", str(backup)).exit_code == 0
+    assert "is intact (schema" in cli("db", "verify").stderr
+    assert cli("db", "verify", str(backup), "--format", "json").json()["ok"] is True
     db = home / "seolog.db"
     assert cli("db", "vacuum").exit_code == 0  # everything in the file, the WAL emptied
     for sidecar in (Path(f"{db}-wal"), Path(f"{db}-shm")):
@@ -152,13 +154,15 @@ def test_a_damaged_store_is_a_storage_error_not_a_bug(
         db.write_bytes(b"\x00" * 100 + data[100:])
     else:
         db.write_bytes(b"")
-    for args in (("scans", "list"), ("db", "info"), ("scan", str(EXAMPLE_SITE))):
+    for args in (("db", "verify"), ("scans", "list"), ("db", "info"), ("scan", str(EXAMPLE_SITE))):
         done = _seolog(seolog_env, *args)
         assert done.returncode == ExitCode.STORAGE, (args, done.stderr)
         assert "Traceback" not in done.stderr and "bug" not in done.stderr
-        assert "restore" in done.stderr
+        assert "restore" in done.stderr, (args, done.stderr)
     if damage == "empty":
         assert "empty file" in done.stderr and db.stat().st_size == 0  # not taken as new
+    r = cli("db", "verify", str(db))  # a damaged file given as a backup to check
+    assert r.exit_code == ExitCode.STORAGE
     # The way out the hint names: a restore over the damaged file.
     done = _seolog(seolog_env, "db", "restore", str(backup), "--yes")
     assert done.returncode == 0, done.stderr

@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from seolog.context import AppContext
-from seolog.errors import UsageError
+from seolog.errors import StorageError, UsageError
 from seolog.services.exclusive import exclusive_store
 from seolog.storage import maintenance as m
 
@@ -61,6 +61,28 @@ def db_backup(ctx: AppContext, target: Path, force: bool = False) -> m.DbInfo:
     else:
         m.backup_postgres(ctx.db_url, target)
     return db_info(ctx)
+
+
+def db_verify(ctx: AppContext, file: Path | None = None) -> str:
+    """Check the store (or a backup `file`) end to end: SQLite's integrity_check over every
+    page, and a schema this seolog can read. Returns the schema revision; StorageError (exit 5)
+    naming what is wrong. PostgreSQL checks its own pages: there the store is opened and its
+    schema read."""
+    if file is not None:
+        if not file.is_file():
+            raise UsageError(f"no file at {file}", hint="check the path")
+        return m.verify_sqlite(file)
+    path = m.sqlite_path(ctx.db_url)
+    if path is not None:
+        if not path.is_file():
+            raise UsageError(f"no database at {path}", hint="check --db / SEOLOG_DATABASE_URL")
+        if path.stat().st_size == 0:
+            raise StorageError(
+                f"the database {path} is an empty file (0 bytes), not a seolog store",
+                hint="restore a backup with `seolog db restore FILE --yes`",
+            )
+        return m.verify_sqlite(path, live=True)
+    return db_info(ctx).revision or "none"
 
 
 def db_restore(ctx: AppContext, backup: Path) -> None:

@@ -182,8 +182,8 @@ def migrate(engine: Engine) -> None:
 
 
 DAMAGED_HINT = (
-    "the file is damaged (truncated or overwritten): restore a backup with "
-    "`seolog db restore FILE --yes`, or move the file away to start a new store"
+    "the file is damaged (truncated or overwritten; `seolog db verify` says more): restore a "
+    "backup with `seolog db restore FILE --yes`, or move the file away to start a new store"
 )
 
 

@@ -126,20 +126,27 @@ def _ro_uri(path: Path) -> str:
     return path.expanduser().absolute().as_uri() + "?mode=ro"
 
 
-def verify_sqlite(path: Path) -> str:
-    """Check a SQLite backup: intact and a seolog schema this version can read; returns its
-    revision."""
+def _fix(live: bool) -> str:
+    return "restore a backup with `seolog db restore FILE --yes`" if live else "check the file"
+
+
+def verify_sqlite(path: Path, live: bool = False) -> str:
+    """Check a SQLite backup (or, `live`, the store itself): intact and a seolog schema this
+    version can read; returns its revision. The store is opened read-write: a reader of a WAL
+    file needs to make its -shm, which a read-only open cannot."""
     try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True)
+        conn = sqlite3.connect(path) if live else sqlite3.connect(_ro_uri(path), uri=True)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
-        raise StorageError(f"{path} is not a seolog database: {e}", hint="check the file") from e
+        raise StorageError(f"{path} is not a seolog database: {e}", hint=_fix(live)) from e
     if ok != "ok":
-        raise StorageError(f"{path} is damaged: {ok}", hint="use an older backup")
+        raise StorageError(
+            f"{path} is damaged: {ok}", hint=_fix(live) if live else "use an older backup"
+        )
     if revision is None or revision[0] not in KNOWN_REVISIONS:
         raise StorageError(
             f"{path} has schema {revision[0] if revision else 'none'}, which this seolog cannot read",
