@@ -164,9 +164,12 @@ def _private_tmp(target: Path) -> Path:
     """A new empty file beside `target`, owner-only from its first byte (a dump written under
     the usual umask is readable by every local user until it is chmod-ed)."""
     tmp = target.with_name(f".{target.name}.partial")
-    for stale in (tmp, *_sidecars(tmp)):
-        stale.unlink(missing_ok=True)
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        for stale in (tmp, *_sidecars(tmp)):
+            stale.unlink(missing_ok=True)
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as e:  # a folder we may not write to; another backup to the same name
+        raise _write_failed(target, e) from e
     return tmp
 
 
@@ -179,7 +182,7 @@ def _write_failed(target: Path, e: BaseException) -> StorageError:
     reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
     return StorageError(
         f"cannot write the backup {target}: {reason}",
-        hint="free disk space, or write the backup to another disk; nothing was replaced",
+        hint="free disk space or pick a writable folder; nothing was replaced",
     )
 
 
