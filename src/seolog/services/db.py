@@ -91,7 +91,7 @@ def db_restore(ctx: AppContext, backup: Path) -> None:
     path = m.sqlite_path(ctx.db_url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)  # the lock files go beside the store
-    with exclusive_store(ctx, "restore the database"):
+    with exclusive_store(ctx, "restore the database", open_first=False):
         if path is not None:
             ctx.close()  # no connection of ours may hold the file while it is replaced
             m.restore_sqlite(backup, path)

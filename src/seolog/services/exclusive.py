@@ -1,4 +1,4 @@
-"""Jobs that need the store alone: restore, vacuum, prune and deletes wait for no scan.
+"""Jobs that need the store alone: restore, vacuum, prune and deletes never run under a scan.
 
 A restore under a running scan pulled its rows away (the scan then died on a foreign key, and
 seolog called it a bug). These jobs take the store lock every scan holds shared, and refuse at
@@ -40,10 +40,13 @@ def _busy(ctx: AppContext, job: str) -> StorageError:
 
 
 @contextmanager
-def exclusive_store(ctx: AppContext, job: str) -> Iterator[None]:
-    """Hold the store for `job` (e.g. "restore the database"); StoreBusy (exit 5) while a scan
-    or another such job runs. The store is not opened to take the lock: a restore must work
-    on a damaged one."""
+def exclusive_store(ctx: AppContext, job: str, open_first: bool = True) -> Iterator[None]:
+    """Hold the store for `job` (e.g. "vacuum the database"); StoreBusy (exit 5) while a scan
+    or another such job runs. The store is opened first (its errors, a --db in a missing
+    folder say, come before any about its locks), except for a restore (`open_first=False`),
+    which must work on a damaged store."""
+    if open_first:
+        ctx.engine  # noqa: B018
     with ExitStack() as held:
         try:
             held.enter_context(store_exclusive_lock(ctx.db_url, StoreBusy(job)))
