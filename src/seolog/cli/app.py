@@ -221,7 +221,7 @@ COMMANDS = {
         "app",
         "Client reports: audits, work done, and the monthly report (HTML or PDF).",
     ),
-    "db": Lazy("seolog.cli.db", "app", "The database: info, vacuum, backup, restore."),
+    "db": Lazy("seolog.cli.db", "app", "The database: info, vacuum, backup, verify, restore."),
     "auth": Lazy(
         "seolog.cli.auth", "app", "Keys for the hosted SEO platform: log in, check, log out."
     ),

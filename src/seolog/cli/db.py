@@ -1,4 +1,4 @@
-"""`seolog db …`: sizes and counts, vacuum, backup and restore of the store."""
+"""`seolog db …`: sizes and counts, vacuum, backup, verify and restore of the store."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from seolog.cli import options as o
 from seolog.cli.state import State
 
-app = typer.Typer(help="The database: info, vacuum, backup, restore.", no_args_is_help=True)
+app = typer.Typer(help="The database: info, vacuum, backup, verify, restore.", no_args_is_help=True)
 
 
 def _size(n: int | None) -> str:
@@ -103,6 +103,31 @@ def backup(
         state.no_color,
         "green",
     )
+
+
+@app.command("verify", epilog="Example: seolog db verify · seolog db verify ~/backups/seolog.db")
+def verify(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="A backup to check instead of the store.", dir_okay=False),
+    ] = None,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """Check the store, or a SQLite backup, page by page: intact, and a schema this seolog reads.
+
+    Exit 0 when it is; exit 5 with what is wrong (restore a backup with `seolog db restore`).
+    """
+    from seolog.cli import render
+    from seolog.services.db import db_verify
+
+    state: State = ctx.obj
+    revision = db_verify(state.app, file)
+    what = str(file) if file is not None else "The database"
+    if fmt is o.Format.json:
+        render.emit_json({"file": str(file) if file else None, "ok": True, "revision": revision})
+        return
+    render.note(f"{what} is intact (schema {revision}).", state.quiet, state.no_color, "green")
 
 
 @app.command("restore", epilog="Example: seolog db restore ~/backups/seolog-2026-11-01.db --yes")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from seolog.context import AppContext
@@ -339,18 +340,29 @@ def start_timer(ctx: AppContext, data: EntryInput) -> Timer:
     with session_scope(ctx.engine) as session:
         running = store.running_timer(session)
         if running is not None:
-            raise UsageError(
-                f"a timer is already running since {running.started_at.astimezone():%H:%M} "
-                f"for {running.entry.get('description')!r}",
-                hint="stop it with `seolog logs stop`, or drop it with `seolog logs cancel`",
-            )
+            raise _already_running(running)
         build_entry(ctx, session, EntryInput(**{**data.__dict__, "time": "1m"}))  # validates now
         timer = Timer(
             started_at=ctx.clock(), entry={k: v for k, v in data.__dict__.items() if v is not None}
         )
         session.add(timer)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as e:  # another `logs start` got in between (uq_timers_slot)
+            session.rollback()
+            raise _already_running(store.running_timer(session)) from e
         return timer
+
+
+def _already_running(running: Timer | None) -> UsageError:
+    hint = "stop it with `seolog logs stop`, or drop it with `seolog logs cancel`"
+    if running is None:  # stopped again in the meantime
+        return UsageError("another timer was started at the same moment", hint=hint)
+    return UsageError(
+        f"a timer is already running since {running.started_at.astimezone():%H:%M} "
+        f"for {running.entry.get('description')!r}",
+        hint=hint,
+    )
 
 
 def timer_status(ctx: AppContext) -> tuple[Timer, int] | None:

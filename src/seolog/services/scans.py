@@ -20,11 +20,12 @@ from seolog.crawl.stats import CrawlStats
 from seolog.domain import ScanStatus, ScanType, StopReason
 from seolog.errors import ConfigError, Interrupted, NotFoundError, SeologError, UsageError
 from seolog.services.audit import audit_scan
+from seolog.services.exclusive import exclusive_store
 from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary, scope_of
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url, registered_url
 from seolog.storage import repo
 from seolog.storage.db import session_scope
-from seolog.storage.lock import scan_lock
+from seolog.storage.lock import scan_lock, store_lock
 from seolog.storage.models import Scan, Site, utcnow
 from seolog.urls import root_url
 
@@ -373,24 +374,27 @@ def run_scan(
     if target.folder is not None:
         settings.folder = str(target.folder)
     scan_type = request.scan_type or (ScanType.CI if ctx.env.get("CI") else ScanType.MANUAL)
-    with session_scope(ctx.engine) as session:
-        site = ensure_site(session, target.start_url)
-        scan = repo.add(
-            session,
-            Scan(
-                site_id=site.id or 0,
-                start_url=target.start_url,
-                scan_type=scan_type.value,
-                status=ScanStatus.RUNNING.value,
-                settings=settings.to_stored(),
-                seolog_version=__version__,
-                catalog=current_catalog(),
-                started_at=utcnow(),
-            ),
-        )
-        scan_id = scan.id or 0
-    with scan_lock(ctx.db_url, scan_id):  # so `scan --resume` cannot start it twice meanwhile
-        _execute(ctx, scan_id, 0, settings, target.start_url, progress)
+    ctx.engine  # noqa: B018 - open (and migrate) the store before its locks, beside it
+    # Held shared while the scan lives: a restore, vacuum or prune must wait for it (#18).
+    with store_lock(ctx.db_url):
+        with session_scope(ctx.engine) as session:
+            site = ensure_site(session, target.start_url)
+            scan = repo.add(
+                session,
+                Scan(
+                    site_id=site.id or 0,
+                    start_url=target.start_url,
+                    scan_type=scan_type.value,
+                    status=ScanStatus.RUNNING.value,
+                    settings=settings.to_stored(),
+                    seolog_version=__version__,
+                    catalog=current_catalog(),
+                    started_at=utcnow(),
+                ),
+            )
+            scan_id = scan.id or 0
+        with scan_lock(ctx.db_url, scan_id):  # so `scan --resume` cannot start it twice meanwhile
+            _execute(ctx, scan_id, 0, settings, target.start_url, progress)
     return get_scan(ctx, scan_id)
 
 
@@ -422,8 +426,9 @@ def resume_scan(
     with session_scope(ctx.engine) as session:
         if repo.scan_by_id(session, scan_id) is None:
             raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")
-    # Locked before anything is changed: another process may be crawling this scan.
-    with scan_lock(ctx.db_url, scan_id):
+    # Locked before anything is changed: another process may be crawling this scan, or
+    # restoring the store under it.
+    with store_lock(ctx.db_url), scan_lock(ctx.db_url, scan_id):
         with session_scope(ctx.engine) as session:
             scan = repo.scan_by_id(session, scan_id)
             if scan is None:
@@ -514,7 +519,7 @@ def prunable(ctx: AppContext, keep: int, site: str | None = None) -> list[tuple[
 
 
 def delete_scans(ctx: AppContext, scan_ids: list[int]) -> int:
-    with session_scope(ctx.engine) as session:
+    with exclusive_store(ctx, "prune scans"), session_scope(ctx.engine) as session:
         removed = 0
         for scan_id in scan_ids:
             scan = repo.scan_by_id(session, scan_id)
@@ -525,7 +530,7 @@ def delete_scans(ctx: AppContext, scan_ids: list[int]) -> int:
 
 
 def delete_scan(ctx: AppContext, scan_id: int) -> Scan:
-    with session_scope(ctx.engine) as session:
+    with exclusive_store(ctx, f"delete scan {scan_id}"), session_scope(ctx.engine) as session:
         scan = repo.scan_by_id(session, scan_id)
         if scan is None:
             raise NotFoundError(f"no scan with id {scan_id}", hint="see `seolog scans list`")

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
 from seolog.ids import numeric_id
+from seolog.services.exclusive import exclusive_store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
 from seolog.storage.models import Site, utcnow
@@ -216,7 +217,8 @@ def edit_site(ctx: AppContext, ident: str, data: SiteInput, notes: list[str] | N
 
 
 def remove_site(ctx: AppContext, ident: str) -> Site:
-    with session_scope(ctx.engine) as session:
+    """Remove a site with its scans: not while a scan runs (its rows would go from under it)."""
+    with exclusive_store(ctx, f"remove site {ident}"), session_scope(ctx.engine) as session:
         site = get_site(session, ident)
         repo.delete_site(session, site)
         return site

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,12 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session
 
 from seolog import __version__
@@ -52,9 +58,38 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def _create_private(database: Path) -> None:
     """A new database file is readable by its owner only: it holds clients, rates and hours.
-    SQLite gives its -wal and -shm files the same permissions."""
-    if not database.exists():
-        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    SQLite gives its -wal and -shm files the same permissions.
+
+    It is made whole beside its place (a SQLite header in WAL mode), then linked in: so a
+    store file is never empty, and an empty one (a truncated store, a failed copy) is refused
+    rather than silently taken as a new, blank store. Two first runs at once both link;
+    one wins, the other uses its file."""
+    if database.exists():
+        if database.stat().st_size == 0:
+            raise StorageError(
+                f"the database {database} is an empty file (0 bytes), not a seolog store",
+                hint="restore a backup (seolog db restore FILE --yes), or delete the empty "
+                "file to start a new store",
+            )
+        return
+    tmp = database.with_name(f".{database.name}.{os.getpid()}.new")
+    tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, 0o600))
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # writes the header: the file is not empty
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, database)  # never replaces: another seolog may have made it first
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            if not database.exists():
+                os.replace(tmp, database)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _prepare_file(database: Path) -> None:
@@ -70,6 +105,11 @@ def _prepare_file(database: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         _create_private(database)
+    except sqlite3.DatabaseError as e:
+        raise StorageError(
+            f"cannot create the database {database}: {e}",
+            hint="free disk space, or set SEOLOG_HOME or --db to another location",
+        ) from e
     except OSError as e:
         what = "database folder" if not folder.is_dir() else "database"
         place = folder if not folder.is_dir() else database
@@ -135,6 +175,35 @@ def migrate(engine: Engine) -> None:
             f"cannot open the database: {e.orig}",
             hint="check the --db URL / SEOLOG_DATABASE_URL and that the file is writable",
         ) from e
+    except DatabaseError as e:
+        if (fault := storage_fault(e)) is not None:
+            raise fault from e
+        raise
+
+
+DAMAGED_HINT = (
+    "the file is damaged (truncated or overwritten; `seolog db verify` says more): restore a "
+    "backup with `seolog db restore FILE --yes`, or move the file away to start a new store"
+)
+
+
+def storage_fault(e: DatabaseError) -> StorageError | None:
+    """The StorageError (exit 5) for a fault of the store itself: a damaged or non-database
+    file, a full disk, a lock. None for what is a bug of ours (a constraint broken, bad SQL),
+    which must stay loud."""
+    reason = str(e.orig)
+    if isinstance(e, OperationalError):
+        if "full" in reason:  # SQLITE_FULL; PostgreSQL's DiskFull
+            return StorageError(
+                f"the disk is full: {reason}", hint="free disk space and retry; nothing was lost"
+            )
+        return StorageError(
+            f"database error: {reason}",
+            hint="another program may hold a lock on it; retry, or check the disk",
+        )
+    if type(e) is DatabaseError:  # SQLite's "file is not a database", "disk image is malformed"
+        return StorageError(f"cannot read the database: {reason}", hint=DAMAGED_HINT)
+    return None
 
 
 def _migrate_locked(engine: Engine) -> None:
@@ -170,12 +239,11 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except OperationalError as e:
+    except DatabaseError as e:
         session.rollback()
-        raise StorageError(
-            f"database error: {e.orig}",
-            hint="another program may hold a lock on it; retry, or check the disk",
-        ) from e
+        if (fault := storage_fault(e)) is not None:
+            raise fault from e
+        raise
     except BaseException:
         session.rollback()
         raise

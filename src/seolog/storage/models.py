@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -311,13 +312,18 @@ class LogEntry(SQLModel, table=True):
 
 
 class Timer(SQLModel, table=True):
-    """The running timer: at most one row. In the database, so it survives closed terminals."""
+    """The running timer: at most one row. In the database, so it survives closed terminals.
+    Every row has `slot` 1 under a unique index: two `logs start` at once cannot both insert."""
 
     __tablename__ = "timers"
+    __table_args__ = (Index("uq_timers_slot", "slot", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     entry: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # the entry to log
+    slot: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, server_default=text("1"))
+    )
 
 
 class SyncAccount(SQLModel, table=True):

@@ -120,6 +120,17 @@ def list_scans(
     return [(r[0], r[1]) for r in session.execute(stmt)]
 
 
+def scans_with_status(session: Session, status: str) -> list[tuple[Scan, Site]]:
+    """Scans in one status (`running`: those a crash may have left so, too), oldest first."""
+    stmt = (
+        select(Scan, Site)
+        .join(Site, Site.id == Scan.site_id)
+        .where(Scan.status == status)
+        .order_by(col(Scan.id))
+    )
+    return [(r[0], r[1]) for r in session.execute(stmt)]
+
+
 def completed_scans(session: Session, site_id: int, before: int | None = None) -> list[Scan]:
     """A site's completed scans, newest first; with `before`, only those older than that scan."""
     stmt = select(Scan).where(Scan.site_id == site_id, Scan.status == "completed")
