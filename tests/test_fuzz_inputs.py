@@ -136,24 +136,8 @@ def _cases() -> list[Case]:
 
 CASES = _cases()
 
-# Faults fixed on other branches of issue 18; each entry goes when its fix is merged. Strict (a
-# case that passes fails the run, so a stale entry cannot stay) where every case fails today;
-# a corrupt --db fails only the commands that open the store before anything else stops them.
-ELSEWHERE = {
-    ("global_db", "{binary}", None): (
-        "issue 18 item 7: a corrupt database file is a storage error",
-        False,
-    ),
-    ("file", "{missing}", "db backup"): ("issue 18 item 3: db backup into a missing folder", True),
-}
-
-
 def _param(case: Case) -> Any:
-    known = ELSEWHERE.get((case.param, case.value, None)) or ELSEWHERE.get(
-        (case.param, case.value, " ".join(case.path))
-    )
-    marks = [pytest.mark.xfail(strict=known[1], reason=known[0])] if known else []
-    return pytest.param(case, marks=marks, id=case.id())
+    return pytest.param(case, id=case.id())
 
 
 def test_every_command_group_is_driven():
