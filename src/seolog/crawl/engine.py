@@ -125,6 +125,8 @@ class Crawler:
     async def run(self, resume: bool = False) -> CrawlOutcome:
         self._t0 = time.monotonic()
         await self.pipeline.set_scope(self.scope)
+        if self.settings.max_time is not None:
+            await self.pipeline.set_deadline(self._t0 + self.settings.max_time)
         rules = await self.robots.rules_for(self.start_url)
         self._apply_robots(rules)
         if not resume:

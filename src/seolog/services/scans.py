@@ -179,8 +179,8 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
         return InlinePipeline(writer, settings.store_html, inspect, crawler)
     # The worker opens its own connections; none of ours may be inherited by a forked child.
     ctx.engine.dispose()
-    make_sink = partial(open_writer, ctx.db_url, scan_id, pages_before)
-    return WorkerPipeline(make_sink, settings.store_html, inspect, crawler)
+    make_sink = partial(open_writer, ctx.db_url, scan_id)
+    return WorkerPipeline(make_sink, settings.store_html, inspect, crawler, pages_before)
 
 
 def _crawl(
