@@ -191,7 +191,19 @@ class WorkerPipeline(Pipeline):
             return -1
         self._closed = True
         try:
-            written: int = await self._call("close", None)
+            reply = await self._send("close", None)
+            reader = self._reader_task
+            if reader is not None:
+                # A second Ctrl-C (or one that lands outside asyncio's handler) cancels every
+                # task at once, the reply reader too: then no reply can come. The worker saves
+                # its buffer all the same, on "close" or on end-of-file (see shutdown()).
+                await asyncio.wait({reply, reader}, return_when=asyncio.FIRST_COMPLETED)
+                if not reply.done():
+                    raise WorkerDied(
+                        "the page worker's reply was not awaited",
+                        hint="the pages it buffered are saved as it exits",
+                    )
+            written: int = await reply
             return written
         finally:
             if self._writer is not None:
@@ -322,7 +334,7 @@ class WorkerPipeline(Pipeline):
         if self.process.is_alive():
             self.process.join(JOIN_TIMEOUT)
         if self.process.is_alive():  # pragma: no cover - a worker stuck for JOIN_TIMEOUT seconds
-            self.process.terminate()
+            self.process.kill()  # not terminate(): the worker ignores SIGTERM (see _serve)
             self.process.join()
 
 
@@ -344,17 +356,21 @@ def _serve(
     A reply is (ok, value, retired): `retired` is None, or the pages saved when this worker
     leaves after a parse over its time budget (the crawl process starts another).
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
+    # Ctrl-C, and the SIGTERM that `timeout`, CI runners and service managers send to the whole
+    # process group, are the crawl process's to handle: it decides when to stop, then asks this
+    # worker to save what it buffered.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     parent_end.close()  # a forked copy of it would keep end-of-file from ever arriving
     rfile = sock.makefile("rb")
     handler: PageHandler | None = None
     deadline: float | None = None
     try:
         while True:
-            head = rfile.read(_HEADER)
-            if len(head) < _HEADER:
+            request = _read_request(rfile)
+            if request is None:
                 break  # the crawl process is gone: save what we have (finally) and exit
-            op, arg = pickle.loads(rfile.read(int.from_bytes(head, "big")))
+            op, arg = request
             retired: int | None = None
             try:
                 if handler is None:
@@ -386,7 +402,12 @@ def _serve(
             except Exception as e:
                 reply = (False, _portable(e))
             data = pickle.dumps((*reply, retired), pickle.HIGHEST_PROTOCOL)
-            sock.sendall(len(data).to_bytes(_HEADER, "big") + data)
+            try:
+                sock.sendall(len(data).to_bytes(_HEADER, "big") + data)
+            except OSError:
+                # The crawl process went away (killed, or stopped at Ctrl-C) while this worker
+                # was busy: nobody is left to tell, so save (finally) and leave quietly.
+                break
             if op == "close" or retired is not None:
                 break
     finally:
@@ -395,6 +416,23 @@ def _serve(
             with contextlib.suppress(Exception):
                 handler.close()
         sock.close()
+
+
+def _read_request(rfile: Any) -> tuple[str, Any] | None:
+    """The next request, or None once the crawl process is gone: end of file, a connection
+    reset, or a frame it could not finish writing."""
+    try:
+        head = rfile.read(_HEADER)
+        if len(head) < _HEADER:
+            return None
+        size = int.from_bytes(head, "big")
+        body = rfile.read(size)
+    except OSError:
+        return None
+    if len(body) < size:
+        return None
+    request: tuple[str, Any] = pickle.loads(body)
+    return request
 
 
 def _portable(error: Exception) -> Exception:
