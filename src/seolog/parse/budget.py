@@ -76,7 +76,7 @@ def too_deep(html: str, limit: int = MAX_DEPTH) -> int | None:
     deep is counted tag by tag, so text that looks like tags (a script, a comment) or elements
     that do not nest (`<br>`, `<li>`) cannot cost a page its audit.
     """
-    if html.count("<") <= limit or not _may_nest(html, limit):
+    if not _may_nest(html, limit):
         return None
     depth = _depth(html, limit)
     return depth if depth > limit else None
@@ -89,9 +89,9 @@ def _may_nest(html: str, limit: int) -> bool:
     time to parse, and the time budget catches what it misses.)"""
     open_before = 0
     for start in range(0, len(html), _CHUNK):
-        chunk = html[start : start + _CHUNK]
-        starts = chunk.count("<")
-        ends = chunk.count("</")
+        end = start + _CHUNK
+        starts = html.count("<", start, end)
+        ends = html.count("</", start, end)
         if open_before + starts - ends > limit:
             return True
         open_before = max(open_before + starts - 2 * ends, 0)
