@@ -384,9 +384,6 @@ def _serve(
                     handler.deadline = deadline
                 if op == "page":
                     reply: tuple[bool, Any] = (True, handler.handle(arg))
-                    if handler.stuck:
-                        sink_handler, handler = handler, None
-                        retired = sink_handler.close()
                 elif op == "scope":
                     handler.scope = arg
                     reply = (True, None)
@@ -401,6 +398,15 @@ def _serve(
                     reply = (True, sink_handler.close())
             except Exception as e:
                 reply = (False, _portable(e))
+            stuck = handler is not None and handler.stuck
+            if handler is not None and stuck:
+                # A parse ran over its time and still runs: save, and leave the rest to a new
+                # worker. If saving fails, the page's reply says so and the crawl stops.
+                sink_handler, handler = handler, None
+                try:
+                    retired = sink_handler.close()
+                except Exception as e:
+                    reply = (False, _portable(e))
             data = pickle.dumps((*reply, retired), pickle.HIGHEST_PROTOCOL)
             try:
                 sock.sendall(len(data).to_bytes(_HEADER, "big") + data)
@@ -408,7 +414,7 @@ def _serve(
                 # The crawl process went away (killed, or stopped at Ctrl-C) while this worker
                 # was busy: nobody is left to tell, so save (finally) and leave quietly.
                 break
-            if op == "close" or retired is not None:
+            if op == "close" or stuck:
                 break
     finally:
         if handler is not None:
