@@ -191,8 +191,8 @@ def _unparsed(page: CrawledPage) -> bool:
     applies=lambda page: is_html(page) or _unparsed(page),
     severity=Severity.ERROR,
     title="HTML is too complex to parse",
-    why="The page's elements are nested thousands of levels deep, or its HTML took longer to "
-    "parse than any page should. Browsers stop nesting at 512 levels (Chrome) and lay the rest "
+    why="The page's elements are nested more than a thousand levels deep, or its HTML took "
+    "longer to parse than any page should. Browsers stop nesting at 512 levels (Chrome) and lay the rest "
     "out flat, so the page is not what its author wrote; search engines' renderers, like seolog, "
     "spend a bounded effort on a page and may give up on it. seolog did not audit its content "
     "(title, headings, links): pages linked only from it were not crawled.",
