@@ -400,6 +400,23 @@ def is_html_type(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
 
 
+class OverBudget(StrEnum):
+    """Which parse budget a page's HTML went over (see `seolog.parse.budget`)."""
+
+    DEPTH = "depth"  # elements nested deeper than the parser can afford
+    TIME = "time"  # parsing took longer than a page may take
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A page whose HTML was left unparsed, and why: what was measured against which limit
+    (nesting levels, or seconds). The page is stored and judged without its content."""
+
+    over: OverBudget
+    measured: float
+    limit: float
+
+
 @dataclass(slots=True)
 class CrawledPage:
     """A fetched URL on its way to the store: the fetch, what was parsed, and where it was found."""
@@ -414,3 +431,4 @@ class CrawledPage:
     findings: list[Finding] = field(default_factory=list)  # from the page checks
     judged: tuple[str, ...] = ()  # codes of the page checks that applied to it (and ran)
     indexable: bool | None = None  # None: not an HTML page
+    unparsed: Unparsed | None = None  # HTML over the parse budget: not parsed, no snapshot

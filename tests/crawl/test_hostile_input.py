@@ -34,14 +34,25 @@ def test_a_slow_drip_server_is_cut_off_by_a_total_time_cap(server, cli):
 
 
 def test_deeply_nested_and_malformed_html(server, cli):
-    nested = "<div>" * 20_000 + "deep text" + "</div>" * 20_000
+    nested = "<div>" * 1_000 + "deep text" + "</div>" * 1_000  # deep, within the parse budget
+    too_deep = "<div>" * 20_000 + "deep text" + "</div>" * 20_000  # seconds of parsing: over it
     broken = "<html><head><title>Broken <b>markup</title></head><body><p><table><tr><td>cell" * 50
-    server.page("/", body='<a href="/nested">Nested</a> <a href="/broken">Broken</a>')
+    server.page(
+        "/",
+        body='<a href="/nested">Nested</a> <a href="/too-deep">Deeper</a> '
+        '<a href="/broken">Broken</a>',
+    )
     server.routes["/nested"] = Response(body=html("Nested", nested))
+    server.routes["/too-deep"] = Response(body=html("Too deep", too_deep))
     server.routes["/broken"] = Response(body=broken)
     doc = _scan(cli, server)
     assert _page(doc, server, "/nested")["word_count"] == 2
     assert _page(doc, server, "/broken")["title"].startswith("Broken")
+    deeper = _page(doc, server, "/too-deep")
+    assert deeper["status"] == 200 and deeper["word_count"] is None  # stored, not parsed
+    assert [i["url"] for i in doc["issues"] if i["code"] == "page-too-complex"] == [
+        server.url("/too-deep")
+    ]
 
 
 def test_ten_thousand_links_on_one_page_are_capped_by_max_pages(server, cli, db):

@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 from seolog.checks.facts import NETWORK_ERRORS, answered, is_final, is_html, redirected, requested
 from seolog.checks.registry import Hit, page_check
 from seolog.checks.thresholds import Thresholds
-from seolog.domain import CrawledPage, FetchErrorKind, Severity
+from seolog.domain import CrawledPage, FetchErrorKind, OverBudget, Severity
 from seolog.wording import say
+
+SINCE = "0.2.0"  # the release after FIRST_VERSION, as in checks/resources.py
 
 _STATUS_WHY = (
     "Search engines drop pages that answer with an error, and visitors who arrive from search or "
@@ -229,6 +231,42 @@ def page_too_large(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
             ),
             {"bytes": size, "threshold": t.max_html_bytes},
         )
+
+
+def _unparsed(page: CrawledPage) -> bool:
+    return page.unparsed is not None
+
+
+@page_check(
+    code="page-too-complex",
+    family="performance",
+    applies=lambda page: is_html(page) or _unparsed(page),
+    severity=Severity.ERROR,
+    title="HTML is too complex to parse",
+    why="The page's elements are nested more than a thousand levels deep, or its HTML took "
+    "longer to parse than any page should. Browsers stop nesting at 512 levels (Chrome) and lay the rest "
+    "out flat, so the page is not what its author wrote; search engines' renderers, like seolog, "
+    "spend a bounded effort on a page and may give up on it. seolog did not audit its content "
+    "(title, headings, links): pages linked only from it were not crawled.",
+    fix="Look for a template that opens an element (often a <div>) in a loop without closing "
+    "it; validate the HTML (https://validator.w3.org) and close every element you open.",
+    since=SINCE,
+)
+def page_too_complex(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
+    gone = page.unparsed
+    if gone is None:
+        return
+    if gone.over is OverBudget.DEPTH:
+        message = say(
+            "elements nested more than {limit} levels deep: the HTML was not parsed",
+            limit=f"{gone.limit:,.0f}",
+        )
+    else:
+        message = say(
+            "parsing the HTML took more than {seconds}s: it was left unparsed",
+            seconds=f"{gone.limit:g}",
+        )
+    yield Hit(message, {"over": gone.over.value, "limit": gone.limit})
 
 
 @page_check(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import traceback
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -235,7 +237,20 @@ light_rich_help()
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_as_ctrl_c)
     app(prog_name="seolog")
+
+
+def _stop_as_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (what `timeout`, CI runners, `kill` and service managers send) stops seolog the
+    way Ctrl-C does: a scan saves what it fetched, is marked interrupted and stays resumable,
+    and the exit code is 130. Without this the process died on the spot, leaving its scan
+    `running` forever. Whatever handles Ctrl-C now (asyncio's, during a crawl) handles this."""
+    on_ctrl_c = signal.getsignal(signal.SIGINT)
+    if callable(on_ctrl_c):
+        on_ctrl_c(signal.SIGINT, frame)
+    else:  # Ctrl-C ignored (a job started in the background): stop all the same
+        raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -293,5 +293,5 @@ _EXIT_MEANING = {
     "SYNC": "the hosted platform refused or failed (the scan is saved)",
     "REPORT": "a report could not be rendered (template, PDF)",
     "INTERNAL": "a bug in seolog: rerun with --debug and report it",
-    "INTERRUPTED": "interrupted (Ctrl-C); work so far is saved",
+    "INTERRUPTED": "interrupted (Ctrl-C or SIGTERM); work so far is saved",
 }

@@ -128,9 +128,13 @@ class Crawler:
     async def run(self, resume: bool = False) -> CrawlOutcome:
         self._t0 = time.monotonic()
         await self.pipeline.set_scope(self.scope)
+        if self.settings.max_time is not None:
+            await self.pipeline.set_deadline(self._t0 + self.settings.max_time)
         rules = await self.robots.rules_for(self.start_url)
         self._apply_robots(rules)
-        if not resume:
+        if not resume or not self.frontier.seen(self.start_url):
+            # A resumed scan that stored no page yet (its page worker was killed before its
+            # first batch was saved) starts again from the start URL: nothing else is queued.
             rules = await self._crawl_start(rules)
         self.stats.origin = self.origin
         if self.settings.sitemaps:

@@ -7,13 +7,28 @@ only sees plain data: a `CrawledPage` in, a `Found` out.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Protocol
 
 from seolog.crawl.frontier import Scope
-from seolog.domain import CrawledPage, PageSnapshot, ResourceCheck, ResourceRef, is_html_type
+from seolog.domain import (
+    CrawledPage,
+    OverBudget,
+    PageSnapshot,
+    ResourceCheck,
+    ResourceRef,
+    Unparsed,
+    is_html_type,
+)
+from seolog.parse.budget import ParseBudget, Parser, ParseTimeout, too_deep
 from seolog.parse.extract import decode_body, extract_page
+
+# Once the scan's --max-time has run out, a page still being parsed gets this much longer: enough
+# for an ordinary page, short enough that --max-time holds within a few seconds.
+GRACE_SECONDS = 1.0
 
 
 class Sink(Protocol):
@@ -63,12 +78,25 @@ class PageHandler:
         inspect: Inspect | None = None,
         scope: Scope | None = None,
         crawler: str = "seolog",
+        budget: ParseBudget = ParseBudget(seconds=None),
     ) -> None:
         self.sink = sink
         self.store_html = store_html
         self.inspect = inspect
         self.crawler = crawler  # robots token of the --user-agent: its robots meta tag counts
         self.scope = scope  # set by the crawl before the first page; it may move once (redirect)
+        # What a page may cost to parse. The default sets no time limit: outside the page
+        # worker nothing could replace a process stuck in a parse.
+        self.budget = budget
+        # When the scan's --max-time runs out (time.monotonic(), which every process of the
+        # machine shares); set by the crawl.
+        self.deadline: float | None = None
+        self.parser = Parser()
+
+    @property
+    def stuck(self) -> bool:
+        """A parse ran over its time and is still running: this process must be replaced."""
+        return self.parser.stuck
 
     def handle(self, page: CrawledPage) -> Found:
         f = page.fetch
@@ -79,26 +107,54 @@ class PageHandler:
             and looks_like_html(f.content_type, f.body)
         ):
             html = decode_body(f.body, f.content_type)
-            page.snapshot = extract_page(
-                html, f.final_url, self.scope.is_internal, f.headers.get("link"), self.crawler
-            )
-            page.snapshot.hreflang.extend(
-                {"lang": lang, "url": url, "source": "sitemap"}
-                for lang, url in page.sitemap_hreflang
-            )
+            page.snapshot = self._parse(page, html, self.scope.is_internal)
+            if page.snapshot is not None:
+                page.snapshot.hreflang.extend(
+                    {"lang": lang, "url": url, "source": "sitemap"}
+                    for lang, url in page.sitemap_hreflang
+                )
+                found = Found(
+                    html=True,
+                    urls=discovered_urls(page.snapshot, self.scope.is_internal),
+                    resources=tuple(page.snapshot.resources),
+                )
+            else:
+                found = Found(html=True)
             if self.store_html:
                 page.html = html
-            found = Found(
-                html=True,
-                urls=discovered_urls(page.snapshot, self.scope.is_internal),
-                resources=tuple(page.snapshot.resources),
-            )
         if f.body is not None:
             page.fetch = replace(f, body=None)  # the bytes are not needed past this point
         if self.inspect is not None:
             self.inspect(page)
         self.sink(page)
         return found
+
+    def _parse(
+        self, page: CrawledPage, html: str, is_internal: Callable[[str], bool]
+    ) -> PageSnapshot | None:
+        """The page's snapshot, or None with `page.unparsed` set: over the parse budget."""
+        depth = too_deep(html, self.budget.max_depth)
+        if depth is not None:
+            page.unparsed = Unparsed(OverBudget.DEPTH, depth, self.budget.max_depth)
+            return None
+        f = page.fetch
+        job = partial(
+            extract_page, html, f.final_url, is_internal, f.headers.get("link"), self.crawler
+        )
+        seconds = self._seconds()
+        try:
+            return self.parser.run(job, len(html), seconds)
+        except ParseTimeout:
+            page.unparsed = Unparsed(OverBudget.TIME, seconds or 0.0, seconds or 0.0)
+            return None
+
+    def _seconds(self) -> float | None:
+        """This page's time budget: its own, cut short when the scan's --max-time runs out."""
+        seconds = self.budget.seconds
+        if seconds is None or self.deadline is None:
+            return seconds
+        left = self.deadline - time.monotonic()
+        return max(min(seconds, left + GRACE_SECONDS), GRACE_SECONDS)
 
     def resources(self, checks: list[ResourceCheck]) -> None:
         self.sink.resources(checks)

@@ -10,6 +10,11 @@ reply, in order, so replies resolve a FIFO of futures. The event loop side never
 streams); the worker side is a plain blocking loop. The worker ignores Ctrl-C: the crawl process
 decides when to stop, then asks the worker to save what it buffered. If the crawl process dies,
 the worker sees end-of-file, saves its buffer and exits, so no fetched page is lost to a crash.
+
+A page whose parse runs over its time budget (`seolog.parse.budget`) leaves a helper thread busy
+in the worker that nothing can stop. The worker then saves its buffer, says so in that page's
+reply and exits; the crawl process starts a new worker and sends it again what the old one had
+not answered, so the crawl goes on with nothing lost.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from seolog.crawl.frontier import Scope
 from seolog.crawl.handler import Found, Inspect, PageHandler, Sink
 from seolog.domain import CrawledPage, ResourceCheck
 from seolog.errors import SeologError
+from seolog.parse.budget import ParseBudget
 
 _HEADER = 4  # bytes of big-endian frame length
 JOIN_TIMEOUT = 30.0  # seconds to wait for the worker to save its last batch and exit
@@ -51,6 +57,11 @@ class Pipeline:
         raise NotImplementedError
 
     async def set_scope(self, scope: Scope) -> None:
+        raise NotImplementedError
+
+    async def set_deadline(self, at: float | None) -> None:
+        """When the scan's --max-time runs out (`time.monotonic()`): a page still being parsed
+        then is cut short, so the time budget holds within seconds."""
         raise NotImplementedError
 
     async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
@@ -88,6 +99,9 @@ class InlinePipeline(Pipeline):
     async def set_scope(self, scope: Scope) -> None:
         self.handler.scope = scope
 
+    async def set_deadline(self, at: float | None) -> None:
+        self.handler.deadline = at
+
     async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         try:
@@ -107,33 +121,56 @@ def _start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
+# Requests that set the worker up rather than hand it work: a new worker is sent the latest of each
+# before anything else.
+_SETUP = ("scope", "deadline")
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class WorkerPipeline(Pipeline):
     """The handler in a child process. Start it before the event loop and any threads."""
 
     def __init__(
         self,
-        make_sink: Callable[[], Sink],
+        make_sink: Callable[[int], Sink],
         store_html: bool,
         inspect: Inspect | None = None,
         crawler: str = "seolog",
+        pages_before: int = 0,
+        budget: ParseBudget = ParseBudget(),
     ) -> None:
+        self._worker_args = (make_sink, store_html, inspect, crawler, budget)
+        self.process, self._sock = self._start(_start_method(), pages_before)
+        self.restarts = 0  # workers replaced after a page over its time budget
+        self._writer: asyncio.StreamWriter | None = None
+        self._reader_task: asyncio.Task[None] | None = None
+        # Requests sent and not answered yet, oldest first, with their frames: a worker that is
+        # replaced leaves them unanswered, and its successor is sent them again.
+        self._pending: deque[tuple[asyncio.Future[Any], bytes]] = deque()
+        self._setup: dict[str, bytes] = {}  # the latest frame of each _SETUP request
+        self._usable = asyncio.Event()  # cleared while a worker is being replaced
+        self._usable.set()
+        self._failure: BaseException | None = None
+        self._closed = False
+
+    def _start(self, method: str, pages_before: int) -> tuple[Any, socket.socket]:
         ours, theirs = socket.socketpair()
         # typeshed's BaseContext has no Process; every concrete context does.
-        context: Any = multiprocessing.get_context(_start_method())
-        self.process = context.Process(
+        context: Any = multiprocessing.get_context(method)
+        process = context.Process(
             target=_serve,
-            args=(theirs, ours, make_sink, store_html, inspect, crawler),
+            args=(theirs, ours, pages_before, *self._worker_args),
             name="seolog-pages",
             daemon=True,
         )
-        self.process.start()
+        process.start()
         theirs.close()
-        self._sock = ours  # owned by the asyncio transport once connected; closed by shutdown()
-        self._writer: asyncio.StreamWriter | None = None
-        self._reader_task: asyncio.Task[None] | None = None
-        self._pending: deque[asyncio.Future[Any]] = deque()
-        self._failure: BaseException | None = None
-        self._closed = False
+        # `ours` is owned by the asyncio transport once connected; closed by shutdown()
+        return process, ours
 
     # --- event loop side ------------------------------------------------------------------
 
@@ -143,6 +180,9 @@ class WorkerPipeline(Pipeline):
     async def set_scope(self, scope: Scope) -> None:
         await self._call("scope", scope)
 
+    async def set_deadline(self, at: float | None) -> None:
+        await self._call("deadline", at)
+
     async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
         return await self._send("resources", checks)
 
@@ -151,7 +191,19 @@ class WorkerPipeline(Pipeline):
             return -1
         self._closed = True
         try:
-            written: int = await self._call("close", None)
+            reply = await self._send("close", None)
+            reader = self._reader_task
+            if reader is not None:
+                # A second Ctrl-C (or one that lands outside asyncio's handler) cancels every
+                # task at once, the reply reader too: then no reply can come. The worker saves
+                # its buffer all the same, on "close" or on end-of-file (see shutdown()).
+                await asyncio.wait({reply, reader}, return_when=asyncio.FIRST_COMPLETED)
+                if not reply.done():
+                    raise WorkerDied(
+                        "the page worker's reply was not awaited",
+                        hint="the pages it buffered are saved as it exits",
+                    )
+            written: int = await reply
             return written
         finally:
             if self._writer is not None:
@@ -166,34 +218,75 @@ class WorkerPipeline(Pipeline):
     async def _send(self, op: str, arg: Any) -> asyncio.Future[Any]:
         if self._failure is not None:
             raise self._failure
+        await self._usable.wait()  # a worker being replaced: this goes to its successor
+        if self._failure is not None:
+            raise self._failure
         if self._writer is None:
             reader, self._writer = await asyncio.open_connection(sock=self._sock)
             self._reader_task = asyncio.create_task(self._read_replies(reader))
+        writer = self._writer
         data = pickle.dumps((op, arg), pickle.HIGHEST_PROTOCOL)
+        frame = len(data).to_bytes(_HEADER, "big") + data
         future = asyncio.get_running_loop().create_future()
         # Write and enqueue with no await in between: the FIFO must match the frames sent.
-        self._writer.write(len(data).to_bytes(_HEADER, "big") + data)
-        self._pending.append(future)
+        writer.write(frame)
+        self._pending.append((future, frame))
+        if op in _SETUP:
+            self._setup[op] = frame
         try:
-            await self._writer.drain()  # waits only when the worker has fallen far behind
+            await writer.drain()  # waits only when the worker has fallen far behind
         except ConnectionError:
-            raise await self._worker_died() from None
+            if writer is self._writer:  # else the worker is being replaced: sent again then
+                raise await self._worker_died() from None
         return future
 
     async def _read_replies(self, reader: asyncio.StreamReader) -> None:
         try:
             while True:
                 size = int.from_bytes(await reader.readexactly(_HEADER), "big")
-                ok, value = pickle.loads(await reader.readexactly(size))
-                future = self._pending.popleft()
-                if future.done():  # its caller was cancelled (Ctrl-C); the page is stored anyway
-                    continue
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(value)
+                ok, value, retired = pickle.loads(await reader.readexactly(size))
+                future, _frame = self._pending.popleft()
+                if not future.done():  # else its caller was cancelled (Ctrl-C); the page is stored
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+                if retired is not None:
+                    reader = await self._replace(retired)
         except (asyncio.IncompleteReadError, ConnectionError):
             await self._worker_died()
+        except Exception as e:  # no new worker could be started (out of memory, processes)
+            self._fail(
+                WorkerDied(
+                    f"the page worker could not be restarted ({type(e).__name__}: {e})",
+                    hint="the pages saved so far are kept; resume the scan to finish it",
+                )
+            )
+
+    async def _replace(self, pages_saved: int) -> asyncio.StreamReader:
+        """Start a new worker in place of one that retired after saving `pages_saved` pages,
+        and send it what its predecessor left unanswered, setup first."""
+        self._usable.clear()
+        old, writer = self.process, self._writer
+        self._writer = None
+        try:
+            if writer is not None:
+                writer.close()
+            await asyncio.to_thread(old.join, JOIN_TIMEOUT)  # it exits right after its reply
+            # Spawned, not forked: a fork now would hand the new worker copies of this
+            # process's event loop, threads and open connections.
+            self.process, self._sock = self._start("spawn", pages_saved)
+            self.restarts += 1
+            reader, self._writer = await asyncio.open_connection(sock=self._sock)
+            loop = asyncio.get_running_loop()
+            for frame in reversed(self._setup.values()):
+                ignored: asyncio.Future[Any] = loop.create_future()
+                ignored.add_done_callback(_retrieved)
+                self._pending.appendleft((ignored, frame))
+            self._writer.write(b"".join(frame for _future, frame in self._pending))
+            return reader
+        finally:
+            self._usable.set()
 
     async def _worker_died(self) -> BaseException:
         """Fail everything waiting on the worker with one error naming how it ended."""
@@ -222,8 +315,9 @@ class WorkerPipeline(Pipeline):
 
     def _fail(self, error: BaseException) -> None:
         self._failure = error
+        self._usable.set()  # a send waiting for a new worker sees the failure instead
         while self._pending:
-            future = self._pending.popleft()
+            future, _frame = self._pending.popleft()
             if not future.done():
                 future.set_exception(error)
                 # Marked as seen: the error reaches the user once, through whichever caller
@@ -240,7 +334,7 @@ class WorkerPipeline(Pipeline):
         if self.process.is_alive():
             self.process.join(JOIN_TIMEOUT)
         if self.process.is_alive():  # pragma: no cover - a worker stuck for JOIN_TIMEOUT seconds
-            self.process.terminate()
+            self.process.kill()  # not terminate(): the worker ignores SIGTERM (see _serve)
             self.process.join()
 
 
@@ -250,29 +344,51 @@ class WorkerPipeline(Pipeline):
 def _serve(
     sock: socket.socket,
     parent_end: socket.socket,
-    make_sink: Callable[[], Sink],
+    pages_before: int,
+    make_sink: Callable[[int], Sink],
     store_html: bool,
     inspect: Inspect | None,
     crawler: str,
+    budget: ParseBudget,
 ) -> None:
-    """The worker's loop: one reply per request, in order, until "close" or end-of-file."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
+    """The worker's loop: one reply per request, in order, until "close" or end-of-file.
+
+    A reply is (ok, value, retired): `retired` is None, or the pages saved when this worker
+    leaves after a parse over its time budget (the crawl process starts another).
+    """
+    # Ctrl-C, and the SIGTERM that `timeout`, CI runners and service managers send to the whole
+    # process group, are the crawl process's to handle: it decides when to stop, then asks this
+    # worker to save what it buffered.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     parent_end.close()  # a forked copy of it would keep end-of-file from ever arriving
     rfile = sock.makefile("rb")
     handler: PageHandler | None = None
+    deadline: float | None = None
     try:
         while True:
-            head = rfile.read(_HEADER)
-            if len(head) < _HEADER:
+            request = _read_request(rfile)
+            if request is None:
                 break  # the crawl process is gone: save what we have (finally) and exit
-            op, arg = pickle.loads(rfile.read(int.from_bytes(head, "big")))
+            op, arg = request
+            retired: int | None = None
             try:
                 if handler is None:
-                    handler = PageHandler(make_sink(), store_html, inspect, crawler=crawler)
+                    handler = PageHandler(
+                        make_sink(pages_before),
+                        store_html,
+                        inspect,
+                        crawler=crawler,
+                        budget=budget,
+                    )
+                    handler.deadline = deadline
                 if op == "page":
                     reply: tuple[bool, Any] = (True, handler.handle(arg))
                 elif op == "scope":
                     handler.scope = arg
+                    reply = (True, None)
+                elif op == "deadline":
+                    handler.deadline = deadline = arg
                     reply = (True, None)
                 elif op == "resources":
                     handler.resources(arg)
@@ -282,9 +398,23 @@ def _serve(
                     reply = (True, sink_handler.close())
             except Exception as e:
                 reply = (False, _portable(e))
-            data = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
-            sock.sendall(len(data).to_bytes(_HEADER, "big") + data)
-            if op == "close":
+            stuck = handler is not None and handler.stuck
+            if handler is not None and stuck:
+                # A parse ran over its time and still runs: save, and leave the rest to a new
+                # worker. If saving fails, the page's reply says so and the crawl stops.
+                sink_handler, handler = handler, None
+                try:
+                    retired = sink_handler.close()
+                except Exception as e:
+                    reply = (False, _portable(e))
+            data = pickle.dumps((*reply, retired), pickle.HIGHEST_PROTOCOL)
+            try:
+                sock.sendall(len(data).to_bytes(_HEADER, "big") + data)
+            except OSError:
+                # The crawl process went away (killed, or stopped at Ctrl-C) while this worker
+                # was busy: nobody is left to tell, so save (finally) and leave quietly.
+                break
+            if op == "close" or stuck:
                 break
     finally:
         if handler is not None:
@@ -292,6 +422,23 @@ def _serve(
             with contextlib.suppress(Exception):
                 handler.close()
         sock.close()
+
+
+def _read_request(rfile: Any) -> tuple[str, Any] | None:
+    """The next request, or None once the crawl process is gone: end of file, a connection
+    reset, or a frame it could not finish writing."""
+    try:
+        head = rfile.read(_HEADER)
+        if len(head) < _HEADER:
+            return None
+        size = int.from_bytes(head, "big")
+        body = rfile.read(size)
+    except OSError:
+        return None
+    if len(body) < size:
+        return None
+    request: tuple[str, Any] = pickle.loads(body)
+    return request
 
 
 def _portable(error: Exception) -> Exception:

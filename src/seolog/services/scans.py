@@ -190,8 +190,8 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
         return InlinePipeline(writer, settings.store_html, inspect, crawler)
     # The worker opens its own connections; none of ours may be inherited by a forked child.
     ctx.engine.dispose()
-    make_sink = partial(open_writer, ctx.db_url, scan_id, pages_before)
-    return WorkerPipeline(make_sink, settings.store_html, inspect, crawler)
+    make_sink = partial(open_writer, ctx.db_url, scan_id)
+    return WorkerPipeline(make_sink, settings.store_html, inspect, crawler, pages_before)
 
 
 def _crawl(
@@ -325,17 +325,7 @@ def _execute(
     try:
         outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, report, resume)
     except KeyboardInterrupt as e:
-        saved = _finish(
-            ctx,
-            scan_id,
-            status=ScanStatus.INTERRUPTED.value,
-            stop_reason=StopReason.INTERRUPTED.value,
-            **so_far(),
-        )
-        raise Interrupted(
-            f"scan {scan_id} interrupted; {saved} pages saved",
-            hint=f"finish it with `seolog scan --resume {scan_id}`",
-        ) from e
+        raise _interrupted(ctx, scan_id, **so_far()) from e
     except SeologError as e:
         if isinstance(e, WorkerDied):
             e.hint = (
@@ -347,20 +337,40 @@ def _execute(
         _failed(ctx, scan_id, f"{type(e).__name__}: {e}", **so_far())
         raise
     stats = outcome.stats.after(earlier)
-    # The stats are saved before the audit, so an audit that fails still leaves them stored.
-    _finish(ctx, scan_id, stats=stats.to_dict())
     try:
-        audit_scan(ctx, scan_id, settings, stats)
-    except BaseException as e:
-        _failed(ctx, scan_id, f"the audit failed: {type(e).__name__}: {e}")
-        raise
-    _finish(
+        # The stats are saved before the audit, so an audit that fails still leaves them stored.
+        _finish(ctx, scan_id, stats=stats.to_dict())
+        try:
+            audit_scan(ctx, scan_id, settings, stats)
+        except Exception as e:
+            _failed(ctx, scan_id, f"the audit failed: {type(e).__name__}: {e}")
+            raise
+        _finish(
+            ctx,
+            scan_id,
+            status=ScanStatus.COMPLETED.value,
+            stop_reason=outcome.stop_reason.value,
+            completed_at=utcnow(),
+            error_message=None,
+        )
+    except KeyboardInterrupt as e:
+        # Ctrl-C (or SIGTERM) in the site checks: they write in one transaction, so nothing
+        # half-done is stored, and a resume runs them again.
+        raise _interrupted(ctx, scan_id) from e
+
+
+def _interrupted(ctx: AppContext, scan_id: int, **values: Any) -> Interrupted:
+    """Mark the scan interrupted (resumable) and say how to finish it."""
+    saved = _finish(
         ctx,
         scan_id,
-        status=ScanStatus.COMPLETED.value,
-        stop_reason=outcome.stop_reason.value,
-        completed_at=utcnow(),
-        error_message=None,
+        status=ScanStatus.INTERRUPTED.value,
+        stop_reason=StopReason.INTERRUPTED.value,
+        **values,
+    )
+    return Interrupted(
+        f"scan {scan_id} interrupted; {saved} pages saved",
+        hint=f"finish it with `seolog scan --resume {scan_id}`",
     )
 
 
