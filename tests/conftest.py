@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -216,6 +218,18 @@ def seolog_env(home: Path) -> dict[str, str]:
     # The checkout's root too: the test keyring backend lives in tests/.
     path = os.pathsep.join(p for p in (src, str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "SEOLOG_HOME": str(home), "PYTHONPATH": path}
+
+
+def run_seolog(env: dict[str, str], *args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+    """`python -m seolog ARGS` as a real process (env: `seolog_env`), its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "seolog", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=kw.pop("timeout", 120),
+        **kw,
+    )
 
 
 def interruptible() -> None:

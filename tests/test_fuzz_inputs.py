@@ -24,7 +24,7 @@ import typer
 
 from seolog.cli.app import COMMANDS, app
 from tests.conftest import Cli
-from tests.server import FixtureServer
+from tests.world import world_template
 
 pytestmark = pytest.mark.store_agnostic  # input handling; the SQLite run covers it
 
@@ -136,6 +136,7 @@ def _cases() -> list[Case]:
 
 CASES = _cases()
 
+
 def _param(case: Case) -> Any:
     return pytest.param(case, id=case.id())
 
@@ -170,29 +171,9 @@ def _args(case: Case, command: Any, files: dict[str, str]) -> list[str]:
     return [*args, *options, "--", *positional] if positional else [*args, *options]
 
 
-def _build(cli: Cli) -> None:
-    server = FixtureServer().start()
-    try:
-        server.page("/", "Home page of Acme", '<h1>Acme</h1><a href="/a">About</a>')
-        server.page("/a", "About Acme", "<h1>About</h1>")
-        assert cli("sites", "add", server.url(), "--name", "acme").exit_code == 0
-        assert cli("clients", "add", "Acme Ltd", "--rate", "90", "--site", "acme").exit_code == 0
-        assert cli("projects", "add", "Launch", "--client", "Acme Ltd").exit_code == 0
-        assert cli("scan", "acme", "--max-pages", "3", "-q").exit_code == 0
-        assert cli("logs", "add", "Audit", "--site", "acme", "--time", "1h").exit_code == 0
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("fuzz-world")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SEOLOG_HOME", str(folder))
-        for var in ("SEOLOG_DATABASE_URL", "SEOLOG_CONFIG", "CI"):
-            mp.delenv(var, raising=False)
-        _build(Cli())
-    return folder / "seolog.db"
+    return world_template(tmp_path_factory)
 
 
 @pytest.fixture

@@ -278,18 +278,24 @@ def _size(value: Any, name: str) -> int:
 _HOST_LABEL = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$")
 
 
-def _hosts(value: Any, name: str, setting: Setting) -> list[str]:
-    """Host names, lower-cased, without a leading `*.` or `.` (a host always covers its
-    subdomains). A URL or a host with a port is refused with the host it should have been."""
-    if isinstance(value, str):  # one host, as a Python caller may pass it
+def _strings(value: Any, name: str, setting: Setting) -> list[str]:
+    """A list of strings as given: one string alone (as a Python caller may pass it) is a list
+    of one; anything else is refused with an example."""
+    if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise BadValue(
             f"{name}: expected {setting.expected()}, got {shown(value)}",
             f"e.g. {setting.name} = {setting.example()}",
         )
+    return list(value)
+
+
+def _hosts(value: Any, name: str, setting: Setting) -> list[str]:
+    """Host names, lower-cased, without a leading `*.` or `.` (a host always covers its
+    subdomains). A URL or a host with a port is refused with the host it should have been."""
     hosts: list[str] = []
-    for raw in value:
+    for raw in _strings(value, name, setting):
         host = raw.strip().lower().rstrip(".")
         if host == "*":  # every other host: only the site's own resources are checked
             if host not in hosts:
@@ -319,15 +325,8 @@ def _origins(value: Any, name: str, setting: Setting) -> list[str]:
     when it is not the default). A path, a query or user info is refused: an origin is the
     whole of what credentials are scoped by, nothing narrower, and a password in it would end up
     in the stored settings. A value with user info is never repeated in the message."""
-    if isinstance(value, str):  # one origin, as a Python caller may pass it
-        value = [value]
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise BadValue(
-            f"{name}: expected {setting.expected()}, got {shown(value)}",
-            f"e.g. {setting.name} = {setting.example()}",
-        )
     origins: list[str] = []
-    for raw in value:
+    for raw in _strings(value, name, setting):
         text = raw.strip()
         if not text:
             continue  # an unset CI variable (`--auth-origin "$CDN"`): none

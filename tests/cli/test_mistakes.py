@@ -12,40 +12,18 @@ import pytest
 
 from seolog.errors import ExitCode
 from tests.conftest import Cli
-from tests.server import FixtureServer
-
-
-def _build(cli: Cli) -> None:
-    """A site `acme` with one scan (ID 1), a client `Acme Ltd` with a project `Launch`, and one
-    log entry (ID 1)."""
-    server = FixtureServer().start()
-    try:
-        server.page("/", "Home page of Acme", "<h1>Acme</h1>")
-        assert cli("sites", "add", server.url(), "--name", "acme").exit_code == 0
-        assert cli("clients", "add", "Acme Ltd").exit_code == 0
-        assert cli("projects", "add", "Launch", "--client", "Acme Ltd").exit_code == 0
-        assert cli("scan", "acme", "--max-pages", "2", "-q").exit_code == 0
-        assert cli("logs", "add", "Audit", "--site", "acme", "--time", "1h").exit_code == 0
-    finally:
-        server.stop()
+from tests.world import build_world, world_template
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The world built once, in a SQLite file each test copies (fifty scans cost a minute)."""
-    folder = tmp_path_factory.mktemp("world")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SEOLOG_HOME", str(folder))
-        for var in ("SEOLOG_DATABASE_URL", "SEOLOG_CONFIG", "CI"):
-            mp.delenv(var, raising=False)
-        _build(Cli())
-    return folder / "seolog.db"
+    return world_template(tmp_path_factory)
 
 
 @pytest.fixture
 def world(cli: Cli, home: Path, template: Path) -> Cli:
     if os.environ.get("SEOLOG_DATABASE_URL"):  # PostgreSQL: each test has its own database
-        _build(cli)
+        build_world(cli)
     else:
         home.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, home / "seolog.db")

@@ -8,13 +8,12 @@ import resource
 import signal
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from seolog.errors import ExitCode
-from tests.conftest import EXAMPLE_SITE
+from tests.conftest import EXAMPLE_SITE, run_seolog
 
 pytestmark = pytest.mark.sqlite_only  # SQLite files; PostgreSQL backups go through pg_dump
 
@@ -92,14 +91,7 @@ def _limited(limit: int):
 def _seolog(
     env: dict[str, str], *args: str, limit: int | None = None
 ) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "seolog", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limited(limit) if limit is not None else None,
-    )
+    return run_seolog(env, *args, preexec_fn=_limited(limit) if limit is not None else None)
 
 
 def test_a_full_disk_during_backup_is_a_storage_error(

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from seolog.errors import ExitCode
+from tests.conftest import run_seolog
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -70,13 +71,7 @@ def test_pg_dump_and_pg_restore_never_see_the_password_in_argv(
     backup = tmp_path / "team.dump"
 
     def seolog(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "seolog", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_seolog(env, *args)
 
     assert seolog("sites", "add", "https://a.example", "--name", "a").returncode == 0
     done = seolog("db", "backup", str(backup))

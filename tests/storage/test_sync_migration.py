@@ -5,28 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-from seolog.storage.db import MIGRATIONS_DIR, migrate
+from seolog.storage.db import migrate
+from tests.migrations import downgrade_to, upgrade_to
 
 NOW = "2026-11-01 10:00:00.000000"
 
 
-def _upgrade(engine_url: str, revision: str) -> None:
-    engine = create_engine(engine_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    engine.dispose()
-
-
 def test_rows_get_the_platform_site_the_login_recorded(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/seolog.db"
-    _upgrade(url, "0008")
+    upgrade_to(url, "0008")
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -68,22 +57,12 @@ def test_rows_get_the_platform_site_the_login_recorded(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def _downgrade(engine_url: str, revision: str) -> None:
-    engine = create_engine(engine_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
-    engine.dispose()
-
-
 def test_a_downgrade_keeps_one_platform_sites_history_per_api(tmp_path: Path) -> None:
     """Unkeyed rows beside keyed ones for the same URL (an environment key's history, then a
     login's) would break the narrower constraints of 0008: the downgrade keeps the lowest known
     platform site's rows, and unkeyed ones only where none is known."""
     url = f"sqlite:///{tmp_path}/seolog.db"
-    _upgrade(url, "0009")
+    upgrade_to(url, "0009")
     engine = create_engine(url)
     a, ci = "https://a.test/api/v1", "https://ci.test/api/v1"
     with engine.begin() as conn:
@@ -113,7 +92,7 @@ def test_a_downgrade_keeps_one_platform_sites_history_per_api(tmp_path: Path) ->
                 values,
             )
     engine.dispose()
-    _downgrade(url, "0008")
+    downgrade_to(url, "0008")
     engine = create_engine(url)
     with engine.connect() as conn:
         pages = dict(conn.execute(text("SELECT api_url, page_id FROM sync_pages")).all())

@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 
 from seolog.errors import ExitCode
-from seolog.storage.db import MIGRATIONS_DIR, migrate
+from seolog.storage.db import migrate
+from tests.migrations import upgrade_to
 
 # Each process imports seolog, opens the store, then waits for the others before running the
 # real command: without the barrier, a second of imports apart, they never meet.
@@ -69,20 +68,10 @@ def test_six_concurrent_starts_leave_one_timer(
     assert f"Task {winner}" in cli("logs", "status").stdout
 
 
-def _upgrade(url: str, revision: str) -> None:
-    engine = create_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    engine.dispose()
-
-
 @pytest.mark.sqlite_only  # the same SQL on both; this one starts from an old SQLite store
 def test_migration_keeps_the_oldest_of_duplicate_timers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/seolog.db"
-    _upgrade(url, "0009")
+    upgrade_to(url, "0009")
     engine = create_engine(url)
     with engine.begin() as conn:
         for i, started in enumerate(("09:00", "09:01", "08:59"), start=1):

@@ -10,6 +10,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,38 +188,46 @@ def _write_failed(target: Path, e: BaseException) -> StorageError:
     )
 
 
-def backup_sqlite(source: Path, target: Path) -> None:
-    """A consistent snapshot of `source` at `target`, owner-only, in rollback-journal mode (a
-    standalone file: no -wal or -shm beside it), checked, then moved into place in one step;
-    on any failure nothing is left but what was there before."""
-    tmp = _private_tmp(target)
+@contextmanager
+def _moved_into_place(tmp: Path, target: Path) -> Iterator[None]:
+    """Write a backup to `tmp`, then `tmp.replace(target)` inside: whatever fails on the way,
+    `tmp` goes and `target` stays as it was (a full disk is a storage error naming `target`)."""
     try:
-        src = sqlite3.connect(source)  # not read-only: a reader of a WAL file needs its -shm
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)  # a consistent snapshot, even while a scan writes
-                dst.execute("PRAGMA journal_mode=DELETE")  # the copy leaves WAL mode behind
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        verify_sqlite(tmp)
-        tmp.replace(target)
-    except sqlite3.DatabaseError as e:
-        _discard(tmp)
-        if "disk" in str(e) or "full" in str(e) or "I/O" in str(e):
-            raise _write_failed(target, e) from e
-        raise StorageError(
-            f"cannot back up {source}: {e}",
-            hint="the database may be damaged: restore an earlier backup",
-        ) from e
+        yield
     except OSError as e:
         _discard(tmp)
         raise _write_failed(target, e) from e
     except BaseException:
         _discard(tmp)
         raise
+
+
+def backup_sqlite(source: Path, target: Path) -> None:
+    """A consistent snapshot of `source` at `target`, owner-only, in rollback-journal mode (a
+    standalone file: no -wal or -shm beside it), checked, then moved into place in one step;
+    on any failure nothing is left but what was there before."""
+    tmp = _private_tmp(target)
+    with _moved_into_place(tmp, target):
+        try:
+            src = sqlite3.connect(source)  # not read-only: a reader of a WAL file needs its -shm
+            try:
+                dst = sqlite3.connect(tmp)
+                try:
+                    src.backup(dst)  # a consistent snapshot, even while a scan writes
+                    dst.execute("PRAGMA journal_mode=DELETE")  # the copy leaves WAL mode behind
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+            verify_sqlite(tmp)
+        except sqlite3.DatabaseError as e:
+            if "disk" in str(e) or "full" in str(e) or "I/O" in str(e):
+                raise _write_failed(target, e) from e
+            raise StorageError(
+                f"cannot back up {source}: {e}",
+                hint="the database may be damaged: restore an earlier backup",
+            ) from e
+        tmp.replace(target)
 
 
 def is_healthy_sqlite(path: Path) -> bool:
@@ -292,20 +302,23 @@ def _pg_client(url: str) -> tuple[str, dict[str, str]]:
     return bare.render_as_string(hide_password=False), env
 
 
+def _pg_tool(args: list[str], env: dict[str, str], hint: str) -> None:
+    """Run pg_dump or pg_restore (`args[0]`), the password in `env` only: a failure is a
+    storage error with the tool's own words."""
+    done = subprocess.run([_tool(args[0]), *args[1:]], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise StorageError(f"{args[0]} failed: {done.stderr.strip()[:500]}", hint=hint)
+
+
 def backup_postgres(url: str, target: Path) -> None:
     dsn, env = _pg_client(url)
     tmp = _private_tmp(target)  # pg_dump keeps the file's owner-only mode
-    try:
-        done = subprocess.run(
-            [_tool("pg_dump"), "--no-password", "-Fc", "-f", str(tmp), "-d", dsn],
-            capture_output=True,
-            text=True,
-            env=env,
+    with _moved_into_place(tmp, target):
+        _pg_tool(
+            ["pg_dump", "--no-password", "-Fc", "-f", str(tmp), "-d", dsn],
+            env,
+            hint="check the database URL",
         )
-        if done.returncode != 0:
-            raise StorageError(
-                f"pg_dump failed: {done.stderr.strip()[:500]}", hint="check the database URL"
-            )
         check = subprocess.run(
             [_tool("pg_restore"), "--list", str(tmp)], capture_output=True, text=True
         )
@@ -314,32 +327,13 @@ def backup_postgres(url: str, target: Path) -> None:
                 "the dump does not read back as a seolog database", hint="retry the backup"
             )
         tmp.replace(target)
-    except OSError as e:
-        _discard(tmp)
-        raise _write_failed(target, e) from e
-    except BaseException:
-        _discard(tmp)
-        raise
 
 
 def restore_postgres(url: str, backup: Path) -> None:
     dsn, env = _pg_client(url)
-    done = subprocess.run(
-        [
-            _tool("pg_restore"),
-            "--no-password",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "-d",
-            dsn,
-            str(backup),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if done.returncode != 0:
-        raise StorageError(
-            f"pg_restore failed: {done.stderr.strip()[:500]}", hint="check the file and the URL"
-        )
+    _pg_tool(
+        ["pg_restore", "--no-password", "--clean", "--if-exists", "--no-owner", "-d", dsn,
+         str(backup)],
+        env,
+        hint="check the file and the URL",
+    )  # fmt: skip
