@@ -44,6 +44,10 @@ JOIN_TIMEOUT = 30.0  # seconds to wait for the worker to save its last batch and
 class WorkerDied(SeologError):
     """The page worker process went away mid-crawl (killed, out of memory, a crash in C code)."""
 
+    stopped_from_outside = (
+        False  # killed by a signal, not crashed: see WorkerPipeline._stopped_from_outside
+    )
+
 
 class Pipeline:
     """The crawl loop's view of the page handler: async calls, whatever runs them."""
@@ -293,14 +297,22 @@ class WorkerPipeline(Pipeline):
         if self._failure is None:
             await asyncio.to_thread(self.process.join, 1.0)  # for its exit code
             if self._failure is None:
-                self._fail(
-                    WorkerDied(
-                        f"the page worker process stopped unexpectedly ({self._how_it_ended()})",
-                        hint="the pages saved so far are kept; resume the scan to finish it",
-                    )
+                died = WorkerDied(
+                    f"the page worker process stopped unexpectedly ({self._how_it_ended()})",
+                    hint="the pages saved so far are kept; resume the scan to finish it",
                 )
+                died.stopped_from_outside = self._stopped_from_outside()
+                self._fail(died)
         assert self._failure is not None
         return self._failure
+
+    def _stopped_from_outside(self) -> bool:
+        """Killed by a signal someone sends (the kernel's out-of-memory killer, a user, a job
+        runner), not crashed: the environment stopped it, so the scan is interrupted, not failed
+        by a bug. A crash (SIGSEGV in C code, an exit code of its own) stays a failure."""
+        code = self.process.exitcode
+        outside = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+        return code is not None and code < 0 and -code in outside
 
     def _how_it_ended(self) -> str:
         code = self.process.exitcode

@@ -327,6 +327,12 @@ def _execute(
     except KeyboardInterrupt as e:
         raise _interrupted(ctx, scan_id, **so_far()) from e
     except SeologError as e:
+        if isinstance(e, WorkerDied) and e.stopped_from_outside:
+            # Killed (out of memory, a user, a job runner): the environment stopped the scan,
+            # as Ctrl-C does; not a bug (exit 130, resumable).
+            stopped = _interrupted(ctx, scan_id, **so_far())
+            stopped.message = f"{e.message}; {stopped.message}"
+            raise stopped from None
         if isinstance(e, WorkerDied):
             e.hint = (
                 f"the pages saved so far are kept; finish with `seolog scan --resume {scan_id}`"
