@@ -405,6 +405,9 @@ class OverBudget(StrEnum):
 
     DEPTH = "depth"  # elements nested deeper than the parser can afford
     TIME = "time"  # parsing took longer than a page may take
+    # The scan's --max-time ran out while the page was parsed: no fault of the page's (no
+    # finding), only of the time the scan had left.
+    STOPPED = "stopped"
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,7 @@ def _unparsed(page: CrawledPage) -> bool:
 )
 def page_too_complex(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     gone = page.unparsed
-    if gone is None:
+    if gone is None or gone.over is OverBudget.STOPPED:
         return
     if gone.over is OverBudget.DEPTH:
         message = say(

@@ -145,7 +145,12 @@ class PageHandler:
         try:
             return self.parser.run(job, len(html), seconds)
         except ParseTimeout:
-            page.unparsed = Unparsed(OverBudget.TIME, seconds or 0.0, seconds or 0.0)
+            budget = self.budget.seconds or 0.0
+            took = seconds or 0.0
+            # Cut short by the scan's --max-time (`_seconds`): the scan ran out of time, the
+            # page may be an ordinary big one. Judged by its own budget only otherwise.
+            over = OverBudget.STOPPED if took < budget else OverBudget.TIME
+            page.unparsed = Unparsed(over, took, budget if over is OverBudget.STOPPED else took)
             return None
 
     def _seconds(self) -> float | None:

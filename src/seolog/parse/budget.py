@@ -98,13 +98,32 @@ def _may_nest(html: str, limit: int) -> bool:
     return False
 
 
+# Elements the parser never nests in themselves: a new `<a>` (or `<button>`, `<nobr>`, `<form>`)
+# closes the open one first, and a heading opened right in a heading closes it. A page of 2,000
+# unclosed `<a href>` links is flat in every browser, and so it is counted here.
+_NO_SELF_NESTING = frozenset({"a", "button", "nobr", "form"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _depth(html: str, limit: int) -> int:
-    """Nesting depth counted tag by tag, past comments and raw text; stops once over `limit`
-    (the measure reported is then limit + 1: counting on is what costs)."""
+    """Nesting depth counted tag by tag with a stack of open elements, as the parser keeps it
+    (end tags close up to their element, stray ones nothing), past comments and raw text;
+    stops once over `limit` (the measure reported is then limit + 1: counting on is what
+    costs)."""
     low = html.lower()
-    depth = deepest = pos = 0
+    stack: list[str] = []
+    opened: dict[str, int] = {}  # name → how many of the stack's elements have it
+    deepest = pos = 0
     foreign_at: int | None = None  # the depth an <svg> or <math> element opened at
-    while depth <= limit and (m := _TAG.search(low, pos)) is not None:
+
+    def close_to(name: str) -> None:
+        while stack:
+            top = stack.pop()
+            opened[top] -= 1
+            if top == name:
+                return
+
+    while len(stack) <= limit and (m := _TAG.search(low, pos)) is not None:
         pos = m.end()
         if m.group(0) == "<!--":
             end = low.find("-->", pos)
@@ -112,18 +131,24 @@ def _depth(html: str, limit: int) -> int:
             continue
         closing, name, self_closed = m.group(1), m.group(2), m.group(3)
         if closing:
-            depth = max(depth - 1, 0)
-            if foreign_at is not None and depth <= foreign_at:
+            if opened.get(name):
+                close_to(name)
+            if foreign_at is not None and len(stack) <= foreign_at:
                 foreign_at = None
         elif not (self_closed and (foreign_at is not None or name in _FOREIGN)):
+            if name in _NO_SELF_NESTING and opened.get(name):
+                close_to(name)
+            elif name in _HEADINGS and stack and stack[-1] in _HEADINGS:
+                close_to(stack[-1])
             if foreign_at is None and name in _FOREIGN:
-                foreign_at = depth
-            deepest = max(deepest, depth + 1)
+                foreign_at = len(stack)
+            deepest = max(deepest, len(stack) + 1)
             if name in _RAW_TEXT:
                 end = low.find(f"</{name}", pos)
                 pos = len(low) if end < 0 else end
             else:
-                depth += 1
+                stack.append(name)
+                opened[name] = opened.get(name, 0) + 1
     return deepest
 
 
