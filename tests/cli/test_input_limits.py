@@ -81,7 +81,7 @@ def test_an_infinite_crawl_rate_is_a_usage_error(cli: Cli, value):
     assert "--rate" in r.stderr
 
 
-@pytest.mark.parametrize("value", ["1e309", "99999999999", "Infinity"])
+@pytest.mark.parametrize("value", ["1e309", "99999999999", "Infinity", "9999999999.999"])
 def test_an_hourly_rate_too_large_to_store_is_a_usage_error(cli: Cli, value):
     r = cli("clients", "add", "Acme Ltd", "--rate", value)
     assert r.exit_code == ExitCode.USAGE, r.stderr

@@ -159,3 +159,22 @@ def test_a_damaged_store_is_a_storage_error_not_a_bug(
     done = _seolog(seolog_env, "db", "restore", str(backup), "--yes")
     assert done.returncode == 0, done.stderr
     assert len(cli("scans", "list", "--format", "json").json()) == 1
+
+
+@pytest.mark.sqlite_only  # the same temporary file on both; SQLite's backup is the quick one
+def test_a_backup_leaves_another_backups_file_alone(cli, tmp_path: Path) -> None:
+    """Two backups to one name at once (two cron jobs, say) each write a file of their own: the
+    second must not delete the first one's half-written file under it (review: both failed, and
+    no backup was left)."""
+    from seolog.storage.maintenance import _private_tmp
+
+    assert cli("sites", "add", "https://a.example", "--name", "a").exit_code == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    backup = folder / "seolog.db.bak"
+    theirs = _private_tmp(backup)  # as the other backup, still copying, made it
+    r = cli("db", "backup", str(backup))
+    assert r.exit_code == 0, r.stderr
+    assert theirs.exists()  # still there for the other backup to finish
+    assert _files(folder) == {backup.name, theirs.name}
+    assert cli("db", "verify", str(backup)).exit_code == 0

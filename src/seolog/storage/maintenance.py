@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,14 +166,14 @@ def _sidecars(path: Path) -> list[Path]:
 def _private_tmp(target: Path) -> Path:
     """A new empty file beside `target`, owner-only from its first byte (a dump written under
     the usual umask is readable by every local user until it is chmod-ed)."""
-    tmp = target.with_name(f".{target.name}.partial")
+    # A name of its own per backup: two backups to the same target at once each write their own
+    # file (the last to finish wins), and neither deletes the other's half-written one.
     try:
-        for stale in (tmp, *_sidecars(tmp)):
-            stale.unlink(missing_ok=True)
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except OSError as e:  # a folder we may not write to; another backup to the same name
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        os.close(fd)  # mkstemp creates it 0600
+    except OSError as e:  # a folder we may not write to
         raise _write_failed(target, e) from e
-    return tmp
+    return Path(name)
 
 
 def _discard(tmp: Path) -> None:

@@ -22,12 +22,14 @@ def parse_rate(text: str | None) -> Decimal | None:
         ) from None
     if not value.is_finite() or value < 0:
         raise UsageError(f"the rate {text!r} must be a positive number", hint="e.g. --rate 95")
-    if value >= MAX_RATE:
+    # Rounded to cents first: 9999999999.999 rounds up to 10^10, over the column.
+    cents = value.quantize(CENT, ROUND_HALF_UP) if value < MAX_RATE else value
+    if cents >= MAX_RATE:
         raise UsageError(
             f"the rate {text!r} is too large (the store keeps up to {MAX_RATE - CENT})",
             hint="give the hourly rate, e.g. --rate 95",
         )
-    return value.quantize(CENT, ROUND_HALF_UP)
+    return cents
 
 
 def _likely(code: str) -> str | None:
