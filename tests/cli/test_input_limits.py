@@ -126,3 +126,15 @@ def test_a_file_name_that_is_not_utf8_is_still_a_file_name(cli: Cli, tmp_path):
     r = cli("logs", "import", str(tmp_path / "hours-\udcff.csv"))
     assert r.exit_code == ExitCode.USAGE, r.stderr
     assert "not UTF-8" not in r.stderr
+
+
+def test_a_folder_whose_name_is_not_utf8_is_scanned(cli: Cli, tmp_path, monkeypatch):
+    """`scan FOLDER` takes text that may be a path: a Latin-1 folder name (café) names a folder,
+    so it is scanned, not refused as text (review: it worked before the value checks)."""
+    folder = tmp_path / "caf\udce9"  # b"caf\xe9" as Python keeps it
+    folder.mkdir()
+    (folder / "index.html").write_text("<html><head><title>A page to scan</title></head></html>")
+    monkeypatch.chdir(tmp_path)
+    r = cli("scan", "caf\udce9", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["scan"]["pages_crawled"] == 1

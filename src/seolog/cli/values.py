@@ -8,13 +8,15 @@ Click converts it (cli/tree.py), so no command meets a number or a text it canno
   neither means anything as a rate, a timeout or a delay.
 - Text is text: no NUL (no C string, file name or PostgreSQL text holds one) and no byte that is
   not UTF-8 (Python keeps a raw `\\xff` from argv as a lone surrogate, which fails when it is
-  written anywhere). File and folder paths are exempt from the UTF-8 rule: on Linux a file name
-  is bytes, and such a file can still be read.
+  written anywhere). File and folder paths are exempt from the UTF-8 rule, and so is any value
+  naming an existing file or folder: on Linux a file name is bytes, and such a file can still be
+  read.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from pathlib import PurePath
 from typing import Any
 
@@ -30,7 +32,7 @@ def check_raw(value: Any, param: Any) -> None:
             continue
         if "\x00" in item:
             raise typer.BadParameter("contains a NUL character; remove it", param=param)
-        if not _is_path(param) and not _is_utf8(item):
+        if not _is_utf8(item) and not _is_path(param) and not _names_a_file(item):
             raise typer.BadParameter(
                 "is not UTF-8 text (it holds a byte such as \\xff that no character has); "
                 "type it again in a UTF-8 terminal",
@@ -59,6 +61,15 @@ def _is_utf8(text: str) -> bool:
     except UnicodeEncodeError:  # a lone surrogate: a byte from argv that was not UTF-8
         return False
     return True
+
+
+def _names_a_file(text: str) -> bool:
+    """A value that names an existing file or folder is a path whatever its option says (`scan
+    FOLDER`, `--ca-bundle` take text that may be a path): on Linux a file name is bytes."""
+    try:
+        return os.path.lexists(text)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_path(param: Any) -> bool:
