@@ -148,7 +148,7 @@ def test_pages_nested_deeper_than_the_limit_are_caught_before_parsing(page: str)
         "anchors",
         "headings",
         "buttons",
-    ],  # fmt: skip
+    ],
 )
 def test_big_but_shallow_pages_are_parsed(page: str) -> None:
     assert too_deep(html(body=page)) is None
