@@ -333,8 +333,10 @@ def backup_postgres(url: str, target: Path) -> None:
 def restore_postgres(url: str, backup: Path) -> None:
     dsn, env = _pg_client(url)
     _pg_tool(
-        ["pg_restore", "--no-password", "--clean", "--if-exists", "--no-owner", "-d", dsn,
-         str(backup)],
+        # One transaction: a restore stopped midway (SIGTERM, a dead connection) leaves the
+        # database as it was, never with its tables dropped.
+        ["pg_restore", "--no-password", "--clean", "--if-exists", "--no-owner",
+         "--single-transaction", "-d", dsn, str(backup)],
         env,
         hint="check the file and the URL",
     )  # fmt: skip
