@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 import typer
 
@@ -67,12 +66,18 @@ class Case:
         return f"{' '.join(self.path)} {self.param}={self.value.encode('unicode_escape').decode()[:12]}"
 
 
+def _context(command: Any) -> Any:
+    """A context for `command` from its own Click: Typer may vendor one (typer._click) and not
+    depend on the click package at all."""
+    return command.context_class(command)
+
+
 def _commands() -> Iterator[tuple[tuple[str, ...], Any]]:
     root = typer.main.get_command(app)
 
     def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-        if hasattr(command, "list_commands"):  # a group (Typer may vendor its own Click)
-            ctx = click.Context(command)
+        if hasattr(command, "list_commands"):  # a group
+            ctx = _context(command)
             for name in command.list_commands(ctx):
                 yield from walk(command.get_command(ctx, name), (*path, name))
         else:
@@ -100,7 +105,7 @@ GLOBAL_FILES = ("global_db", "global_config")  # --db and --config: a store, a c
 
 
 def _params(command: Any) -> list[Any]:
-    ctx = click.Context(command)
+    ctx = _context(command)
     return [
         p
         for p in command.get_params(ctx)
