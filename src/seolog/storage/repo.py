@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from seolog.domain import CrawledPage, Finding, ResourceCheck, clip_text
 from seolog.errors import StorageError
+from seolog.ids import storable_id
 from seolog.storage.models import (
     Issue,
     Link,
@@ -50,7 +51,7 @@ def site_by_root(session: Session, root_url: str) -> Site | None:
 
 
 def site_by_id(session: Session, site_id: int) -> Site | None:
-    return session.get(Site, site_id)
+    return session.get(Site, site_id) if storable_id(site_id) else None
 
 
 def list_sites(session: Session, include_inactive: bool = True) -> list[Site]:
@@ -103,7 +104,7 @@ def site_scan_stats(session: Session, site_id: int) -> SiteScanStats:
 
 
 def scan_by_id(session: Session, scan_id: int) -> Scan | None:
-    return session.get(Scan, scan_id)
+    return session.get(Scan, scan_id) if storable_id(scan_id) else None
 
 
 def list_scans(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from seolog.ids import storable_id
 from seolog.storage.models import Client, LogEntry, Project, Site, Timer
 
 
@@ -19,7 +20,7 @@ def client_by_name(session: Session, name: str) -> Client | None:
 
 
 def client_by_id(session: Session, client_id: int) -> Client | None:
-    return session.get(Client, client_id)
+    return session.get(Client, client_id) if storable_id(client_id) else None
 
 
 def list_clients(session: Session) -> list[Client]:
@@ -32,7 +33,7 @@ def projects_named(session: Session, name: str) -> list[Project]:
 
 
 def project_by_id(session: Session, project_id: int) -> Project | None:
-    return session.get(Project, project_id)
+    return session.get(Project, project_id) if storable_id(project_id) else None
 
 
 def list_projects(session: Session, client_id: int | None = None) -> list[Project]:
@@ -76,7 +77,7 @@ def entries(session: Session, f: EntryFilter, limit: int | None = None) -> list[
 
 
 def entry_by_id(session: Session, entry_id: int) -> LogEntry | None:
-    return session.get(LogEntry, entry_id)
+    return session.get(LogEntry, entry_id) if storable_id(entry_id) else None
 
 
 def running_timer(session: Session) -> Timer | None:
