@@ -156,7 +156,7 @@ def test_a_killed_page_worker_interrupts_the_scan_with_one_clear_line(
     (worker,) = _children(proc.pid)
     os.kill(worker, signal.SIGKILL)
     _out, err = proc.communicate(timeout=30)
-    assert proc.returncode == ExitCode.INTERRUPTED
+    assert proc.returncode == ExitCode.INTERRUPTED, err
     assert "page worker process stopped unexpectedly (killed by SIGKILL" in err
     assert "seolog scan --resume 1" in err
     assert "Traceback" not in err and "never retrieved" not in err and "bug" not in err, err

@@ -295,7 +295,9 @@ class WorkerPipeline(Pipeline):
     async def _worker_died(self) -> BaseException:
         """Fail everything waiting on the worker with one error naming how it ended."""
         if self._failure is None:
-            await asyncio.to_thread(self.process.join, 1.0)  # for its exit code
+            # For its exit code (how it ended decides interrupted or failed): a killed process
+            # is gone in moments, but on a busy machine its parent may only see it seconds later.
+            await asyncio.to_thread(self.process.join, 10.0)
             if self._failure is None:
                 died = WorkerDied(
                     f"the page worker process stopped unexpectedly ({self._how_it_ended()})",
