@@ -25,7 +25,7 @@ from seolog.checks.thresholds import Thresholds
 from seolog.crawl.frontier import Scope
 from seolog.crawl.pipeline import WorkerPipeline
 from seolog.domain import CrawledPage, FetchResult, OverBudget, ResourceCheck
-from seolog.parse.budget import MAX_DEPTH, ParseBudget, too_deep
+from seolog.parse.budget import MAX_DEPTH, ParseBudget, ParseTimeout, too_deep
 from tests.server import FixtureServer, html
 
 DEEP = 200_000  # the issue's page: minutes of parsing without a budget
@@ -267,3 +267,29 @@ def test_max_time_cuts_short_a_page_still_being_parsed(tmp_path: Path) -> None:
     assert slow.unparsed is not None and slow.unparsed.over is OverBudget.STOPPED
     assert slow.findings == []
     assert stored[ORIGIN + "/after"].snapshot is not None
+
+
+@pytest.mark.store_agnostic
+def test_the_time_budget_counts_the_parsers_cpu_not_the_clock() -> None:
+    """On a busy machine a big page waits for a core: time it does not use (here, asleep) is
+    not held against it, so an ordinary page is never called too complex for the machine's load
+    (found on the Python docs' 5 MB contents page while CI ran beside the scan)."""
+    from seolog.parse.budget import THREADED_FROM, Parser
+
+    def waits_then_answers() -> int:
+        time.sleep(1.0)  # no CPU used, as while the machine runs other work
+        return 42
+
+    assert Parser().run(waits_then_answers, THREADED_FROM, seconds=0.3) == 42
+
+    def spins() -> int:
+        end = time.monotonic() + 1.5
+        while time.monotonic() < end:  # CPU used: over the budget
+            pass
+        return 0
+
+    with pytest.raises(ParseTimeout):
+        Parser().run(spins, THREADED_FROM, seconds=0.3)
+    # A wall limit (what --max-time leaves) holds whatever the CPU.
+    with pytest.raises(ParseTimeout):
+        Parser().run(waits_then_answers, THREADED_FROM, seconds=600, wall=0.3)

@@ -141,25 +141,27 @@ class PageHandler:
         job = partial(
             extract_page, html, f.final_url, is_internal, f.headers.get("link"), self.crawler
         )
-        seconds = self._seconds()
+        budget = self.budget.seconds
+        wall = self._wall()
+        started = time.monotonic()
         try:
-            return self.parser.run(job, len(html), seconds)
+            return self.parser.run(job, len(html), budget, wall)
         except ParseTimeout:
-            budget = self.budget.seconds or 0.0
-            took = seconds or 0.0
-            # Cut short by the scan's --max-time (`_seconds`): the scan ran out of time, the
-            # page may be an ordinary big one. Judged by its own budget only otherwise.
-            over = OverBudget.STOPPED if took < budget else OverBudget.TIME
-            page.unparsed = Unparsed(over, took, budget if over is OverBudget.STOPPED else took)
+            took = time.monotonic() - started
+            # Cut short by the scan's --max-time (`_wall`): the scan ran out of time, the page
+            # may be an ordinary big one. Over its own (CPU) budget otherwise.
+            if wall is not None and took >= wall:
+                page.unparsed = Unparsed(OverBudget.STOPPED, took, budget or 0.0)
+            else:
+                page.unparsed = Unparsed(OverBudget.TIME, budget or 0.0, budget or 0.0)
             return None
 
-    def _seconds(self) -> float | None:
-        """This page's time budget: its own, cut short when the scan's --max-time runs out."""
-        seconds = self.budget.seconds
-        if seconds is None or self.deadline is None:
-            return seconds
-        left = self.deadline - time.monotonic()
-        return max(min(seconds, left + GRACE_SECONDS), GRACE_SECONDS)
+    def _wall(self) -> float | None:
+        """Seconds on the clock this page may take: what the scan's --max-time leaves, and a
+        grace; None without a --max-time (the page's own budget, CPU time, is the limit)."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.monotonic() + GRACE_SECONDS, GRACE_SECONDS)
 
     def resources(self, checks: list[ResourceCheck]) -> None:
         self.sink.resources(checks)
