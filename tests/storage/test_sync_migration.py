@@ -4,6 +4,7 @@ recorded; without a record it stays unkeyed, for the next push to adopt."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -13,18 +14,23 @@ from tests.migrations import downgrade_to, upgrade_to
 NOW = "2026-11-01 10:00:00.000000"
 
 
+def _add_shop(conn: Any) -> None:
+    """The site the sync rows belong to (ID 1)."""
+    conn.execute(
+        text(
+            "INSERT INTO sites (id, uuid, name, root_url, active, created_at, updated_at) "
+            "VALUES (1, 'u1', 'shop', 'https://shop.test/', 1, :now, :now)"
+        ),
+        {"now": NOW},
+    )
+
+
 def test_rows_get_the_platform_site_the_login_recorded(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/seolog.db"
     upgrade_to(url, "0008")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO sites (id, uuid, name, root_url, active, created_at, updated_at) "
-                "VALUES (1, 'u1', 'shop', 'https://shop.test/', 1, :now, :now)"
-            ),
-            {"now": NOW},
-        )
+        _add_shop(conn)
         conn.execute(
             text(
                 "INSERT INTO sync_accounts (site_id, api_url, platform_site_id, created_at, "
@@ -66,13 +72,7 @@ def test_a_downgrade_keeps_one_platform_sites_history_per_api(tmp_path: Path) ->
     engine = create_engine(url)
     a, ci = "https://a.test/api/v1", "https://ci.test/api/v1"
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO sites (id, uuid, name, root_url, active, created_at, updated_at) "
-                "VALUES (1, 'u1', 'shop', 'https://shop.test/', 1, :now, :now)"
-            ),
-            {"now": NOW},
-        )
+        _add_shop(conn)
         for api, platform, page_id in ((a, None, 100), (a, 9, 109), (a, 7, 107), (ci, None, 200)):
             values = {"api": api, "platform": platform, "page_id": page_id, "now": NOW}
             conn.execute(
