@@ -184,6 +184,7 @@ class Parser:
         self._jobs: queue.SimpleQueue[Callable[[], Any]] = queue.SimpleQueue()
         self._results: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._cpu: Callable[[], float] = time.monotonic  # the helper thread's CPU clock
         self.stuck = False
 
     def run(
@@ -203,7 +204,8 @@ class Parser:
             # A daemon thread: a process leaving with it still parsing is not held up by it.
             self._thread = threading.Thread(target=self._serve, name="seolog-parse", daemon=True)
             self._thread.start()
-        cpu = _cpu_clock(self._thread)
+            self._cpu = _cpu_clock(self._thread)  # once: the thread lives as long as we do
+        cpu = self._cpu
         used_before = cpu()
         started = time.monotonic()
         self._jobs.put(job)
