@@ -119,13 +119,33 @@ def verify_for(
     else the public CAs (certifi's, as httpx uses) plus the CA bundle, when there is one, so a
     staging site behind a private CA verifies and so do the public sites it links to; httpx's
     own default context (built once per process) when there is none. A bundle that cannot be
-    used is a UsageError naming the file and where it came from."""
+    used is a UsageError naming the file and where it came from.
+
+    A scan asks this several times (the plan checks the bundle, then each client is built
+    with it), and loading the CAs costs tens of milliseconds each time, so the context with a
+    bundle is built once per file (and built again when the file changes)."""
     if settings.insecure:
         return False
     found = ca_bundle(settings, env)
     if found is None:
         return _public_cas()
     path, named = found
+    try:
+        state = path.stat()
+    except OSError:  # _with_bundle says what is wrong with it, each time it is asked
+        return _with_bundle(path, named)
+    return _cached_with_bundle(path, named, state.st_mtime_ns, state.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_with_bundle(path: Path, named: str, _mtime_ns: int, _size: int) -> ssl.SSLContext:
+    """`_with_bundle`, once per version of the file (a refused file is not cached)."""
+    return _with_bundle(path, named)
+
+
+def _with_bundle(path: Path, named: str) -> ssl.SSLContext:
+    """The public CAs plus the bundle `path` (named by `named`), or a UsageError saying why
+    the bundle cannot be used."""
     import certifi
 
     context = ssl.create_default_context(cafile=certifi.where())
