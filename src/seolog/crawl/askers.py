@@ -9,6 +9,10 @@ links made a 1,000-page scan 2.5 times slower with httpx, with the crawl's event
 checking instead of crawling (bench/external.py). The crawl keeps httpx: its pages need the
 features seolog built on it (timings per phase, the URL map of a folder scan). Either way the
 checker sees a `Reply` or a `NoAnswer`, so the rest of the check is written once.
+
+aiohttp is imported when the first other host is asked, not with this module: its import costs
+every scan ~0.1 s of CPU (two TLS contexts are built on import), and a scan that links to no
+other host (or checks none: --no-external) never needs it.
 """
 
 from __future__ import annotations
@@ -16,19 +20,22 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
 import httpx
-from yarl import URL
 
 from seolog.config import CrawlSettings
 from seolog.crawl.fetch import classify_error, error_chain
 from seolog.crawl.tls import tls_reason
 from seolog.domain import FetchErrorKind
 from seolog.wording import say
+
+if TYPE_CHECKING:
+    import aiohttp
+    from yarl import URL
 
 MAX_SIZE = 2**53  # sizes stored are at most this (a declared Content-Length can be anything)
 # Response header lines up to this long: some sites send a Content-Security-Policy of 10+ KB,
@@ -67,9 +74,21 @@ def declared_size(method: str, headers: Mapping[str, str]) -> int | None:
     return None
 
 
-def _reason(kind: FetchErrorKind, error: BaseException, url: str, timeout: float) -> str:
+def _said(error: BaseException) -> str:
+    """The client's own words for an error no kind has better words for."""
+    return str(error) or type(error).__name__
+
+
+def _reason(
+    kind: FetchErrorKind,
+    error: BaseException,
+    url: str,
+    timeout: float,
+    words: Callable[[BaseException], str] = _said,
+) -> str:
     """Why there was no answer, in a user's words (httpx says "All connection attempts failed"
-    for a refused port, aiohttp "Cannot connect to host")."""
+    for a refused port, aiohttp "Cannot connect to host"); `words`: the client's own words for
+    the rest."""
     if kind is FetchErrorKind.TLS:
         return tls_reason(error)
     if kind is FetchErrorKind.DNS:
@@ -79,14 +98,7 @@ def _reason(kind: FetchErrorKind, error: BaseException, url: str, timeout: float
         return say("{host} refused the connection or cannot be reached", host=urlsplit(url).netloc)
     if kind is FetchErrorKind.TIMEOUT:
         return say("no answer within {seconds}s (--timeout)", seconds=f"{timeout:g}")
-    if isinstance(error, aiohttp.ServerDisconnectedError):  # httpx's words for the same
-        return say("Server disconnected without sending a response.")
-    if isinstance(error, aiohttp.ClientResponseError):  # aiohttp's parser: a status of its own
-        first = str(error.message).splitlines()[0] if error.message else ""
-        if first:
-            return say("the answer is not valid HTTP ({why})", why=first)
-        return say("the answer is not valid HTTP")
-    return str(error) or type(error).__name__
+    return words(error)
 
 
 async def _counted(chunks: AsyncIterator[bytes], cap: int, broken: type[Exception]) -> int:
@@ -141,6 +153,8 @@ def make_session(
     kept alive, and no credential of any kind (no --header, --cookie or --auth: those were given
     for the site being crawled; no cookie jar either, so nothing one host sets reaches another).
     Names resolve through the system's resolver (getaddrinfo), as the crawl's do."""
+    import aiohttp
+
     connector = aiohttp.TCPConnector(
         limit=pool,
         ssl=verify,  # a context, or False (--insecure), or True: the default verification
@@ -165,7 +179,23 @@ def _url(url: str) -> URL:
     """The URL as it is written, unless it is not ASCII. Every URL the checker asks for went
     through `urls.normalize_url` (links and redirect targets alike), so it is encoded already;
     re-quoting it would send another URL than the one checked (as httpx sends it)."""
+    from yarl import URL
+
     return URL(url, encoded=url.isascii())
+
+
+def _aiohttp_said(error: BaseException) -> str:
+    """aiohttp's errors in the words httpx has for the same, or a user's."""
+    import aiohttp
+
+    if isinstance(error, aiohttp.ServerDisconnectedError):  # httpx's words for the same
+        return say("Server disconnected without sending a response.")
+    if isinstance(error, aiohttp.ClientResponseError):  # aiohttp's parser: a status of its own
+        first = str(error.message).splitlines()[0] if error.message else ""
+        if first:
+            return say("the answer is not valid HTTP ({why})", why=first)
+        return say("the answer is not valid HTTP")
+    return _said(error)
 
 
 async def ask_aiohttp(
@@ -178,6 +208,8 @@ async def ask_aiohttp(
 ) -> Reply:
     """One request to another host; as `ask_httpx`. `headers`: the user's credentials, only
     for an origin --auth-origin lists (`CredentialGate.headers_for` decides)."""
+    import aiohttp  # imported already: `session` is one of its sessions
+
     try:
         request = session.request(method, _url(url), allow_redirects=False, headers=headers)
         async with request as response:
@@ -191,11 +223,13 @@ async def ask_aiohttp(
         dropped = isinstance(e, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError) and (
             kind is FetchErrorKind.PROTOCOL
         )
-        raise NoAnswer(kind, _reason(kind, e, url, timeout), dropped) from e
+        raise NoAnswer(kind, _reason(kind, e, url, timeout, _aiohttp_said), dropped) from e
 
 
 def classify_aiohttp(exc: BaseException) -> FetchErrorKind:
     """aiohttp's errors as the crawl's kinds (`fetch.classify_error` for httpx's)."""
+    import aiohttp
+
     if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
         return FetchErrorKind.TIMEOUT
     chain = error_chain(exc)

@@ -22,9 +22,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
 import httpx
 
 from seolog.config import MAX_RETRY_AFTER, CrawlSettings
@@ -41,6 +41,9 @@ from seolog.domain import (
 )
 from seolog.retryafter import retry_after_seconds
 from seolog.urls import origin_of, resolve_url
+
+if TYPE_CHECKING:
+    import aiohttp  # imported with the first other host's session (crawl.askers says why)
 
 # Requests at once across every host (each host still gets at most --external-per-host): other
 # servers' latency is what a check waits on, and an aiohttp request costs ~0.2 ms of CPU, so 64
