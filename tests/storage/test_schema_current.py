@@ -18,8 +18,8 @@ from seolog.storage.migrations import HEAD, KNOWN_REVISIONS
 from tests.migrations import upgrade_to
 
 SITE = Path(__file__).resolve().parents[2] / "examples" / "site"
-# Heavy modules a scan of a site linking to no other host does not need.
-UNNEEDED = ("alembic", "aiohttp")
+# Modules a JSON scan of a current store, of a site linking to no other host, does not need.
+UNNEEDED = ("alembic", "aiohttp", "seolog.output.sarif", "seolog.output.github")
 
 # `seolog scan` in this process, then the heavy modules it imported, as JSON on the last line.
 PROBE = f"""
@@ -68,7 +68,9 @@ def test_the_head_seolog_knows_is_alembics_head():
     assert tuple(oldest_first) == KNOWN_REVISIONS
 
 
-def test_a_current_store_is_scanned_without_alembic(seolog_env, store_url, tmp_path):
+def test_a_current_store_is_scanned_without_alembic_or_other_unneeded_modules(
+    seolog_env, store_url, tmp_path
+):
     first = _scan(seolog_env, tmp_path / "first.json")
     assert "alembic" in first["imported"]  # a new store: migrated, by Alembic
     assert _revision(store_url) == HEAD

@@ -55,21 +55,26 @@ def checks_line(by_result: dict[str, int]) -> str | None:
     return " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in by_result.items() if n) or None
 
 
-FORMATS = ("json", "sarif", "junit", "csv", "markdown", "github", "gitlab")
+# Each machine format and the module of its emitter (each has a `render`).
+_MODULES = {
+    "json": "jsonout",
+    "sarif": "sarif",
+    "junit": "junit",
+    "csv": "csvout",
+    "markdown": "markdown",
+    "github": "github",
+    "gitlab": "gitlab",
+}
+FORMATS = tuple(_MODULES)
 
 
 def emitter(fmt: str) -> Emitter:
-    from seolog.output import csvout, github, gitlab, jsonout, junit, markdown, sarif
+    """The emitter of `fmt`, importing only its module: a scan writing JSON does not pay for
+    the other six (the GitHub one alone loads a CI environment's path rules)."""
+    import importlib
 
-    return {
-        "json": jsonout.render,
-        "sarif": sarif.render,
-        "junit": junit.render,
-        "csv": csvout.render,
-        "markdown": markdown.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-    }[fmt]
+    render: Emitter = importlib.import_module(f"seolog.output.{_MODULES[fmt]}").render
+    return render
 
 
 _CODE_QUALITY = re.compile(r"code[-_]?quality", re.IGNORECASE)  # gl-code-quality-report.json
