@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
@@ -68,6 +69,7 @@ def test_the_head_seolog_knows_is_alembics_head():
     assert tuple(oldest_first) == KNOWN_REVISIONS
 
 
+@pytest.mark.blank_store  # on PostgreSQL too: an empty database, migrated by the first scan
 def test_a_current_store_is_scanned_without_alembic_or_other_unneeded_modules(
     seolog_env, store_url, tmp_path
 ):
@@ -78,6 +80,7 @@ def test_a_current_store_is_scanned_without_alembic_or_other_unneeded_modules(
     assert again["imported"] == []
 
 
+@pytest.mark.blank_store
 def test_an_older_store_is_migrated_before_the_scan(seolog_env, home, store_url, tmp_path):
     home.mkdir(parents=True, exist_ok=True)  # the store of an older seolog, one revision back
     upgrade_to(store_url, KNOWN_REVISIONS[-2])
