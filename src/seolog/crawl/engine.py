@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -103,6 +104,9 @@ class Crawler:
         # URLs being fetched plus pages not back from the pipeline: while any remain, more URLs
         # may come, so an idle worker waits for `_wake` instead of leaving.
         self._busy = 0
+        # Pages in flight per frontier level (`Item.level`), from the moment their URL is taken
+        # until the links they name are queued: what may still find a URL a shorter way.
+        self._in_flight: Counter[tuple[int, int]] = Counter()
         self._wake = asyncio.Event()
         self._handling: set[asyncio.Future[Found]] = set()
         self._failure: BaseException | None = None
@@ -392,10 +396,26 @@ class Crawler:
             if len(self.frontier):
                 self._stop = StopReason.MAX_PAGES
             return None
+        level = self.frontier.next_level()
+        if level is None or not self._may_start(level):
+            return None
         item = self.frontier.pop()
         if item is not None:
             self._started += 1
         return item
+
+    def _may_start(self, level: tuple[int, int]) -> bool:
+        """Whether a URL of this level may be crawled now: no page in flight could still find
+        it a shorter way. A page at depth d finds URLs at depth d + 1 (a redirect's target
+        keeps d), so a URL at depth n waits for every page at depth n - 2 or less; a URL only
+        the sitemaps lead to waits for every page links reach (one of them may link to it:
+        then it has a depth, and is no orphan). Pages came back out of order, so without
+        this wait a depth depended on which server answered first."""
+        phase, n = level
+        return not any(
+            count and (p < phase or (p == phase and m <= n - 2))
+            for (p, m), count in self._in_flight.items()
+        )
 
     # --- one URL ---------------------------------------------------------------------------
 
@@ -411,6 +431,13 @@ class Crawler:
         return Scope(start_url, s.subdomains, s.include, s.exclude)
 
     async def _process(self, item: Item) -> CrawledPage:
+        self._in_flight[item.level] += 1
+        try:
+            return await self._fetch_and_emit(item)
+        finally:
+            self._in_flight[item.level] -= 1
+
+    async def _fetch_and_emit(self, item: Item) -> CrawledPage:
         if not await self.robots.allowed(item.url):
             blocked = FetchResult(
                 url=item.url,
@@ -470,6 +497,7 @@ class Crawler:
         self.slow.offer(page)
         future = await self.pipeline.submit(page)
         self._busy += 1
+        self._in_flight[item.level] += 1  # until `_handled` has queued its links
         self._handling.add(future)
         future.add_done_callback(partial(self._handled, item))
         self._report()
@@ -477,6 +505,7 @@ class Crawler:
 
     def _handled(self, item: Item, future: asyncio.Future[Found]) -> None:
         self._busy -= 1
+        self._in_flight[item.level] -= 1  # its links are queued below, with no await between
         self._handling.discard(future)
         self._wake.set()
         if future.cancelled():

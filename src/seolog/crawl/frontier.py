@@ -104,32 +104,48 @@ class Item:
     hops: int  # link distance from whichever seed found it; --max-depth applies to this
     via: str  # start | link | sitemap | redirect
 
+    @property
+    def level(self) -> tuple[int, int]:
+        """Its place in breadth-first order: pages links reach from the start URL first, by
+        depth; then what only the sitemaps lead to, by hops from a sitemap URL."""
+        return (0, self.depth) if self.depth is not None else (1, self.hops)
+
 
 class Frontier:
     """Breadth-first queue of in-scope URLs, each URL handed out at most once.
 
     Link-discovered URLs come before sitemap-only URLs, so pages are reached by links first and
     their link depth is the true one; sitemap URLs nobody links to (orphans) are crawled last.
+
+    Pages come back out of order (several fetches at once, several page workers), so a URL may
+    first be found through a long way round and then through a shorter one: while it waits
+    here, the shorter way wins (its entry moves to the nearer level). The crawl asks
+    `next_level` before it takes a URL, and waits while a page still being fetched or parsed
+    could find that URL a shorter way (`Crawler._may_start`): a depth, once handed out, is
+    the true one.
     """
 
     def __init__(self, scope: Scope, max_depth: int | None = None) -> None:
         self.scope = scope
         self.max_depth = max_depth
-        self._links: deque[Item] = deque()
-        self._sitemap: deque[str] = deque()
+        # Each level's URLs in the order found; an entry whose URL moved to a nearer level
+        # stays behind and is skipped (`_queued` holds the live one).
+        self._levels: dict[tuple[int, int], deque[Item]] = {}
+        self._queued: dict[str, Item] = {}
         self._seen: set[str] = set()
         self.sitemap_urls: set[str] = set()
         self._query_variants: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter()
 
     def __len__(self) -> int:
-        return len(self._links) + len(self._sitemap)
+        return len(self._queued)
 
     def seen(self, url: str) -> bool:
         return url in self._seen
 
     def mark_seen(self, url: str) -> None:
         self._seen.add(url)
+        self._queued.pop(url, None)  # a sitemap URL crawled already, as a redirect's target
 
     def _admit(self, url: str) -> bool:
         if url in self._seen:
@@ -150,29 +166,61 @@ class Frontier:
             return False
         return True
 
+    def _push(self, item: Item) -> None:
+        self._queued[item.url] = item
+        level = self._levels.get(item.level)
+        if level is None:
+            level = self._levels[item.level] = deque()
+        level.append(item)
+
     def add(self, url: str, depth: int | None, hops: int, via: str = "link") -> bool:
         if self.max_depth is not None and hops > self.max_depth:
             if url not in self._seen:
                 self.skipped["max_depth"] += 1
             return False
+        item = Item(url, depth, hops, via)
+        queued = self._queued.get(url)
+        if queued is not None and url in self._seen:  # found before, not handed out yet
+            if item.level < queued.level:
+                self._push(item)  # a shorter way there
+            return False
         if not self._admit(url):
             return False
         self._seen.add(url)
-        self._links.append(Item(url, depth, hops, via))
+        self._push(item)
         return True
 
     def add_sitemap_url(self, url: str) -> None:
         """Remember a sitemap URL; crawl it after the link graph unless a link reaches it first."""
         self.sitemap_urls.add(url)
-        if url not in self._seen and self.scope.allows(url):
-            self._sitemap.append(url)
+        if url not in self._seen and url not in self._queued and self.scope.allows(url):
+            self._push(Item(url, None, 0, "sitemap"))
+
+    def _head(self) -> Item | None:
+        """The next live entry, left in place; stale entries in front of it are dropped."""
+        while self._levels:
+            key = min(self._levels)
+            level = self._levels[key]
+            while level:
+                item = level[0]
+                if self._queued.get(item.url) is item:
+                    return item
+                level.popleft()
+            del self._levels[key]
+        return None
+
+    def next_level(self) -> tuple[int, int] | None:
+        """The level of the URL `pop` would hand out next, None when nothing is queued."""
+        item = self._head()
+        return item.level if item is not None else None
 
     def pop(self) -> Item | None:
-        if self._links:
-            return self._links.popleft()
-        while self._sitemap:
-            url = self._sitemap.popleft()
-            if url not in self._seen and self._admit(url):
-                self._seen.add(url)
-                return Item(url, None, 0, "sitemap")
+        while (item := self._head()) is not None:
+            self._levels[item.level].popleft()
+            del self._queued[item.url]
+            if item.via == "sitemap":  # a sitemap URL is admitted when its turn comes
+                if not self._admit(item.url):
+                    continue
+                self._seen.add(item.url)
+            return item
         return None
