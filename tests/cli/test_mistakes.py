@@ -169,6 +169,7 @@ def test_a_db_given_as_a_plain_path_is_a_sqlite_file(cli, tmp_path: Path):
     assert cli("--db", f"sqlite:///{target}", "clients", "list", "--format", "json").json()
 
 
+@pytest.mark.blank_store  # first use: no store yet
 def test_the_default_store_and_its_folder_are_still_created(cli, home: Path, monkeypatch):
     monkeypatch.delenv("SEOLOG_DATABASE_URL", raising=False)
     assert not home.exists()

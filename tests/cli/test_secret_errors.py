@@ -10,6 +10,7 @@ from seolog.secrets import ApiKey, mask_tokens
 from seolog.sync.client import describe
 
 
+@pytest.mark.blank_store  # a refused command leaves no store behind
 @pytest.mark.parametrize(
     ("flags", "named"),
     [
