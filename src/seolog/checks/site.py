@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
+from seolog.checks.compact import LOOKUP_CHUNK, chunked, repeated
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
 from seolog.checks.thresholds import Thresholds
@@ -20,21 +21,29 @@ def _duplicates(
     site: SiteData, key: Callable[[SitePage], str | None], words: Callable[[int, str], str]
 ) -> Iterator[Hit]:
     """A finding on each indexable page that shares its `key` with others, worded by
-    `words(count, urls)` ("same title as {count} other page(s): {urls}")."""
-    groups: dict[str, list[SitePage]] = defaultdict(list)
+    `words(count, urls)` ("same title as {count} other page(s): {urls}").
+
+    Two passes over the pages, so a big site is never held whole: the first keeps one 8-byte
+    hash per page and finds the hashes seen twice; the second groups only the pages with such
+    a hash, by the value itself (a hash collision makes no false group)."""
+    shared = repeated(hash(v) for p in site.pages if p.indexable and (v := key(p)))
+    if not shared:
+        return
+    groups: dict[str, list[str]] = defaultdict(list)  # value: URLs in crawl order
     for page in site.pages:
         value = key(page)
-        if page.indexable and value:
-            groups[value].append(page)
-    for value, pages in groups.items():
-        if len(pages) < 2:
+        if page.indexable and value and hash(value) in shared:
+            groups[value].append(page.url)
+    for value, urls in groups.items():
+        if len(urls) < 2:
             continue
-        for page in pages:
-            others = [p.url for p in pages if p is not page]
+        for i, url in enumerate(urls):
+            # Only the first few others are named: a group of 100,000 stays linear.
+            others = [u for j, u in enumerate(urls[: _EXAMPLES + 1]) if j != i][:_EXAMPLES]
             yield Hit(
-                words(len(others), ", ".join(others[:_LISTED])),
-                {"value": value, "count": len(pages), "others": others[:_EXAMPLES]},
-                url=page.url,
+                words(len(urls) - 1, ", ".join(others[:_LISTED])),
+                {"value": value, "count": len(urls), "others": others},
+                url=url,
             )
 
 
@@ -49,7 +58,13 @@ def _comparable(key: Callable[[SitePage], str | None]) -> Callable[[SiteData], b
     """Two or more indexable pages have a value to compare."""
 
     def applies(site: SiteData) -> bool:
-        return sum(1 for p in site.pages if p.indexable and key(p)) >= 2
+        found = 0
+        for p in site.pages:
+            if p.indexable and key(p):
+                found += 1
+                if found == 2:
+                    return True
+        return False
 
     return applies
 
@@ -211,13 +226,23 @@ def _near_fingerprints(
 def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     percent = min(100, max(NEAR_MIN_PERCENT, t.near_duplicate_percent))
     max_distance = int(_FINGERPRINT_BITS * (100 - percent) / 100)
-    by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
+    # First pass: how many pages have each fingerprint, in the order first seen (the buckets
+    # are filled in that order). Only fingerprints shared or near another need their pages.
+    sizes: dict[int, int] = {}
     for page in site.pages:
         if page.indexable and page.simhash is not None:
+            sizes[page.simhash] = sizes.get(page.simhash, 0) + 1
+    near = _near_fingerprints(list(sizes), max_distance)
+    wanted = {fp for fp, n in sizes.items() if n > 1} | set(near)
+    del sizes
+    if not wanted:
+        return
+    by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
+    for page in site.pages:
+        if page.indexable and page.simhash in wanted:
             by_fingerprint[page.simhash].append(page)
     copies = {fp: Counter(p.content_hash for p in group) for fp, group in by_fingerprint.items()}
     fingerprint_of = {p.url: fp for fp, group in by_fingerprint.items() for p in group}
-    near = _near_fingerprints(list(by_fingerprint), max_distance)
     for fp, group in by_fingerprint.items():
         candidates = [(0, fp), *near.get(fp, [])]
         for page in group:
@@ -411,10 +436,14 @@ def link_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 
 
 def _canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
-    pages = site.by_url()
-    for page in site.pages:
-        if page.canonical and page.canonical != page.url and page.canonical in pages:
-            yield page, pages[page.canonical]
+    """(page, the crawled page its canonical names) where that is another page."""
+    for chunk in chunked(site.pages, LOOKUP_CHUNK):
+        naming = [p for p in chunk if p.canonical and p.canonical != p.url]
+        targets = site.pages_at(p.canonical or "" for p in naming) if naming else {}
+        for page in naming:
+            target = targets.get(page.canonical or "")
+            if target is not None:
+                yield page, target
 
 
 @site_check(
@@ -495,14 +524,16 @@ def canonical_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="Point every canonical of the chain straight at the last URL.",
 )
 def canonical_chain(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    pages = site.by_url()
+    def at(url: str) -> SitePage | None:
+        return site.pages_at((url,)).get(url)
+
     for page, target in _canonical_targets(site):
         if target.broken or target.redirects or not target.canonical:
             continue
         if target.canonical == target.url:
             continue
         chain = [page.url, target.url, target.canonical]
-        while (nxt := pages.get(chain[-1])) and nxt.canonical not in (None, nxt.url):
+        while (nxt := at(chain[-1])) and nxt.canonical not in (None, nxt.url):
             if nxt.canonical in chain or len(chain) > 10:
                 break  # a loop: named once, as far as it goes
             chain.append(nxt.canonical or "")
@@ -527,8 +558,7 @@ def canonical_chain(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="List every language version on every page of the set, including the page itself.",
 )
 def hreflang_return_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    pages = site.by_url()
-    for page in site.pages:
+    for page, pages in _with_alternates(site):
         missing = []
         for lang, url in page.hreflang:
             other = pages.get(url)
@@ -548,12 +578,20 @@ def hreflang_return_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             )
 
 
+def _with_alternates(site: SiteData) -> Iterator[tuple[SitePage, dict[str, SitePage]]]:
+    """Each page, with the crawled pages its hreflang names (looked up a chunk of pages at a
+    time)."""
+    for chunk in chunked(site.pages, LOOKUP_CHUNK):
+        named = site.pages_at(url for page in chunk for _lang, url in page.hreflang)
+        for page in chunk:
+            yield page, named
+
+
 def _alternates(
     site: SiteData, problem: Callable[[SitePage], str | None]
 ) -> Iterator[tuple[SitePage, list[dict[str, str]]]]:
     """Pages with hreflang alternates (crawled ones) that have `problem`, with those alternates."""
-    pages = site.by_url()
-    for page in site.pages:
+    for page, pages in _with_alternates(site):
         bad = []
         for lang, url in dict.fromkeys(page.hreflang):
             other = pages.get(url)
