@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-from seolog.checks.compact import LOOKUP_CHUNK, chunked, repeated
+from seolog.checks.compact import LOOKUP_CHUNK, chunked
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
+from seolog.checks.survey import ERROR_PAGE_MIN_WORDS, KEYS, survey
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import RobotsProblem, RobotsState, Severity
 from seolog.wording import say
@@ -17,18 +18,17 @@ _LISTED = 5  # URLs named in a message; details carry up to _EXAMPLES
 _EXAMPLES = 20
 
 
-def _duplicates(
-    site: SiteData, key: Callable[[SitePage], str | None], words: Callable[[int, str], str]
-) -> Iterator[Hit]:
-    """A finding on each indexable page that shares its `key` with others, worded by
-    `words(count, urls)` ("same title as {count} other page(s): {urls}").
+def _duplicates(site: SiteData, name: str, words: Callable[[int, str], str]) -> Iterator[Hit]:
+    """A finding on each indexable page that shares its value (`survey.KEYS[name]`) with others,
+    worded by `words(count, urls)` ("same title as {count} other page(s): {urls}").
 
-    Two passes over the pages, so a big site is never held whole: the first keeps one 8-byte
-    hash per page and finds the hashes seen twice; the second groups only the pages with such
-    a hash, by the value itself (a hash collision makes no false group)."""
-    shared = repeated(hash(v) for p in site.pages if p.indexable and (v := key(p)))
+    The survey found the hashes of the values seen twice; this pass groups only the pages with
+    such a hash, by the value itself (a hash collision makes no false group), so a big site is
+    never held whole."""
+    shared = survey(site).shared[name]
     if not shared:
         return
+    key = KEYS[name]
     groups: dict[str, list[str]] = defaultdict(list)  # value: URLs in crawl order
     for page in site.pages:
         value = key(page)
@@ -47,44 +47,34 @@ def _duplicates(
             )
 
 
-def _normalised_text(value: str | None) -> str | None:
-    return " ".join(value.split()).lower() if value else None
-
-
 # --- where a site check applies (`CheckSpec.applies`) ------------------------------------------
 
 
-def _comparable(key: Callable[[SitePage], str | None]) -> Callable[[SiteData], bool]:
-    """Two or more indexable pages have a value to compare."""
+def _comparable(name: str) -> Callable[[SiteData], bool]:
+    """Two or more indexable pages have a value to compare (`survey.PRESENT[name]`)."""
 
     def applies(site: SiteData) -> bool:
-        found = 0
-        for p in site.pages:
-            if p.indexable and key(p):
-                found += 1
-                if found == 2:
-                    return True
-        return False
+        return survey(site).comparable[name] >= 2
 
     return applies
 
 
 def _has_html(site: SiteData) -> bool:
-    return any(p.html for p in site.pages)
+    return survey(site).html
 
 
 def _has_canonical_targets(site: SiteData) -> bool:
     """Some page names another crawled page as its canonical."""
-    return any(_canonical_targets(site))
+    return survey(site).names_canonical and any(_canonical_targets(site))
 
 
 def _has_hreflang(site: SiteData) -> bool:
-    return any(p.hreflang for p in site.pages)
+    return survey(site).hreflang
 
 
 def _lists_sitemap_urls(site: SiteData) -> bool:
     """Some crawled URL is listed in a sitemap (none with --no-sitemaps)."""
-    return any(p.in_sitemap for p in site.pages)
+    return survey(site).in_sitemap
 
 
 def _sitemaps_checked(site: SiteData) -> bool:
@@ -109,14 +99,14 @@ def _robots_read(site: SiteData) -> bool:
 def _response_times_judged(site: SiteData) -> bool:
     """Pages answered, and every page slow during the crawl that could be timed again alone was
     (none slow, or some timed again; with --reprobe 0 and slow pages nothing can be judged)."""
-    answered = any(p.status is not None for p in site.pages)
+    answered = survey(site).answered
     return bool(site.reprobes) or (answered and site.slow_pages == 0)
 
 
 @site_check(
     code="title-duplicate",
     family="titles",
-    applies=_comparable(lambda p: p.title),
+    applies=_comparable("title"),
     severity=Severity.WARNING,
     title="Same title on several pages",
     why="Pages sharing a title compete for the same searches, and users cannot tell them apart "
@@ -126,7 +116,7 @@ def _response_times_judged(site: SiteData) -> bool:
 def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(
         site,
-        lambda p: _normalised_text(p.title),
+        "title",
         lambda n, urls: say("same title as {count} other page(s): {urls}", count=n, urls=urls),
     )
 
@@ -134,7 +124,7 @@ def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="meta-description-duplicate",
     family="descriptions",
-    applies=_comparable(lambda p: p.meta_description),
+    applies=_comparable("description"),
     severity=Severity.WARNING,
     title="Same meta description on several pages",
     why="Repeated descriptions make different pages look identical in search results.",
@@ -143,7 +133,7 @@ def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(
         site,
-        lambda p: _normalised_text(p.meta_description),
+        "description",
         lambda n, urls: say(
             "same meta description as {count} other page(s): {urls}", count=n, urls=urls
         ),
@@ -153,7 +143,7 @@ def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="content-duplicate",
     family="content",
-    applies=_comparable(lambda p: p.content_hash),
+    applies=_comparable("content"),
     severity=Severity.WARNING,
     title="Same body text as another page",
     why="Duplicate pages split links and rankings; search engines pick one and may pick the wrong "
@@ -163,7 +153,7 @@ def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def content_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(
         site,
-        lambda p: p.content_hash,
+        "content",
         lambda n, urls: say("same body text as {count} other page(s): {urls}", count=n, urls=urls),
     )
 
@@ -221,20 +211,16 @@ def _near_fingerprints(
     fix="Merge the variants into one page, make each substantially different, or point their "
     "canonical at the main version.",
     thresholds=("near_duplicate_percent",),
-    applies=_comparable(lambda p: None if p.simhash is None else str(p.simhash)),
+    applies=_comparable("fingerprint"),
 )
 def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     percent = min(100, max(NEAR_MIN_PERCENT, t.near_duplicate_percent))
     max_distance = int(_FINGERPRINT_BITS * (100 - percent) / 100)
-    # First pass: how many pages have each fingerprint, in the order first seen (the buckets
+    # The survey counted the pages of each fingerprint, in the order first seen (the buckets
     # are filled in that order). Only fingerprints shared or near another need their pages.
-    sizes: dict[int, int] = {}
-    for page in site.pages:
-        if page.indexable and page.simhash is not None:
-            sizes[page.simhash] = sizes.get(page.simhash, 0) + 1
+    sizes = survey(site).fingerprints
     near = _near_fingerprints(list(sizes), max_distance)
     wanted = {fp for fp, n in sizes.items() if n > 1} | set(near)
-    del sizes
     if not wanted:
         return
     by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
@@ -284,9 +270,6 @@ def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             )
 
 
-ERROR_PAGE_MIN_WORDS = 5  # "Page not found. Try the search." is enough to recognise it by
-
-
 @site_check(
     code="soft-404",
     family="http",
@@ -305,13 +288,7 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     probe = site.not_found_probe
     # An error page's content is a reference only when it says something: an empty 404 body
     # would make every image-only page "the 404 page".
-    error_pages = {
-        p.content_hash
-        for p in site.pages
-        if p.final_status in (404, 410)
-        and p.content_hash
-        and (p.word_count or 0) >= ERROR_PAGE_MIN_WORDS
-    }
+    error_pages = set(survey(site).error_pages)  # the probe's may be added
     if probe is not None and probe.status is not None:
         if 200 <= probe.status < 300:
             yield Hit(

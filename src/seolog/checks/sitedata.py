@@ -167,13 +167,14 @@ class SiteData:
     # Internal links to URLs robots.txt disallows (not fetched): (linking page, target).
     links_to_disallowed: list[tuple[str, str]] = field(default_factory=list)
 
-    _by_url: dict[str, SitePage] | None = field(default=None, init=False, repr=False)
+    # What checks worked out once and share (the survey, the page index of a list of pages).
+    memo: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def pages_at(self, urls: Iterable[str]) -> dict[str, SitePage]:
         """The crawled pages among `urls`, by URL (those not crawled are left out)."""
         if isinstance(self.pages, PageSource):
             return self.pages.lookup(urls)
-        if self._by_url is None:
-            self._by_url = {p.url: p for p in self.pages}
-        index = self._by_url
+        index = self.memo.get("by_url")
+        if not isinstance(index, dict):
+            index = self.memo["by_url"] = {p.url: p for p in self.pages}
         return {u: index[u] for u in urls if u in index}

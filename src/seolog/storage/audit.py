@@ -53,6 +53,11 @@ def page_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any
         result.close()
 
 
+def page_count(session: Session, scan_id: int) -> int:
+    stmt = select(func.count(Page.id)).where(Page.scan_id == scan_id)
+    return int(session.execute(stmt).scalar_one())
+
+
 def pages_by_url(session: Session, scan_id: int, urls: Sequence[str]) -> Iterator[Any]:
     """The rows (SITE_COLUMNS) of the scan's pages among `urls` (at most a few hundred)."""
     if urls:
@@ -112,7 +117,9 @@ def page_ids(session: Session, scan_id: int, urls: Iterable[str]) -> dict[str, i
         Page.url.in_(bindparam("urls", expanding=True)),  # type: ignore[attr-defined]
     )
     for start in range(0, len(wanted), 500):
-        found.update((r[0], r[1]) for r in session.execute(stmt, {"urls": wanted[start : start + 500]}))
+        found.update(
+            (r[0], r[1]) for r in session.execute(stmt, {"urls": wanted[start : start + 500]})
+        )
     return found
 
 
@@ -226,8 +233,8 @@ def site_finding_codes(session: Session, scan_id: int) -> Iterator[tuple[str, st
         .where(Issue.scan_id == scan_id, Issue.page_id.is_(None))  # type: ignore[union-attr]
         .order_by(Issue.id)
     )
-    for code, severity in session.execute(stmt):
-        yield code, severity
+    for row in session.execute(stmt):
+        yield row[0], row[1]
 
 
 _IN_LIMIT = 500  # values in one IN (...): under every backend's parameter limit
