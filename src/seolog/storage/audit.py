@@ -334,6 +334,26 @@ def issues_of_scan(
     return list(session.execute(stmt).scalars())
 
 
+def issue_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any]:
+    """The scan's findings as in its document (code, severity, url, message, details), in the
+    order found, `chunk` rows fetched at a time."""
+    stmt = (
+        select(Issue.code, Issue.severity, Issue.url, Issue.message, Issue.details)
+        .where(Issue.scan_id == scan_id)
+        .order_by(Issue.id)
+    )
+    result = session.execute(stmt.execution_options(yield_per=chunk))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def issue_count(session: Session, scan_id: int) -> int:
+    stmt = select(func.count(Issue.id)).where(Issue.scan_id == scan_id)
+    return int(session.execute(stmt).scalar_one())
+
+
 def issue_counts(session: Session, scan_id: int) -> list[tuple[str, str, int]]:
     """(code, severity, findings) of the scan, most frequent first."""
     n = func.count(Issue.id)
