@@ -220,7 +220,8 @@ def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     # are filled in that order). Only fingerprints shared or near another need their pages.
     sizes = survey(site).fingerprints
     near = _near_fingerprints(list(sizes), max_distance)
-    wanted = {fp for fp, n in sizes.items() if n > 1} | set(near)
+    # A fingerprint alone and near none gives its page no finding: those pages are not held.
+    wanted = {fp for fp, n in sizes.items() if n > 1} | {fp for fp, o in near.items() if o}
     if not wanted:
         return
     by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
@@ -313,6 +314,8 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             and probe.words >= ERROR_PAGE_MIN_WORDS
         ):
             error_pages.add(probe.content_hash)
+    if not error_pages and not survey(site).says_not_found:
+        return  # no page says "not found", none has an error page's body: nothing to find
     for page in site.pages:
         if not page.html or page.final_status is None or not 200 <= page.final_status < 300:
             continue
@@ -412,8 +415,29 @@ def link_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
         )
 
 
+_PAIRS_HELD = 20_000  # canonical pairs kept for the next check; more are read again
+
+
 def _canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
-    """(page, the crawled page its canonical names) where that is another page."""
+    """(page, the crawled page its canonical names) where that is another page. Four checks
+    ask: found once and kept when there are few (on a streamed scan each search is a read of
+    every page and a lookup of every canonical)."""
+    held = site.memo.get("canonical_targets")
+    if isinstance(held, list):
+        yield from held
+        return
+    pairs: list[tuple[SitePage, SitePage]] | None = []
+    for pair in _find_canonical_targets(site):
+        if pairs is not None:
+            pairs.append(pair)
+            if len(pairs) > _PAIRS_HELD:
+                pairs = None
+        yield pair
+    if pairs is not None:
+        site.memo["canonical_targets"] = pairs
+
+
+def _find_canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
     for chunk in chunked(site.pages, LOOKUP_CHUNK):
         naming = [p for p in chunk if p.canonical and p.canonical != p.url]
         targets = site.pages_at(p.canonical or "" for p in naming) if naming else {}

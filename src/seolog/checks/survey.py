@@ -50,6 +50,7 @@ class Survey:
     in_sitemap: bool = False  # some crawled URL is listed in a sitemap
     answered: bool = False  # some page got a response
     names_canonical: bool = False  # some page's canonical is another URL (crawled or not)
+    says_not_found: bool = False  # some page says of itself that it was not found
     # Indexable pages with a value, per PRESENT key (counted up to 2: "two or more").
     comparable: dict[str, int] = field(default_factory=dict)
     # Per KEYS key, the hashes of the values two or more indexable pages share.
@@ -77,6 +78,7 @@ def _take(site: SiteData) -> Survey:
         s.in_sitemap = s.in_sitemap or p.in_sitemap
         s.answered = s.answered or p.status is not None
         s.names_canonical = s.names_canonical or bool(p.canonical and p.canonical != p.url)
+        s.says_not_found = s.says_not_found or bool(p.soft_404)
         words = p.word_count or 0
         if p.final_status in (404, 410) and p.content_hash and words >= ERROR_PAGE_MIN_WORDS:
             s.error_pages.add(p.content_hash)
