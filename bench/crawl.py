@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 WORDS = [
@@ -123,15 +124,15 @@ def generated_conf(n: int) -> tuple[int, str]:
 
     def page(children: bool) -> str:
         links = "".join(
-            f"<li><a href='/p/${{1}}{d}.html'>part {d} of $1</a></li>" for d in range(10)
+            f"<li><a href='/p/${{num}}{d}.html'>part {d} of $num</a></li>" for d in range(10)
         )
         return (
-            f"{head}<title>Garden tools page $1 of the bench site</title>"
-            "<meta name='description' content='Spades, forks and pruners: page $1 of the "
+            f"{head}<title>Garden tools page $num of the bench site</title>"
+            "<meta name='description' content='Spades, forks and pruners: page $num of the "
             "generated site, with its own description.'>"
-            "<link rel='canonical' href='/p/$1.html'></head><body>"
-            "<nav><a href='/'>Home</a></nav><h1>Page $1</h1>"
-            "<p>Page $1 is about forged steel garden tools and their care. It names $1 so no two "
+            "<link rel='canonical' href='/p/$num.html'></head><body>"
+            "<nav><a href='/'>Home</a></nav><h1>Page $num</h1>"
+            "<p>Page $num is about forged steel garden tools and their care. It names $num so no two "
             "pages read alike.</p>" + (f"<ul>{links}</ul>" if children else "") + "</body></html>"
         )
 
@@ -143,9 +144,9 @@ def generated_conf(n: int) -> tuple[int, str]:
     blocks = [f'location = / {{ return 200 "{home}"; }}']
     if digits > 1:
         inner = f"[1-9][0-9]{{0,{digits - 2}}}"
-        blocks.append(f'location ~ "^/p/({inner})\\.html$" {{ return 200 "{page(True)}"; }}')
+        blocks.append(f'location ~ "^/p/(?<num>{inner})\\.html$" {{ return 200 "{page(True)}"; }}')
     leaf = f"[1-9][0-9]{{{digits - 1}}}"
-    blocks.append(f'location ~ "^/p/({leaf})\\.html$" {{ return 200 "{page(False)}"; }}')
+    blocks.append(f'location ~ "^/p/(?<num>{leaf})\\.html$" {{ return 200 "{page(False)}"; }}')
     return pages, "\n  ".join(blocks)
 
 
@@ -244,11 +245,11 @@ class RssSampler(threading.Thread):
 
 
 def stored_pages(db_file: Path) -> int:
-    """Pages the scan has stored so far (read-only; 0 before the store exists)."""
+    """Pages the scan has stored so far (0 before the store exists)."""
     if not db_file.exists():
         return 0
     try:
-        with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=5) as db:
+        with closing(sqlite3.connect(db_file, timeout=5)) as db:
             return int(db.execute("SELECT count(*) FROM pages").fetchone()[0])
     except sqlite3.Error:
         return 0
@@ -308,6 +309,12 @@ def main() -> None:
         metavar="PAGES",
         help="Ctrl-C the scan once PAGES pages are stored, then `scans resume` it to the end",
     )
+    ap.add_argument(
+        "--src",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "src",
+        help="the seolog checkout to measure (default: this one's src/)",
+    )
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="seolog-bench-"))
@@ -336,7 +343,7 @@ def main() -> None:
         )
     wait_for(port)
 
-    src = str(Path(__file__).resolve().parent.parent / "src")
+    src = str(args.src)
     env = {**os.environ, "SEOLOG_HOME": str(work / "home"), "PYTHONPATH": src}
     env.pop("SEOLOG_DATABASE_URL", None)
     scan = [
@@ -374,7 +381,10 @@ def main() -> None:
         if args.interrupt_at:
             if proc.returncode != 130:
                 print(stderr)
-                raise SystemExit(f"the interrupted scan exited {proc.returncode}, not 130")
+                raise SystemExit(
+                    f"the interrupted scan exited {proc.returncode}, not 130 "
+                    f"({stored_pages(db_file):,} pages stored)"
+                )
             stored = stored_pages(db_file)
             print(f"interrupted: exit 130 after {elapsed:.1f}s with {stored:,} pages stored")
             print(f"  peak RSS:  {sampler.peak_total / 1024:.0f} MiB")

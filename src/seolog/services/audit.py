@@ -9,7 +9,7 @@ from typing import Any
 from seolog.checks.compact import LOOKUP_CHUNK, chunked
 from seolog.checks.facts import parse_directives, says_noindex
 from seolog.checks.rules import AuditRules
-from seolog.checks.runner import judge_site, page_check_codes, site_check_codes
+from seolog.checks.runner import judge_site_checks, page_check_codes, site_check_codes
 from seolog.checks.sitedata import (
     CheckedResource,
     LinkToTrouble,
@@ -161,11 +161,16 @@ def audit_scan(
         store.mark_in_sitemap(session, scan_id, stats.listed_early)
         store.add_sitemap_hreflang(session, scan_id, stats.early_hreflang)
         site = _site_data(session, scan_id, stats, chunk)
-        findings, applied = judge_site(site, thresholds, rules)
-        page_ids = store.page_ids(session, scan_id, (f.url for f in findings))
-        store.replace_site_findings(session, scan_id, findings, page_ids, site_check_codes())
+        # Site findings of an earlier audit of this scan (before a resume) are replaced; each
+        # check's findings are stored before the next check runs.
+        store.delete_site_findings(session, scan_id, site_check_codes())
+        applied: dict[str, bool] = {}
+        for code, ran, findings in judge_site_checks(site, thresholds, rules):
+            applied[code] = ran
+            page_ids = store.page_ids(session, scan_id, (f.url for f in findings))
+            store.add_site_findings(session, scan_id, findings, page_ids)
         store.save_coverage(session, scan_id, page_check_codes(rules), applied)
-        del site, findings, page_ids
+        del site
         return _score(session, scan_id, chunk)
 
 

@@ -212,15 +212,14 @@ def external_checked(session: Session, scan_id: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def replace_site_findings(
-    session: Session,
-    scan_id: int,
-    findings: Sequence[Finding],
-    page_ids: dict[str, int],
-    site_codes: set[str],
-) -> None:
-    """Site findings of an earlier audit of this scan (before a resume) are replaced."""
+def delete_site_findings(session: Session, scan_id: int, site_codes: set[str]) -> None:
+    """Site findings of an earlier audit of this scan (before a resume) go before new ones."""
     session.execute(delete(Issue).where(Issue.scan_id == scan_id, Issue.code.in_(site_codes)))  # type: ignore[attr-defined]
+
+
+def add_site_findings(
+    session: Session, scan_id: int, findings: Sequence[Finding], page_ids: dict[str, int]
+) -> None:
     rows = [issue_row(scan_id, page_ids.get(f.url), f) for f in findings]
     if rows:
         session.execute(ISSUES.insert(), rows)
