@@ -245,29 +245,24 @@ class RssSampler(threading.Thread):
 
 
 def stored_pages(db_file: Path) -> int:
-    """Pages the scan has stored so far (0 before the store exists)."""
-    if not db_file.exists():
-        return 0
-    try:
-        with closing(sqlite3.connect(db_file, timeout=5)) as db:
-            return int(db.execute("SELECT count(*) FROM pages").fetchone()[0])
-    except sqlite3.Error:
-        return 0
+    """Pages the scan stored (read once it has exited: a running scan holds the store)."""
+    with closing(sqlite3.connect(db_file, timeout=5)) as db:
+        return int(db.execute("SELECT count(*) FROM pages").fetchone()[0])
 
 
 def run(
-    cmd: list[str], env: dict[str, str], db_file: Path, interrupt_at: int | None
+    cmd: list[str], env: dict[str, str], interrupt_after: float | None
 ) -> tuple[subprocess.Popen[str], float, RssSampler, str]:
-    """Run a seolog command, sampling its memory; with `interrupt_at`, Ctrl-C (SIGINT) it once
-    that many pages are stored."""
+    """Run a seolog command, sampling its memory; with `interrupt_after`, Ctrl-C (SIGINT) it
+    after that many seconds."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = RssSampler(proc.pid)
     sampler.start()
-    if interrupt_at:
-        while proc.poll() is None and stored_pages(db_file) < interrupt_at:
-            time.sleep(1)
-        if proc.poll() is None:
+    if interrupt_after:
+        try:
+            proc.wait(interrupt_after)
+        except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGINT)
     _stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - t0
@@ -304,10 +299,10 @@ def main() -> None:
         "--json", action="store_true", help="the scan also writes --format json --output FILE"
     )
     ap.add_argument(
-        "--interrupt-at",
-        type=int,
-        metavar="PAGES",
-        help="Ctrl-C the scan once PAGES pages are stored, then `scans resume` it to the end",
+        "--interrupt-after",
+        type=float,
+        metavar="SECONDS",
+        help="Ctrl-C the scan after SECONDS, then `scans resume` it to the end",
     )
     ap.add_argument(
         "--src",
@@ -377,8 +372,8 @@ def main() -> None:
     db_file = work / "home" / "seolog.db"
     resumed = None
     try:
-        proc, elapsed, sampler, stderr = run(cmd, env, db_file, args.interrupt_at)
-        if args.interrupt_at:
+        proc, elapsed, sampler, stderr = run(cmd, env, args.interrupt_after)
+        if args.interrupt_after:
             if proc.returncode != 130:
                 print(stderr)
                 raise SystemExit(
@@ -389,7 +384,7 @@ def main() -> None:
             print(f"interrupted: exit 130 after {elapsed:.1f}s with {stored:,} pages stored")
             print(f"  peak RSS:  {sampler.peak_total / 1024:.0f} MiB")
             again = [sys.executable, "-m", "seolog", "--quiet", "scans", "resume", "1"]
-            resumed = run(again, env, db_file, None)
+            resumed = run(again, env, None)
             proc, elapsed, sampler, stderr = resumed
     finally:
         server.terminate()
