@@ -256,7 +256,16 @@ def run(
     """Run a seolog command, sampling its memory; with `interrupt_after`, Ctrl-C (SIGINT) it
     after that many seconds."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A bench started in the background (`… &`) has SIGINT ignored, and its children too:
+        # Ctrl-C would do nothing. Give the scan the default action back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     sampler = RssSampler(proc.pid)
     sampler.start()
     if interrupt_after:
