@@ -189,11 +189,14 @@ def _near_fingerprints(
             bucket = buckets[(band, (unsigned >> (band * width)) & mask)]
             if len(bucket) < _BUCKET_MAX:
                 bucket.append(fp)
+    # Only fingerprints with a neighbour get an entry: an empty one for each of a million
+    # fingerprints would take ~200 MB.
     near: dict[int, dict[int, int]] = defaultdict(dict)
     for bucket in buckets.values():
         for i, a in enumerate(bucket):
             for b in bucket[i + 1 :]:
-                if b not in near[a] and (d := _distance(a, b)) <= max_distance:
+                known = near.get(a)
+                if (known is None or b not in known) and (d := _distance(a, b)) <= max_distance:
                     near[a][b] = near[b][a] = d
     return {fp: sorted((d, other) for other, d in others.items()) for fp, others in near.items()}
 
@@ -221,7 +224,7 @@ def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     sizes = survey(site).fingerprints
     near = _near_fingerprints(list(sizes), max_distance)
     # A fingerprint alone and near none gives its page no finding: those pages are not held.
-    wanted = {fp for fp, n in sizes.items() if n > 1} | {fp for fp, o in near.items() if o}
+    wanted = {fp for fp, n in sizes.items() if n > 1} | set(near)
     if not wanted:
         return
     by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
