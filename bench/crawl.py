@@ -4,6 +4,8 @@
     python bench/crawl.py --pages 2000    # quicker
     python bench/crawl.py --profile       # also profile the crawl process (pip install pyinstrument)
     python bench/crawl.py --pages 1000000 # nginx makes the pages up: nothing written to disk
+    python bench/crawl.py --generated --interrupt-after 60   # Ctrl-C, then `scans resume`
+    python bench/crawl.py --src /work/main/src               # the same, another checkout
 
 Above 100,000 pages (or with --generated) no files are written (30 KB x 1M would be 30 GB):
 nginx answers every /p/N.html itself (`return 200`) with a small page (~1 KB: a title, a
