@@ -3,6 +3,16 @@
     python bench/crawl.py                 # 10,000 pages, ~30 KB each, ~50 links per page
     python bench/crawl.py --pages 2000    # quicker
     python bench/crawl.py --profile       # also profile the crawl process (pip install pyinstrument)
+    python bench/crawl.py --pages 1000000 # nginx makes the pages up: nothing written to disk
+    python bench/crawl.py --generated --interrupt-after 60   # Ctrl-C, then `scans resume`
+    python bench/crawl.py --src /work/main/src               # the same, another checkout
+
+Above 100,000 pages (or with --generated) no files are written (30 KB x 1M would be 30 GB):
+nginx answers every /p/N.html itself (`return 200`) with a small page (~1 KB: a title, a
+description and a few sentences naming N, a canonical, links home and to its ten "children"
+/p/N0.html … /p/N9.html). Every page is reached once, breadth first, depth = its digits; pages
+with as many digits as the count minus one are leaves, so the site has 10^k - 1 pages for a
+count of 10^k (1,000,000 → 999,999 pages plus the home page), and the crawl finishes.
 
 Prints pages/s and the peak memory of seolog: the crawl process and its page worker process,
 sampled together from /proc (Linux) every 20 ms, plus the larger of the two alone. The seolog
@@ -18,12 +28,15 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 WORDS = [
@@ -102,13 +115,52 @@ def generate(root: Path, n: int) -> int:
     return total
 
 
+def generated_conf(n: int) -> tuple[int, str]:
+    """(pages, nginx `location` blocks) of the made-up site for about `n` pages."""
+    digits = max(1, len(str(n)) - 1)
+    pages = 10**digits - 1
+    head = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+    )
+
+    def page(children: bool) -> str:
+        links = "".join(
+            f"<li><a href='/p/${{num}}{d}.html'>part {d} of $num</a></li>" for d in range(10)
+        )
+        return (
+            f"{head}<title>Garden tools page $num of the bench site</title>"
+            "<meta name='description' content='Spades, forks and pruners: page $num of the "
+            "generated site, with its own description.'>"
+            "<link rel='canonical' href='/p/$num.html'></head><body>"
+            "<nav><a href='/'>Home</a></nav><h1>Page $num</h1>"
+            "<p>Page $num is about forged steel garden tools and their care. It names $num so no two "
+            "pages read alike.</p>" + (f"<ul>{links}</ul>" if children else "") + "</body></html>"
+        )
+
+    sections = "".join(f"<li><a href='/p/{d}.html'>section {d}</a></li>" for d in range(1, 10))
+    home = (
+        f"{head}<title>Garden tools: the generated bench site</title></head><body><h1>Home</h1>"
+        f"<ul>{sections}</ul></body></html>"
+    )
+    blocks = [f'location = / {{ return 200 "{home}"; }}']
+    if digits > 1:
+        inner = f"[1-9][0-9]{{0,{digits - 2}}}"
+        blocks.append(f'location ~ "^/p/(?<num>{inner})\\.html$" {{ return 200 "{page(True)}"; }}')
+    leaf = f"[1-9][0-9]{{{digits - 1}}}"
+    blocks.append(f'location ~ "^/p/(?<num>{leaf})\\.html$" {{ return 200 "{page(False)}"; }}')
+    return pages, "\n  ".join(blocks)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_nginx(root: Path, work: Path, port: int) -> subprocess.Popen[bytes] | None:
+def start_nginx(
+    root: Path, work: Path, port: int, locations: str = ""
+) -> subprocess.Popen[bytes] | None:
     nginx = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
@@ -129,7 +181,9 @@ http {{
   types {{ text/html html; }}
   client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;
   uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
-  server {{ listen 127.0.0.1:{port}; root {root}; }}
+  server {{ listen 127.0.0.1:{port}; root {root};
+  {locations}
+  }}
 }}
 """
     )
@@ -192,6 +246,41 @@ class RssSampler(threading.Thread):
             self.peak_single = max(self.peak_single, *sizes)
 
 
+def stored_pages(db_file: Path) -> int:
+    """Pages the scan stored (read once it has exited: a running scan holds the store)."""
+    with closing(sqlite3.connect(db_file, timeout=5)) as db:
+        return int(db.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+
+def run(
+    cmd: list[str], env: dict[str, str], interrupt_after: float | None
+) -> tuple[subprocess.Popen[str], float, RssSampler, str]:
+    """Run a seolog command, sampling its memory; with `interrupt_after`, Ctrl-C (SIGINT) it
+    after that many seconds."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A bench started in the background (`… &`) has SIGINT ignored, and its children too:
+        # Ctrl-C would do nothing. Give the scan the default action back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    sampler = RssSampler(proc.pid)
+    sampler.start()
+    if interrupt_after:
+        try:
+            proc.wait(interrupt_after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGINT)
+    _stdout, stderr = proc.communicate()
+    elapsed = time.perf_counter() - t0
+    sampler.done.set()
+    return proc, elapsed, sampler, stderr
+
+
 def wait_for(port: int) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -212,18 +301,46 @@ def main() -> None:
         "--profile", action="store_true", help="write bench/out/profile.html with pyinstrument"
     )
     ap.add_argument("--keep", action="store_true", help="keep the generated site and database")
+    ap.add_argument(
+        "--generated",
+        action="store_true",
+        help="nginx makes the pages up (small ones, no files; the default above 100,000 pages)",
+    )
+    ap.add_argument(
+        "--json", action="store_true", help="the scan also writes --format json --output FILE"
+    )
+    ap.add_argument(
+        "--interrupt-after",
+        type=float,
+        metavar="SECONDS",
+        help="Ctrl-C the scan after SECONDS, then `scans resume` it to the end",
+    )
+    ap.add_argument(
+        "--src",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "src",
+        help="the seolog checkout to measure (default: this one's src/)",
+    )
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="seolog-bench-"))
     site = work / "site"
     t0 = time.perf_counter()
-    total = generate(site, args.pages)
-    print(
-        f"generated {args.pages:,} pages, {total / args.pages / 1024:.1f} KiB each, in {time.perf_counter() - t0:.1f}s"
-    )
+    locations = ""
+    if args.generated or args.pages > 100_000:
+        site.mkdir()
+        args.pages, locations = generated_conf(args.pages)
+        print(f"nginx makes up {args.pages:,} pages (~1 KiB each), no files written")
+    else:
+        total = generate(site, args.pages)
+        print(
+            f"generated {args.pages:,} pages, {total / args.pages / 1024:.1f} KiB each, in {time.perf_counter() - t0:.1f}s"
+        )
 
     port = free_port()
-    server = start_nginx(site, work, port)
+    server = start_nginx(site, work, port, locations)
+    if server is None and locations:
+        raise SystemExit("a generated site needs nginx (Debian: apt-get install nginx-light)")
     server_name = "nginx"
     if server is None:
         server, server_name = (
@@ -232,7 +349,7 @@ def main() -> None:
         )
     wait_for(port)
 
-    src = str(Path(__file__).resolve().parent.parent / "src")
+    src = str(args.src)
     env = {**os.environ, "SEOLOG_HOME": str(work / "home"), "PYTHONPATH": src}
     env.pop("SEOLOG_DATABASE_URL", None)
     scan = [
@@ -246,6 +363,8 @@ def main() -> None:
         "--concurrency",
         str(args.concurrency),
     ]
+    if args.json:
+        scan += ["--format", "json", "--output", str(work / "scan.json")]
     if args.profile:
         out_dir = Path(__file__).parent / "out"
         out_dir.mkdir(exist_ok=True)
@@ -261,51 +380,63 @@ def main() -> None:
         ]
     else:
         cmd = [sys.executable, *scan]
+    db_file = work / "home" / "seolog.db"
+    resumed = None
     try:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        sampler = RssSampler(proc.pid)
-        sampler.start()
-        _stdout, stderr = proc.communicate()
-        elapsed = time.perf_counter() - t0
-        sampler.done.set()
+        proc, elapsed, sampler, stderr = run(cmd, env, args.interrupt_after)
+        if args.interrupt_after:
+            if proc.returncode != 130:
+                print(stderr)
+                raise SystemExit(
+                    f"the interrupted scan exited {proc.returncode}, not 130 "
+                    f"({stored_pages(db_file):,} pages stored)"
+                )
+            stored = stored_pages(db_file)
+            print(f"interrupted: exit 130 after {elapsed:.1f}s with {stored:,} pages stored")
+            print(f"  peak RSS:  {sampler.peak_total / 1024:.0f} MiB")
+            again = [sys.executable, "-m", "seolog", "--quiet", "scans", "resume", "1"]
+            resumed = run(again, env, None)
+            proc, elapsed, sampler, stderr = resumed
     finally:
         server.terminate()
         server.wait()
     if proc.returncode != 0:
         print(stderr)
         raise SystemExit(f"seolog exited {proc.returncode}")
+    # The document written by a fresh process, timed and its memory taken (os.wait4).
     t0 = time.perf_counter()
-    shown = subprocess.run(
-        [sys.executable, "-m", "seolog", "scans", "show", "1", "--format", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    show = ["scans", "show", "1", "--format", "json", "--output", str(work / "shown.json")]
+    shown = subprocess.Popen([sys.executable, "-m", "seolog", "--quiet", *show], env=env)
+    _pid, status, usage = os.wait4(shown.pid, 0)
     json_s = time.perf_counter() - t0
-    doc = json.loads(shown.stdout)
-    pages = doc["scan"]["pages_crawled"]
-    counts, crawl = doc["summary"]["pages"], doc["summary"]["crawl"]
-    db_size = (work / "home" / "seolog.db").stat().st_size / 1024 / 1024
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("scans show --format json failed")
+    json_mib = (work / "shown.json").stat().st_size / 1024 / 1024
+    with sqlite3.connect(db_file) as db:
+        score, stats = db.execute("SELECT score, stats FROM scans WHERE id = 1").fetchone()
+        pages, html, failed = db.execute(
+            "SELECT count(*), count(word_count), count(error_kind) FROM pages WHERE scan_id = 1"
+        ).fetchone()
+        findings = db.execute("SELECT count(*) FROM issues WHERE scan_id = 1").fetchone()[0]
+    crawl = json.loads(stats or "{}")
+    counts = {"html": html, "failed": failed}
+    doc = {"scan": {"score": score}}
     print(f"server:      {server_name}")
     print(f"pages:       {pages:,} ({counts['html']:,} HTML, {counts['failed']} failed)")
     print(f"wall time:   {elapsed:.1f}s (process start to exit)")
     print(
-        f"crawl rate:  {crawl['pages_per_s']:.0f} pages/s (crawl loop), "
+        f"crawl rate:  {crawl.get('pages_per_s', 0):.0f} pages/s (crawl loop), "
         f"{pages / elapsed:.0f} pages/s end to end (crawl, checks, scores)"
     )
     print(
-        f"audit:       score {doc['scan']['score']}, {len(doc['issues']):,} findings; "
-        f"the JSON document took {json_s:.1f}s"
+        f"audit:       score {doc['scan']['score']}, {findings:,} findings; the JSON "
+        f"document ({json_mib:.0f} MiB) took {json_s:.1f}s, peak RSS {usage.ru_maxrss / 1024:.0f} MiB"
     )
     print(
         f"peak RSS:    {sampler.peak_total / 1024:.0f} MiB (crawl + page worker together; "
         f"largest alone {sampler.peak_single / 1024:.0f} MiB)"
     )
-    print(f"database:    {db_size:.0f} MiB")
+    print(f"database:    {db_file.stat().st_size / 1024 / 1024:.0f} MiB")
     if args.profile:
         print(f"profile:     {Path(__file__).parent / 'out' / 'profile.html'}")
     if args.keep:

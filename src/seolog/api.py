@@ -222,11 +222,15 @@ class Seolog:
 
     # Results --------------------------------------------------------------------------------
 
-    def document(self, scan: ScanRef, verdict: Verdict | None = None) -> dict[str, Any]:
-        """The scan as its JSON contract (`seolog.scan/1`), with the gate's verdict if given."""
+    def document(
+        self, scan: ScanRef, verdict: Verdict | None = None, *, stream: bool = False
+    ) -> dict[str, Any]:
+        """The scan as its JSON contract (`seolog.scan/1`), with the gate's verdict if given.
+        With `stream`, its pages and issues are read from the store each time they are
+        iterated, never held whole (a sequence, not a list: `render` writes it as JSON)."""
         from seolog.services.results import scan_document
 
-        doc = scan_document(self.context, _scan_id(scan))
+        doc = scan_document(self.context, _scan_id(scan), stream=stream)
         if verdict is not None:
             doc["gate"] = verdict.as_gate()
         return doc

@@ -8,7 +8,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from seolog.errors import SeologError, StorageError, UsageError
 
@@ -32,7 +34,13 @@ def atomic_write(path: Path, data: str | bytes) -> int:
 
     A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a pipe) is
     written in place: renaming over it would replace the device with a file."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[str | bytes]) -> int:
+    """`atomic_write` of text produced in pieces (a million-page scan document), written as
+    they come: never whole in memory, and a reader still sees the old file or the whole new
+    one. A piece that fails to be produced leaves no file behind."""
     if path.is_dir():
         raise UsageError(f"cannot write {path}: it is a folder", hint="give a file name")
     if not path.parent.is_dir():
@@ -43,18 +51,30 @@ def atomic_write(path: Path, data: str | bytes) -> int:
     if _special(path):
         try:
             with path.open("wb") as f:
-                f.write(raw)
+                return _write_all(f, chunks)
         except OSError as e:
             raise write_error(path, e) from e
-        return len(raw)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(raw)
+        with tmp.open("wb") as f:
+            _write_all(f, chunks)
         tmp.replace(path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise write_error(path, e) from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path.stat().st_size
+
+
+def _write_all(f: BinaryIO, chunks: Iterable[str | bytes]) -> int:
+    size = 0
+    for chunk in chunks:
+        raw = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        f.write(raw)
+        size += len(raw)
+    return size
 
 
 def write_error(path: Path, e: OSError) -> SeologError:

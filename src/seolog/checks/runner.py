@@ -103,10 +103,20 @@ def judge_site(
     """The site checks' findings, and for each site check that ran: did it apply to the site."""
     findings: list[Finding] = []
     judged: dict[str, bool] = {}
-    for spec in _specs("site", rules):
-        judged[spec.code], found = _run(spec, site, t, rules, site.root_url)
+    for code, applied, found in judge_site_checks(site, t, rules):
+        judged[code] = applied
         findings += found
     return findings, judged
+
+
+def judge_site_checks(
+    site: SiteData, t: Thresholds, rules: AuditRules = NO_RULES
+) -> Iterator[tuple[str, bool, list[Finding]]]:
+    """Each site check in turn: (code, did it apply, its findings), so a caller can store one
+    check's findings before the next runs (a big scan never holds every check's at once)."""
+    for spec in _specs("site", rules):
+        applied, found = _run(spec, site, t, rules, site.root_url)
+        yield spec.code, applied, found
 
 
 def run_site_checks(site: SiteData, t: Thresholds, rules: AuditRules = NO_RULES) -> list[Finding]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
+from seolog.checks.compact import LOOKUP_CHUNK, chunked
 from seolog.checks.registry import Hit, site_check
 from seolog.checks.sitedata import LinkToTrouble, SiteData, SitePage
+from seolog.checks.survey import ERROR_PAGE_MIN_WORDS, KEYS, survey
 from seolog.checks.thresholds import Thresholds
 from seolog.domain import RobotsProblem, RobotsState, Severity
 from seolog.wording import say
@@ -16,60 +18,63 @@ _LISTED = 5  # URLs named in a message; details carry up to _EXAMPLES
 _EXAMPLES = 20
 
 
-def _duplicates(
-    site: SiteData, key: Callable[[SitePage], str | None], words: Callable[[int, str], str]
-) -> Iterator[Hit]:
-    """A finding on each indexable page that shares its `key` with others, worded by
-    `words(count, urls)` ("same title as {count} other page(s): {urls}")."""
-    groups: dict[str, list[SitePage]] = defaultdict(list)
+def _duplicates(site: SiteData, name: str, words: Callable[[int, str], str]) -> Iterator[Hit]:
+    """A finding on each indexable page that shares its value (`survey.KEYS[name]`) with others,
+    worded by `words(count, urls)` ("same title as {count} other page(s): {urls}").
+
+    The survey found the hashes of the values seen twice; this pass groups only the pages with
+    such a hash, by the value itself (a hash collision makes no false group), so a big site is
+    never held whole."""
+    shared = survey(site).shared[name]
+    if not shared:
+        return
+    key = KEYS[name]
+    groups: dict[str, list[str]] = defaultdict(list)  # value: URLs in crawl order
     for page in site.pages:
         value = key(page)
-        if page.indexable and value:
-            groups[value].append(page)
-    for value, pages in groups.items():
-        if len(pages) < 2:
+        if page.indexable and value and hash(value) in shared:
+            groups[value].append(page.url)
+    for value, urls in groups.items():
+        if len(urls) < 2:
             continue
-        for page in pages:
-            others = [p.url for p in pages if p is not page]
+        for i, url in enumerate(urls):
+            # Only the first few others are named: a group of 100,000 stays linear.
+            others = [u for j, u in enumerate(urls[: _EXAMPLES + 1]) if j != i][:_EXAMPLES]
             yield Hit(
-                words(len(others), ", ".join(others[:_LISTED])),
-                {"value": value, "count": len(pages), "others": others[:_EXAMPLES]},
-                url=page.url,
+                words(len(urls) - 1, ", ".join(others[:_LISTED])),
+                {"value": value, "count": len(urls), "others": others},
+                url=url,
             )
-
-
-def _normalised_text(value: str | None) -> str | None:
-    return " ".join(value.split()).lower() if value else None
 
 
 # --- where a site check applies (`CheckSpec.applies`) ------------------------------------------
 
 
-def _comparable(key: Callable[[SitePage], str | None]) -> Callable[[SiteData], bool]:
-    """Two or more indexable pages have a value to compare."""
+def _comparable(name: str) -> Callable[[SiteData], bool]:
+    """Two or more indexable pages have a value to compare (`survey.PRESENT[name]`)."""
 
     def applies(site: SiteData) -> bool:
-        return sum(1 for p in site.pages if p.indexable and key(p)) >= 2
+        return survey(site).comparable[name] >= 2
 
     return applies
 
 
 def _has_html(site: SiteData) -> bool:
-    return any(p.html for p in site.pages)
+    return survey(site).html
 
 
 def _has_canonical_targets(site: SiteData) -> bool:
     """Some page names another crawled page as its canonical."""
-    return any(_canonical_targets(site))
+    return survey(site).names_canonical and any(_canonical_targets(site))
 
 
 def _has_hreflang(site: SiteData) -> bool:
-    return any(p.hreflang for p in site.pages)
+    return survey(site).hreflang
 
 
 def _lists_sitemap_urls(site: SiteData) -> bool:
     """Some crawled URL is listed in a sitemap (none with --no-sitemaps)."""
-    return any(p.in_sitemap for p in site.pages)
+    return survey(site).in_sitemap
 
 
 def _sitemaps_checked(site: SiteData) -> bool:
@@ -94,14 +99,14 @@ def _robots_read(site: SiteData) -> bool:
 def _response_times_judged(site: SiteData) -> bool:
     """Pages answered, and every page slow during the crawl that could be timed again alone was
     (none slow, or some timed again; with --reprobe 0 and slow pages nothing can be judged)."""
-    answered = any(p.status is not None for p in site.pages)
+    answered = survey(site).answered
     return bool(site.reprobes) or (answered and site.slow_pages == 0)
 
 
 @site_check(
     code="title-duplicate",
     family="titles",
-    applies=_comparable(lambda p: p.title),
+    applies=_comparable("title"),
     severity=Severity.WARNING,
     title="Same title on several pages",
     why="Pages sharing a title compete for the same searches, and users cannot tell them apart "
@@ -111,7 +116,7 @@ def _response_times_judged(site: SiteData) -> bool:
 def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(
         site,
-        lambda p: _normalised_text(p.title),
+        "title",
         lambda n, urls: say("same title as {count} other page(s): {urls}", count=n, urls=urls),
     )
 
@@ -119,7 +124,7 @@ def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="meta-description-duplicate",
     family="descriptions",
-    applies=_comparable(lambda p: p.meta_description),
+    applies=_comparable("description"),
     severity=Severity.WARNING,
     title="Same meta description on several pages",
     why="Repeated descriptions make different pages look identical in search results.",
@@ -128,7 +133,7 @@ def title_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(
         site,
-        lambda p: _normalised_text(p.meta_description),
+        "description",
         lambda n, urls: say(
             "same meta description as {count} other page(s): {urls}", count=n, urls=urls
         ),
@@ -138,7 +143,7 @@ def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 @site_check(
     code="content-duplicate",
     family="content",
-    applies=_comparable(lambda p: p.content_hash),
+    applies=_comparable("content"),
     severity=Severity.WARNING,
     title="Same body text as another page",
     why="Duplicate pages split links and rankings; search engines pick one and may pick the wrong "
@@ -148,7 +153,7 @@ def meta_description_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
 def content_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     yield from _duplicates(
         site,
-        lambda p: p.content_hash,
+        "content",
         lambda n, urls: say("same body text as {count} other page(s): {urls}", count=n, urls=urls),
     )
 
@@ -184,11 +189,14 @@ def _near_fingerprints(
             bucket = buckets[(band, (unsigned >> (band * width)) & mask)]
             if len(bucket) < _BUCKET_MAX:
                 bucket.append(fp)
+    # Only fingerprints with a neighbour get an entry: an empty one for each of a million
+    # fingerprints would take ~200 MB.
     near: dict[int, dict[int, int]] = defaultdict(dict)
     for bucket in buckets.values():
         for i, a in enumerate(bucket):
             for b in bucket[i + 1 :]:
-                if b not in near[a] and (d := _distance(a, b)) <= max_distance:
+                known = near.get(a)
+                if (known is None or b not in known) and (d := _distance(a, b)) <= max_distance:
                     near[a][b] = near[b][a] = d
     return {fp: sorted((d, other) for other, d in others.items()) for fp, others in near.items()}
 
@@ -206,18 +214,25 @@ def _near_fingerprints(
     fix="Merge the variants into one page, make each substantially different, or point their "
     "canonical at the main version.",
     thresholds=("near_duplicate_percent",),
-    applies=_comparable(lambda p: None if p.simhash is None else str(p.simhash)),
+    applies=_comparable("fingerprint"),
 )
 def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     percent = min(100, max(NEAR_MIN_PERCENT, t.near_duplicate_percent))
     max_distance = int(_FINGERPRINT_BITS * (100 - percent) / 100)
+    # The survey counted the pages of each fingerprint, in the order first seen (the buckets
+    # are filled in that order). Only fingerprints shared or near another need their pages.
+    sizes = survey(site).fingerprints
+    near = _near_fingerprints(list(sizes), max_distance)
+    # A fingerprint alone and near none gives its page no finding: those pages are not held.
+    wanted = {fp for fp, n in sizes.items() if n > 1} | set(near)
+    if not wanted:
+        return
     by_fingerprint: dict[int, list[SitePage]] = defaultdict(list)
     for page in site.pages:
-        if page.indexable and page.simhash is not None:
+        if page.indexable and page.simhash in wanted:
             by_fingerprint[page.simhash].append(page)
     copies = {fp: Counter(p.content_hash for p in group) for fp, group in by_fingerprint.items()}
     fingerprint_of = {p.url: fp for fp, group in by_fingerprint.items() for p in group}
-    near = _near_fingerprints(list(by_fingerprint), max_distance)
     for fp, group in by_fingerprint.items():
         candidates = [(0, fp), *near.get(fp, [])]
         for page in group:
@@ -259,9 +274,6 @@ def content_near_duplicate(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             )
 
 
-ERROR_PAGE_MIN_WORDS = 5  # "Page not found. Try the search." is enough to recognise it by
-
-
 @site_check(
     code="soft-404",
     family="http",
@@ -280,13 +292,7 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     probe = site.not_found_probe
     # An error page's content is a reference only when it says something: an empty 404 body
     # would make every image-only page "the 404 page".
-    error_pages = {
-        p.content_hash
-        for p in site.pages
-        if p.final_status in (404, 410)
-        and p.content_hash
-        and (p.word_count or 0) >= ERROR_PAGE_MIN_WORDS
-    }
+    error_pages = set(survey(site).error_pages)  # the probe's may be added
     if probe is not None and probe.status is not None:
         if 200 <= probe.status < 300:
             yield Hit(
@@ -311,6 +317,8 @@ def soft_404(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             and probe.words >= ERROR_PAGE_MIN_WORDS
         ):
             error_pages.add(probe.content_hash)
+    if not error_pages and not survey(site).says_not_found:
+        return  # no page says "not found", none has an error page's body: nothing to find
     for page in site.pages:
         if not page.html or page.final_status is None or not 200 <= page.final_status < 300:
             continue
@@ -410,11 +418,36 @@ def link_to_redirect(site: SiteData, t: Thresholds) -> Iterator[Hit]:
         )
 
 
+_PAIRS_HELD = 20_000  # canonical pairs kept for the next check; more are read again
+
+
 def _canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
-    pages = site.by_url()
-    for page in site.pages:
-        if page.canonical and page.canonical != page.url and page.canonical in pages:
-            yield page, pages[page.canonical]
+    """(page, the crawled page its canonical names) where that is another page. Four checks
+    ask: found once and kept when there are few (on a streamed scan each search is a read of
+    every page and a lookup of every canonical)."""
+    held = site.memo.get("canonical_targets")
+    if isinstance(held, list):
+        yield from held
+        return
+    pairs: list[tuple[SitePage, SitePage]] | None = []
+    for pair in _find_canonical_targets(site):
+        if pairs is not None:
+            pairs.append(pair)
+            if len(pairs) > _PAIRS_HELD:
+                pairs = None
+        yield pair
+    if pairs is not None:
+        site.memo["canonical_targets"] = pairs
+
+
+def _find_canonical_targets(site: SiteData) -> Iterator[tuple[SitePage, SitePage]]:
+    for chunk in chunked(site.pages, LOOKUP_CHUNK):
+        naming = [p for p in chunk if p.canonical and p.canonical != p.url]
+        targets = site.pages_at(p.canonical or "" for p in naming) if naming else {}
+        for page in naming:
+            target = targets.get(page.canonical or "")
+            if target is not None:
+                yield page, target
 
 
 @site_check(
@@ -495,14 +528,16 @@ def canonical_to_noindex(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="Point every canonical of the chain straight at the last URL.",
 )
 def canonical_chain(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    pages = site.by_url()
+    def at(url: str) -> SitePage | None:
+        return site.pages_at((url,)).get(url)
+
     for page, target in _canonical_targets(site):
         if target.broken or target.redirects or not target.canonical:
             continue
         if target.canonical == target.url:
             continue
         chain = [page.url, target.url, target.canonical]
-        while (nxt := pages.get(chain[-1])) and nxt.canonical not in (None, nxt.url):
+        while (nxt := at(chain[-1])) and nxt.canonical not in (None, nxt.url):
             if nxt.canonical in chain or len(chain) > 10:
                 break  # a loop: named once, as far as it goes
             chain.append(nxt.canonical or "")
@@ -527,8 +562,7 @@ def canonical_chain(site: SiteData, t: Thresholds) -> Iterator[Hit]:
     fix="List every language version on every page of the set, including the page itself.",
 )
 def hreflang_return_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
-    pages = site.by_url()
-    for page in site.pages:
+    for page, pages in _with_alternates(site):
         missing = []
         for lang, url in page.hreflang:
             other = pages.get(url)
@@ -548,12 +582,20 @@ def hreflang_return_missing(site: SiteData, t: Thresholds) -> Iterator[Hit]:
             )
 
 
+def _with_alternates(site: SiteData) -> Iterator[tuple[SitePage, dict[str, SitePage]]]:
+    """Each page, with the crawled pages its hreflang names (looked up a chunk of pages at a
+    time)."""
+    for chunk in chunked(site.pages, LOOKUP_CHUNK):
+        named = site.pages_at(url for page in chunk for _lang, url in page.hreflang)
+        for page in chunk:
+            yield page, named
+
+
 def _alternates(
     site: SiteData, problem: Callable[[SitePage], str | None]
 ) -> Iterator[tuple[SitePage, list[dict[str, str]]]]:
     """Pages with hreflang alternates (crawled ones) that have `problem`, with those alternates."""
-    pages = site.by_url()
-    for page in site.pages:
+    for page, pages in _with_alternates(site):
         bad = []
         for lang, url in dict.fromkeys(page.hreflang):
             other = pages.get(url)

@@ -1,12 +1,16 @@
 """What site checks see: a small record per stored page and the few links that point at trouble.
 
-Built by the store after the crawl (`repo.site_data`); nothing here grows with the links, so a
-site check over 100,000 pages stays cheap.
+Built by the store after the crawl (`services.audit`); nothing here grows with the links, so a
+site check over 100,000 pages stays cheap. The pages are a list in tests and small scans, or a
+`PageSource` that reads them from the store in chunks, so a million-page scan is never held
+whole: checks only iterate `site.pages` and look pages up by URL with `site.pages_at`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from seolog.domain import (
     NETWORK_FAILURES,
@@ -122,13 +126,23 @@ class ResourceUse:
     resource: CheckedResource
 
 
+@runtime_checkable
+class PageSource(Protocol):
+    """The pages of a stored scan, read again on each iteration (in crawl order), never all in
+    memory at once; `lookup` reads the few a check asks for by URL."""
+
+    def __iter__(self) -> Iterator[SitePage]: ...
+
+    def lookup(self, urls: Iterable[str]) -> dict[str, SitePage]: ...
+
+
 @dataclass
 class SiteData:
     root_url: str
     robots_state: RobotsState | None  # None: the crawl never read robots.txt
     sitemaps_checked: bool  # False with --no-sitemaps: absence proves nothing
     sitemap_urls: int
-    pages: list[SitePage] = field(default_factory=list)
+    pages: Iterable[SitePage] = field(default_factory=list)  # a list, or a PageSource
     troubled_links: list[LinkToTrouble] = field(default_factory=list)
     linked_urls: set[str] = field(default_factory=set)  # sitemap-only URLs some page links to
     reprobes: tuple[Reprobe, ...] = ()  # slow pages timed again alone after the crawl
@@ -153,5 +167,14 @@ class SiteData:
     # Internal links to URLs robots.txt disallows (not fetched): (linking page, target).
     links_to_disallowed: list[tuple[str, str]] = field(default_factory=list)
 
-    def by_url(self) -> dict[str, SitePage]:
-        return {p.url: p for p in self.pages}
+    # What checks worked out once and share (the survey, the page index of a list of pages).
+    memo: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def pages_at(self, urls: Iterable[str]) -> dict[str, SitePage]:
+        """The crawled pages among `urls`, by URL (those not crawled are left out)."""
+        if isinstance(self.pages, PageSource):
+            return self.pages.lookup(urls)
+        index = self.memo.get("by_url")
+        if not isinstance(index, dict):
+            index = self.memo["by_url"] = {p.url: p for p in self.pages}
+        return {u: index[u] for u in urls if u in index}

@@ -4,6 +4,7 @@ Shared by `scan`, `scans show` and `scans resume`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -88,18 +89,27 @@ def deliver(
 
     targets = output_targets(fmt, outputs)
     if needs_document(fmt, outputs):
-        doc = doc if doc is not None else api.document(result)
+        doc = doc if doc is not None else api.document(result, stream=True)
         if verdict is not None:
             doc["gate"] = verdict.as_gate()
         for target_fmt, path in targets:
-            render.write_file(path, api.render(doc, target_fmt))
+            render.write_file(path, _rendered(api, doc, target_fmt))
         # GitHub reads workflow commands only from the step's log, so they go to stdout even
         # when files are written too (other formats with -o files leave stdout to the summary).
         if fmt is not ReportFormat.table and (not targets or fmt is ReportFormat.github):
-            render.emit_text(api.render(doc, fmt.value))
+            render.emit_text(_rendered(api, doc, fmt.value))
             return
     if not state.quiet and summary:
         render.scan_summary(result, state.no_color, verdict=verdict)
         for _fmt, path in targets:
             if fmt is not ReportFormat.json:  # --format json keeps stderr for JSON lines
                 render.note(f"Wrote {path}", state.quiet, state.no_color, "dim")
+
+
+def _rendered(api: Seolog, doc: dict[str, Any], fmt: str) -> str | Iterator[str]:
+    """The document in `fmt`; JSON in pieces, written as the pages and issues are read."""
+    if fmt == "json":
+        from seolog.output.jsonout import chunks
+
+        return chunks(doc)
+    return api.render(doc, fmt)

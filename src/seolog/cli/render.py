@@ -7,7 +7,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -93,8 +93,12 @@ def emit_json(data: Any, output: Path | None = None) -> None:
         write_file(output, text)
 
 
-def emit_text(text: str) -> None:
-    sys.stdout.write(text)
+def emit_text(text: str | Iterable[str]) -> None:
+    if isinstance(text, str):
+        sys.stdout.write(text)
+        return
+    for piece in text:
+        sys.stdout.write(piece)
 
 
 def statistics(issues: list[dict[str, Any]], no_color: bool) -> None:
@@ -116,10 +120,14 @@ def statistics(issues: list[dict[str, Any]], no_color: bool) -> None:
     emit_text("\n".join(lines) + "\n" if lines else "no findings\n")
 
 
-def write_file(path: Path, text: str) -> None:
-    from seolog.files import atomic_write
+def write_file(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text`, or text in pieces (a streamed JSON document), all or nothing."""
+    from seolog.files import atomic_write, atomic_write_chunks
 
-    atomic_write(path, text)
+    if isinstance(text, str):
+        atomic_write(path, text)
+    else:
+        atomic_write_chunks(path, text)
 
 
 def when(value: datetime | None) -> str:

@@ -73,7 +73,7 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
         state, api, plan, result, command.fmt, command.outputs, summary=not command.statistics
     )
     if command.statistics:
-        render.statistics(api.document(result)["issues"], state.no_color)
+        render.statistics(api.document(result, stream=True)["issues"], state.no_color)
     fmt = command.fmt
     if (
         command.against_previous
@@ -119,7 +119,7 @@ def _deliver(
     summary: bool = True,
 ) -> Any:
     """Gate first, so every output carries the verdict; fail only after all are written."""
-    doc = api.document(result) if needs_document(fmt, outputs) else None
+    doc = api.document(result, stream=True) if needs_document(fmt, outputs) else None
     verdict = api.gate(result, plan.gates, baseline=plan.baseline, document=doc)
     deliver(state, api, result, fmt, outputs, verdict, doc, summary=summary)
     return verdict

@@ -1,12 +1,50 @@
-"""The scan document as JSON: the contract (`seolog.scan/1`)."""
+"""The scan document as JSON: the contract (`seolog.scan/1`).
+
+Written in pieces (`chunks`), so the pages and issues of a million-page scan stream from the
+store to the file one at a time; the bytes are those of `json.dumps(doc, indent=2)` exactly.
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from seolog.output import unicode_text
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _streamed(value: Any) -> bool:
+    """A top-level part read as it is written (services.results.StoredRows), not a list."""
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes | list | tuple)
+
+
+def _items(rows: Iterable[Any]) -> Iterator[str]:
+    """A list at the document's second level, as json.dumps(indent=2) lays it out there."""
+    first = True
+    for row in rows:
+        yield ("[\n    " if first else ",\n    ") + _dumps(row).replace("\n", "\n    ")
+        first = False
+    yield "[]" if first else "\n  ]"
+
+
+def chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """The document's JSON text in pieces, the streamed parts one row a piece."""
+    marks = {
+        key: f"\x00streamed {key} {uuid.uuid4().hex}" for key, v in doc.items() if _streamed(v)
+    }
+    text = _dumps({key: marks.get(key, value) for key, value in doc.items()})
+    for key, mark in marks.items():
+        before, text = text.split(_dumps(mark), 1)
+        yield unicode_text(before)
+        for piece in _items(doc[key]):
+            yield unicode_text(piece)
+    yield unicode_text(text) + "\n"
+
+
 def render(doc: dict[str, Any]) -> str:
-    return unicode_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"
+    return "".join(chunks(doc))

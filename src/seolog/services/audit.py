@@ -3,12 +3,13 @@ then page and site scores. (Page checks already ran in the page worker as pages 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from seolog.checks.compact import LOOKUP_CHUNK, chunked
 from seolog.checks.facts import parse_directives, says_noindex
 from seolog.checks.rules import AuditRules
-from seolog.checks.runner import judge_site, page_check_codes, site_check_codes
+from seolog.checks.runner import judge_site_checks, page_check_codes, site_check_codes
 from seolog.checks.sitedata import (
     CheckedResource,
     LinkToTrouble,
@@ -55,20 +56,51 @@ def _site_page(row: Any) -> SitePage:
     )
 
 
-def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
+# Page rows read at a time (~2 KiB each as the checks see them); a scan of at most this many
+# pages is read once and held, as one pass is quicker than the several a stream costs.
+PAGE_CHUNK = 10_000
+
+
+class StoredPages:
+    """The scan's pages as site checks see them, read from the store in chunks on each pass
+    (a `PageSource`): a million-page scan is never held in memory whole. `chunk` is how many
+    rows are fetched at a time."""
+
+    def __init__(self, session: Any, scan_id: int, chunk: int = PAGE_CHUNK) -> None:
+        self.session, self.scan_id, self.chunk = session, scan_id, chunk
+
+    def __iter__(self) -> Iterator[SitePage]:
+        for row in store.page_rows(self.session, self.scan_id, self.chunk):
+            yield _site_page(row)
+
+    def lookup(self, urls: Iterable[str]) -> dict[str, SitePage]:
+        found: dict[str, SitePage] = {}
+        for batch in chunked(dict.fromkeys(urls), LOOKUP_CHUNK):
+            for row in store.pages_by_url(self.session, self.scan_id, batch):
+                found[row.url] = _site_page(row)
+        return found
+
+
+def _pages(session: Any, scan_id: int, chunk: int) -> Iterable[SitePage]:
+    """The scan's pages for the checks: a list when they fit in one chunk, else a stream."""
+    stored = StoredPages(session, scan_id, chunk)
+    if store.page_count(session, scan_id) <= chunk:
+        return list(stored)
+    return stored
+
+
+def _site_data(session: Any, scan_id: int, stats: CrawlStats, chunk: int) -> SiteData:
     scan = repo.scan_by_id(session, scan_id)
     assert scan is not None
     settings = CrawlSettings.from_stored(scan.settings or {})
-    pages = [_site_page(r) for r in store.page_rows(session, scan_id)]
-    by_url = {p.url: p for p in pages}
-    troubled = [p.url for p in pages if p.broken or p.redirects]
+    troubled = {r.url: _site_page(r) for r in store.troubled_page_rows(session, scan_id)}
     links = [
-        LinkToTrouble(source, by_url[target])
+        LinkToTrouble(source, troubled[target])
         for source, target in store.links_into(session, scan_id, troubled)
     ]
-    sitemap_only = [p.url for p in pages if p.in_sitemap and p.found_via == "sitemap"]
+    sitemap_only = store.sitemap_only_urls(session, scan_id)
     linked = {target for _source, target in store.links_into(session, scan_id, sitemap_only)}
-    blocked = [p.url for p in pages if p.error_kind == "blocked_robots"]
+    blocked = store.blocked_urls(session, scan_id)
     max_image = Thresholds.from_stored(settings.thresholds).max_image_kib * 1024
     uses = [
         ResourceUse(url, kind, _checked(row))
@@ -79,7 +111,7 @@ def _site_data(session: Any, scan_id: int, stats: CrawlStats) -> SiteData:
         robots_state=stats.robots,
         sitemaps_checked=settings.sitemaps,
         sitemap_urls=stats.sitemap_urls,
-        pages=pages,
+        pages=_pages(session, scan_id, chunk),
         troubled_links=links,
         linked_urls=linked,
         reprobes=tuple(stats.reprobes),
@@ -114,28 +146,49 @@ def _checked(row: Any) -> CheckedResource:
 
 
 def audit_scan(
-    ctx: AppContext, scan_id: int, settings: CrawlSettings, stats: CrawlStats
+    ctx: AppContext,
+    scan_id: int,
+    settings: CrawlSettings,
+    stats: CrawlStats,
+    chunk: int = PAGE_CHUNK,
 ) -> int | None:
     """Run the site checks and score the scan; returns the site score. The crawl's statistics
-    come typed from the crawl that just ended (robots.txt state, sitemap URLs), not re-read."""
+    come typed from the crawl that just ended (robots.txt state, sitemap URLs), not re-read.
+    Pages are read `chunk` at a time, for the checks and for the scores alike."""
     thresholds = Thresholds.from_stored(settings.thresholds)
     rules = AuditRules.from_stored(settings.audit_rules, folder=bool(settings.folder))
     with session_scope(ctx.engine) as session:
         store.mark_in_sitemap(session, scan_id, stats.listed_early)
         store.add_sitemap_hreflang(session, scan_id, stats.early_hreflang)
-        site = _site_data(session, scan_id, stats)
-        findings, applied = judge_site(site, thresholds, rules)
-        page_ids = {p.url: p.id for p in site.pages}
-        store.replace_site_findings(session, scan_id, findings, page_ids, site_check_codes())
+        site = _site_data(session, scan_id, stats, chunk)
+        # Site findings of an earlier audit of this scan (before a resume) are replaced; each
+        # check's findings are stored before the next check runs.
+        store.delete_site_findings(session, scan_id, site_check_codes())
+        applied: dict[str, bool] = {}
+        for code, ran, findings in judge_site_checks(site, thresholds, rules):
+            applied[code] = ran
+            page_ids = store.page_ids(session, scan_id, (f.url for f in findings))
+            store.add_site_findings(session, scan_id, findings, page_ids)
         store.save_coverage(session, scan_id, page_check_codes(rules), applied)
+        del site
+        return _score(session, scan_id, chunk)
 
-        per_page: dict[int, dict[str, Severity]] = defaultdict(dict)
-        site_wide: dict[str, Severity] = {}
-        for page_id, code, severity in store.finding_codes(session, scan_id):
-            target = per_page[page_id] if page_id is not None else site_wide
-            target[code] = Severity(severity)
-        scored = {p.id for p in site.pages if p.html} | set(per_page)
-        page_scores = {pid: page_score(per_page.get(pid, {}).items()) for pid in scored}
-        score = site_score(list(page_scores.values()), site_wide.items())
-        store.save_scores(session, scan_id, page_scores, score)
-        return score
+
+def _score(session: Any, scan_id: int, chunk: int) -> int | None:
+    """Score each HTML page and each page with a finding, then the site, a chunk of pages at
+    a time: only the scores themselves (small ints) are kept for the site's mean."""
+    site_wide: dict[str, Severity] = {}
+    for code, severity in store.site_finding_codes(session, scan_id):
+        site_wide[code] = Severity(severity)
+    scores: list[int] = []
+    store.clear_scores(session, scan_id)
+    for batch in store.scored_pages(session, scan_id, chunk):
+        page_scores = {
+            pid: page_score((code, Severity(sev)) for code, sev in found)
+            for pid, found in batch.items()
+        }
+        store.save_page_scores(session, page_scores)
+        scores += page_scores.values()
+    score = site_score(scores, site_wide.items())
+    store.save_site_score(session, scan_id, score)
+    return score

@@ -6,9 +6,10 @@ renaming or removing one is a new schema version and a CHANGELOG "Changed" entry
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from seolog.checks.registry import code_hint, get_check
 from seolog.checks.sitedata import resource_failed
@@ -175,11 +176,61 @@ def results_by_kind(results: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
+class StoredRows(Sequence[dict[str, Any]]):
+    """A part of a scan document (its pages, its issues) read from the store on each pass, a
+    chunk of rows at a time, never held whole: a million-page scan's document streams to its
+    file (`output.jsonout.chunks`). Counting is a query; indexing or comparing reads it all."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        scan_id: int,
+        rows: Callable[[Any, int], Iterator[Any]],
+        doc: Callable[[Any], dict[str, Any]],
+        count: int,
+    ) -> None:
+        self._ctx, self._scan_id, self._rows, self._doc, self._count = (
+            ctx,
+            scan_id,
+            rows,
+            doc,
+            count,
+        )
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        with session_scope(self._ctx.engine) as session:
+            for row in self._rows(session, self._scan_id):
+                yield self._doc(row)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list's equality, a list's hashability
+
+    def __repr__(self) -> str:
+        return f"<{self._count} stored rows of scan {self._scan_id}>"
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def page_doc(page: Page) -> dict[str, Any]:
+def page_doc(page: Page | Any) -> dict[str, Any]:
+    """A page as in the document: from a Page, or a row of `repo.PAGE_DOC_COLUMNS`."""
     return {
         "url": page.url,
         "final_url": page.final_url,
@@ -222,7 +273,8 @@ def resource_doc(resource: Any, uses: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def issue_doc(issue: Issue) -> dict[str, Any]:
+def issue_doc(issue: Issue | Any) -> dict[str, Any]:
+    """A finding as in the document: from an Issue, or a row of `store.issue_rows`."""
     return {
         "code": issue.code,
         "severity": issue.severity,
@@ -269,15 +321,25 @@ def scope_in(scan_part: dict[str, Any]) -> ScanScope:
     )
 
 
-def scan_document(ctx: AppContext, scan_id: int) -> dict[str, Any]:
-    """The whole scan for scripts: `seolog scan --format json` and `scans show --format json`."""
+def scan_document(ctx: AppContext, scan_id: int, stream: bool = False) -> dict[str, Any]:
+    """The whole scan for scripts: `seolog scan --format json` and `scans show --format json`.
+    With `stream`, its pages and issues are `StoredRows`, read from the store when iterated
+    (the CLI writes them to the file as they are read); else lists."""
     with session_scope(ctx.engine) as session:
         scan = repo.scan_by_id(session, scan_id)
         assert scan is not None
         site = repo.site_by_id(session, scan.site_id)
         counts = repo.page_counts(session, scan_id)
-        pages = [page_doc(p) for p in repo.pages_of_scan(session, scan_id)]
-        issues = [issue_doc(i) for i in store.issues_of_scan(session, scan_id)]
+        pages: Sequence[dict[str, Any]]
+        issues: Sequence[dict[str, Any]]
+        if stream:
+            pages = StoredRows(ctx, scan_id, repo.page_doc_rows, page_doc, counts.total)
+            issues = StoredRows(
+                ctx, scan_id, store.issue_rows, issue_doc, store.issue_count(session, scan_id)
+            )
+        else:
+            pages = [page_doc(p) for p in repo.page_doc_rows(session, scan_id)]
+            issues = [issue_doc(i) for i in store.issue_rows(session, scan_id)]
         resources = [resource_doc(r, uses) for r, uses in repo.resources_of_scan(session, scan_id)]
         issue_counts = store.issue_counts(session, scan_id)
         checks = check_results(session, scan)

@@ -6,6 +6,7 @@ on target URLs (it would slow every save). They filter links by a small set of U
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -41,10 +42,85 @@ SITE_COLUMNS = (
 )
 
 
-def page_rows(session: Session, scan_id: int) -> Iterator[Any]:
-    """One row per page with the columns of SITE_COLUMNS, in crawl order."""
+def page_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any]:
+    """One row per page with the columns of SITE_COLUMNS, in crawl order, fetched `chunk` rows
+    at a time (never the whole scan in memory; stopping early closes the cursor)."""
     stmt = select(*SITE_COLUMNS).where(Page.scan_id == scan_id).order_by(Page.id)
+    result = session.execute(stmt.execution_options(yield_per=chunk))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def page_count(session: Session, scan_id: int) -> int:
+    stmt = select(func.count(Page.id)).where(Page.scan_id == scan_id)
+    return int(session.execute(stmt).scalar_one())
+
+
+def pages_by_url(session: Session, scan_id: int, urls: Sequence[str]) -> Iterator[Any]:
+    """The rows (SITE_COLUMNS) of the scan's pages among `urls` (at most a few hundred)."""
+    if urls:
+        stmt = select(*SITE_COLUMNS).where(
+            Page.scan_id == scan_id,
+            Page.url.in_(urls),  # type: ignore[attr-defined]
+        )
+        yield from session.execute(stmt)
+
+
+def troubled_page_rows(session: Session, scan_id: int) -> Iterator[Any]:
+    """Rows (SITE_COLUMNS) of the pages a link into is a finding: failed for a visitor (an
+    error status or no response; a robots block is neither) or redirected. In crawl order."""
+    broken = or_(
+        and_(Page.error_kind.is_not(None), Page.error_kind != "blocked_robots"),  # type: ignore[union-attr]
+        Page.final_status_code >= 400,  # type: ignore[operator]
+    )
+    redirects = Page.status_code.between(300, 399)  # type: ignore[union-attr]
+    stmt = (
+        select(*SITE_COLUMNS)
+        .where(Page.scan_id == scan_id, or_(broken, redirects))
+        .order_by(Page.id)
+    )
     yield from session.execute(stmt)
+
+
+def sitemap_only_urls(session: Session, scan_id: int) -> Iterator[str]:
+    """URLs of pages listed in a sitemap and found there first (no link led to them before)."""
+    stmt = (
+        select(Page.url)
+        .where(
+            Page.scan_id == scan_id,
+            Page.in_sitemap.is_(True),  # type: ignore[attr-defined]
+            Page.found_via == "sitemap",
+        )
+        .order_by(Page.id)
+    )
+    yield from session.execute(stmt).scalars()
+
+
+def blocked_urls(session: Session, scan_id: int) -> list[str]:
+    """URLs robots.txt kept the crawl from fetching."""
+    stmt = (
+        select(Page.url)
+        .where(Page.scan_id == scan_id, Page.error_kind == "blocked_robots")
+        .order_by(Page.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def page_ids(session: Session, scan_id: int, urls: Iterable[str]) -> dict[str, int]:
+    """The IDs of the scan's pages among `urls`, by URL."""
+    wanted = list(dict.fromkeys(urls))
+    found: dict[str, int] = {}
+    stmt = select(Page.url, Page.id).where(
+        Page.scan_id == scan_id,
+        Page.url.in_(bindparam("urls", expanding=True)),  # type: ignore[attr-defined]
+    )
+    for start in range(0, len(wanted), 500):
+        found.update(
+            (r[0], r[1]) for r in session.execute(stmt, {"urls": wanted[start : start + 500]})
+        )
+    return found
 
 
 def mark_in_sitemap(session: Session, scan_id: int, urls: Sequence[str]) -> None:
@@ -136,35 +212,80 @@ def external_checked(session: Session, scan_id: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def replace_site_findings(
-    session: Session,
-    scan_id: int,
-    findings: Sequence[Finding],
-    page_ids: dict[str, int],
-    site_codes: set[str],
-) -> None:
-    """Site findings of an earlier audit of this scan (before a resume) are replaced."""
+def delete_site_findings(session: Session, scan_id: int, site_codes: set[str]) -> None:
+    """Site findings of an earlier audit of this scan (before a resume) go before new ones."""
     session.execute(delete(Issue).where(Issue.scan_id == scan_id, Issue.code.in_(site_codes)))  # type: ignore[attr-defined]
+
+
+def add_site_findings(
+    session: Session, scan_id: int, findings: Sequence[Finding], page_ids: dict[str, int]
+) -> None:
     rows = [issue_row(scan_id, page_ids.get(f.url), f) for f in findings]
     if rows:
         session.execute(ISSUES.insert(), rows)
 
 
-def finding_codes(session: Session, scan_id: int) -> Iterator[tuple[int | None, str, str]]:
-    """(page id or None, code, severity) of every finding of the scan."""
-    stmt = select(Issue.page_id, Issue.code, Issue.severity).where(Issue.scan_id == scan_id)
-    yield from session.execute(stmt)
+def site_finding_codes(session: Session, scan_id: int) -> Iterator[tuple[str, str]]:
+    """(code, severity) of the scan's site-wide findings (on no page), in the order found."""
+    stmt = (
+        select(Issue.code, Issue.severity)
+        .where(Issue.scan_id == scan_id, Issue.page_id.is_(None))  # type: ignore[union-attr]
+        .order_by(Issue.id)
+    )
+    for row in session.execute(stmt):
+        yield row[0], row[1]
 
 
-def save_scores(
-    session: Session, scan_id: int, page_scores: dict[int, int], site_score: int | None
-) -> None:
+_IN_LIMIT = 500  # values in one IN (...): under every backend's parameter limit
+
+
+def scored_pages(
+    session: Session, scan_id: int, chunk: int
+) -> Iterator[dict[int, list[tuple[str, str]]]]:
+    """The pages to score, up to `chunk` at a time in crawl order: every HTML page and every
+    page with a finding, each with the (code, severity) of its findings in the order found.
+    Only the IDs of the scan's pages are held whole (8 bytes each)."""
+    ids, html = array("q"), bytearray()
+    listed = (
+        select(Page.id, Page.word_count.is_not(None))  # type: ignore[union-attr]
+        .where(Page.scan_id == scan_id)
+        .order_by(Page.id)
+    )
+    for pid, is_html in session.execute(listed.execution_options(yield_per=10_000)):
+        ids.append(pid)
+        html.append(bool(is_html))
+    found_on = (
+        select(Issue.page_id, Issue.code, Issue.severity)
+        .where(Issue.page_id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
+        .order_by(Issue.page_id, Issue.id)
+    )
+    step = max(1, min(chunk, _IN_LIMIT))
+    for start in range(0, len(ids), step):
+        batch = ids[start : start + step]
+        found: dict[int, list[tuple[str, str]]] = {}
+        for pid, code, severity in session.execute(found_on, {"ids": list(batch)}):
+            found.setdefault(pid, []).append((code, severity))
+        yield {
+            pid: found.get(pid, [])
+            for i, pid in enumerate(batch)
+            if html[start + i] or pid in found
+        }
+
+
+def clear_scores(session: Session, scan_id: int) -> None:
+    """An earlier audit's page scores (before a resume) are dropped before scoring again."""
     session.execute(update(Page).where(Page.scan_id == scan_id).values(score=None))
+
+
+def save_page_scores(session: Session, page_scores: dict[int, int]) -> None:
     if page_scores:
         session.execute(
             update(PAGES).where(PAGES.c.id == bindparam("pid")).values(score=bindparam("s")),
             [{"pid": pid, "s": s} for pid, s in page_scores.items()],
         )
+
+
+def save_site_score(session: Session, scan_id: int, site_score: int | None) -> None:
     session.execute(update(Scan).where(Scan.id == scan_id).values(score=site_score))
 
 
@@ -210,6 +331,26 @@ def issues_of_scan(
     if limit:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars())
+
+
+def issue_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any]:
+    """The scan's findings as in its document (code, severity, url, message, details), in the
+    order found, `chunk` rows fetched at a time."""
+    stmt = (
+        select(Issue.code, Issue.severity, Issue.url, Issue.message, Issue.details)
+        .where(Issue.scan_id == scan_id)
+        .order_by(Issue.id)
+    )
+    result = session.execute(stmt.execution_options(yield_per=chunk))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def issue_count(session: Session, scan_id: int) -> int:
+    stmt = select(func.count(Issue.id)).where(Issue.scan_id == scan_id)
+    return int(session.execute(stmt).scalar_one())
 
 
 def issue_counts(session: Session, scan_id: int) -> list[tuple[str, str, int]]:

@@ -196,6 +196,41 @@ def pages_of_scan(
     return list(session.execute(stmt).scalars())
 
 
+# What a page says in the scan document (`services.results.page_doc`), by name.
+PAGE_DOC_COLUMNS = (
+    Page.url,
+    Page.final_url,
+    Page.status_code,
+    Page.final_status_code,
+    Page.content_type,
+    Page.depth,
+    Page.found_via,
+    Page.in_sitemap,
+    Page.response_ms,
+    Page.size_bytes,
+    Page.score,
+    Page.indexable,
+    Page.title,
+    Page.meta_description,
+    Page.h1,
+    Page.canonical,
+    Page.word_count,
+    Page.error_kind,
+    Page.error_message,
+)
+
+
+def page_doc_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any]:
+    """The scan's pages as in its document (PAGE_DOC_COLUMNS), in crawl order, `chunk` rows
+    fetched at a time: a million-page document is written without holding its pages."""
+    stmt = select(*PAGE_DOC_COLUMNS).where(Page.scan_id == scan_id).order_by(Page.id)
+    result = session.execute(stmt.execution_options(yield_per=chunk))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
 # --- the crawl's bulk writes and the resume frontier -------------------------------------------
 
 

@@ -1,0 +1,95 @@
+"""The JSON document streams from the store to its file (a million-page scan is never held
+whole), byte for byte what `json.dumps` of the whole document wrote, and all or nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from seolog.context import AppContext
+from seolog.errors import UsageError
+from seolog.files import atomic_write_chunks
+from seolog.output import unicode_text
+from seolog.output.jsonout import chunks
+from seolog.services.results import StoredRows, issue_doc, page_doc, scan_document
+from seolog.storage import audit as store
+from seolog.storage import repo
+from seolog.storage.db import session_scope
+from tests.checks.test_audit_end_to_end import _site
+from tests.server import FixtureServer, Response
+
+
+def _whole(doc: dict) -> str:
+    """The document as seolog wrote it before it streamed: one json.dumps of it all."""
+    return unicode_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"
+
+
+def test_the_streamed_document_is_byte_for_byte_the_whole_one(
+    server: FixtureServer, cli, store_url, tmp_path: Path
+):
+    _site(server)
+    # Text JSON must escape or keep as is: quotes, a newline, a tab, non-ASCII, an emoji.
+    server.routes["/thin"] = Response(
+        body='<!doctype html><html lang="nl"><head><title>"Tuin" \\ gereedschap\t– ü 🌱</title>'
+        "</head><body><h1>Line\nbreak</h1><p>Kort.</p></body></html>"
+    )
+    r = cli("scan", server.url(), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    ctx = AppContext(db_url=store_url)
+    listed = scan_document(ctx, 1)
+    with session_scope(ctx.engine) as session:  # as documents were built from ORM objects
+        assert listed["pages"] == [page_doc(p) for p in repo.pages_of_scan(session, 1)]
+        assert listed["issues"] == [issue_doc(i) for i in store.issues_of_scan(session, 1)]
+    whole = _whole(listed)
+    doc = scan_document(ctx, 1, stream=True)
+    assert isinstance(doc["pages"], StoredRows) and isinstance(doc["issues"], StoredRows)
+    assert len(doc["pages"]) == len(json.loads(whole)["pages"]) > 10
+    assert "".join(chunks(doc)) == whole
+    assert r.stdout == whole  # --format json on stdout streams too
+
+    shown = cli("scans", "show", "1", "--format", "json", "-o", str(tmp_path / "shown.json"))
+    assert shown.exit_code == 0, shown.stderr
+    assert (tmp_path / "shown.json").read_text(encoding="utf-8") == whole
+
+
+class _Rows(Sequence):
+    """A streamed part that is not a list (as StoredRows is not)."""
+
+    def __init__(self, rows: list | None = None) -> None:
+        self.rows = rows or []
+
+    def __getitem__(self, i):
+        return self.rows[i]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@pytest.mark.store_agnostic
+def test_empty_and_nested_streamed_parts_are_laid_out_as_json_dumps_does():
+    doc = {
+        "schema": "x",
+        "pages": _Rows(),
+        "issues": _Rows([{"a": [1, {"b": None}], "c": "\ud800 \n"}, {}]),
+        "summary": {"pages": {"total": 0}, "empty": []},
+    }
+    plain = {key: list(v) if isinstance(v, _Rows) else v for key, v in doc.items()}
+    assert "".join(chunks(doc)) == _whole(plain)
+
+
+@pytest.mark.store_agnostic
+def test_a_document_that_fails_half_way_leaves_the_last_good_file(tmp_path: Path):
+    target = tmp_path / "scan.json"
+    target.write_text("the last good document\n")
+
+    def pieces():
+        yield '{\n  "pages": ['
+        raise UsageError("the store went away", hint="-")
+
+    with pytest.raises(UsageError):
+        atomic_write_chunks(target, pieces())
+    assert target.read_text() == "the last good document\n"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
