@@ -15,7 +15,7 @@ each round, so all share whatever else the machine does):
 - seolog end to end: `seolog scan URL --format json --output FILE` with a fresh SEOLOG_HOME
   (crawl, page and site checks, the store, the JSON document). This checkout's src/ or --src.
 - advertools (Scrapy), optional: `advertools.crawl(URL, FILE, follow_links=True)` with its
-  defaults. It is not a seolog dependency: make a venv (`python -m venv /tmp/advenv &&
+  defaults (allowed_domains set to the host: Scrapy ignores one with a port). It is not a seolog dependency: make a venv (`python -m venv /tmp/advenv &&
   /tmp/advenv/bin/pip install advertools`) and pass its python with --advertools-python.
 - the bare loop, bench/bareloop.py: httpx + selectolax, same-host links, breadth-first, 8
   fetches at once, no robots.txt, checks or storage: the ceiling for Python on these libraries.
@@ -53,10 +53,13 @@ SITES = {
 GOALS = {"pg": 8.0, "py": 15.0}  # x advertools, issue 20
 BARE_GOAL = 0.9
 ADVERTOOLS_SCRIPT = """
-import logging, sys
+import sys
+from urllib.parse import urlsplit
 import advertools as adv
-logging.disable(logging.WARNING)
+# The host without its port: Scrapy's offsite filter ignores a domain with a port, and then
+# filters out every URL, the start URL too.
 adv.crawl(sys.argv[1], sys.argv[2], follow_links=True,
+          allowed_domains=[urlsplit(sys.argv[1]).hostname],
           custom_settings={"LOG_LEVEL": "ERROR"})
 """
 
@@ -146,9 +149,12 @@ def run_seolog(url: str, src: Path, work: Path) -> Run:
 def run_advertools(url: str, python: str, work: Path) -> Run:
     out = work / "adv.jl"
     out.unlink(missing_ok=True)
-    secs, cpu, peak, _ = measure(
-        [python, "-c", ADVERTOOLS_SCRIPT, url, str(out)], dict(os.environ), work
-    )
+    # advertools runs the `scrapy` command it installed beside its python.
+    path = f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "PATH": path}
+    secs, cpu, peak, _ = measure([python, "-c", ADVERTOOLS_SCRIPT, url, str(out)], env, work)
+    if not out.exists():
+        raise SystemExit(f"advertools wrote nothing: {(work / 'stderr.txt').read_text()[-2000:]}")
     pages = sum(1 for line in out.read_text().splitlines() if line.strip())
     return Run(pages, secs, cpu, peak)
 
