@@ -159,6 +159,7 @@ class WorkerPipeline(Pipeline):
         # that is replaced leaves them unanswered, and its successor is sent them again.
         self._pending: dict[int, tuple[asyncio.Future[Any], bytes]] = {}
         self._ids = itertools.count()
+        self.load = 0  # bytes of the requests in _pending: what the worker still has to parse
         self._setup: dict[str, bytes] = {}  # the latest frame of each _SETUP request
         self._usable = asyncio.Event()  # cleared while a worker is being replaced
         self._usable.set()
@@ -256,6 +257,7 @@ class WorkerPipeline(Pipeline):
         # Write and enqueue with no await in between: a successor is sent the frames in order.
         writer.write(frame)
         self._pending[rid] = (future, frame)
+        self.load += len(frame)
         if op in _SETUP:
             self._setup[op] = frame
         try:
@@ -275,7 +277,8 @@ class WorkerPipeline(Pipeline):
                 size = int.from_bytes(await reader.readexactly(_HEADER), "big")
                 rid, ok, value, retired = pickle.loads(await reader.readexactly(size))
                 # None: a setup request sent again to a new worker, already answered once.
-                future, _frame = self._pending.pop(rid, (None, b""))
+                future, frame = self._pending.pop(rid, (None, b""))
+                self.load -= len(frame)
                 if future is not None and not future.done():
                     # (done: its caller was cancelled, Ctrl-C; the page is stored all the same)
                     if ok:
@@ -355,7 +358,7 @@ class WorkerPipeline(Pipeline):
     def _fail(self, error: BaseException) -> None:
         self._failure = error
         self._usable.set()  # a send waiting for a new worker sees the failure instead
-        pending, self._pending = self._pending, {}
+        pending, self._pending, self.load = self._pending, {}, 0
         for future, _frame in pending.values():
             if not future.done():
                 future.set_exception(error)
@@ -542,7 +545,9 @@ class WorkerPool(Pipeline):
         return sum(w.restarts for w in self.workers)
 
     def _least_busy(self) -> WorkerPipeline:
-        worker = min(self.workers, key=lambda w: w.outstanding)
+        # By bytes waiting, not requests: one 5 MB page keeps a worker busier than fifty small
+        # ones, and parsing time follows the size.
+        worker = min(self.workers, key=lambda w: w.load)
         if len(self.workers) < self.grow_to and (
             worker.outstanding >= GROW_BACKLOG
             or (worker.backed_up and worker.outstanding >= GROW_BACKED_UP)
