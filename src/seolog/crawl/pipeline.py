@@ -28,6 +28,7 @@ import pickle
 import signal
 import socket
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -499,10 +500,14 @@ def _retrieved(future: asyncio.Future[Any]) -> None:
         future.exception()
 
 
-# A pool that may grow adds a worker once the least busy one is this far behind: pages waiting
-# in its socket, or this many unanswered (small pages fit the socket by the hundred).
+# A pool that may grow adds a worker once the least busy one has been this far behind for
+# GROW_AFTER seconds on end: pages waiting in its socket, or this many unanswered (small pages fit
+# the socket by the hundred). Never before GROW_MIN_PAGES pages: a small site is over before a
+# worker started now (spawned: ~1 s of imports, ~90 MiB) could pay for itself.
 GROW_BACKLOG = 32
 GROW_BACKED_UP = 4
+GROW_AFTER = 2.0
+GROW_MIN_PAGES = 100
 
 
 class WorkerPool(Pipeline):
@@ -539,6 +544,8 @@ class WorkerPool(Pipeline):
         self._scope: Scope | None = None
         self._deadline: float | None = None
         self._deadline_set = False
+        self._submitted = 0
+        self._behind_since: float | None = None  # time.monotonic() the workers fell behind
 
     @property
     def restarts(self) -> int:
@@ -548,13 +555,22 @@ class WorkerPool(Pipeline):
         # By bytes waiting, not requests: one 5 MB page keeps a worker busier than fifty small
         # ones, and parsing time follows the size.
         worker = min(self.workers, key=lambda w: w.load)
-        if len(self.workers) < self.grow_to and (
-            worker.outstanding >= GROW_BACKLOG
-            or (worker.backed_up and worker.outstanding >= GROW_BACKED_UP)
-        ):
+        self._submitted += 1
+        if len(self.workers) >= self.grow_to:
+            return worker
+        behind = worker.outstanding >= GROW_BACKLOG or (
+            worker.backed_up and worker.outstanding >= GROW_BACKED_UP
+        )
+        now = time.monotonic()
+        if not behind:
+            self._behind_since = None
+        elif self._behind_since is None:
+            self._behind_since = now
+        elif now - self._behind_since >= GROW_AFTER and self._submitted >= GROW_MIN_PAGES:
             # This process runs an event loop and threads now: spawned, not forked.
             worker = WorkerPipeline(*self._args, start_method="spawn")
             self.workers.append(worker)
+            self._behind_since = None
         return worker
 
     async def _ready(self, worker: WorkerPipeline) -> WorkerPipeline:
