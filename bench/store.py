@@ -67,7 +67,7 @@ def main() -> None:
             audit_page(Thresholds(), AuditRules(), page)
             batch.append(page)
             if len(batch) == WRITE_BATCH:
-                repo.save_pages(engine, scan_id, batch, saved + len(batch))
+                repo.save_pages(engine, scan_id, batch)
                 saved += len(batch)
                 batch = []
                 if saved % 10_000 == 0:

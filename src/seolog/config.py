@@ -86,6 +86,8 @@ class CrawlSettings:
     """How one scan crawls. Stored with the scan (minus secrets) so a resume crawls the same way."""
 
     concurrency: int = DEFAULT_CONCURRENCY
+    # Page worker processes; None: one per core, more than one only when the first falls behind.
+    workers: int | None = None
     rate: float | None = None  # requests per second across the crawl; None = as fast as allowed
     timeout: float = DEFAULT_TIMEOUT
     max_pages: int = DEFAULT_MAX_PAGES

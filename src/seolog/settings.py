@@ -528,6 +528,15 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
         maximum=64,
     ),
+    _scan(
+        "workers",
+        Kind.INT,
+        None,
+        "Page worker processes (parsing, checks, storage); default: one per core, the second "
+        "and later started only when the first falls behind.",
+        minimum=1,
+        maximum=64,
+    ),
     _scan("rate", Kind.FLOAT, None, "At most this many requests per second.", minimum=0.01),
     _scan(
         "timeout",

@@ -95,3 +95,23 @@ def test_the_fast_path_for_root_relative_links_agrees_with_the_full_resolver(tai
     href = "/" + tail
     base = "https://www.example.com/dir/page.html"
     assert LinkResolver(base)(href) == resolve_url(base, href)
+
+
+@given(
+    st.text(alphabet="abcXYZ019._~!$&'()*+,;=:@/-%?#é ", max_size=30),
+    st.sampled_from(
+        [
+            "https://www.example.com/dir/page.html",
+            "https://www.example.com/a/b/",
+            "https://www.example.com/a/b?q=1",
+            "https://www.example.com/",
+            "https://www.example.com/a//b/c",  # urljoin drops the empty segment
+            "https://www.example.com/a;p/b",
+        ]
+    ),
+)
+@settings(max_examples=1000, deadline=None)
+def test_the_fast_path_for_relative_links_agrees_with_the_full_resolver(href, base):
+    from seolog.parse.extract import LinkResolver
+
+    assert LinkResolver(base)(href) == resolve_url(base, href)

@@ -5,8 +5,9 @@ cost ~1 ms in httpx, ~0.9 ms in parsing and ~0.4 ms in storage, so with everythi
 loop a crawl topped out near 320 pages/s. The worker takes parsing and storage to the second core;
 the event loop keeps the network and the frontier.
 
-The protocol is a socket pair carrying length-prefixed pickles. Every request gets exactly one
-reply, in order, so replies resolve a FIFO of futures. The event loop side never blocks (asyncio
+The protocol is a socket pair carrying length-prefixed pickles. Every request carries an id and
+gets exactly one reply with the same id, so a reply finds its future whatever order replies come
+in (a `WorkerPool` of several workers answers out of order). The event loop side never blocks (asyncio
 streams); the worker side is a plain blocking loop. The worker ignores Ctrl-C: the crawl process
 decides when to stop, then asks the worker to save what it buffered. If the crawl process dies,
 the worker sees end-of-file, saves its buffer and exits, so no fetched page is lost to a crash.
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import multiprocessing
 import pickle
 import signal
 import socket
 import sys
+import time
 import traceback
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -130,11 +132,6 @@ def _start_method() -> str:
 _SETUP = ("scope", "deadline")
 
 
-def _retrieved(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()
-
-
 class WorkerPipeline(Pipeline):
     """The handler in a child process. Start it before the event loop and any threads."""
 
@@ -146,15 +143,24 @@ class WorkerPipeline(Pipeline):
         crawler: str = "seolog",
         pages_before: int = 0,
         budget: ParseBudget = ParseBudget(),
+        start_method: str | None = None,
+        siblings: tuple[socket.socket, ...] = (),
     ) -> None:
+        """`siblings`: this process's ends of earlier workers' sockets, which a forked worker
+        closes (a copy left open would keep them from ever seeing end-of-file)."""
         self._worker_args = (make_sink, store_html, inspect, crawler, budget)
-        self.process, self._sock = self._start(_start_method(), pages_before)
+        method = start_method or _start_method()
+        self._siblings = siblings if method == "fork" else ()
+        self.process, self._sock = self._start(method, pages_before)
         self.restarts = 0  # workers replaced after a page over its time budget
         self._writer: asyncio.StreamWriter | None = None
+        self._connecting: asyncio.Future[None] | None = None
         self._reader_task: asyncio.Task[None] | None = None
-        # Requests sent and not answered yet, oldest first, with their frames: a worker that is
-        # replaced leaves them unanswered, and its successor is sent them again.
-        self._pending: deque[tuple[asyncio.Future[Any], bytes]] = deque()
+        # Requests sent and not answered yet by id, oldest first, with their frames: a worker
+        # that is replaced leaves them unanswered, and its successor is sent them again.
+        self._pending: dict[int, tuple[asyncio.Future[Any], bytes]] = {}
+        self._ids = itertools.count()
+        self.load = 0  # bytes of the requests in _pending: what the worker still has to parse
         self._setup: dict[str, bytes] = {}  # the latest frame of each _SETUP request
         self._usable = asyncio.Event()  # cleared while a worker is being replaced
         self._usable.set()
@@ -167,7 +173,7 @@ class WorkerPipeline(Pipeline):
         context: Any = multiprocessing.get_context(method)
         process = context.Process(
             target=_serve,
-            args=(theirs, ours, pages_before, *self._worker_args),
+            args=(theirs, (ours, *self._siblings), pages_before, *self._worker_args),
             name="seolog-pages",
             daemon=True,
         )
@@ -177,6 +183,17 @@ class WorkerPipeline(Pipeline):
         return process, ours
 
     # --- event loop side ------------------------------------------------------------------
+
+    @property
+    def outstanding(self) -> int:
+        """Requests sent and not answered yet: how far behind the crawl this worker is."""
+        return len(self._pending)
+
+    @property
+    def backed_up(self) -> bool:
+        """The socket to the worker is full: what is sent now waits in this process."""
+        writer = self._writer
+        return writer is not None and writer.transport.get_write_buffer_size() > 0
 
     async def submit(self, page: CrawledPage) -> asyncio.Future[Found]:
         return await self._send("page", page)
@@ -226,15 +243,22 @@ class WorkerPipeline(Pipeline):
         if self._failure is not None:
             raise self._failure
         if self._writer is None:
-            reader, self._writer = await asyncio.open_connection(sock=self._sock)
-            self._reader_task = asyncio.create_task(self._read_replies(reader))
+            # One connection, however many callers arrive while it is being made: two would
+            # interleave their frames on the socket.
+            if self._connecting is None:
+                self._connecting = asyncio.ensure_future(self._connect())
+            await self._connecting
         writer = self._writer
-        data = pickle.dumps((op, arg), pickle.HIGHEST_PROTOCOL)
+        if writer is None:  # the worker is being replaced meanwhile: this goes to its successor
+            return await self._send(op, arg)
+        rid = next(self._ids)
+        data = pickle.dumps((rid, op, arg), pickle.HIGHEST_PROTOCOL)
         frame = len(data).to_bytes(_HEADER, "big") + data
         future = asyncio.get_running_loop().create_future()
-        # Write and enqueue with no await in between: the FIFO must match the frames sent.
+        # Write and enqueue with no await in between: a successor is sent the frames in order.
         writer.write(frame)
-        self._pending.append((future, frame))
+        self._pending[rid] = (future, frame)
+        self.load += len(frame)
         if op in _SETUP:
             self._setup[op] = frame
         try:
@@ -244,13 +268,20 @@ class WorkerPipeline(Pipeline):
                 raise await self._worker_died() from None
         return future
 
+    async def _connect(self) -> None:
+        reader, self._writer = await asyncio.open_connection(sock=self._sock)
+        self._reader_task = asyncio.create_task(self._read_replies(reader))
+
     async def _read_replies(self, reader: asyncio.StreamReader) -> None:
         try:
             while True:
                 size = int.from_bytes(await reader.readexactly(_HEADER), "big")
-                ok, value, retired = pickle.loads(await reader.readexactly(size))
-                future, _frame = self._pending.popleft()
-                if not future.done():  # else its caller was cancelled (Ctrl-C); the page is stored
+                rid, ok, value, retired = pickle.loads(await reader.readexactly(size))
+                # None: a setup request sent again to a new worker, already answered once.
+                future, frame = self._pending.pop(rid, (None, b""))
+                self.load -= len(frame)
+                if future is not None and not future.done():
+                    # (done: its caller was cancelled, Ctrl-C; the page is stored all the same)
                     if ok:
                         future.set_result(value)
                     else:
@@ -279,15 +310,13 @@ class WorkerPipeline(Pipeline):
             await asyncio.to_thread(old.join, JOIN_TIMEOUT)  # it exits right after its reply
             # Spawned, not forked: a fork now would hand the new worker copies of this
             # process's event loop, threads and open connections.
+            self._siblings = ()
             self.process, self._sock = self._start("spawn", pages_saved)
             self.restarts += 1
             reader, self._writer = await asyncio.open_connection(sock=self._sock)
-            loop = asyncio.get_running_loop()
-            for frame in reversed(self._setup.values()):
-                ignored: asyncio.Future[Any] = loop.create_future()
-                ignored.add_done_callback(_retrieved)
-                self._pending.appendleft((ignored, frame))
-            self._writer.write(b"".join(frame for _future, frame in self._pending))
+            # Setup first; its replies find no future (answered before) and are dropped.
+            setup = b"".join(self._setup.values())
+            self._writer.write(setup + b"".join(frame for _f, frame in self._pending.values()))
             return reader
         finally:
             self._usable.set()
@@ -330,8 +359,8 @@ class WorkerPipeline(Pipeline):
     def _fail(self, error: BaseException) -> None:
         self._failure = error
         self._usable.set()  # a send waiting for a new worker sees the failure instead
-        while self._pending:
-            future, _frame = self._pending.popleft()
+        pending, self._pending, self.load = self._pending, {}, 0
+        for future, _frame in pending.values():
             if not future.done():
                 future.set_exception(error)
                 # Marked as seen: the error reaches the user once, through whichever caller
@@ -357,7 +386,7 @@ class WorkerPipeline(Pipeline):
 
 def _serve(
     sock: socket.socket,
-    parent_end: socket.socket,
+    parent_ends: tuple[socket.socket, ...],
     pages_before: int,
     make_sink: Callable[[int], Sink],
     store_html: bool,
@@ -367,15 +396,16 @@ def _serve(
 ) -> None:
     """The worker's loop: one reply per request, in order, until "close" or end-of-file.
 
-    A reply is (ok, value, retired): `retired` is None, or the pages saved when this worker
-    leaves after a parse over its time budget (the crawl process starts another).
+    A reply is (request id, ok, value, retired): `retired` is None, or the pages saved when this
+    worker leaves after a parse over its time budget (the crawl process starts another).
     """
     # Ctrl-C, and the SIGTERM that `timeout`, CI runners and service managers send to the whole
     # process group, are the crawl process's to handle: it decides when to stop, then asks this
     # worker to save what it buffered.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    parent_end.close()  # a forked copy of it would keep end-of-file from ever arriving
+    for end in parent_ends:
+        end.close()  # a forked copy of it would keep end-of-file from ever arriving
     rfile = sock.makefile("rb")
     handler: PageHandler | None = None
     deadline: float | None = None
@@ -384,7 +414,7 @@ def _serve(
             request = _read_request(rfile)
             if request is None:
                 break  # the crawl process is gone: save what we have (finally) and exit
-            op, arg = request
+            rid, op, arg = request
             retired: int | None = None
             try:
                 if handler is None:
@@ -421,7 +451,7 @@ def _serve(
                     retired = sink_handler.close()
                 except Exception as e:
                     reply = (False, _portable(e))
-            data = pickle.dumps((*reply, retired), pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((rid, *reply, retired), pickle.HIGHEST_PROTOCOL)
             try:
                 sock.sendall(len(data).to_bytes(_HEADER, "big") + data)
             except OSError:
@@ -438,7 +468,7 @@ def _serve(
         sock.close()
 
 
-def _read_request(rfile: Any) -> tuple[str, Any] | None:
+def _read_request(rfile: Any) -> tuple[int, str, Any] | None:
     """The next request, or None once the crawl process is gone: end of file, a connection
     reset, or a frame it could not finish writing."""
     try:
@@ -451,7 +481,7 @@ def _read_request(rfile: Any) -> tuple[str, Any] | None:
         return None
     if len(body) < size:
         return None
-    request: tuple[str, Any] = pickle.loads(body)
+    request: tuple[int, str, Any] = pickle.loads(body)
     return request
 
 
@@ -463,3 +493,122 @@ def _portable(error: Exception) -> Exception:
     except Exception:
         return RuntimeError(f"{type(error).__name__}: {error}")
     return error
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+# A pool that may grow adds a worker once the least busy one has been this far behind for
+# GROW_AFTER seconds on end: pages waiting in its socket, or this many unanswered (small pages fit
+# the socket by the hundred). Never before GROW_MIN_PAGES pages: a small site is over before a
+# worker started now (spawned: ~1 s of imports, ~90 MiB) could pay for itself.
+GROW_BACKLOG = 32
+GROW_BACKED_UP = 4
+GROW_AFTER = 2.0
+GROW_MIN_PAGES = 100
+
+
+class WorkerPool(Pipeline):
+    """Several page workers, each with its own store connection: pages go to the least busy one,
+    and replies come back in whatever order the workers finish.
+
+    Parsing is the limit of a crawl of heavy pages (the Python docs: one worker was 94% busy while
+    the fetch loop idled half the time), so a second core parses too. Each worker keeps what
+    `WorkerPipeline` promises alone: a page over its time budget retires only its worker, which
+    is replaced and sent again what it left unanswered.
+
+    `workers` start with the crawl (forked, sharing the imported modules). Up to `grow_to` more
+    are started (spawned: the event loop runs by then) only when the running ones fall behind,
+    so a light site costs the memory of one worker.
+    """
+
+    def __init__(
+        self,
+        make_sink: Callable[[int], Sink],
+        store_html: bool,
+        inspect: Inspect | None = None,
+        crawler: str = "seolog",
+        pages_before: int = 0,
+        budget: ParseBudget = ParseBudget(),
+        workers: int = 1,
+        grow_to: int | None = None,
+    ) -> None:
+        self._args = (make_sink, store_html, inspect, crawler, pages_before, budget)
+        self.workers: list[WorkerPipeline] = []
+        for _ in range(workers):
+            siblings = tuple(w._sock for w in self.workers)
+            self.workers.append(WorkerPipeline(*self._args, siblings=siblings))
+        self.grow_to = max(grow_to or workers, workers)
+        self._scope: Scope | None = None
+        self._deadline: float | None = None
+        self._deadline_set = False
+        self._submitted = 0
+        self._behind_since: float | None = None  # time.monotonic() the workers fell behind
+
+    @property
+    def restarts(self) -> int:
+        return sum(w.restarts for w in self.workers)
+
+    def _least_busy(self) -> WorkerPipeline:
+        # By bytes waiting, not requests: one 5 MB page keeps a worker busier than fifty small
+        # ones, and parsing time follows the size.
+        worker = min(self.workers, key=lambda w: w.load)
+        self._submitted += 1
+        if len(self.workers) >= self.grow_to:
+            return worker
+        behind = worker.outstanding >= GROW_BACKLOG or (
+            worker.backed_up and worker.outstanding >= GROW_BACKED_UP
+        )
+        now = time.monotonic()
+        if not behind:
+            self._behind_since = None
+        elif self._behind_since is None:
+            self._behind_since = now
+        elif now - self._behind_since >= GROW_AFTER and self._submitted >= GROW_MIN_PAGES:
+            # This process runs an event loop and threads now: spawned, not forked.
+            worker = WorkerPipeline(*self._args, start_method="spawn")
+            self.workers.append(worker)
+            self._behind_since = None
+        return worker
+
+    async def _ready(self, worker: WorkerPipeline) -> WorkerPipeline:
+        """A worker started mid-crawl is sent the scope and deadline before any page (not
+        awaited: it answers in order, and its first page waits behind them anyway)."""
+        if not worker._setup:
+            setup: list[tuple[str, Any]] = []
+            if self._scope is not None:
+                setup.append(("scope", self._scope))
+            if self._deadline_set:
+                setup.append(("deadline", self._deadline))
+            for op, arg in setup:
+                (await worker._send(op, arg)).add_done_callback(_retrieved)
+        return worker
+
+    async def submit(self, page: CrawledPage) -> asyncio.Future[Found]:
+        return await (await self._ready(self._least_busy())).submit(page)
+
+    async def submit_resources(self, checks: list[ResourceCheck]) -> asyncio.Future[None]:
+        return await (await self._ready(self._least_busy())).submit_resources(checks)
+
+    async def set_scope(self, scope: Scope) -> None:
+        self._scope = scope
+        await asyncio.gather(*(w.set_scope(scope) for w in self.workers))
+
+    async def set_deadline(self, at: float | None) -> None:
+        self._deadline, self._deadline_set = at, True
+        await asyncio.gather(*(w.set_deadline(at) for w in self.workers))
+
+    async def aclose(self) -> int:
+        """Every worker saves its buffer, whatever the others do; the first failure is raised.
+        Returns the largest count a worker read back: the one that saved last saw them all."""
+        results = await asyncio.gather(*(w.aclose() for w in self.workers), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return max((r for r in results if isinstance(r, int)), default=-1)
+
+    def shutdown(self) -> None:
+        for worker in self.workers:
+            worker.shutdown()

@@ -23,7 +23,7 @@ from seolog.domain import (
 from seolog.parse.fingerprint import not_found_phrase, simhash
 from seolog.parse.linkheader import parse_link_header
 from seolog.parse.structured import read_structured
-from seolog.urls import normalize_url, resolve_url
+from seolog.urls import join_folder, normalize_url, resolve_url
 
 _CHARSET_HEADER = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
@@ -80,6 +80,8 @@ def _text(node: LexborNode) -> str:
 # A root-relative path that normalisation leaves unchanged: RFC 3986 path characters that are
 # never percent-encoded, and no "%", "?" or "#".
 _PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$")  # no ';': urljoin reads params
+# A relative path that joins by concatenation: no scheme (':'), query, params, escapes or spaces.
+_PLAIN_RELATIVE = re.compile(r"[A-Za-z0-9._~!$&'()*+,=@-][A-Za-z0-9._~!$&'()*+,=@/-]*")
 
 
 class LinkResolver:
@@ -89,6 +91,12 @@ class LinkResolver:
         self.base = base
         parts = urlsplit(base)
         self.origin = f"{parts.scheme}://{parts.netloc}/"
+        # The base's folder when the base is in normal form and plain: a plain relative href
+        # ("../library/os.html#os.path") then resolves by concatenation, without urljoin.
+        self.folder: str | None = None
+        # (Not with "//" in either: urljoin drops empty segments.)
+        if normalize_url(base) == base and _PLAIN_PATH.match(parts.path) and "//" not in parts.path:
+            self.folder = parts.path[: parts.path.rfind("/") + 1]
 
     def __call__(self, href: str) -> str | None:
         href = href.strip()
@@ -100,6 +108,10 @@ class LinkResolver:
                 # is concatenation. Big sites have more distinct links than any cache holds.
                 return self.origin[:-1] + href
             return resolve_url(self.origin, href)
+        if self.folder is not None:
+            path = href.split("#", 1)[0]  # the fragment is dropped anyway
+            if path and _PLAIN_RELATIVE.fullmatch(path) and "//" not in path:
+                return join_folder(self.origin[:-1], self.folder, path)
         return resolve_url(self.base, href)
 
 

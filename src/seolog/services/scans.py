@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -178,7 +179,7 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
 
     from seolog.checks.rules import AuditRules
     from seolog.checks.runner import audit_page
-    from seolog.crawl.pipeline import InlinePipeline, WorkerPipeline
+    from seolog.crawl.pipeline import InlinePipeline, WorkerPool
     from seolog.storage.db import is_process_local
     from seolog.storage.writer import PageWriter, open_writer
 
@@ -191,7 +192,23 @@ def _pipeline(ctx: AppContext, scan_id: int, pages_before: int, settings: CrawlS
     # The worker opens its own connections; none of ours may be inherited by a forked child.
     ctx.engine.dispose()
     make_sink = partial(open_writer, ctx.db_url, scan_id)
-    return WorkerPipeline(make_sink, settings.store_html, inspect, crawler, pages_before)
+    workers = settings.workers
+    return WorkerPool(
+        make_sink,
+        settings.store_html,
+        inspect,
+        crawler,
+        pages_before,
+        workers=workers or 1,
+        grow_to=workers or _cores(),
+    )
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _crawl(

@@ -12,7 +12,8 @@ WRITE_BATCH = 200
 
 
 class PageWriter:
-    """The crawl's sink. `written` counts every page of the scan saved so far."""
+    """The crawl's sink. `written` counts every page of the scan saved so far (by any page
+    worker: as of this writer's last batch)."""
 
     def __init__(self, engine: Engine, scan_id: int, pages_before: int = 0) -> None:
         self.engine = engine
@@ -41,8 +42,7 @@ class PageWriter:
         self._save_resources()
         if self._buffer:
             batch, self._buffer = self._buffer, []
-            repo.save_pages(self.engine, self.scan_id, batch, self.written + len(batch))
-            self.written += len(batch)
+            self.written = repo.save_pages(self.engine, self.scan_id, batch)
         return self.written
 
 
