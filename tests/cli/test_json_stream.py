@@ -82,7 +82,9 @@ def test_empty_and_nested_streamed_parts_are_laid_out_as_json_dumps_does():
 
 @pytest.mark.store_agnostic
 def test_a_document_that_fails_half_way_leaves_the_last_good_file(tmp_path: Path):
-    target = tmp_path / "scan.json"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "scan.json"
     target.write_text("the last good document\n")
 
     def pieces():
@@ -92,4 +94,4 @@ def test_a_document_that_fails_half_way_leaves_the_last_good_file(tmp_path: Path
     with pytest.raises(UsageError):
         atomic_write_chunks(target, pieces())
     assert target.read_text() == "the last good document\n"
-    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+    assert list(folder.iterdir()) == [target]  # no temporary file left behind
