@@ -158,14 +158,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_nginx(
-    root: Path, work: Path, port: int, locations: str = ""
-) -> subprocess.Popen[bytes] | None:
-    nginx = shutil.which("nginx") or (
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
-    if nginx is None:
-        return None
+
+
+def launch_nginx(nginx: str, work: Path, http: str) -> subprocess.Popen[bytes]:
+    """nginx in the foreground with a configuration of its own in `work` (pid, logs and
+    temporary files there too), `http` inside its http block: no access log, connections kept
+    alive, so the server is never what a benchmark measures."""
     user = "user root;" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"
     conf.write_text(
@@ -177,18 +179,30 @@ events {{ worker_connections 1024; }}
 http {{
   access_log off;
   keepalive_requests 1000000;
-  default_type text/html;
-  types {{ text/html html; }}
   client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;
   uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
-  server {{ listen 127.0.0.1:{port}; root {root};
-  {locations}
-  }}
+{http}
 }}
 """
     )
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
-    return proc
+    return subprocess.Popen([nginx, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
+
+
+def start_nginx(
+    root: Path, work: Path, port: int, locations: str = ""
+) -> subprocess.Popen[bytes] | None:
+    nginx = nginx_binary()
+    if nginx is None:
+        return None
+    return launch_nginx(
+        nginx,
+        work,
+        f"""  default_type text/html;
+  types {{ text/html html; }}
+  server {{ listen 127.0.0.1:{port}; root {root};
+  {locations}
+  }}""",
+    )
 
 
 def start_python_server(root: Path, port: int) -> subprocess.Popen[bytes]:

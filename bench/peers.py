@@ -43,7 +43,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawl import RssSampler, free_port, wait_for
+from crawl import RssSampler, free_port, launch_nginx, nginx_binary, wait_for
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
@@ -81,34 +81,16 @@ def start_nginx(
     roots: dict[str, Path], work: Path
 ) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
     """One nginx, one server (port) per site, with the system's MIME types when present."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
+    nginx = nginx_binary()
+    if nginx is None:
         raise SystemExit("nginx is needed: apt-get install nginx-light")
     ports = {key: free_port() for key in roots}
-    user = "user root;" if os.geteuid() == 0 else ""
     mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
     servers = "\n".join(
         f"  server {{ listen 127.0.0.1:{ports[k]}; root {root}; index index.html; }}"
         for k, root in roots.items()
     )
-    conf = work / "nginx.conf"
-    conf.write_text(
-        f"""{user}
-worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  {mime}
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;
-  uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
-{servers}
-}}
-"""
-    )
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
+    proc = launch_nginx(nginx, work, f"  {mime}\n{servers}")
     for port in ports.values():
         wait_for(port)
     return proc, ports
