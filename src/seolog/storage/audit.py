@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from seolog.domain import Finding
 from seolog.storage.models import Issue, Link, Page, PageResource, Resource, Scan
-from seolog.storage.repo import ISSUES, issue_row
+from seolog.storage.repo import ISSUES, issue_row, streamed
 
 PAGES = Page.__table__  # type: ignore[attr-defined]
 
@@ -46,11 +46,7 @@ def page_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any
     """One row per page with the columns of SITE_COLUMNS, in crawl order, fetched `chunk` rows
     at a time (never the whole scan in memory; stopping early closes the cursor)."""
     stmt = select(*SITE_COLUMNS).where(Page.scan_id == scan_id).order_by(Page.id)
-    result = session.execute(stmt.execution_options(yield_per=chunk))
-    try:
-        yield from result
-    finally:
-        result.close()
+    return streamed(session, stmt, chunk)
 
 
 def page_count(session: Session, scan_id: int) -> int:
@@ -341,11 +337,7 @@ def issue_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[An
         .where(Issue.scan_id == scan_id)
         .order_by(Issue.id)
     )
-    result = session.execute(stmt.execution_options(yield_per=chunk))
-    try:
-        yield from result
-    finally:
-        result.close()
+    return streamed(session, stmt, chunk)
 
 
 def issue_count(session: Session, scan_id: int) -> int:

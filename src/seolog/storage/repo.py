@@ -220,15 +220,21 @@ PAGE_DOC_COLUMNS = (
 )
 
 
-def page_doc_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any]:
-    """The scan's pages as in its document (PAGE_DOC_COLUMNS), in crawl order, `chunk` rows
-    fetched at a time: a million-page document is written without holding its pages."""
-    stmt = select(*PAGE_DOC_COLUMNS).where(Page.scan_id == scan_id).order_by(Page.id)
+def streamed(session: Session, stmt: Any, chunk: int = 1000) -> Iterator[Any]:
+    """The rows of `stmt`, `chunk` fetched at a time (never the whole result in memory);
+    stopping early closes the cursor."""
     result = session.execute(stmt.execution_options(yield_per=chunk))
     try:
         yield from result
     finally:
         result.close()
+
+
+def page_doc_rows(session: Session, scan_id: int, chunk: int = 1000) -> Iterator[Any]:
+    """The scan's pages as in its document (PAGE_DOC_COLUMNS), in crawl order, `chunk` rows
+    fetched at a time: a million-page document is written without holding its pages."""
+    stmt = select(*PAGE_DOC_COLUMNS).where(Page.scan_id == scan_id).order_by(Page.id)
+    return streamed(session, stmt, chunk)
 
 
 # --- the crawl's bulk writes and the resume frontier -------------------------------------------
