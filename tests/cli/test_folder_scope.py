@@ -8,12 +8,11 @@ import shutil
 import ssl
 import subprocess
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from seolog.checks.registry import catalog, get_check
+from seolog.crawl import tls
 from tests.conftest import EXAMPLE_SITE
 from tests.server import FixtureServer, Response, html
 
@@ -85,13 +84,11 @@ def test_a_url_scan_of_a_live_https_server_still_reports_them(cli, tmp_path, mon
     server, cert = _tls_server(tmp_path)
     trusted = ssl.create_default_context(cafile=str(cert))
 
-    class TrustingClient(
-        httpx.AsyncClient
-    ):  # the crawler's client, trusting the test's certificate
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **{**kwargs, "verify": trusted})
-
-    monkeypatch.setattr(httpx, "AsyncClient", TrustingClient)
+    # The crawl's clients trust the test's certificate as they trust the public CAs (and
+    # whatever bundle this machine's environment names is not read).
+    monkeypatch.setattr(tls, "_public_cas", lambda: trusted)
+    for name in tls.CA_BUNDLE_ENV:
+        monkeypatch.delenv(name, raising=False)
     try:
         page = html("Home", "<h1>Home</h1><p>words</p>", head='<link rel="canonical" href="/a">')
         server.routes["/"] = Response(body=page, headers={"Link": '</b>; rel="canonical"'})

@@ -9,7 +9,6 @@ import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -120,16 +119,14 @@ def trust(monkeypatch: pytest.MonkeyPatch):
     """Make the crawler trust a CA file, as a real CA is trusted through certifi's bundle."""
 
     def trust_ca(ca: Path) -> None:
-        import httpx
+        from seolog.crawl import tls
 
         trusted = ssl.create_default_context(cafile=str(ca))
-
-        # Through the client, not certifi.where: httpx 0.27 (our floor) reads that at import.
-        class TrustingClient(httpx.AsyncClient):
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **{**kwargs, "verify": trusted})
-
-        monkeypatch.setattr(httpx, "AsyncClient", TrustingClient)
+        # As the public CAs (certifi's bundle, which the crawl's clients verify against),
+        # whatever bundle this machine's environment names.
+        monkeypatch.setattr(tls, "_public_cas", lambda: trusted)
+        for name in tls.CA_BUNDLE_ENV:
+            monkeypatch.delenv(name, raising=False)
 
     return trust_ca
 
