@@ -216,6 +216,14 @@ def _migrate_locked(engine: Engine) -> None:
             f"the database schema ({rev}) is newer than this seolog {__version__} understands",
             hint="upgrade seolog (pip install -U seolog), or point --db at another database",
         )
+    if rev is None and engine.dialect.name == "sqlite" and _from_snapshot(engine):
+        return
+    migrate_with_alembic(engine)
+
+
+def migrate_with_alembic(engine: Engine) -> None:
+    """Every migration the store lacks, by Alembic (no lock: the caller holds it, or owns the
+    store alone, as tools/schema_snapshot.py does)."""
     from alembic import command
     from alembic.config import Config
 
@@ -224,6 +232,21 @@ def _migrate_locked(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _from_snapshot(engine: Engine) -> bool:
+    """Give an empty SQLite file the head schema from the snapshot (`storage.snapshot`), in one
+    transaction; False when the file is not empty or the snapshot is not of HEAD."""
+    from seolog.storage import snapshot
+
+    revision, statements = snapshot.load()
+    if revision != HEAD:
+        return False
+    with engine.begin() as conn:
+        if not snapshot.is_empty(conn):
+            return False
+        snapshot.create(conn, statements)
+    return True
 
 
 def open_store(url: str) -> Engine:
