@@ -130,6 +130,12 @@ class Crawler:
     # --- the run -------------------------------------------------------------------------
 
     async def run(self, resume: bool = False) -> CrawlOutcome:
+        try:
+            return await self._run(resume)
+        finally:
+            self.frontier.close()  # the queue's file on disk, if it grew past memory
+
+    async def _run(self, resume: bool) -> CrawlOutcome:
         self._t0 = time.monotonic()
         await self.pipeline.set_scope(self.scope)
         if self.settings.max_time is not None:

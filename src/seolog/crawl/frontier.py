@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from seolog.crawl.spill import Spill
 from seolog.errors import UsageError
 
 # Spider-trap guards: no real site needs more, and a calendar or faceted search can't keep us busy.
@@ -15,6 +16,8 @@ MAX_URL_LENGTH = 2048  # the common limit of browsers and CDNs
 MAX_SEGMENT_REPEATS = 3  # /a/b/a/b/a/b/... is a relative-link loop, not content
 MAX_PATH_SEGMENTS = 30
 MAX_QUERY_VARIANTS = 250  # distinct query strings per path (facets, sort orders, session ids)
+# Queued URLs kept in memory (~240 bytes each); past this they wait on disk (crawl.spill).
+SPILL_AFTER = 100_000
 
 
 def _compile(patterns: list[str], flag: str) -> list[re.Pattern[str]]:
@@ -123,6 +126,10 @@ class Frontier:
     `next_level` before it takes a URL, and waits while a page still being fetched or parsed
     could find that URL a shorter way (`Crawler._may_start`): a depth, once handed out, is
     the true one.
+
+    Past `spill_after` queued URLs the rest wait on disk (`crawl.spill`), each level in the
+    order found, and come back when their level's turn comes: a million-page site's queue no
+    longer holds its memory, and what is handed out, and in which order, is the same.
     """
 
     def __init__(self, scope: Scope, max_depth: int | None = None) -> None:
@@ -132,13 +139,21 @@ class Frontier:
         # stays behind and is skipped (`_queued` holds the live one).
         self._levels: dict[tuple[int, int], deque[Item]] = {}
         self._queued: dict[str, Item] = {}
+        self._spill: Spill | None = None  # what is queued past spill_after, once there is any
+        self.spill_after = SPILL_AFTER
         self._seen: set[str] = set()
         self.sitemap_urls: set[str] = set()
         self._query_variants: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter()
 
     def __len__(self) -> int:
-        return len(self._queued)
+        return len(self._queued) + (len(self._spill) if self._spill is not None else 0)
+
+    def close(self) -> None:
+        """Remove the file of queued URLs, if the queue grew past memory."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
 
     def seen(self, url: str) -> bool:
         return url in self._seen
@@ -146,6 +161,8 @@ class Frontier:
     def mark_seen(self, url: str) -> None:
         self._seen.add(url)
         self._queued.pop(url, None)  # a sitemap URL crawled already, as a redirect's target
+        if self._spill is not None:
+            self._spill.drop(url)
 
     def _admit(self, url: str) -> bool:
         if url in self._seen:
@@ -167,6 +184,16 @@ class Frontier:
         return True
 
     def _push(self, item: Item) -> None:
+        spill = self._spill
+        if spill is None and len(self._queued) >= self.spill_after:
+            spill = self._spill = Spill()
+        if spill is not None:
+            # Last in its level: on disk while that level has entries there, or memory is full.
+            if spill.has(item.level) or len(self._queued) >= self.spill_after:
+                self._queued.pop(item.url, None)  # an entry in memory is stale now
+                spill.put(item.level, (item.url, item.depth, item.hops, item.via))
+                return
+            spill.drop(item.url)
         self._queued[item.url] = item
         level = self._levels.get(item.level)
         if level is None:
@@ -184,6 +211,13 @@ class Frontier:
             if item.level < queued.level:
                 self._push(item)  # a shorter way there
             return False
+        if url in self._seen:  # handed out already, or waiting on disk
+            spill = self._spill
+            if spill is not None and (high := spill.highest()) is not None and item.level < high:
+                waiting = spill.level_of(url)
+                if waiting is not None and item.level < waiting:
+                    self._push(item)  # a shorter way there
+            return False
         if not self._admit(url):
             return False
         self._seen.add(url)
@@ -193,21 +227,41 @@ class Frontier:
     def add_sitemap_url(self, url: str) -> None:
         """Remember a sitemap URL; crawl it after the link graph unless a link reaches it first."""
         self.sitemap_urls.add(url)
-        if url not in self._seen and url not in self._queued and self.scope.allows(url):
+        if url in self._seen or url in self._queued or not self.scope.allows(url):
+            return
+        if self._spill is None or self._spill.level_of(url) is None:
             self._push(Item(url, None, 0, "sitemap"))
 
     def _head(self) -> Item | None:
-        """The next live entry, left in place; stale entries in front of it are dropped."""
-        while self._levels:
-            key = min(self._levels)
-            level = self._levels[key]
+        """The next live entry, left in place; stale entries in front of it are dropped, and
+        a level's entries on disk come back once those in memory are done."""
+        while (key := self._lowest()) is not None:
+            level = self._levels.get(key)
             while level:
                 item = level[0]
                 if self._queued.get(item.url) is item:
                     return item
                 level.popleft()
-            del self._levels[key]
+            if self._spill is not None and self._spill.has(key):
+                self._refill(key)
+            else:
+                self._levels.pop(key, None)
         return None
+
+    def _lowest(self) -> tuple[int, int] | None:
+        lowest = min(self._levels) if self._levels else None
+        spilled = self._spill.lowest() if self._spill is not None else None
+        if spilled is not None and (lowest is None or spilled < lowest):
+            return spilled
+        return lowest
+
+    def _refill(self, key: tuple[int, int]) -> None:
+        assert self._spill is not None
+        level = self._levels.setdefault(key, deque())
+        for url, depth, hops, via in self._spill.take(key):
+            item = Item(url, depth, hops, via)
+            self._queued[url] = item
+            level.append(item)
 
     def next_level(self) -> tuple[int, int] | None:
         """The level of the URL `pop` would hand out next, None when nothing is queued."""

@@ -274,6 +274,10 @@ def _crawl(
                         for url, depth in resume.pending:
                             d = depth + 1 if depth is not None else None
                             crawler.frontier.add(url, d, d or 0)
+                        # The frontier has them now (what it queues past memory, on disk): a
+                        # second copy of a million URLs would outlive the whole crawl.
+                        resume.seen.clear()
+                        resume.pending.clear()
                     outcome = await crawler.run(resume=resume is not None)
         except BaseException:
             # Still save every page handed over (Ctrl-C lands here as a cancellation); the

@@ -1,0 +1,107 @@
+"""Queued URLs past what the frontier keeps in memory, waiting in a SQLite file of their own.
+
+Why: breadth-first, a wide site queues most of its next level at once. The generated
+million-page site queues 900,000 leaf URLs while its 90,000 parents are crawled, ~240 bytes of
+memory each (the URL, its queue entry, its index entry): 200 MiB of a scan that should stay
+under 400. Past `Frontier`'s limit the entries wait here, in the order found, and come back a
+batch at a time when their level's turn comes. The file is the process's own scratch space
+(no journal, no fsync, deleted on close): a resumed scan rebuilds its queue from the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+import weakref
+from collections import Counter
+
+Level = tuple[int, int]
+Row = tuple[str, int | None, int, str]  # url, depth, hops, via
+
+BATCH = 10_000  # entries brought back into memory at a time
+
+
+class Spill:
+    """Entries by level, each level in the order its entries came; a URL at most once."""
+
+    def __init__(self) -> None:
+        handle, self.path = tempfile.mkstemp(prefix="seolog-frontier-", suffix=".db")
+        os.close(handle)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(
+            "CREATE TABLE queue (seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
+            "step INTEGER NOT NULL, url TEXT NOT NULL UNIQUE, depth INTEGER, "
+            "hops INTEGER NOT NULL, via TEXT NOT NULL)"
+        )
+        self._db.execute("CREATE INDEX queue_order ON queue (kind, step, seq)")
+        self._levels: Counter[Level] = Counter()  # entries waiting here, by level
+        # Removed however the process ends short of close(): Ctrl-C, an error, the end of the
+        # interpreter.
+        self._finalizer = weakref.finalize(self, _remove, self._db, self.path)
+
+    def __len__(self) -> int:
+        return self._levels.total()
+
+    def has(self, level: Level) -> bool:
+        return self._levels[level] > 0
+
+    def lowest(self) -> Level | None:
+        return min(self._levels) if self._levels else None
+
+    def highest(self) -> Level | None:
+        return max(self._levels) if self._levels else None
+
+    def put(self, level: Level, row: Row) -> None:
+        """Queue `row` last in its level; an entry of the same URL elsewhere is dropped (it
+        was found a shorter way)."""
+        self.drop(row[0])
+        self._db.execute(
+            "INSERT INTO queue (kind, step, url, depth, hops, via) VALUES (?, ?, ?, ?, ?, ?)",
+            (*level, *row),
+        )
+        self._levels[level] += 1
+
+    def level_of(self, url: str) -> Level | None:
+        found = self._db.execute("SELECT kind, step FROM queue WHERE url = ?", (url,)).fetchone()
+        return (found[0], found[1]) if found is not None else None
+
+    def drop(self, url: str) -> bool:
+        """Forget `url`'s entry; False when it has none."""
+        level = self.level_of(url) if self._levels else None
+        if level is None:
+            return False
+        self._db.execute("DELETE FROM queue WHERE url = ?", (url,))
+        self._levels[level] -= 1
+        if not self._levels[level]:
+            del self._levels[level]
+        return True
+
+    def take(self, level: Level) -> list[Row]:
+        """The first entries of `level`, up to BATCH, in the order they came: taken out."""
+        rows = self._db.execute(
+            "SELECT seq, url, depth, hops, via FROM queue WHERE kind = ? AND step = ? "
+            "ORDER BY seq LIMIT ?",
+            (*level, BATCH),
+        ).fetchall()
+        if rows:
+            self._db.execute(
+                "DELETE FROM queue WHERE kind = ? AND step = ? AND seq <= ?",
+                (*level, rows[-1][0]),
+            )
+            self._levels[level] -= len(rows)
+            if not self._levels[level]:
+                del self._levels[level]
+        return [(url, depth, hops, via) for _seq, url, depth, hops, via in rows]
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _remove(db: sqlite3.Connection, path: str) -> None:
+    db.close()
+    with contextlib.suppress(OSError):
+        os.unlink(path)
