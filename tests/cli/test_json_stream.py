@@ -4,12 +4,15 @@ whole), byte for byte what `json.dumps` of the whole document wrote, and all or 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from seolog.context import AppContext
+from seolog.domain import Severity
 from seolog.errors import UsageError
 from seolog.files import atomic_write_chunks
 from seolog.output import unicode_text
@@ -76,6 +79,50 @@ def test_empty_and_nested_streamed_parts_are_laid_out_as_json_dumps_does():
         "issues": _Rows([{"a": [1, {"b": None}], "c": "\ud800 \n"}, {}]),
         "summary": {"pages": {"total": 0}, "empty": []},
     }
+    plain = {key: list(v) if isinstance(v, _Rows) else v for key, v in doc.items()}
+    assert "".join(chunks(doc)) == _whole(plain)
+
+
+def _value(rng: random.Random, depth: int = 0) -> object:
+    """Anything a document holds: text with escapes and non-ASCII, numbers of every kind,
+    nested and empty containers, and values json.dumps turns into text (default=str)."""
+    kinds = ["str", "int", "float", "bool", "none", "date", "enum"]
+    if depth < 3:
+        kinds += ["dict", "list", "tuple"]
+    kind = rng.choice(kinds)
+    if kind == "str":
+        return "".join(
+            rng.choice('ab"\\\n\t\x00\x1fé–🌱\ud800 /') for _ in range(rng.randint(0, 8))
+        )
+    if kind == "int":
+        return rng.choice([0, -1, 7, 2**70, -(2**63)])
+    if kind == "float":
+        return rng.choice(
+            [0.0, -0.5, 1e300, 3.14159, 1e-7, float("nan"), float("inf"), -float("inf")]
+        )
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "none":
+        return None
+    if kind == "date":
+        return datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    if kind == "enum":
+        return rng.choice(list(Severity))
+    items = [_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    if kind == "dict":
+        keys = [rng.choice(["url", "ü", 'q"k', "a\nb", "x"]) + str(i) for i in range(len(items))]
+        if rng.random() < 0.1:
+            return {1: items, None: "n", 2.5: True}  # keys json.dumps turns into text
+        return dict(zip(keys, items, strict=True))
+    return items if kind == "list" else tuple(items)
+
+
+@pytest.mark.store_agnostic
+@pytest.mark.parametrize("seed", range(30))
+def test_any_row_is_laid_out_as_json_dumps_does(seed: int):
+    rng = random.Random(seed)
+    rows = [_value(rng) for _ in range(20)]
+    doc = {"schema": "x", "pages": _Rows(rows), "summary": {"rows": rows[:3]}}
     plain = {key: list(v) if isinstance(v, _Rows) else v for key, v in doc.items()}
     assert "".join(chunks(doc)) == _whole(plain)
 

@@ -9,13 +9,71 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from seolog.output import unicode_text
 
+_INDENT = "  "
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == float("inf"):
+        return "Infinity"
+    if value == -float("inf"):
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _dumps(value: Any, level: int = 0) -> str:
+    """json.dumps(value, indent=2, ensure_ascii=False, default=str), the same text, without the
+    pure-Python encoder that any indent takes (about 3 times the time)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if not all(isinstance(key, str) for key in value):
+            return json.dumps(value, indent=2, ensure_ascii=False, default=str).replace(
+                "\n", "\n" + _INDENT * level
+            )
+        inner = "\n" + _INDENT * (level + 1)
+        return (
+            "{"
+            + inner
+            + ("," + inner).join(
+                encode_basestring(key) + ": " + _dumps(item, level + 1)
+                for key, item in value.items()
+            )
+            + "\n"
+            + _INDENT * level
+            + "}"
+        )
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = "\n" + _INDENT * (level + 1)
+        return (
+            "["
+            + inner
+            + ("," + inner).join(_dumps(item, level + 1) for item in value)
+            + "\n"
+            + _INDENT * level
+            + "]"
+        )
+    return encode_basestring(str(value))
 
 
 def _streamed(value: Any) -> bool:
@@ -27,7 +85,7 @@ def _items(rows: Iterable[Any]) -> Iterator[str]:
     """A list at the document's second level, as json.dumps(indent=2) lays it out there."""
     first = True
     for row in rows:
-        yield ("[\n    " if first else ",\n    ") + _dumps(row).replace("\n", "\n    ")
+        yield ("[\n    " if first else ",\n    ") + _dumps(row, 2)
         first = False
     yield "[]" if first else "\n  ]"
 
