@@ -4,6 +4,7 @@ in-memory queue would: the same URLs, in the same breadth-first order, at the sa
 from __future__ import annotations
 
 import gc
+import os
 import random
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from seolog.crawl import frontier as frontier_module
 from seolog.crawl import spill as spill_module
 from seolog.crawl.frontier import Frontier, Scope
+from seolog.errors import StorageError
 from tests.server import Response, html
 
 SITE = "http://e.com/"
@@ -67,23 +69,47 @@ def test_a_queue_on_disk_answers_as_the_queue_in_memory(seed: int, monkeypatch):
 
 
 def test_the_file_goes_with_the_queue(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    """Beside the store, in SEOLOG_HOME; on POSIX its name is gone as soon as it is open (a
+    killed crawl leaves nothing behind), elsewhere it is removed on close or at exit."""
+    monkeypatch.setenv("SEOLOG_HOME", str(tmp_path))
+    made: list[str] = []
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        handle, path = real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]
+        made.append(path)
+        return handle, path
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     queue = Frontier(Scope(SITE))
     queue.spill_after = 2
     for i in range(10):
         queue.add(f"{SITE}p{i}", 1, 1)
     assert len(queue) == 10
-    assert len(list(tmp_path.glob("seolog-frontier-*.db"))) == 1
+    assert [Path(p).parent for p in made] == [tmp_path]
+    if os.name == "posix":
+        assert list(tmp_path.glob("seolog-frontier-*")) == []
+    assert [queue.pop().url for _ in range(10)] == [f"{SITE}p{i}" for i in range(10)]  # type: ignore[union-attr]
     queue.close()
-    assert list(tmp_path.glob("seolog-frontier-*.db")) == []
     again = Frontier(Scope(SITE))
     again.spill_after = 1
     again.add(f"{SITE}a", 1, 1)
     again.add(f"{SITE}b", 1, 1)
-    assert len(list(tmp_path.glob("seolog-frontier-*.db"))) == 1
     del again  # never closed (an error, Ctrl-C): removed all the same
     gc.collect()
-    assert list(tmp_path.glob("seolog-frontier-*.db")) == []
+    assert list(tmp_path.glob("seolog-frontier-*")) == []
+
+
+def test_a_folder_that_cannot_hold_the_queue_is_one_clear_error(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SEOLOG_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    queue = Frontier(Scope(SITE))
+    queue.spill_after = 1
+    queue.add(f"{SITE}a", 1, 1)
+    with pytest.raises(StorageError, match="cannot keep the crawl's queue of URLs on disk") as e:
+        queue.add(f"{SITE}b", 1, 1)
+    assert "no-such-folder" in str(e.value)
+    assert "scans resume" in (e.value.hint or "")
 
 
 def test_a_wide_site_crawled_past_memory_keeps_its_depths(server, cli, db, tmp_path, monkeypatch):
@@ -91,7 +117,6 @@ def test_a_wide_site_crawled_past_memory_keeps_its_depths(server, cli, db, tmp_p
     crawled once, at its breadth-first depth, and the queue's file is gone afterwards."""
     monkeypatch.setattr(frontier_module, "SPILL_AFTER", 10)
     monkeypatch.setattr(spill_module, "BATCH", 7)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     links = "".join(f'<a href="/s{i}">section {i}</a> ' for i in range(30))
     server.routes["/"] = Response(body=html("Home", links))
     for i in range(30):
@@ -107,4 +132,4 @@ def test_a_wide_site_crawled_past_memory_keeps_its_depths(server, cli, db, tmp_p
     expected = {"/": 0} | {f"/s{i}": 1 for i in range(30)}
     expected |= {f"/s{i}/p{j}": 2 for i in range(30) for j in range(5)}
     assert depths == expected
-    assert list(tmp_path.glob("seolog-frontier-*.db")) == []
+    assert list(tmp_path.rglob("seolog-frontier-*")) == []

@@ -7,11 +7,14 @@ through the crawl's real client (`make_client`) and `Fetcher`.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+import trustme
 
 from seolog.config import CrawlSettings
 from seolog.crawl.fetch import Fetcher, make_client
@@ -43,7 +46,8 @@ class RawServer:
                 if path.startswith("/slow"):
                     await self.slow.wait()
                 if path.startswith("/size/"):
-                    body = bytes(range(256)) * (int(path.rsplit("/", 1)[1]) // 256)
+                    size = int(path.rsplit("/", 1)[1].split("?")[0])
+                    body = bytes(range(256)) * (size // 256)
                     kind = b"application/octet-stream"
                 else:
                     body = b"<html><head><title>Page</title></head><body>ok</body></html>"
@@ -61,15 +65,18 @@ class RawServer:
         finally:
             writer.close()
 
+    scheme: str = "http"
+
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
 
 @asynccontextmanager
-async def raw_server() -> AsyncIterator[RawServer]:
+async def raw_server(tls: ssl.SSLContext | None = None) -> AsyncIterator[RawServer]:
     state = RawServer()
-    server = await asyncio.start_server(state.handle, "127.0.0.1", 0)
+    server = await asyncio.start_server(state.handle, "127.0.0.1", 0, ssl=tls)
     state.port = server.sockets[0].getsockname()[1]
+    state.scheme = "https" if tls is not None else "http"
     async with server:
         yield state
         state.slow.set()
@@ -146,6 +153,34 @@ def test_a_body_larger_than_the_read_buffer_arrives_whole():
                 )
             expected = bytes(range(256)) * (size // 256)
             assert all(r.body == expected for r in results)
+
+    run(go)
+
+
+def test_big_bodies_over_tls_arrive_whole(tmp_path: Path):
+    """Reading pauses while a connection holds more than the crawl has read, and resumes: over
+    TLS too, where the socket sits under asyncio's TLS layer."""
+    ca = trustme.CA()
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(served)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+
+    async def go() -> None:
+        async with raw_server(tls=served) as server:
+            size = 3 * 1024 * 1024
+            settings = CrawlSettings(concurrency=2, timeout=10, ca_bundle=str(bundle))
+            async with make_client(settings) as client:
+                # A reader slower than the socket (a busy crawl): the body piles up first.
+                async with client.stream("GET", server.url(f"/size/{size}")) as response:
+                    await asyncio.sleep(0.3)
+                    body = b"".join([part async for part in response.aiter_raw()])
+                again = await Fetcher(client, settings).fetch(
+                    server.url(f"/size/{size}?again"), want_body=lambda _t: True
+                )
+            expected = bytes(range(256)) * (size // 256)
+            assert body == expected
+            assert again.error is None and again.body == expected
 
     run(go)
 

@@ -103,9 +103,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         else:
             data = bytes(buffered.data[:max_bytes])
             del buffered.data[:max_bytes]
-        if buffered.paused and len(buffered.data) < HIGH_WATER // 4:
+        if buffered.paused and len(buffered.data) < HIGH_WATER // 4 and buffered.transport:
             buffered.paused = False
-            self._transport.resume_reading()
+            buffered.transport.resume_reading()
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -145,6 +145,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if secured is None:  # the connection was lost before the handshake began
             raise httpcore.ConnectError("the connection closed before the TLS handshake")
         assert isinstance(secured, asyncio.Transport)
+        # `loop.start_tls` does not tell the protocol of its new transport: reading must be
+        # paused and resumed on the TLS transport (which then throttles the socket itself),
+        # or a big body would pause the raw socket for good and end in a read timeout.
+        self._protocol.transport = secured
         return AsyncioStream(secured, self._protocol)
 
     def get_extra_info(self, info: str) -> Any:
@@ -182,6 +186,11 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                     host,
                     port,
                     local_addr=(local_address, 0) if local_address else None,
+                    # IPv6 and IPv4 addresses tried side by side, a quarter second apart, as
+                    # anyio did for httpcore: a host whose IPv6 route drops packets answers
+                    # over IPv4 instead of using up the connect timeout.
+                    happy_eyeballs_delay=0.25,
+                    interleave=1,
                 )
         except TimeoutError as e:
             raise httpcore.ConnectTimeout(str(e) or "timed out") from e
@@ -267,6 +276,7 @@ class LeanPool:
     ) -> None:
         self._ssl_context = ssl_context
         self._slots = asyncio.Semaphore(max_connections)
+        self._max_open = max_connections
         self._max_idle = max_keepalive_connections
         self._expiry = keepalive_expiry
         self._backend = backend or AsyncioBackend()
@@ -295,7 +305,12 @@ class LeanPool:
                 try:
                     response = await connection.handle_async_request(request)
                 except httpcore.ConnectionNotAvailable:
-                    continue  # it stopped being usable between the check and the send
+                    # It stopped being usable between the check and the send (only an idle
+                    # one can): dropped, and the next idle one or a new one is tried.
+                    self._open.pop(connection, None)
+                    await connection.aclose()
+                    connection = None
+                    continue
                 break
         except BaseException:
             if connection is not None:
@@ -322,6 +337,7 @@ class LeanPool:
                 return connection
             self._open.pop(connection, None)
             await connection.aclose()
+        await self._make_room()
         connection = httpcore.AsyncHTTPConnection(
             origin=request.url.origin,
             ssl_context=self._ssl_context,
@@ -330,6 +346,21 @@ class LeanPool:
         )
         self._open[connection] = key
         return connection
+
+    async def _make_room(self) -> None:
+        """Close another origin's idle connection, the oldest, when a new one would make
+        more than `max_connections` sockets open (in use and idle together)."""
+        if len(self._open) < self._max_open:
+            return
+        for key, idle in self._idle.items():
+            if idle:
+                oldest = idle.pop(0)
+                self._idle_count -= 1
+                if not idle:
+                    del self._idle[key]
+                self._open.pop(oldest, None)
+                await oldest.aclose()
+                return
 
     async def release(self, connection: httpcore.AsyncHTTPConnection) -> None:
         """A response was closed: its connection is idle again (kept, if there is room), or
