@@ -25,7 +25,7 @@ from seolog.services.exclusive import exclusive_store
 from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary, scope_of
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url, registered_url
 from seolog.storage import repo
-from seolog.storage.db import session_scope
+from seolog.storage.db import read_scope, session_scope
 from seolog.storage.lock import scan_lock, store_lock
 from seolog.storage.models import Scan, Site, utcnow
 from seolog.urls import root_url
@@ -218,7 +218,7 @@ def _crawl(
     settings: CrawlSettings,
     start_url: str,
     progress: Callable[[CrawlStats], None] | None,
-    resume: Resume | None = None,
+    load_resume: Callable[[], Resume] | None = None,
 ) -> CrawlOutcome:
     from functools import partial
 
@@ -229,6 +229,9 @@ def _crawl(
     pipeline = _pipeline(ctx, scan_id, pages_before, settings)
 
     async def main() -> CrawlOutcome:
+        # Read once the page workers run: forked before, they do not start with a copy of every
+        # URL a big scan had crawled and queued (320 MiB on a million-page site).
+        resume = load_resume() if load_resume is not None else None
         try:
             with _wire(settings, start_url) as (make_client, build):
                 bare, per_host = _external_clients(settings)
@@ -328,7 +331,7 @@ def _execute(
     settings: CrawlSettings,
     start_url: str,
     progress: Callable[[CrawlStats], None] | None,
-    resume: Resume | None = None,
+    load_resume: Callable[[], Resume] | None = None,
     earlier: CrawlStats | None = None,
 ) -> None:
     """Crawl and audit. The statistics are stored however the run ends, added to those of the
@@ -344,7 +347,7 @@ def _execute(
         return {"stats": last[0].after(earlier).to_dict()} if last else {}
 
     try:
-        outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, report, resume)
+        outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, report, load_resume)
     except KeyboardInterrupt as e:
         raise _interrupted(ctx, scan_id, **so_far()) from e
     except SeologError as e:
@@ -486,14 +489,27 @@ def resume_scan(
                 from seolog.crawl.tls import verify_for
 
                 verify_for(settings)  # a CA file that cannot be used fails before the crawl
-            resume = _resume_state(session, scan_id)
             start_url, pages_before = scan.start_url, scan.pages_crawled
             earlier = CrawlStats.from_dict(scan.stats) if scan.stats else None
             scan.status = ScanStatus.RUNNING.value
             scan.error_message = None
             scan.updated_at = utcnow()
-        _execute(ctx, scan_id, pages_before, settings, start_url, progress, resume, earlier)
+        _execute(
+            ctx,
+            scan_id,
+            pages_before,
+            settings,
+            start_url,
+            progress,
+            lambda: _load_resume(ctx, scan_id),
+            earlier,
+        )
     return get_scan(ctx, scan_id)
+
+
+def _load_resume(ctx: AppContext, scan_id: int) -> Resume:
+    with read_scope(ctx.engine) as session:
+        return _resume_state(session, scan_id)
 
 
 def _resume_state(session: Any, scan_id: int) -> Resume:
