@@ -82,21 +82,27 @@ async def raw_server(tls: ssl.SSLContext | None = None) -> AsyncIterator[RawServ
         state.slow.set()
 
 
+@asynccontextmanager
+async def fetching(
+    settings: CrawlSettings, tls: ssl.SSLContext | None = None
+) -> AsyncIterator[tuple[RawServer, Fetcher]]:
+    """A raw server, and a Fetcher on the crawl's own client (`make_client`) with `settings`."""
+    async with raw_server(tls) as server, make_client(settings) as client:
+        yield server, Fetcher(client, settings)
+
+
 def run(test: Callable[[], Awaitable[None]]) -> None:
     asyncio.run(asyncio.wait_for(test(), HANG_GUARD))
 
 
 def test_pages_share_a_few_kept_alive_connections():
     async def go() -> None:
-        async with raw_server() as server:
-            settings = CrawlSettings(concurrency=4)
-            async with make_client(settings) as client:
-                fetcher = Fetcher(client, settings)
-                urls = [server.url(f"/p{i}") for i in range(40)]
-                results = await asyncio.gather(*(fetcher.fetch(u) for u in urls))
-            assert [r.status_code for r in results] == [200] * 40
-            assert all(r.body and b"ok" in r.body for r in results)
-            assert 1 <= server.connections <= 4  # never more than --concurrency at once
+        async with fetching(CrawlSettings(concurrency=4)) as (server, fetcher):
+            urls = [server.url(f"/p{i}") for i in range(40)]
+            results = await asyncio.gather(*(fetcher.fetch(u) for u in urls))
+        assert [r.status_code for r in results] == [200] * 40
+        assert all(r.body and b"ok" in r.body for r in results)
+        assert 1 <= server.connections <= 4  # never more than --concurrency at once
 
     run(go)
 
@@ -124,35 +130,32 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused():
 
 def test_a_body_over_the_cap_frees_its_connection_for_the_next_page():
     async def go() -> None:
-        async with raw_server() as server:
-            settings = CrawlSettings(concurrency=1, max_body_bytes=10_000)
-            async with make_client(settings) as client:
-                fetcher = Fetcher(client, settings)
-                big = await fetcher.fetch(server.url("/size/2000000"), want_body=lambda _t: True)
-                assert big.error_kind is FetchErrorKind.TOO_LARGE
-                after = [await fetcher.fetch(server.url(f"/p{i}")) for i in range(3)]
-            assert [r.status_code for r in after] == [200, 200, 200]
-            # The unread body's connection was dropped, not handed to the next page.
-            assert server.connections == 2
+        async with fetching(CrawlSettings(concurrency=1, max_body_bytes=10_000)) as (
+            server,
+            fetcher,
+        ):
+            big = await fetcher.fetch(server.url("/size/2000000"), want_body=lambda _t: True)
+            assert big.error_kind is FetchErrorKind.TOO_LARGE
+            after = [await fetcher.fetch(server.url(f"/p{i}")) for i in range(3)]
+        assert [r.status_code for r in after] == [200, 200, 200]
+        # The unread body's connection was dropped, not handed to the next page.
+        assert server.connections == 2
 
     run(go)
 
 
 def test_a_body_larger_than_the_read_buffer_arrives_whole():
     async def go() -> None:
-        async with raw_server() as server:
-            settings = CrawlSettings(concurrency=2)
-            async with make_client(settings) as client:
-                fetcher = Fetcher(client, settings)
-                size = 3 * 1024 * 1024  # past the transport's high-water mark many times
-                results = await asyncio.gather(
-                    *(
-                        fetcher.fetch(server.url(f"/size/{size}"), want_body=lambda _t: True)
-                        for _ in range(3)
-                    )
+        async with fetching(CrawlSettings(concurrency=2)) as (server, fetcher):
+            size = 3 * 1024 * 1024  # past the transport's high-water mark many times
+            results = await asyncio.gather(
+                *(
+                    fetcher.fetch(server.url(f"/size/{size}"), want_body=lambda _t: True)
+                    for _ in range(3)
                 )
-            expected = bytes(range(256)) * (size // 256)
-            assert all(r.body == expected for r in results)
+            )
+        expected = bytes(range(256)) * (size // 256)
+        assert all(r.body == expected for r in results)
 
     run(go)
 
@@ -189,20 +192,15 @@ def test_cancelled_fetches_give_their_connections_back():
     """Ctrl-C or --max-time cancels fetches in flight: the pool must not stay full of them."""
 
     async def go() -> None:
-        async with raw_server() as server:
-            settings = CrawlSettings(concurrency=2)
-            async with make_client(settings) as client:
-                fetcher = Fetcher(client, settings)
-                stuck = [
-                    asyncio.create_task(fetcher.fetch(server.url(f"/slow{i}"))) for i in (1, 2)
-                ]
-                while len(server.requests) < 2:
-                    await asyncio.sleep(0.01)
-                for task in stuck:
-                    task.cancel()
-                await asyncio.gather(*stuck, return_exceptions=True)
-                after = await fetcher.fetch(server.url("/after"))
-            assert after.status_code == 200
+        async with fetching(CrawlSettings(concurrency=2)) as (server, fetcher):
+            stuck = [asyncio.create_task(fetcher.fetch(server.url(f"/slow{i}"))) for i in (1, 2)]
+            while len(server.requests) < 2:
+                await asyncio.sleep(0.01)
+            for task in stuck:
+                task.cancel()
+            await asyncio.gather(*stuck, return_exceptions=True)
+            after = await fetcher.fetch(server.url("/after"))
+        assert after.status_code == 200
 
     run(go)
 

@@ -26,7 +26,7 @@ import contextlib
 import os
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from typing import Any
 
 import httpcore
@@ -178,26 +178,18 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_connection(
-                    _Buffer,
-                    host,
-                    port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    # IPv6 and IPv4 addresses tried side by side, a quarter second apart, as
-                    # anyio did for httpcore: a host whose IPv6 route drops packets answers
-                    # over IPv4 instead of using up the connect timeout.
-                    happy_eyeballs_delay=0.25,
-                    interleave=1,
-                )
-        except TimeoutError as e:
-            raise httpcore.ConnectTimeout(str(e) or "timed out") from e
-        except OSError as e:
-            raise httpcore.ConnectError(_connect_reason(e)) from e
-        _set_options(transport, socket_options)
-        return AsyncioStream(transport, protocol)
+        opening = asyncio.get_running_loop().create_connection(
+            _Buffer,
+            host,
+            port,
+            local_addr=(local_address, 0) if local_address else None,
+            # IPv6 and IPv4 addresses tried side by side, a quarter second apart, as anyio did
+            # for httpcore: a host whose IPv6 route drops packets answers over IPv4 instead of
+            # using up the connect timeout.
+            happy_eyeballs_delay=0.25,
+            interleave=1,
+        )
+        return await _connected(opening, timeout, socket_options)
 
     async def connect_unix_socket(
         self,
@@ -205,19 +197,29 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                transport, protocol = await loop.create_unix_connection(_Buffer, path)
-        except TimeoutError as e:
-            raise httpcore.ConnectTimeout(str(e) or "timed out") from e
-        except OSError as e:
-            raise httpcore.ConnectError(_connect_reason(e)) from e
-        _set_options(transport, socket_options)
-        return AsyncioStream(transport, protocol)
+        opening = asyncio.get_running_loop().create_unix_connection(_Buffer, path)
+        return await _connected(opening, timeout, socket_options)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+async def _connected(
+    opening: Coroutine[Any, Any, tuple[asyncio.BaseTransport, _Buffer]],
+    timeout: float | None,
+    options: Iterable[Any] | None,
+) -> AsyncioStream:
+    """The connection `opening` makes, or httpcore's ConnectTimeout / ConnectError."""
+    try:
+        async with asyncio.timeout(timeout):
+            transport, protocol = await opening
+    except TimeoutError as e:
+        raise httpcore.ConnectTimeout(str(e) or "timed out") from e
+    except OSError as e:
+        raise httpcore.ConnectError(_connect_reason(e)) from e
+    _set_options(transport, options)
+    assert isinstance(transport, asyncio.Transport)
+    return AsyncioStream(transport, protocol)
 
 
 def _connect_reason(exc: OSError) -> str:
