@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,8 +166,10 @@ def _wire(settings: CrawlSettings, start_url: str) -> Iterator[Any]:
 class Resume:
     """Where an interrupted scan stands: what its crawl and its resource checks still owe."""
 
-    seen: set[str]  # URLs crawled (and where they redirected)
-    pending: list[tuple[str, int | None]]  # links still to crawl, with the linking page's depth
+    # Read from the store as the queue takes them, never held whole (a million-page scan's
+    # lists took 200 MiB at the start of its resumed run):
+    seen: Iterable[str]  # URLs crawled (and where they redirected)
+    pending: Iterable[tuple[str, int | None]]  # links still to crawl, shallowest source first
     resources_done: set[str] = field(default_factory=set)  # resources already checked
     resources_pending: list[tuple[str, str]] = field(default_factory=list)  # (url, kind)
     origin: str | None = None  # the origin the first run settled on (http:// → https://)
@@ -277,10 +280,6 @@ def _crawl(
                         for url, depth in resume.pending:
                             d = depth + 1 if depth is not None else None
                             crawler.frontier.add(url, d, d or 0)
-                        # The frontier has them now (what it queues past memory, on disk): a
-                        # second copy of a million URLs would outlive the whole crawl.
-                        resume.seen.clear()
-                        resume.pending.clear()
                     outcome = await crawler.run(resume=resume is not None)
         except BaseException:
             # Still save every page handed over (Ctrl-C lands here as a cancellation); the
@@ -508,28 +507,37 @@ def resume_scan(
 
 
 def _load_resume(ctx: AppContext, scan_id: int) -> Resume:
+    """What an interrupted scan still owes; its crawled and queued URLs are read when iterated."""
     with read_scope(ctx.engine) as session:
-        return _resume_state(session, scan_id)
+        scan = repo.scan_by_id(session, scan_id)
+        stats = CrawlStats.from_dict(scan.stats) if scan is not None and scan.stats else None
+        return Resume(
+            _crawled(ctx, scan_id),
+            _pending(ctx, scan_id),
+            repo.checked_resources(session, scan_id),
+            repo.unchecked_resources(session, scan_id),
+            (stats.origin or None) if stats else None,
+        )
 
 
-def _resume_state(session: Any, scan_id: int) -> Resume:
-    """The URLs already crawled, and what the crawl had queued: links, canonicals, hreflangs."""
-    seen: set[str] = set()
-    for url, final in repo.crawled_urls(session, scan_id):
-        seen.add(url)
-        if final:
-            seen.add(final)
-    pending = [*repo.pending_links(session, scan_id), *repo.declared_targets(session, scan_id)]
-    pending.sort(key=lambda p: (p[1] is None, p[1] or 0))  # shallowest first, as the crawl does
-    scan = repo.scan_by_id(session, scan_id)
-    stats = CrawlStats.from_dict(scan.stats) if scan is not None and scan.stats else None
-    return Resume(
-        seen,
-        pending,
-        repo.checked_resources(session, scan_id),
-        repo.unchecked_resources(session, scan_id),
-        (stats.origin or None) if stats else None,
-    )
+def _crawled(ctx: AppContext, scan_id: int) -> Iterator[str]:
+    """Every URL the scan has crawled, and where each redirected."""
+    with read_scope(ctx.engine) as session:
+        for url, final in repo.crawled_urls(session, scan_id):
+            yield url
+            if final:
+                yield final
+
+
+def _pending(ctx: AppContext, scan_id: int) -> Iterator[tuple[str, int | None]]:
+    """The links, canonicals and hreflangs the crawl had queued, shallowest source first (as
+    the crawl queues them); each list read in that order, the two merged as they come."""
+    with read_scope(ctx.engine) as session:
+        yield from heapq.merge(
+            repo.pending_links(session, scan_id),
+            repo.declared_targets(session, scan_id),
+            key=lambda p: (p[1] is None, p[1] or 0),
+        )
 
 
 def get_scan(ctx: AppContext, scan_id: int) -> ScanResult:

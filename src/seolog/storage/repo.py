@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -536,29 +536,37 @@ def crawled_urls(session: Session, scan_id: int) -> Iterator[tuple[str, str | No
     yield from session.execute(select(Page.url, Page.final_url).where(Page.scan_id == scan_id))
 
 
-def pending_links(session: Session, scan_id: int) -> Iterable[tuple[str, int | None]]:
-    """Internal link targets not crawled yet, shallowest source first, for a resumed crawl."""
+def pending_links(session: Session, scan_id: int) -> Iterator[tuple[str, int | None]]:
+    """Internal link targets not crawled yet, shallowest source first (a source of no known
+    depth last), for a resumed crawl; read as iterated."""
     crawled = select(Page.url).where(Page.scan_id == scan_id)
+    depth = func.min(Page.depth)
     stmt = (
-        select(Link.target_url, func.min(Page.depth))
+        select(Link.target_url, depth)
         .join(Page, Page.id == Link.source_page_id)
         .where(Page.scan_id == scan_id, Link.internal.is_(True))  # type: ignore[attr-defined]
         .where(Link.target_url.not_in(crawled))  # type: ignore[attr-defined]
         .group_by(Link.target_url)
-        .order_by(func.min(Page.depth), Link.target_url)
+        .order_by(depth.is_(None), depth, Link.target_url)
     )
-    return [(r[0], r[1]) for r in session.execute(stmt)]
+    for row in session.execute(stmt):
+        yield row[0], row[1]
 
 
 def declared_targets(session: Session, scan_id: int) -> Iterator[tuple[str, int | None]]:
-    """Canonical and hreflang URLs the scan's pages declare, with the declaring page's depth.
+    """Canonical and hreflang URLs the scan's pages declare, with the declaring page's depth,
+    shallowest page first (a page of no known depth last).
 
     A crawl queues these as well as links, so a resumed crawl must find them again; the caller
     drops the ones already crawled or out of scope.
     """
-    stmt = select(Page.canonical, Page.hreflang, Page.depth).where(
-        Page.scan_id == scan_id,
-        (Page.canonical.is_not(None)) | (Page.hreflang.is_not(None)),  # type: ignore[union-attr]
+    stmt = (
+        select(Page.canonical, Page.hreflang, Page.depth)
+        .where(
+            Page.scan_id == scan_id,
+            (Page.canonical.is_not(None)) | (Page.hreflang.is_not(None)),  # type: ignore[union-attr]
+        )
+        .order_by(Page.depth.is_(None), Page.depth, Page.id)  # type: ignore[union-attr]
     )
     for canonical, hreflang, depth in session.execute(stmt):
         if canonical:
