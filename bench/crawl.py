@@ -222,6 +222,19 @@ def start_python_server(root: Path, port: int) -> subprocess.Popen[bytes]:
     )
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the scan, its page workers), from /proc (Linux)."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            kids = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
+        except OSError:
+            kids = []
+        pids.extend(int(k) for k in kids)
+        i += 1
+    return pids
+
+
 class RssSampler(threading.Thread):
     """Peak resident memory of a process tree (seolog and its page worker), from /proc."""
 
@@ -242,20 +255,9 @@ class RssSampler(threading.Thread):
             pass
         return 0
 
-    def _tree(self) -> list[int]:
-        pids, i = [self.pid], 0
-        while i < len(pids):
-            try:
-                kids = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
-            except OSError:
-                kids = []
-            pids.extend(int(k) for k in kids)
-            i += 1
-        return pids
-
     def run(self) -> None:
         while not self.done.wait(0.02):
-            sizes = [self._rss(p) for p in self._tree()]
+            sizes = [self._rss(p) for p in process_tree(self.pid)]
             self.peak_total = max(self.peak_total, sum(sizes))
             self.peak_single = max(self.peak_single, *sizes)
 

@@ -60,7 +60,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from crawl import WORDS, free_port, start_nginx, start_python_server, wait_for
+from crawl import WORDS, free_port, process_tree, start_nginx, start_python_server, wait_for
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
@@ -208,20 +208,9 @@ class TreeMemory(threading.Thread):
             pass
         return found
 
-    def _tree(self) -> list[int]:
-        pids, i = [self.pid], 0
-        while i < len(pids):
-            try:
-                kids = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
-            except OSError:
-                kids = []
-            pids.extend(int(k) for k in kids)
-            i += 1
-        return pids
-
     def sample(self, pss_too: bool) -> None:
         rss = pss = 0
-        for pid in self._tree():
+        for pid in process_tree(self.pid):
             status = self._fields(pid, "status", ("VmRSS", "VmHWM"))
             if "VmHWM" in status:
                 self.hwm[pid] = max(self.hwm.get(pid, 0), status["VmHWM"])
