@@ -283,7 +283,6 @@ class LeanPool:
         self._expiry = keepalive_expiry
         self._backend = backend or AsyncioBackend()
         self._idle: dict[tuple[bytes, bytes, int | None], list[httpcore.AsyncHTTPConnection]] = {}
-        self._idle_count = 0
         # Every connection not yet closed, with the origin it serves (its idle list's key).
         self._open: dict[httpcore.AsyncHTTPConnection, tuple[bytes, bytes, int | None]] = {}
 
@@ -309,16 +308,13 @@ class LeanPool:
                 except httpcore.ConnectionNotAvailable:
                     # It stopped being usable between the check and the send (only an idle
                     # one can): dropped, and the next idle one or a new one is tried.
-                    self._open.pop(connection, None)
-                    await connection.aclose()
+                    await self._close(connection)
                     connection = None
                     continue
                 break
         except BaseException:
             if connection is not None:
-                self._open.pop(connection, None)
-                with contextlib.suppress(Exception):
-                    await connection.aclose()
+                await self._close(connection)
             self._slots.release()
             raise
         return httpcore.Response(
@@ -334,11 +330,9 @@ class LeanPool:
         idle = self._idle.get(key)
         while idle:
             connection = idle.pop()
-            self._idle_count -= 1
             if connection.is_available() and not connection.has_expired():
                 return connection
-            self._open.pop(connection, None)
-            await connection.aclose()
+            await self._close(connection)
         await self._make_room()
         connection = httpcore.AsyncHTTPConnection(
             origin=request.url.origin,
@@ -354,33 +348,33 @@ class LeanPool:
         more than `max_connections` sockets open (in use and idle together)."""
         if len(self._open) < self._max_open:
             return
-        for key, idle in self._idle.items():
+        for idle in self._idle.values():
             if idle:
-                oldest = idle.pop(0)
-                self._idle_count -= 1
-                if not idle:
-                    del self._idle[key]
-                self._open.pop(oldest, None)
-                await oldest.aclose()
+                await self._close(idle.pop(0))
                 return
+
+    def _idle_count(self) -> int:
+        return sum(map(len, self._idle.values()))
+
+    async def _close(self, connection: httpcore.AsyncHTTPConnection) -> None:
+        """Forget a connection and close its socket (it may be broken already)."""
+        self._open.pop(connection, None)
+        with contextlib.suppress(Exception):
+            await connection.aclose()
 
     async def release(self, connection: httpcore.AsyncHTTPConnection) -> None:
         """A response was closed: its connection is idle again (kept, if there is room), or
         was closed by its response (an unread body, an error, `Connection: close`)."""
         self._slots.release()
         key = self._open.get(connection)
-        if key is not None and connection.is_idle() and self._idle_count < self._max_idle:
+        if key is not None and connection.is_idle() and self._idle_count() < self._max_idle:
             self._idle.setdefault(key, []).append(connection)
-            self._idle_count += 1
         else:
-            self._open.pop(connection, None)
-            if not connection.is_closed():
-                with contextlib.suppress(Exception):
-                    await connection.aclose()
+            await self._close(connection)
 
     async def aclose(self) -> None:
         connections, self._open = list(self._open), {}
-        self._idle, self._idle_count = {}, 0
+        self._idle = {}
         for connection in connections:
             with contextlib.suppress(Exception):
                 await connection.aclose()
