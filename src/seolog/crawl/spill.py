@@ -100,17 +100,13 @@ class Spill:
             ).fetchone()
         return (found[0], found[1]) if found is not None else None
 
-    def drop(self, url: str) -> bool:
-        """Forget `url`'s entry; False when it has none."""
+    def drop(self, url: str) -> None:
+        """Forget `url`'s entry, if it has one."""
         level = self.level_of(url) if self._levels else None
-        if level is None:
-            return False
-        with self._faults():
-            self._db.execute("DELETE FROM queue WHERE url = ?", (url,))
-        self._levels[level] -= 1
-        if not self._levels[level]:
-            del self._levels[level]
-        return True
+        if level is not None:
+            with self._faults():
+                self._db.execute("DELETE FROM queue WHERE url = ?", (url,))
+            self._gone(level, 1)
 
     def take(self, level: Level) -> list[Row]:
         """The first entries of `level`, up to BATCH, in the order they came: taken out."""
@@ -125,10 +121,14 @@ class Spill:
                     "DELETE FROM queue WHERE kind = ? AND step = ? AND seq <= ?",
                     (*level, rows[-1][0]),
                 )
-            self._levels[level] -= len(rows)
-            if not self._levels[level]:
-                del self._levels[level]
+        self._gone(level, len(rows))
         return [(url, depth, hops, via) for _seq, url, depth, hops, via in rows]
+
+    def _gone(self, level: Level, count: int) -> None:
+        """`count` entries of `level` left the file: a level with none left is forgotten."""
+        self._levels[level] -= count
+        if self._levels[level] <= 0:
+            del self._levels[level]
 
     def close(self) -> None:
         self._finalizer()
