@@ -78,6 +78,7 @@ class ProjectConfig:
     gates: dict[str, Any] = field(default_factory=dict)
     alerts: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # branding; checked by reports.render
+    worklog: dict[str, Any] = field(default_factory=dict)  # timer limit, invoice numbering
     sources: dict[str, str] = field(default_factory=dict)  # "scan.max_pages" → where it came from
     warnings: list[str] = field(default_factory=list)  # deprecated names still in use
 
@@ -141,7 +142,7 @@ class Problems:
         )
 
 
-SECTIONS = ("scan", "thresholds", "checks", "gates", "profiles", "alerts", "report")
+SECTIONS = ("scan", "thresholds", "checks", "gates", "profiles", "alerts", "report", "worklog")
 # [report] is read by reports.render.Branding when a report is made; its keys are checked here
 # too, so a typo shows with the others (tests keep the two lists equal).
 REPORT_KEYS = (
@@ -153,6 +154,16 @@ REPORT_KEYS = (
     "template_dir",
     "white_label",
 )
+# [worklog]: key → (the types it takes, an example). Read by the work log and invoices.
+WORKLOG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "max_timer_hours": ((int, float), "max_timer_hours = 10"),
+    "invoice_number": ((str,), 'invoice_number = "{year}-{seq:04d}"'),
+    "invoice_due_days": ((int,), "invoice_due_days = 30"),
+    "invoice_details": (
+        (list,),
+        'invoice_details = ["IBAN NL00 BANK 0123 4567 89", "VAT NL000000000B01"]',
+    ),
+}
 
 # Keys that hold secrets, and where each secret belongs instead: config files get committed.
 _AUTH = "set SEOLOG_AUTH=user:password in the environment; --auth reads it"
@@ -259,6 +270,30 @@ def _check_tables(data: dict[str, Any], problems: Problems, profile: bool = Fals
         if key not in REPORT_KEYS:
             problems.add(
                 f"unknown setting report.{key}", did_you_mean(key, REPORT_KEYS, "the README")
+            )
+    _check_worklog(data.get("worklog", {}), problems)
+
+
+def _check_worklog(worklog: dict[str, Any], problems: Problems) -> None:
+    from seolog.checks.registry import did_you_mean
+
+    for key, value in worklog.items():
+        if key not in WORKLOG_KEYS:
+            problems.add(
+                f"unknown setting worklog.{key}",
+                did_you_mean(key, list(WORKLOG_KEYS), "the README's [worklog]"),
+            )
+            continue
+        types, example = WORKLOG_KEYS[key]
+        positive = not isinstance(value, int | float) or value > 0
+        if isinstance(value, bool) or not isinstance(value, types) or not positive:
+            problems.add(
+                f"worklog.{key}: {declared.shown(value)} is not allowed here", f"e.g. {example}"
+            )
+        elif key == "invoice_number" and "{seq" not in value:
+            problems.add(
+                "worklog.invoice_number has no {seq}: every invoice would get the same number",
+                f"e.g. {example}",
             )
 
 
@@ -553,6 +588,7 @@ def _apply(
         ("thresholds", config.thresholds),
         ("alerts", config.alerts),
         ("report", config.report),
+        ("worklog", config.worklog),
     ):
         for key, value in data.get(section, {}).items():
             target[key] = value

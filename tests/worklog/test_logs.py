@@ -125,28 +125,28 @@ def test_bad_input_is_one_clear_line_and_exit_2(acme, args, message):
 
 
 def test_the_timer_survives_processes_and_runs_one_at_a_time(acme, store_url):
-    from seolog.services import logs
+    from seolog.services import logs, timer
 
     now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
     def ctx_at(minutes: int) -> AppContext:  # a new process each time, with its own clock
         return AppContext(db_url=store_url, clock=lambda: now + timedelta(minutes=minutes))
 
-    logs.start_timer(
+    timer.start_timer(
         ctx_at(0), logs.EntryInput("Fixing redirect chains", site="acme", work_type="technical")
     )
-    timer, minutes = logs.timer_status(ctx_at(30))
-    assert minutes == 30 and timer.entry["description"] == "Fixing redirect chains"
+    (running,) = timer.timer_status(ctx_at(30))
+    assert running.minutes == 30 and running.timer.entry["description"] == "Fixing redirect chains"
     r = acme("logs", "start", "Something else", "--site", "acme")
-    assert r.exit_code == ExitCode.USAGE and "a timer is already running" in r.stderr
-    entry = logs.stop_timer(ctx_at(95), "Fixed 9 redirect chains")
+    assert r.exit_code == ExitCode.USAGE and "a timer of yours is already running" in r.stderr
+    entry = timer.stop_timer(ctx_at(95), "Fixed 9 redirect chains")
     assert (entry.minutes, entry.description, entry.day.isoformat()) == (
         95,
         "Fixed 9 redirect chains",
         "2026-11-20",
     )
     assert entry.started_at == now and entry.ended_at == now + timedelta(minutes=95)
-    assert logs.timer_status(ctx_at(96)) is None
+    assert timer.timer_status(ctx_at(96)) == []
     r = acme("logs", "stop")
     assert r.exit_code == ExitCode.USAGE and "no timer is running" in r.stderr
     acme("logs", "start", "Abandoned", "--site", "acme")
@@ -187,7 +187,7 @@ def test_csv_round_trip_and_all_or_nothing_import(acme, tmp_path: Path):
         assert cli("logs", "rm", str(row["id"]), "--yes").exit_code == 0
     r = cli("logs", "import", str(exported))
     assert r.exit_code == 0, r.stderr
-    assert "Imported 2 entries" in r.stderr
+    assert "2 new, 0 already imported" in r.stderr
     after = cli("logs", "list", "--format", "json").json()
     strip = [{k: v for k, v in row.items() if k != "id"} for row in after]
     assert strip == [{k: v for k, v in row.items() if k != "id"} for row in before]

@@ -62,14 +62,17 @@ def test_six_concurrent_starts_leave_one_timer(
     for code, err in results:
         assert "Traceback" not in err and "bug" not in err
         if code:
-            assert "a timer is already running" in err or "at the same moment" in err, err
+            assert "a timer of yours is already running" in err or "at the same moment" in err, err
     assert len(db("SELECT id FROM timers")) == 1
     (winner,) = [i for i, (code, _err) in enumerate(results) if code == 0]
     assert f"Task {winner}" in cli("logs", "status").stdout
 
 
 @pytest.mark.sqlite_only  # the same SQL on both; this one starts from an old SQLite store
-def test_migration_keeps_the_oldest_of_duplicate_timers(tmp_path: Path) -> None:
+def test_migration_keeps_the_oldest_of_duplicate_timers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEOLOG_USER", "upgrader")
     url = f"sqlite:///{tmp_path}/seolog.db"
     upgrade_to(url, "0009")
     engine = create_engine(url)
@@ -81,8 +84,11 @@ def test_migration_keeps_the_oldest_of_duplicate_timers(tmp_path: Path) -> None:
             )
     migrate(engine)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, slot FROM timers")).all()
-    assert [tuple(r) for r in rows] == [(1, 1)]  # the one `logs status` and `logs stop` showed
+        rows = conn.execute(text("SELECT id, author FROM timers")).all()
+    # the one `logs status` and `logs stop` showed, now the timer of whoever upgraded (0011)
+    assert [tuple(r) for r in rows] == [(1, "upgrader")]
     with pytest.raises(Exception, match="UNIQUE"), engine.begin() as conn:
-        conn.execute(text("INSERT INTO timers (started_at, entry) VALUES ('2026-11-01', '{}')"))
+        conn.execute(
+            text("INSERT INTO timers (started_at, entry, author) VALUES ('2026-11-01', '{}', 'upgrader')")
+        )
     engine.dispose()

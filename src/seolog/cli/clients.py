@@ -21,6 +21,12 @@ ProjectArg = Annotated[
 EmailOpt = Annotated[str | None, typer.Option("--email", help="Contact e-mail.")]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", help="The client's website.")]
 RateOpt = Annotated[str | None, typer.Option("--rate", help="Hourly rate, e.g. 95 or 87.50.")]
+VatOpt = Annotated[
+    str | None, typer.Option("--vat", help="VAT percentage on its invoices, e.g. 21 (or 0).")
+]
+AddressOpt = Annotated[
+    str | None, typer.Option("--address", help="Postal address for invoices (use \\n for lines).")
+]
 CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="ISO 4217 code (default EUR).")]
 NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free-text notes.")]
 SitesOpt = Annotated[
@@ -40,6 +46,11 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:.2f}"
 
 
+def _lines(text: str | None) -> str | None:
+    """An address typed on one line: `\\n` (a backslash and n) starts a new line."""
+    return text.replace("\\n", "\n") if text is not None else None
+
+
 @app.command(
     "add", epilog="Example: seolog clients add 'Acme Ltd' --rate 95 --currency EUR --site acme"
 )
@@ -52,17 +63,23 @@ def add(
     currency: CurrencyOpt = None,
     notes: NotesOpt = None,
     site: SitesOpt = None,
+    vat: VatOpt = None,
+    address: AddressOpt = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Add a client. Log entries for it are priced at its hourly rate."""
+    """Add a client. Log entries for it are priced at its hourly rate (this first rate applies
+    to entries of any date; later changes apply from a date: `clients edit --rate --from`)."""
     from seolog.cli import render
     from seolog.services.clients import ClientInput, add_client, client_document
+    from seolog.worklog.money import parse_rate
 
     state: State = ctx.obj
-    data = ClientInput(name, email, website, rate, currency, notes, site)
+    data = ClientInput(
+        name, email, website, rate, currency, notes, site, vat=vat, address=_lines(address)
+    )
     client = add_client(state.app, data)
     if fmt is o.Format.json:
-        render.emit_json(client_document(client))
+        render.emit_json(client_document(client, parse_rate(rate) if rate else None))
         return
     render.note(f"Added client {client.name}.", state.quiet, state.no_color, "green")
 
@@ -77,7 +94,14 @@ def list_(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
     rows = list_clients(state.app)
     if fmt is o.Format.json:
         render.emit_json(
-            [{**client_document(c), "projects": p, "hours": round(m / 60, 2)} for c, p, m in rows]
+            [
+                {
+                    **client_document(r.client, r.rate),
+                    "projects": r.projects,
+                    "hours": round(r.minutes / 60, 2),
+                }
+                for r in rows
+            ]
         )
         return
     if not rows:
@@ -92,17 +116,35 @@ def list_(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
         ["ID", "Client", "Rate", "E-mail", "Projects", "Hours"],
         [
             [
-                c.id,
-                c.name,
-                f"{c.hourly_rate} {c.currency}" if c.hourly_rate is not None else None,
-                c.email,
-                p,
-                _hours(m),
+                r.client.id,
+                r.client.name,
+                f"{r.rate} {r.client.currency}" if r.rate is not None else None,
+                r.client.email,
+                r.projects,
+                _hours(r.minutes),
             ]
-            for c, p, m in rows
+            for r in rows
         ],
         state.no_color,
     )
+
+
+def _history(rates: list[dict[str, object]]) -> str | None:
+    """One line per rate: from when, how much, for what."""
+    lines = []
+    for r in rates:
+        start = "always" if r["from"] == "1900-01-01" else f"from {r['from']}"
+        scope = " ".join(
+            x
+            for x in (
+                f"project {r['project']}" if r["project"] else "",
+                f"for {r['author']}" if r["author"] else "",
+            )
+            if x
+        )
+        amount = f"{r['rate']} {r['currency']}" if r["rate"] is not None else "no rate"
+        lines.append(f"{start}: {amount}" + (f" ({scope})" if scope else ""))
+    return "\n".join(lines) or None
 
 
 @app.command("show", epilog="Example: seolog clients show 'Acme Ltd'")
@@ -116,7 +158,8 @@ def show(ctx: typer.Context, name: ClientArg, fmt: o.FormatOpt = o.Format.table)
     if fmt is o.Format.json:
         render.emit_json(
             {
-                **client_document(d.client),
+                **client_document(d.client, d.rate),
+                "rates": d.rates,
                 "projects": [p.name for p in d.projects],
                 "sites": [s.name for s in d.sites],
                 "entries": d.entries,
@@ -129,10 +172,10 @@ def show(ctx: typer.Context, name: ClientArg, fmt: o.FormatOpt = o.Format.table)
         [
             ("Client", c.name),
             ("ID", c.id),
-            (
-                "Rate",
-                f"{c.hourly_rate} {c.currency} an hour" if c.hourly_rate is not None else None,
-            ),
+            ("Rate", f"{d.rate} {c.currency} an hour" if d.rate is not None else None),
+            ("Rate history", _history(d.rates)),
+            ("VAT", f"{c.vat_rate}%" if c.vat_rate is not None else None),
+            ("Address", c.address),
             ("E-mail", c.email),
             ("Website", c.website),
             ("Sites", ", ".join(s.name for s in d.sites)),
@@ -144,27 +187,80 @@ def show(ctx: typer.Context, name: ClientArg, fmt: o.FormatOpt = o.Format.table)
     )
 
 
-@app.command("edit", epilog="Example: seolog clients edit 'Acme Ltd' --rate 110 --site acme-shop")
+@app.command(
+    "edit",
+    epilog="Examples: seolog clients edit 'Acme Ltd' --rate 110 --from 2026-12-01 · "
+    "seolog clients edit 'Acme Ltd' --rate 130 --project 'Site migration' · "
+    "seolog clients edit 'Acme Ltd' --vat 21 --site acme-shop",
+)
 def edit(
     ctx: typer.Context,
     name: ClientArg,
     new_name: Annotated[str | None, typer.Option("--name", help="Rename the client.")] = None,
     email: EmailOpt = None,
     website: WebsiteOpt = None,
-    rate: RateOpt = None,
+    rate: Annotated[
+        str | None,
+        typer.Option(
+            "--rate",
+            help="New hourly rate, from --from on: earlier entries keep theirs, invoiced ones always.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The day the new rate (or currency) applies from (default today; a first rate: "
+            "always).",
+        ),
+    ] = None,
+    rate_project: Annotated[
+        str | None, typer.Option("--project", help="The rate is for this project only.")
+    ] = None,
+    rate_author: Annotated[
+        str | None, typer.Option("--author", help="The rate is for this consultant only.")
+    ] = None,
     currency: CurrencyOpt = None,
     notes: NotesOpt = None,
     site: SitesOpt = None,
+    vat: VatOpt = None,
+    address: AddressOpt = None,
 ) -> None:
-    """Change a client's details; an empty value clears one (--email '')."""
+    """Change a client's details; an empty value clears one (--email ''). A rate change applies
+    from a date and never re-prices earlier entries; `clients show` lists the history."""
     from seolog.cli import render
     from seolog.services.clients import ClientInput, edit_client
 
     state: State = ctx.obj
-    client = edit_client(
-        state.app, name, ClientInput(new_name, email, website, rate, currency, notes, site)
+    client, change = edit_client(
+        state.app,
+        name,
+        ClientInput(
+            new_name,
+            email,
+            website,
+            rate,
+            currency,
+            notes,
+            site,
+            vat=vat,
+            address=_lines(address),
+            rate_from=since,
+            rate_project=rate_project,
+            rate_author=rate_author,
+        ),
     )
     render.note(f"Updated client {client.name}.", state.quiet, state.no_color, "green")
+    if change is not None:
+        r = change.rate
+        start = "always" if str(r.effective_from) == "1900-01-01" else f"from {r.effective_from}"
+        amount = f"{r.rate} {r.currency}" if r.rate is not None else "no rate"
+        kept = f"; {change.invoiced} invoiced entries keep theirs" if change.invoiced else ""
+        render.note(
+            f"Rate {amount} {start}: {change.repriced} entries re-priced{kept}.",
+            state.quiet,
+            state.no_color,
+        )
 
 
 @app.command("remove", epilog="Example: seolog clients remove 'Old Client' --cascade --yes")

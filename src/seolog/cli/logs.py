@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -69,7 +70,10 @@ DateOpt = Annotated[
 BillableOpt = Annotated[
     bool | None,
     typer.Option(
-        "--billable/--no-billable", help="Bill it (default: billable).", rich_help_panel=ENTRY
+        "--billable/--non-billable",
+        " /--no-billable",  # the spelling before 0.2: still read
+        help="Bill it (default: billable).",
+        rich_help_panel=ENTRY,
     ),
 ]
 RateOpt = Annotated[
@@ -77,7 +81,12 @@ RateOpt = Annotated[
     typer.Option("--rate", help="Hourly rate for this entry only.", rich_help_panel=ENTRY),
 ]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", help="A tag (repeatable).", rich_help_panel=ENTRY)
+    list[str] | None,
+    typer.Option("--tag", help="Add a tag (repeatable).", rich_help_panel=ENTRY),
+]
+UntagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--untag", help="Remove a tag (repeatable).", rich_help_panel=ENTRY),
 ]
 UrlOpt = Annotated[
     list[str] | None,
@@ -120,6 +129,12 @@ FTypeOpt = Annotated[
 ]
 FTagOpt = Annotated[
     str | None, typer.Option("--tag", help="Only entries with this tag.", rich_help_panel=FILTERS)
+]
+FAuthorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--author", help="Only this consultant's entries (SEOLOG_USER).", rich_help_panel=FILTERS
+    ),
 ]
 FBillableOpt = Annotated[
     bool | None,
@@ -180,6 +195,9 @@ def _show_rows(
             render.emit_text(text)
         else:
             render.write_file(output, text)
+            render.note(
+                f"Wrote {len(rows)} entries to {output}", state.quiet, state.no_color, "green"
+            )
         return
     if not rows:
         render.note(
@@ -188,21 +206,36 @@ def _show_rows(
             state.no_color,
         )
         return
+    team = len({r.entry.author for r in rows}) > 1  # whose work, once there is more than one
     render.table(
         None,
-        ["ID", "Date", "Time", "Client", "Project / site", "Type", "Description", "Amount"],
+        [
+            "ID",
+            "Date",
+            "Time",
+            *(["Author"] if team else []),
+            "Client",
+            "Project / site",
+            "Type",
+            "Description",
+            "Amount",
+        ],
         [
             [
                 r.entry.id,
                 r.entry.day.isoformat(),
                 _hm(r.entry.minutes),
+                *([r.entry.author] if team else []),
                 r.client,
                 " / ".join(x for x in (r.project, r.site) if x) or None,
                 r.entry.work_type,
                 r.entry.description,
-                f"{r.amount} {r.currency}"
-                if r.amount is not None
-                else ("-" if r.entry.billable else "not billed"),
+                (
+                    f"{r.amount} {r.currency}"
+                    if r.amount is not None
+                    else ("-" if r.entry.billable else "not billed")
+                )
+                + (f" ({r.invoice})" if r.invoice else ""),
             ]
             for r in rows
         ],
@@ -262,9 +295,19 @@ def add(
     )
 
 
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help='When, if not now: 09:15 (today), "yesterday 17:30", "2026-11-26 18:00".',
+    ),
+]
+
+
 @app.command(
     "start",
-    epilog="Example: seolog logs start 'Fixing redirect chains' --site acme --type technical --fixes redirect-chain",
+    epilog="Examples: seolog logs start 'Fixing redirect chains' --site acme --type technical --fixes redirect-chain · "
+    "seolog logs start 'Keyword research' --client 'Acme Ltd' --at 09:15",
 )
 def start_(
     ctx: typer.Context,
@@ -278,11 +321,12 @@ def start_(
     tag: TagOpt = None,
     url: UrlOpt = None,
     fixes: FixesOpt = None,
+    at: AtOpt = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Start the timer. It keeps running when the terminal closes; `seolog logs stop` logs it."""
-    from seolog.cli import render
-    from seolog.services.logs import start_timer
+    """Start your timer (one per consultant, SEOLOG_USER). It keeps running when the terminal
+    closes; `seolog logs stop` logs it."""
+    from seolog.services.timer import start_timer
 
     state: State = ctx.obj
     data = _entry_input(
@@ -290,32 +334,84 @@ def start_(
         work_type=work_type or "other",
         **_common(client, project, site, billable, rate, tag, url, fixes),
     )
-    timer = start_timer(state.app, data)
+    _started(state, start_timer(state.app, data, at), fmt)
+
+
+def _started(state: State, timer: Any, fmt: o.Format) -> None:
+    from seolog.cli import render
+
     if fmt is o.Format.json:
         render.emit_json(_timer_document(timer, 0))
         return
     render.note(
-        f"Timer started at {timer.started_at.astimezone():%H:%M}. Stop it with: seolog logs stop",
+        f"Timer started at {timer.started_at.astimezone():%H:%M} for {timer.entry.get('description')!r}. "
+        "Stop it with: seolog logs stop",
         state.quiet,
         state.no_color,
         "green",
     )
 
 
-@app.command("stop", epilog="Example: seolog logs stop --description 'Fixed 9 redirect chains'")
+@app.command(
+    "restart",
+    epilog="Examples: seolog logs restart · seolog logs restart 42 --at 13:30",
+)
+def restart(
+    ctx: typer.Context,
+    entry_id: Annotated[
+        int | None,
+        typer.Argument(help="The entry to time again (default: your latest).", show_default=False),
+    ] = None,
+    at: AtOpt = None,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """Start a timer for the same work as your latest entry (or entry ID): after a break."""
+    from seolog.services.timer import restart_timer
+
+    state: State = ctx.obj
+    _started(state, restart_timer(state.app, entry_id, at), fmt)
+
+
+@app.command(
+    "stop",
+    epilog="Examples: seolog logs stop --description 'Fixed 9 redirect chains' · "
+    "seolog logs stop --at 17:30 · seolog logs stop --at '2026-11-26 18:00'",
+)
 def stop(
     ctx: typer.Context,
     description: Annotated[
         str | None, typer.Option("--description", "-d", help="Replace the description.")
     ] = None,
+    at: AtOpt = None,
+    allow_long: Annotated[
+        bool,
+        typer.Option(
+            "--allow-long",
+            help="Log a timer that ran longer than [worklog] max_timer_hours (default 10) "
+            "without asking.",
+        ),
+    ] = False,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Stop the timer and log the time."""
+    """Stop your timer and log the time. A timer left running over the maximum is not logged
+    without a yes (on a terminal) or --allow-long (in scripts): say when you stopped with --at."""
     from seolog.cli import render
-    from seolog.services.logs import stop_timer
+    from seolog.services.timer import LongTimer, stop_timer
 
     state: State = ctx.obj
-    entry = stop_timer(state.app, description)
+    limit = _max_timer_hours(state)
+    try:
+        entry = stop_timer(state.app, description, at, allow_long, limit)
+    except LongTimer as e:
+        if not render.interactive():
+            raise
+        if not typer.confirm(
+            f"The timer ran {_hm(e.minutes)} since {e.started.astimezone():%a %Y-%m-%d %H:%M}. Log all of it?",
+            default=False,
+            err=True,
+        ):
+            raise typer.Abort() from None
+        entry = stop_timer(state.app, description, at, True, limit)
     if fmt is o.Format.json:
         _emit_entry(state, entry.id or 0)
         return
@@ -327,32 +423,52 @@ def stop(
     )
 
 
-@app.command("status", epilog="Example: seolog logs status")
-def status(ctx: typer.Context, fmt: o.FormatOpt = o.Format.table) -> None:
-    """Is a timer running, since when, for what."""
+def _max_timer_hours(state: State) -> float:
+    from seolog.projectconfig import load_config
+    from seolog.services.timer import DEFAULT_MAX_HOURS
+
+    return float(load_config(state.config).worklog.get("max_timer_hours", DEFAULT_MAX_HOURS))
+
+
+@app.command("status", epilog="Examples: seolog logs status · seolog logs status --all")
+def status(
+    ctx: typer.Context,
+    everyone: Annotated[
+        bool, typer.Option("--all", help="Every consultant's running timer, not only yours.")
+    ] = False,
+    fmt: o.FormatOpt = o.Format.table,
+) -> None:
+    """Is your timer running, since when, for what."""
     from seolog.cli import render
-    from seolog.services.logs import timer_status
+    from seolog.services.timer import timer_status
 
     state: State = ctx.obj
-    found = timer_status(state.app)
+    found = timer_status(state.app, everyone)
     if fmt is o.Format.json:
-        render.emit_json(None if found is None else _timer_document(*found))
+        docs = [_timer_document(r.timer, r.minutes) for r in found]
+        render.emit_json(docs if everyone else (docs[0] if docs else None))
         return
-    if found is None:
+    if not found:
         render.out(state.no_color).print("No timer is running.")
         return
-    timer, minutes = found
-    render.out(state.no_color).print(
-        render.cell(
-            f"Running for {_hm(minutes)} since {timer.started_at.astimezone():%Y-%m-%d %H:%M}: "
-            f"{timer.entry.get('description')}"
+    for r in found:
+        who = f"{r.timer.author}: " if everyone else ""
+        render.out(state.no_color).print(
+            render.cell(
+                f"{who}Running for {_hm(r.minutes)} since {r.timer.started_at.astimezone():%Y-%m-%d %H:%M}: "
+                f"{r.timer.entry.get('description')}"
+            )
         )
-    )
 
 
 def _timer_document(timer: Any, minutes: int) -> dict[str, Any]:
-    """The running timer as scripts read it (`logs start`, `logs status --format json`)."""
-    return {"started_at": timer.started_at.isoformat(), "minutes": minutes, **timer.entry}
+    """A running timer as scripts read it (`logs start`, `logs status --format json`)."""
+    return {
+        "started_at": timer.started_at.isoformat(),
+        "minutes": minutes,
+        "author": timer.author,
+        **timer.entry,
+    }
 
 
 def _emit_entry(state: State, entry_id: int) -> None:
@@ -363,16 +479,23 @@ def _emit_entry(state: State, entry_id: int) -> None:
     render.emit_json(entry_document(show_entry(state.app, entry_id)))
 
 
-@app.command("cancel", epilog="Example: seolog logs cancel")
-def cancel(ctx: typer.Context) -> None:
-    """Drop the running timer without logging it."""
+@app.command("cancel", epilog="Examples: seolog logs cancel · seolog logs cancel --author anna")
+def cancel(
+    ctx: typer.Context,
+    of: Annotated[
+        str | None,
+        typer.Option("--author", help="Cancel this consultant's timer instead of yours."),
+    ] = None,
+) -> None:
+    """Drop your running timer without logging it."""
     from seolog.cli import render
-    from seolog.services.logs import cancel_timer
+    from seolog.services.timer import cancel_timer
 
     state: State = ctx.obj
-    timer = cancel_timer(state.app)
+    timer = cancel_timer(state.app, of)
+    whose = f"{timer.author}'s timer" if of else "Timer"
     render.note(
-        f"Timer for {timer.entry.get('description')!r} cancelled.", state.quiet, state.no_color
+        f"{whose} for {timer.entry.get('description')!r} cancelled.", state.quiet, state.no_color
     )
 
 
@@ -397,6 +520,7 @@ def list_(
     until: UntilOpt = None,
     period: PeriodOpt = None,
     billable: FBillableOpt = None,
+    author: FAuthorOpt = None,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="Only the latest N.")
     ] = None,
@@ -418,6 +542,7 @@ def list_(
             until=until,
             period=period,
             billable=billable,
+            author=author,
         ),
         limit,
     )
@@ -436,6 +561,11 @@ def show(ctx: typer.Context, entry_id: IdArg, fmt: o.FormatOpt = o.Format.table)
         render.emit_json(doc)
         return
     doc["time"] = _hm(doc.pop("minutes"))
+    # the whole moments, dates included: an overnight timer ends on another day
+    for short, full in (("start", "started_at"), ("end", "ended_at")):
+        moment = doc.pop(full)
+        if moment is not None:
+            doc[short] = datetime.fromisoformat(moment).strftime("%Y-%m-%d %H:%M")
 
     def shown(value: Any) -> Any:
         if isinstance(value, bool):
@@ -445,7 +575,11 @@ def show(ctx: typer.Context, entry_id: IdArg, fmt: o.FormatOpt = o.Format.table)
     render.fields([(k.capitalize(), shown(v)) for k, v in doc.items()], state.no_color)
 
 
-@app.command("edit", epilog="Example: seolog logs edit 42 --time 2h --type content --no-billable")
+@app.command(
+    "edit",
+    epilog="Examples: seolog logs edit 42 --time 2h --type content --non-billable · "
+    "seolog logs edit 42 --tag audit --untag draft",
+)
 def edit(
     ctx: typer.Context,
     entry_id: IdArg,
@@ -464,11 +598,13 @@ def edit(
     billable: BillableOpt = None,
     rate: RateOpt = None,
     tag: TagOpt = None,
+    untag: UntagOpt = None,
     url: UrlOpt = None,
     fixes: FixesOpt = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Change an entry; give only what changes (an empty value clears a link, e.g. --project '')."""
+    """Change an entry; give only what changes (an empty value clears a link, e.g. --project '').
+    --tag adds to the entry's tags and --untag removes; invoiced entries refuse changes."""
     from seolog.cli import render
     from seolog.services.logs import edit_entry
 
@@ -480,6 +616,7 @@ def edit(
         start=start,
         end=end,
         day=day,
+        untags=untag,
         **_common(client, project, site, billable, rate, tag, url, fixes),
     )
     entry = edit_entry(state.app, entry_id, data)
@@ -508,12 +645,18 @@ def rm(
 
 @app.command(
     "summary",
-    epilog="Examples: seolog logs summary --by client --period last-month · seolog logs summary --by week --since 2026-10-01 --format csv",
+    epilog="Examples: seolog logs summary --by client --period last-month · seolog logs summary --by author --period this-month · "
+    "seolog logs summary --by tag --since 2026-10-01 --format csv",
 )
 def summary(
     ctx: typer.Context,
     by: Annotated[
-        str, typer.Option("--by", help="Group by client, project, site, type, week or month.")
+        str,
+        typer.Option(
+            "--by",
+            help="Group by client, project, site, type, tag, author, week or month "
+            "(by tag an entry counts under each of its tags).",
+        ),
     ] = "client",
     client: FClientOpt = None,
     project: FProjectOpt = None,
@@ -524,11 +667,13 @@ def summary(
     until: UntilOpt = None,
     period: PeriodOpt = None,
     billable: FBillableOpt = None,
+    author: FAuthorOpt = None,
     fmt: FormatOpt = LogFormat.table,
 ) -> None:
-    """Hours, billable hours and amounts per group, with totals per currency."""
+    """Hours, billable hours and amounts per group, with totals per currency. Amounts price each
+    rate's exact minutes, so groups and invoices agree to the cent."""
     from seolog.cli import render
-    from seolog.services.logs import summarize, summary_row_document
+    from seolog.services.logsummary import summarize, summary_row_document
 
     state: State = ctx.obj
     s = summarize(
@@ -544,6 +689,7 @@ def summary(
             until=until,
             period=period,
             billable=billable,
+            author=author,
         ),
     )
     docs = [summary_row_document(r) for r in s.rows]
@@ -595,25 +741,94 @@ def summary(
         )
 
 
-@app.command("import", epilog="Example: seolog logs import hours-2026.csv")
+class ImportFrom(StrEnum):
+    seolog = "seolog"
+    toggl = "toggl"
+    clockify = "clockify"
+    harvest = "harvest"
+
+
+class DateOrder(StrEnum):
+    dmy = "dmy"
+    mdy = "mdy"
+    ymd = "ymd"
+
+
+@app.command(
+    "import",
+    epilog="Examples: seolog logs import hours-2026.csv · "
+    "seolog logs import Toggl_time_entries_2026-11-01_to_2026-11-30.csv --create-clients --dry-run · "
+    "seolog logs import clockify.csv --from clockify --date-order dmy",
+)
 def import_(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="A CSV file with the columns of `seolog logs export`.", dir_okay=False),
+        typer.Argument(
+            help="A CSV file: seolog's own (`logs export`), or a Toggl Track, Clockify or "
+            "Harvest detailed-report export.",
+            dir_okay=False,
+        ),
     ],
+    source: Annotated[
+        ImportFrom | None,
+        typer.Option("--from", help="Whose export it is (default: told by its columns)."),
+    ] = None,
+    date_order: Annotated[
+        DateOrder | None,
+        typer.Option(
+            "--date-order",
+            help="How slash dates read (03/11/2026): dmy or mdy. Default: told by the file.",
+        ),
+    ] = None,
+    create_clients: Annotated[
+        bool,
+        typer.Option("--create-clients", help="Add clients and projects the store does not know."),
+    ] = False,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="The client of rows that name none."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+    ] = False,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Import entries from CSV: every row, or none if any row is bad (each bad line is named)."""
+    """Import entries: every row, or none if any row is bad (each bad line is named). Rows
+    imported before are skipped, so importing the same file twice adds nothing."""
+    from dataclasses import asdict
+
     from seolog.cli import render
-    from seolog.services.logcsv import import_csv
+    from seolog.services.logimport import ImportOptions, import_file
 
     state: State = ctx.obj
-    added = import_csv(state.app, file)
+    opts = ImportOptions(
+        source.value if source else None,
+        date_order.value if date_order else None,
+        create_clients,
+        client,
+        dry_run,
+    )
+    result = import_file(state.app, file, opts)
     if fmt is o.Format.json:
-        render.emit_json({"imported": added, "file": str(file)})
+        render.emit_json({**asdict(result), "imported": 0 if dry_run else result.new})
         return
-    render.note(f"Imported {added} entries from {file}.", state.quiet, state.no_color, "green")
+    would = "Would import" if dry_run else "Imported"
+    made = [
+        f"{'would add' if dry_run else 'added'} client(s) {', '.join(result.clients_created)}"
+        if result.clients_created
+        else "",
+        f"project(s) {', '.join(result.projects_created)}" if result.projects_created else "",
+    ]
+    extra = "; ".join(m for m in made if m)
+    render.note(
+        f"{would} {file} ({result.source}): {result.new} new, {result.already} already imported"
+        + (f"; {extra}" if extra else "")
+        + ".",
+        state.quiet,
+        state.no_color,
+        "green" if not dry_run else "",
+    )
 
 
 @app.command("export", epilog="Example: seolog logs export --period 2026 --output hours-2026.csv")

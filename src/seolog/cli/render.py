@@ -483,13 +483,18 @@ def _audit_tables(result: ScanResult, console: Console) -> None:
         console.print(t)
 
 
+def interactive() -> bool:
+    """Somebody at a terminal can answer a question (cron and CI cannot)."""
+    return sys.stdin.isatty()
+
+
 def confirm_or_abort(question: str) -> None:
     """Ask on a terminal; refuse (exit 2) where nobody can answer, so scripts never hang or delete."""
     import typer
 
     from seolog.errors import UsageError
 
-    if not sys.stdin.isatty():
+    if not interactive():
         raise UsageError("refusing to go on without confirmation", hint="pass --yes to confirm")
     if not typer.confirm(question, default=False, err=True):
         raise typer.Abort()

@@ -12,6 +12,7 @@ from typing import Any
 from seolog.checks.registry import get_check
 from seolog.output import worst_pages
 from seolog.reports.labels import score_band
+from seolog.worklog.money import Tally
 
 TOP_ISSUES = 10
 WORST_PAGES = 15
@@ -242,6 +243,7 @@ def work_summary(rows: list[Any]) -> WorkSummary:
     by_type: Counter[str] = Counter()
     by_site: Counter[str] = Counter()
     summary = WorkSummary(rows, [], [])
+    tallies: dict[str, Tally] = {}
     for r in rows:
         e = r.entry
         by_type[e.work_type] += e.minutes
@@ -249,9 +251,9 @@ def work_summary(rows: list[Any]) -> WorkSummary:
         summary.minutes += e.minutes
         if e.billable:
             summary.billable_minutes += e.minutes
-            if r.amount is not None:
-                key = r.currency or "EUR"
-                summary.amounts[key] = summary.amounts.get(key, Decimal("0")) + r.amount
+            if r.rate is not None:
+                tallies.setdefault(r.currency or "EUR", Tally()).add(e.minutes, r.rate)
+    summary.amounts = {currency: t.amount for currency, t in tallies.items()}
     summary.by_type = [(k, round(v / 60, 2)) for k, v in by_type.most_common()]
     summary.by_site = [(k, round(v / 60, 2)) for k, v in by_site.most_common()]
     return summary

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +13,7 @@ from sqlmodel import Session
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
 from seolog.ids import numeric_id
+from seolog.services.rates import RateChange
 from seolog.services.sites import check_email, get_site, parse_url
 from seolog.storage import repo
 from seolog.storage import worklog as store
@@ -18,6 +21,11 @@ from seolog.storage.db import session_scope
 from seolog.storage.models import Client, Project, Site, utcnow
 from seolog.suggest import closest
 from seolog.worklog.money import check_currency, parse_rate
+from seolog.worklog.parse import parse_date
+
+# A client's first rate applies from the beginning: entries logged before it was set (or dated
+# back) are priced by it. Later changes apply from --from (default today).
+BEGINNING = date(1900, 1, 1)
 
 
 def get_client(session: Session, ident: str) -> Client:
@@ -93,6 +101,26 @@ class ClientInput:
     currency: str | None = None
     notes: str | None = None
     sites: list[str] | None = None  # site names to link to this client
+    vat: str | None = None  # percent, e.g. 21
+    address: str | None = None
+    rate_from: str | None = None  # the day a new rate applies from
+    rate_project: str | None = None  # the rate is for this project only
+    rate_author: str | None = None  # … for this consultant only
+
+
+def parse_vat(text: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().rstrip("%").strip().replace(",", "."))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or not 0 <= value < 100:
+        raise UsageError(
+            f"cannot read the VAT rate {text!r}",
+            hint="give a percentage from 0 to 99, e.g. --vat 21",
+        )
+    return value.quantize(Decimal("0.01"))
 
 
 def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
@@ -102,12 +130,49 @@ def _apply_client(session: Session, client: Client, data: ClientInput) -> None:
         client.email = check_email(data.email)
     if data.website is not None:
         client.website = parse_url(data.website, "--website") if data.website else None
-    if data.rate is not None:
-        client.hourly_rate = parse_rate(data.rate) if data.rate else None
     if data.currency is not None:
         client.currency = check_currency(data.currency)
     if data.notes is not None:
         client.notes = data.notes or None
+    if data.vat is not None:
+        client.vat_rate = parse_vat(data.vat)
+    if data.address is not None:
+        client.address = data.address.strip() or None
+
+
+def _rate_change(
+    ctx: AppContext, session: Session, client: Client, data: ClientInput, was: str
+) -> RateChange | None:
+    """Record the rate (or the currency) given, from its day on: --from, else today once the
+    client (in that scope) has a rate, else from the beginning."""
+    from seolog.services.logs import today
+    from seolog.services.rates import current_rate, set_rate
+
+    if data.rate is None and (data.currency is None or client.currency == was):
+        if data.rate_from or data.rate_project or data.rate_author:
+            raise UsageError(
+                "--from, --project and --author say which rate: give --rate too",
+                hint="e.g. seolog clients edit ACME --rate 110 --from 2026-12-01",
+            )
+        return None
+    project = get_project(session, data.rate_project, client) if data.rate_project else None
+    author = " ".join(data.rate_author.split()) if data.rate_author else None
+    rates = [
+        r
+        for r in store.rates_of(session, client.id or 0)
+        if r.project_id == (project.id if project else None) and r.author == author
+    ]
+    if data.rate is not None:
+        rate = parse_rate(data.rate) if data.rate else None
+    else:  # a new currency: the rate in force goes on in it
+        rate = current_rate(session, client, today(ctx)).rate
+        if rate is None:
+            return None
+    now = today(ctx)
+    since = parse_date(data.rate_from, now) if data.rate_from else (now if rates else BEGINNING)
+    return set_rate(
+        session, client, rate, client.currency, since, project.id if project else None, author
+    )
 
 
 def _link_sites(session: Session, client: Client, site_names: list[str] | None) -> None:
@@ -126,12 +191,24 @@ def add_client(ctx: AppContext, data: ClientInput) -> Client:
         client = Client(name=name)
         _apply_client(session, client, data)
         client = _commit(session, client, "client")
+        _rate_change(ctx, session, client, data, client.currency)
         _link_sites(session, client, data.sites)
         return client
 
 
-def list_clients(ctx: AppContext) -> list[tuple[Client, int, int]]:
-    """Clients with their number of projects and of logged minutes."""
+@dataclass
+class ClientRow:
+    client: Client
+    rate: Decimal | None  # the client-wide rate in force today
+    projects: int
+    minutes: int
+
+
+def list_clients(ctx: AppContext) -> list[ClientRow]:
+    """Clients with today's rate and their number of projects and of logged minutes."""
+    from seolog.services.logs import today
+    from seolog.services.rates import current_rate
+
     with session_scope(ctx.engine) as session:
         rows = []
         for client in store.list_clients(session):
@@ -139,33 +216,43 @@ def list_clients(ctx: AppContext) -> list[tuple[Client, int, int]]:
             minutes = sum(
                 e.minutes for e in store.entries(session, store.EntryFilter(client_id=client.id))
             )
-            rows.append((client, projects, minutes))
+            rate = current_rate(session, client, today(ctx)).rate
+            rows.append(ClientRow(client, rate, projects, minutes))
         return rows
 
 
 @dataclass
 class ClientDetail:
     client: Client
+    rate: Decimal | None
     projects: list[Project]
     sites: list[Site]
     entries: int
     minutes: int
+    rates: list[dict[str, Any]] = field(default_factory=list)  # the history, oldest first
 
 
 def show_client(ctx: AppContext, ident: str) -> ClientDetail:
+    from seolog.services.logs import today
+    from seolog.services.rates import current_rate, rate_document
+
     with session_scope(ctx.engine) as session:
         client = get_client(session, ident)
         found = store.entries(session, store.EntryFilter(client_id=client.id))
+        projects = store.list_projects(session, client.id)
+        names = {p.id or 0: p.name for p in projects}
         return ClientDetail(
             client,
-            store.list_projects(session, client.id),
+            current_rate(session, client, today(ctx)).rate,
+            projects,
             store.sites_of_client(session, client.id or 0),
             len(found),
             sum(e.minutes for e in found),
+            [rate_document(r, names) for r in store.rates_of(session, client.id or 0)],
         )
 
 
-def edit_client(ctx: AppContext, ident: str, data: ClientInput) -> Client:
+def edit_client(ctx: AppContext, ident: str, data: ClientInput) -> tuple[Client, RateChange | None]:
     with session_scope(ctx.engine) as session:
         client = get_client(session, ident)
         if data.name is not None:
@@ -174,10 +261,12 @@ def edit_client(ctx: AppContext, ident: str, data: ClientInput) -> Client:
                 raise UsageError(
                     f"a client named {data.name!r} already exists", hint="pick another name"
                 )
+        was = client.currency
         _apply_client(session, client, data)
         client.updated_at = utcnow()
         _link_sites(session, client, data.sites)
-        return _commit(session, client, "client")
+        change = _rate_change(ctx, session, client, data, was)
+        return _commit(session, client, "client"), change
 
 
 def remove_client(ctx: AppContext, ident: str, cascade: bool = False) -> tuple[Client, int]:
@@ -185,6 +274,13 @@ def remove_client(ctx: AppContext, ident: str, cascade: bool = False) -> tuple[C
     entries removed. Linked sites stay, unlinked."""
     with session_scope(ctx.engine) as session:
         client = get_client(session, ident)
+        billed = store.invoices(session, client.id)
+        if billed:
+            raise UsageError(
+                f"{client.name} has {len(billed)} invoice(s) ({billed[-1].number} the latest): "
+                "the record of what was billed stays",
+                hint="keep the client; its invoices, voided ones too, keep their numbers",
+            )
         found = store.entries(session, store.EntryFilter(client_id=client.id))
         if found and not cascade:
             raise UsageError(
@@ -203,14 +299,17 @@ def remove_client(ctx: AppContext, ident: str, cascade: bool = False) -> tuple[C
         return client, len(found)
 
 
-def client_document(client: Client) -> dict[str, Any]:
+def client_document(client: Client, rate: Decimal | None) -> dict[str, Any]:
+    """`rate`: the client-wide rate in force today (`hourly_rate`, as before rates had dates)."""
     return {
         "id": client.id,
         "name": client.name,
         "email": client.email,
         "website": client.website,
-        "hourly_rate": str(client.hourly_rate) if client.hourly_rate is not None else None,
+        "hourly_rate": str(rate) if rate is not None else None,
         "currency": client.currency,
+        "vat_rate": str(client.vat_rate) if client.vat_rate is not None else None,
+        "address": client.address,
         "notes": client.notes,
     }
 

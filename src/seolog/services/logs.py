@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import getpass
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
 from seolog.services.clients import get_client, get_project
+from seolog.services.rates import price_entry
 from seolog.services.sites import get_site
 from seolog.storage import worklog as store
 from seolog.storage.db import session_scope
-from seolog.storage.models import LogEntry, Project, Site, Timer, utcnow
+from seolog.storage.models import Client, LogEntry, Project, Site, utcnow
 from seolog.worklog.money import amount, parse_rate
-from seolog.worklog.parse import parse_clock, parse_date, parse_duration, span_minutes
+from seolog.worklog.parse import (
+    parse_clock,
+    parse_date,
+    parse_duration,
+    span_minutes,
+)
 
 DEFAULT_WORK_TYPES = (
     "technical",
@@ -45,6 +51,23 @@ def today(ctx: AppContext) -> date:
     return ctx.clock().astimezone().date()
 
 
+def author(ctx: AppContext) -> str:
+    """Who is working: SEOLOG_USER, else the login name. Every entry and timer carries it, so a
+    team sharing one PostgreSQL store each keep their own timer and hours."""
+    name = " ".join(ctx.env.get("SEOLOG_USER", "").split())
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # a container's uid with no name
+            raise UsageError(
+                "cannot tell who you are: there is no login name",
+                hint="set SEOLOG_USER to your name, e.g. export SEOLOG_USER=anna",
+            ) from None
+    if len(name) > 200:
+        raise UsageError("SEOLOG_USER is longer than 200 characters", hint="use a short name")
+    return name
+
+
 @dataclass
 class EntryInput:
     description: str | None = None
@@ -58,7 +81,8 @@ class EntryInput:
     day: str | None = None
     billable: bool | None = None
     rate: str | None = None
-    tags: list[str] | None = None
+    tags: list[str] | None = None  # added to the entry's tags
+    untags: list[str] | None = None  # removed from them
     urls: list[str] | None = None
     fixes: list[str] | None = None
 
@@ -73,6 +97,7 @@ class EntryRow:
     site: str | None
     rate: Decimal | None
     currency: str | None
+    invoice: str | None = None  # the invoice number, when invoiced
 
     @property
     def amount(self) -> Decimal | None:
@@ -103,14 +128,10 @@ def _fixes(codes: list[str]) -> list[str]:
 
 
 def _owners(session: Session, data: EntryInput, entry: LogEntry) -> None:
-    """An unknown client, project or site is the "not found" error (exit 3), as in every other
-    command (it was exit 2 in the work log alone)."""
-    _resolve_owners(session, data, entry)
-
-
-def _resolve_owners(session: Session, data: EntryInput, entry: LogEntry) -> None:
     """Resolve --client/--project/--site; a project implies its client (and site), a site its
-    client. Contradictions are errors, not guesses."""
+    client. An unknown name is the "not found" error (exit 3); a site, project and client that do
+    not belong together are refused (exit 2) naming the owner: the entry would show up in
+    another client's monthly report."""
     client = get_client(session, data.client) if data.client else None
     if data.project is not None:
         project = get_project(session, data.project, client) if data.project else None
@@ -118,7 +139,8 @@ def _resolve_owners(session: Session, data: EntryInput, entry: LogEntry) -> None
         if project is not None:
             if client is not None and client.id != project.client_id:
                 raise UsageError(
-                    f"project {project.name!r} belongs to another client",
+                    f"project {project.name!r} belongs to {_client_name(session, project.client_id)}, "
+                    f"not {client.name}",
                     hint="drop --client, or pick that client's project",
                 )
             entry.client_id = project.client_id
@@ -131,6 +153,38 @@ def _resolve_owners(session: Session, data: EntryInput, entry: LogEntry) -> None
             entry.client_id = site.client_id
     if client is not None:
         entry.client_id = client.id
+    _check_site_owner(session, entry)
+
+
+def _client_name(session: Session, client_id: int | None) -> str:
+    found = store.client_by_id(session, client_id) if client_id else None
+    return found.name if found else "no client"
+
+
+def _check_site_owner(session: Session, entry: LogEntry) -> None:
+    if entry.site_id is None:
+        return
+    site = session.get(Site, entry.site_id)
+    if site is None:
+        return
+    if entry.client_id is not None and site.client_id != entry.client_id:
+        owner = _client_name(session, site.client_id)
+        raise UsageError(
+            f"site {site.name!r} belongs to {owner}, not {_client_name(session, entry.client_id)}",
+            hint=f"log it for {owner}, or link the site to this client with "
+            f"`seolog clients edit CLIENT --site {site.name}`"
+            if site.client_id
+            else f"link it first: `seolog clients edit CLIENT --site {site.name}`",
+        )
+    if entry.project_id is not None:
+        project = session.get(Project, entry.project_id)
+        if project is not None and project.site_id not in (None, site.id):
+            other = session.get(Site, project.site_id)
+            raise UsageError(
+                f"project {project.name!r} is for site {other.name if other else '?'!r}, "
+                f"not {site.name!r}",
+                hint="drop --site (the project's site is used), or pick another project",
+            )
 
 
 def _timing(ctx: AppContext, data: EntryInput, entry: LogEntry) -> None:
@@ -153,6 +207,17 @@ def _timing(ctx: AppContext, data: EntryInput, entry: LogEntry) -> None:
         entry.minutes = span_minutes(entry.day, clock_start, clock_end)
         entry.started_at = _local(entry.day, clock_start)
         entry.ended_at = _local(entry.day, clock_end)
+    _not_future(ctx, entry.day)
+
+
+def _not_future(ctx: AppContext, day: date) -> None:
+    """Work is logged once done: a date after today is a typo (2026-12-11 for 2026-11-12)."""
+    now = today(ctx)
+    if day > now:
+        raise UsageError(
+            f"the date {day} is in the future (today is {now})",
+            hint="log work once it is done; check the date, e.g. --date yesterday",
+        )
 
 
 def _local(day: date, at: time) -> datetime:
@@ -173,18 +238,31 @@ def _apply(ctx: AppContext, session: Session, data: EntryInput, entry: LogEntry)
         entry.billable = data.billable
     if data.rate is not None:
         entry.rate = parse_rate(data.rate) if data.rate else None
-    if data.tags is not None:
-        entry.tags = sorted({t.strip().lower() for t in data.tags if t.strip()}) or None
+        entry.rate_manual = bool(data.rate)
+    if data.tags is not None or data.untags is not None:
+        tags = set(entry.tags or []) | _tags(data.tags)
+        entry.tags = sorted(tags - _tags(data.untags)) or None
     if data.urls is not None:
         entry.urls = [u.strip() for u in data.urls if u.strip()] or None
     if data.fixes is not None:
         entry.fixes = _fixes(data.fixes) or None
     _owners(session, data, entry)
     _timing(ctx, data, entry)
+    if data.rate is not None and entry.rate_manual:
+        entry.currency = None  # the client's, set by price_entry
+    price_entry(session, entry)
 
 
-def build_entry(ctx: AppContext, session: Session, data: EntryInput) -> LogEntry:
-    entry = LogEntry(day=today(ctx), minutes=0, work_type="other", description="")
+def _tags(values: list[str] | None) -> set[str]:
+    return {t.strip().lower() for t in values or [] if t.strip()}
+
+
+def build_entry(
+    ctx: AppContext, session: Session, data: EntryInput, by: str | None = None
+) -> LogEntry:
+    entry = LogEntry(
+        day=today(ctx), minutes=0, work_type="other", description="", author=by or author(ctx)
+    )
     _apply(ctx, session, data, entry)
     if not entry.description:
         raise UsageError(
@@ -215,9 +293,22 @@ def get_entry(session: Session, entry_id: int) -> LogEntry:
     return entry
 
 
+def _unlocked(session: Session, entry: LogEntry, doing: str) -> None:
+    """An invoiced entry is part of what the client was billed: it changes only once the
+    invoice is voided."""
+    if entry.invoice_id is None:
+        return
+    number = store.invoice_numbers(session, {entry.invoice_id}).get(entry.invoice_id, "?")
+    raise UsageError(
+        f"entry {entry.id} is on invoice {number}, so it cannot be {doing}",
+        hint=f"void the invoice first (`seolog invoices void {number}`), then invoice again",
+    )
+
+
 def edit_entry(ctx: AppContext, entry_id: int, data: EntryInput) -> LogEntry:
     with session_scope(ctx.engine) as session:
         entry = get_entry(session, entry_id)
+        _unlocked(session, entry, "changed")
         _apply(ctx, session, data, entry)
         entry.updated_at = utcnow()
         return entry
@@ -226,6 +317,7 @@ def edit_entry(ctx: AppContext, entry_id: int, data: EntryInput) -> LogEntry:
 def remove_entry(ctx: AppContext, entry_id: int) -> LogEntry:
     with session_scope(ctx.engine) as session:
         entry = get_entry(session, entry_id)
+        _unlocked(session, entry, "deleted")
         session.delete(entry)
         return entry
 
@@ -244,9 +336,10 @@ class ListFilter:
     until: str | None = None
     period: str | None = None
     billable: bool | None = None
+    author: str | None = None
 
 
-def _entry_filter(ctx: AppContext, session: Session, f: ListFilter) -> store.EntryFilter:
+def entry_filter(ctx: AppContext, session: Session, f: ListFilter) -> store.EntryFilter:
     from seolog.worklog.parse import parse_period
 
     since = parse_date(f.since, today(ctx)) if f.since else None
@@ -271,46 +364,51 @@ def _entry_filter(ctx: AppContext, session: Session, f: ListFilter) -> store.Ent
         since=since,
         until=until,
         billable=f.billable,
+        author=" ".join(f.author.split()) if f.author else None,
     )
 
 
-def _rows(session: Session, entries: list[LogEntry]) -> list[EntryRow]:
-    clients = {c.id: c for c in store.list_clients(session)}
+def rows_of(session: Session, entries: list[LogEntry]) -> list[EntryRow]:
+    clients = store.names(session, Client, {e.client_id for e in entries if e.client_id})
     projects = store.names(session, Project, {e.project_id for e in entries if e.project_id})
     sites = store.names(session, Site, {e.site_id for e in entries if e.site_id})
-    rows = []
-    for e in entries:
-        client = clients.get(e.client_id or 0)
-        rows.append(
-            EntryRow(
-                e,
-                client.name if client else None,
-                projects.get(e.project_id or 0),
-                sites.get(e.site_id or 0),
-                e.rate if e.rate is not None else (client.hourly_rate if client else None),
-                client.currency if client else None,
-            )
+    numbers = store.invoice_numbers(session, {e.invoice_id for e in entries if e.invoice_id})
+    return [
+        EntryRow(
+            e,
+            clients.get(e.client_id or 0),
+            projects.get(e.project_id or 0),
+            sites.get(e.site_id or 0),
+            e.rate,
+            e.currency,
+            numbers.get(e.invoice_id or 0),
         )
-    return rows
+        for e in entries
+    ]
 
 
 def list_entries(ctx: AppContext, f: ListFilter, limit: int | None = None) -> list[EntryRow]:
     with session_scope(ctx.engine) as session:
-        return _rows(session, store.entries(session, _entry_filter(ctx, session, f), limit))
+        return rows_of(session, store.entries(session, entry_filter(ctx, session, f), limit))
 
 
 def show_entry(ctx: AppContext, entry_id: int) -> EntryRow:
     with session_scope(ctx.engine) as session:
-        return _rows(session, [get_entry(session, entry_id)])[0]
+        return rows_of(session, [get_entry(session, entry_id)])[0]
 
 
 def entry_document(row: EntryRow) -> dict[str, Any]:
     e = row.entry
     return {
         "id": e.id,
+        "uuid": e.uuid,
+        "author": e.author,
         "date": e.day.isoformat(),
         "start": e.started_at.astimezone().strftime("%H:%M") if e.started_at else None,
         "end": e.ended_at.astimezone().strftime("%H:%M") if e.ended_at else None,
+        # the whole moments: a timer left running overnight ends on another date
+        "started_at": e.started_at.astimezone().isoformat() if e.started_at else None,
+        "ended_at": e.ended_at.astimezone().isoformat() if e.ended_at else None,
         "minutes": e.minutes,
         "client": row.client,
         "project": row.project,
@@ -321,174 +419,8 @@ def entry_document(row: EntryRow) -> dict[str, Any]:
         "rate": str(row.rate) if row.rate is not None else None,
         "amount": str(row.amount) if row.amount is not None else None,
         "currency": row.currency,
+        "invoice": row.invoice,
         "tags": e.tags or [],
         "urls": e.urls or [],
         "fixes": e.fixes or [],
-    }
-
-
-# --- the timer ---------------------------------------------------------------------------------
-
-
-def _timer_input(timer: Timer) -> EntryInput:
-    return EntryInput(**timer.entry)
-
-
-def start_timer(ctx: AppContext, data: EntryInput) -> Timer:
-    if data.time is not None or data.start is not None or data.end is not None:
-        raise UsageError("a timer measures the time itself", hint="drop --time/--start/--end")
-    with session_scope(ctx.engine) as session:
-        running = store.running_timer(session)
-        if running is not None:
-            raise _already_running(running)
-        build_entry(ctx, session, EntryInput(**{**data.__dict__, "time": "1m"}))  # validates now
-        timer = Timer(
-            started_at=ctx.clock(), entry={k: v for k, v in data.__dict__.items() if v is not None}
-        )
-        session.add(timer)
-        try:
-            session.flush()
-        except IntegrityError as e:  # another `logs start` got in between (uq_timers_slot)
-            session.rollback()
-            raise _already_running(store.running_timer(session)) from e
-        return timer
-
-
-def _already_running(running: Timer | None) -> UsageError:
-    hint = "stop it with `seolog logs stop`, or drop it with `seolog logs cancel`"
-    if running is None:  # stopped again in the meantime
-        return UsageError("another timer was started at the same moment", hint=hint)
-    return UsageError(
-        f"a timer is already running since {running.started_at.astimezone():%H:%M} "
-        f"for {running.entry.get('description')!r}",
-        hint=hint,
-    )
-
-
-def timer_status(ctx: AppContext) -> tuple[Timer, int] | None:
-    """The running timer and its minutes so far, or None."""
-    with session_scope(ctx.engine) as session:
-        timer = store.running_timer(session)
-        if timer is None:
-            return None
-        return timer, _elapsed(ctx, timer)
-
-
-def _elapsed(ctx: AppContext, timer: Timer) -> int:
-    return max(0, int((ctx.clock() - timer.started_at).total_seconds() // 60))
-
-
-def stop_timer(ctx: AppContext, description: str | None = None) -> LogEntry:
-    with session_scope(ctx.engine) as session:
-        timer = store.running_timer(session)
-        if timer is None:
-            raise UsageError(
-                "no timer is running", hint='start one with `seolog logs start "…" --site S`'
-            )
-        data = _timer_input(timer)
-        if description:
-            data.description = description
-        minutes = max(1, _elapsed(ctx, timer))  # a timer stopped at once still logs a minute
-        entry = build_entry(ctx, session, EntryInput(**{**data.__dict__, "time": None}))
-        started = timer.started_at.astimezone()
-        entry.day = started.date()
-        entry.minutes = minutes
-        entry.started_at = timer.started_at
-        entry.ended_at = ctx.clock()
-        session.add(entry)
-        session.delete(timer)
-        session.flush()
-        return entry
-
-
-def cancel_timer(ctx: AppContext) -> Timer:
-    with session_scope(ctx.engine) as session:
-        timer = store.running_timer(session)
-        if timer is None:
-            raise UsageError("no timer is running", hint="nothing to cancel")
-        session.delete(timer)
-        return timer
-
-
-# --- summaries ---------------------------------------------------------------------------------
-
-GROUPS = ("client", "project", "site", "type", "week", "month")
-
-
-@dataclass
-class SummaryRow:
-    group: str
-    currency: str | None
-    entries: int = 0
-    minutes: int = 0
-    billable_minutes: int = 0
-    amount: Decimal = Decimal("0.00")
-    unpriced_minutes: int = 0  # billable time with no rate anywhere: an invoice would miss it
-
-
-@dataclass
-class Summary:
-    by: str
-    since: date | None
-    until: date | None
-    rows: list[SummaryRow] = field(default_factory=list)
-    totals: list[SummaryRow] = field(default_factory=list)  # one per currency
-
-
-def _group_key(by: str, row: EntryRow) -> str:
-    e = row.entry
-    if by == "client":
-        return row.client or "(no client)"
-    if by == "project":
-        return f"{row.client}: {row.project}" if row.project else "(no project)"
-    if by == "site":
-        return row.site or "(no site)"
-    if by == "type":
-        return e.work_type
-    if by == "week":
-        year, week, _ = e.day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return e.day.strftime("%Y-%m")
-
-
-def summarize(ctx: AppContext, by: str, f: ListFilter) -> Summary:
-    if by not in GROUPS:
-        raise UsageError(f"cannot group by {by!r}", hint=f"use one of: {', '.join(GROUPS)}")
-    with session_scope(ctx.engine) as session:
-        ef = _entry_filter(ctx, session, f)
-        rows = _rows(session, store.entries(session, ef))
-    groups: dict[tuple[str, str | None], SummaryRow] = {}
-    totals: dict[str | None, SummaryRow] = {}
-    for row in rows:
-        key = (_group_key(by, row), row.currency)
-        for target in (
-            groups.setdefault(key, SummaryRow(key[0], row.currency)),
-            totals.setdefault(row.currency, SummaryRow("Total", row.currency)),
-        ):
-            target.entries += 1
-            target.minutes += row.entry.minutes
-            if row.entry.billable:
-                target.billable_minutes += row.entry.minutes
-                if row.amount is None:
-                    target.unpriced_minutes += row.entry.minutes
-                else:
-                    target.amount += row.amount
-    return Summary(
-        by,
-        ef.since,
-        ef.until,
-        sorted(groups.values(), key=lambda r: (r.group, r.currency or "")),
-        sorted(totals.values(), key=lambda r: r.currency or ""),
-    )
-
-
-def summary_row_document(row: SummaryRow) -> dict[str, Any]:
-    return {
-        "group": row.group,
-        "entries": row.entries,
-        "hours": round(row.minutes / 60, 2),
-        "billable_hours": round(row.billable_minutes / 60, 2),
-        "amount": str(row.amount),
-        "currency": row.currency,
-        "unpriced_billable_hours": round(row.unpriced_minutes / 60, 2),
     }

@@ -240,12 +240,7 @@ def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequ
     rows = list_entries(
         ctx, ListFilter(client=name, since=period.since.isoformat(), until=period.until.isoformat())
     )
-    with session_scope(ctx.engine) as session:
-        for row in rows:
-            if row.entry.site_id and row.entry.site_id not in sites:
-                site = repo.site_by_id(session, row.entry.site_id)
-                if site is not None:
-                    sites[site.id or 0] = (site.name, site.root_url)
+    # Only the client's own sites: an entry for another client's site says nothing of theirs.
     monthly = []
     for site_id, (site_name, url) in sorted(sites.items(), key=lambda kv: kv[1][0]):
         history = [

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -20,10 +21,11 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    String,
     Text,
     TypeDecorator,
     UniqueConstraint,
-    text,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -263,11 +265,63 @@ class Client(SQLModel, table=True):
     name: str = Field(unique=True, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     website: str | None = Field(default=None, max_length=2048)
-    hourly_rate: Decimal | None = _money()
+    # The rate is in `rates`, with the date it applies from: a rate typed here once re-priced
+    # every past month. `currency` is the one new rates are in.
     currency: str = Field(default="EUR", max_length=3)
+    vat_rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2), nullable=True))
+    address: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class Rate(SQLModel, table=True):
+    """An hourly rate and the day it applies from: for a client, or one of its projects, or one
+    consultant (author) on either. An entry takes the most specific rate in force on its date
+    and keeps it, so a later change never re-prices the past."""
+
+    __tablename__ = "rates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = _fk("clients.id")
+    project_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    author: str | None = Field(default=None, max_length=200)
+    rate: Decimal | None = _money()  # None: no rate from this day on
+    currency: str = Field(max_length=3)
+    effective_from: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = _created()
+
+
+class Invoice(SQLModel, table=True):
+    """A client's billable entries of a period, frozen under a number. `document` holds the lines
+    and totals as issued: an invoice renders the same forever, whatever changes later. A voided
+    invoice keeps its number (numbers are never reused) and frees its entries."""
+
+    __tablename__ = "invoices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    number: str = Field(unique=True, max_length=60)
+    seq: int
+    client_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("clients.id"), nullable=False, index=True)
+    )
+    period_start: date = Field(sa_column=Column(Date, nullable=False))
+    period_end: date = Field(sa_column=Column(Date, nullable=False))
+    issued_on: date = Field(sa_column=Column(Date, nullable=False))
+    due_on: date = Field(sa_column=Column(Date, nullable=False))
+    status: str = Field(default="issued", max_length=10)  # issued | void
+    voided_at: datetime | None = _when()
+    void_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    vat_rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2), nullable=True))
+    author: str = Field(max_length=200)
+    document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _created()
 
 
 class Project(SQLModel, table=True):
@@ -303,7 +357,23 @@ class LogEntry(SQLModel, table=True):
     work_type: str = Field(max_length=40)
     description: str = Field(sa_column=Column(Text, nullable=False))
     billable: bool = True
-    rate: Decimal | None = _money()  # overrides the client's hourly rate for this entry
+    # The rate in force on the entry's day, kept: a rate change never re-prices it. With
+    # `rate_manual` it was given for this entry alone (--rate) and no rate change touches it.
+    rate: Decimal | None = _money()
+    currency: str | None = Field(default=None, max_length=3)
+    rate_manual: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    author: str = Field(
+        default="", sa_column=Column(String(200), nullable=False, server_default="")
+    )
+    # Where an imported entry came from ("toggl:123", "seolog:<uuid>", "harvest:<hash>"): a
+    # second import of the same file finds it and adds nothing.
+    import_key: str | None = Field(default=None, unique=True, max_length=200)
+    invoice_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("invoices.id"), nullable=True, index=True),
+    )
     tags: list[str] | None = _json()
     urls: list[str] | None = _json()
     fixes: list[str] | None = _json()  # check codes the work addressed
@@ -312,17 +382,18 @@ class LogEntry(SQLModel, table=True):
 
 
 class Timer(SQLModel, table=True):
-    """The running timer: at most one row. In the database, so it survives closed terminals.
-    Every row has `slot` 1 under a unique index: two `logs start` at once cannot both insert."""
+    """A running timer: at most one per author, kept by a unique index (two `logs start` at
+    once cannot both insert). In the database, so it survives closed terminals, and a shared
+    PostgreSQL store serves a team."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("uq_timers_slot", "slot", unique=True),)
+    __table_args__ = (Index("uq_timers_author", "author", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     entry: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # the entry to log
-    slot: int = Field(
-        default=1, sa_column=Column(Integer, nullable=False, server_default=text("1"))
+    author: str = Field(
+        default="", sa_column=Column(String(200), nullable=False, server_default="")
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from seolog.ids import storable_id
-from seolog.storage.models import Client, LogEntry, Project, Site, Timer
+from seolog.storage.models import Client, Invoice, LogEntry, Project, Rate, Site, Timer
 
 
 def client_by_name(session: Session, name: str) -> Client | None:
@@ -57,15 +57,28 @@ class EntryFilter:
     since: date | None = None
     until: date | None = None
     billable: bool | None = None
+    author: str | None = None
+    invoice_id: int | None = None
+    uninvoiced: bool = False  # only entries on no invoice
 
 
 def entries(session: Session, f: EntryFilter, limit: int | None = None) -> list[LogEntry]:
     """Entries matching every given filter, oldest first (the order of a timesheet)."""
     stmt = select(LogEntry).order_by(LogEntry.day, LogEntry.started_at, LogEntry.id)
-    for column in ("client_id", "project_id", "site_id", "work_type", "billable"):
+    for column in (
+        "client_id",
+        "project_id",
+        "site_id",
+        "work_type",
+        "billable",
+        "author",
+        "invoice_id",
+    ):
         value = getattr(f, column)
         if value is not None:
             stmt = stmt.where(getattr(LogEntry, column) == value)
+    if f.uninvoiced:
+        stmt = stmt.where(LogEntry.invoice_id.is_(None))  # type: ignore[union-attr]
     if f.since is not None:
         stmt = stmt.where(LogEntry.day >= f.since)
     if f.until is not None:
@@ -80,8 +93,84 @@ def entry_by_id(session: Session, entry_id: int) -> LogEntry | None:
     return session.get(LogEntry, entry_id) if storable_id(entry_id) else None
 
 
-def running_timer(session: Session) -> Timer | None:
-    return session.execute(select(Timer).order_by(Timer.id).limit(1)).scalar_one_or_none()
+def running_timer(session: Session, author: str) -> Timer | None:
+    return session.execute(select(Timer).where(Timer.author == author)).scalar_one_or_none()
+
+
+def running_timers(session: Session) -> list[Timer]:
+    return list(session.execute(select(Timer).order_by(Timer.started_at)).scalars())
+
+
+def last_entry(session: Session, author: str) -> LogEntry | None:
+    """The author's latest entry: what `logs restart` times again."""
+    stmt = (
+        select(LogEntry)
+        .where(LogEntry.author == author)
+        .order_by(LogEntry.day.desc(), LogEntry.ended_at.desc(), LogEntry.id.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def entry_by_import_key(session: Session, keys: list[str]) -> set[str]:
+    """Which of `keys` were imported already."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):  # bound parameters per statement
+        chunk = keys[i : i + 500]
+        found.update(
+            session.execute(
+                select(LogEntry.import_key).where(LogEntry.import_key.in_(chunk))
+            ).scalars()  # type: ignore[union-attr]
+        )
+    return found
+
+
+def entries_by_uuid(session: Session, uuids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(uuids), 500):
+        chunk = uuids[i : i + 500]
+        found.update(
+            session.execute(select(LogEntry.uuid).where(LogEntry.uuid.in_(chunk))).scalars()
+        )  # type: ignore[attr-defined]
+    return found
+
+
+def rates_of(session: Session, client_id: int) -> list[Rate]:
+    stmt = select(Rate).where(Rate.client_id == client_id).order_by(Rate.effective_from, Rate.id)
+    return list(session.execute(stmt).scalars())
+
+
+def invoices(session: Session, client_id: int | None = None) -> list[Invoice]:
+    stmt = select(Invoice).order_by(Invoice.issued_on, Invoice.id)
+    if client_id is not None:
+        stmt = stmt.where(Invoice.client_id == client_id)
+    return list(session.execute(stmt).scalars())
+
+
+def invoice_by_number(session: Session, number: str) -> Invoice | None:
+    return session.execute(
+        select(Invoice).where(func.lower(Invoice.number) == number.strip().lower())
+    ).scalar_one_or_none()
+
+
+def invoice_by_id(session: Session, invoice_id: int) -> Invoice | None:
+    return session.get(Invoice, invoice_id) if storable_id(invoice_id) else None
+
+
+def invoice_numbers(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Invoice.id, Invoice.number).where(Invoice.id.in_(ids)))  # type: ignore[union-attr]
+    return {r[0]: r[1] for r in rows}
+
+
+def max_invoice_seq(session: Session, prefix_like: str | None = None) -> int:
+    """The highest sequence number used (by numbers starting `prefix_like`, when given): voided
+    invoices count, numbers are never reused."""
+    stmt = select(func.max(Invoice.seq))
+    if prefix_like is not None:
+        stmt = stmt.where(Invoice.number.like(prefix_like + "%"))  # type: ignore[attr-defined]
+    return int(session.execute(stmt).scalar() or 0)
 
 
 def names(session: Session, model: Any, ids: set[int]) -> dict[int, str]:

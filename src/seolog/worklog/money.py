@@ -66,3 +66,21 @@ def check_currency(text: str) -> str:
             hint=f"did you mean {match}?" if match else "use an ISO 4217 code, e.g. EUR, USD, GBP",
         )
     return code
+
+
+class Tally:
+    """Billable minutes per hourly rate. The amount prices each rate's minutes once, exactly, to
+    the cent: three 20-minute entries at 95 make 95.00, not 3 x 31.67 = 95.01; and no hours are
+    rounded before they are priced."""
+
+    def __init__(self) -> None:
+        self.by_rate: dict[Decimal, int] = {}
+
+    def add(self, minutes: int, rate: Decimal) -> None:
+        self.by_rate[rate] = self.by_rate.get(rate, 0) + minutes
+
+    @property
+    def amount(self) -> Decimal:
+        return sum(
+            (amount(m, r) or Decimal(0) for r, m in self.by_rate.items()), Decimal("0.00")
+        ).quantize(CENT)

@@ -13,7 +13,9 @@ _DURATION = re.compile(
     r"^\s*(?:(?P<h>\d+(?:[.,]\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$",
     re.I,
 )
-_H_THEN_MINUTES = re.compile(r"^\s*(?P<h>\d+)\s*h\s*(?P<m>\d{1,2})\s*$", re.I)  # 1h30
+_H_THEN_MINUTES = re.compile(r"^\s*(?P<h>\d+)\s*h\s*(?P<m>[0-5]?\d)\s*$", re.I)  # 1h30, not 1h70
+# 1h70, 1h 70m, 1:70: minutes past the hour that are not (once taken as 2h10)
+_MINUTES_OVER = re.compile(r"^\s*(?P<h>\d+)\s*(?:h\s*|:)(?P<m>\d+)\s*(?:m(?:in(?:utes?)?)?)?\s*$")
 _CLOCK = re.compile(r"^\s*(?P<h>\d+):(?P<m>[0-5]\d)\s*$")  # 1:30
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 MAX_MINUTES = 24 * 60
@@ -22,6 +24,13 @@ MAX_MINUTES = 24 * 60
 def parse_duration(text: str) -> int:
     """Minutes from `90m`, `1h30`, `1h 30m`, `1.5h`, `2h`, `1:30`. Zero and over 24h are refused."""
     value = text.strip().lower()
+    over = _MINUTES_OVER.match(value)
+    if over and int(over["m"]) >= 60:
+        h, m = int(over["h"]) + int(over["m"]) // 60, int(over["m"]) % 60
+        raise UsageError(
+            f"the minutes in {text!r} are 60 or more",
+            hint=f"did you mean {h}h{m:02d}? after the hours, give 0-59 minutes",
+        )
     minutes: float | None = None
     for pattern in (_H_THEN_MINUTES, _CLOCK):
         m = pattern.match(value)
@@ -121,3 +130,12 @@ def parse_period(text: str, today: date) -> tuple[date, date]:
         f"cannot read the period {text!r}",
         hint="use this-month, last-month, this-week, last-week, this-year, 2026-10 or 2026",
     )
+
+
+def parse_moment(text: str, today: date, what: str) -> datetime:
+    """A moment in the machine's time zone: `17:30` (today), `yesterday 17:30`, `mon 09:15`,
+    `2026-11-26 18:57` (or with a T). Used by `logs start --at` and `logs stop --at`."""
+    value = " ".join(text.replace("T", " ").split())
+    day_text, _, clock_text = value.rpartition(" ")
+    day = parse_date(day_text, today) if day_text else today
+    return datetime.combine(day, parse_clock(clock_text, what)).astimezone()
