@@ -290,7 +290,7 @@ def _check_worklog(worklog: dict[str, Any], problems: Problems) -> None:
             problems.add(
                 f"worklog.{key}: {declared.shown(value)} is not allowed here", f"e.g. {example}"
             )
-        elif key == "invoice_number" and "{seq" not in value:
+        elif key == "invoice_number" and "{seq" not in str(value):
             problems.add(
                 "worklog.invoice_number has no {seq}: every invoice would get the same number",
                 f"e.g. {example}",

@@ -210,6 +210,11 @@ COMMANDS = {
     "projects": Lazy(
         "seolog.cli.clients", "projects_app", "Projects of a client (a site may belong to one)."
     ),
+    "invoices": Lazy(
+        "seolog.cli.invoices",
+        "app",
+        "Invoices: a client's billable hours of a period, numbered and frozen (HTML, PDF, CSV).",
+    ),
     "config": Lazy(
         "seolog.cli.configcmd", "app", "The project config file (seolog.toml or [tool.seolog])."
     ),

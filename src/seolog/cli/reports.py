@@ -63,7 +63,7 @@ TemplateDirOpt = Annotated[
 ]
 
 
-def _request(
+def report_request(
     state: State,
     fmt: Kind | None,
     output: Path | None,
@@ -97,7 +97,7 @@ NoAmountsOpt = Annotated[
 ]
 
 
-def _done(state: State, written: object) -> None:
+def done(state: State, written: object) -> None:
     from seolog.cli import render
 
     size = getattr(written, "size", 0)
@@ -137,8 +137,8 @@ def audit(
     from seolog.services.reports import audit_report
 
     state: State = ctx.obj
-    request = _request(state, fmt, output, "audit", _slug(target), lang, template_dir)
-    _done(state, audit_report(state.app, target, request))
+    request = report_request(state, fmt, output, "audit", _slug(target), lang, template_dir)
+    done(state, audit_report(state.app, target, request))
 
 
 @app.command(
@@ -164,9 +164,9 @@ def work(
     state: State = ctx.obj
     span = report_period(state.app, period, since, until)
     name = f"{_slug(client)}-{span.since:%Y-%m}"
-    request = _request(state, fmt, output, "work", name, lang, template_dir)
+    request = report_request(state, fmt, output, "work", name, lang, template_dir)
     request.amounts = not no_amounts
-    _done(state, work_report(state.app, client, request, span))
+    done(state, work_report(state.app, client, request, span))
 
 
 @app.command(
@@ -216,6 +216,6 @@ def monthly(
 
     state: State = ctx.obj
     name = f"{_slug(client)}-{month_of(state.app, month)}"
-    request = _request(state, fmt, output, "monthly", name, lang, template_dir)
+    request = report_request(state, fmt, output, "monthly", name, lang, template_dir)
     request.notes, request.next_steps, request.amounts = notes, next_steps, not no_amounts
-    _done(state, monthly_report(state.app, client, month, request))
+    done(state, monthly_report(state.app, client, month, request))

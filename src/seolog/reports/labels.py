@@ -48,7 +48,12 @@ NEEDS_WORK_FROM = 50
 BANDS = {"good": "Good", "needs-work": "Needs work", "poor": "Poor"}
 
 # Default report file names (before the client or site and the month).
-FILE_NAMES = {"audit": "seo-audit", "work": "work-report", "monthly": "monthly-report"}
+FILE_NAMES = {
+    "audit": "seo-audit",
+    "work": "work-report",
+    "monthly": "monthly-report",
+    "invoice": "invoice",
+}
 ISSUES_CSV = "issues"  # the CSV beside a cut PDF appendix: <report>-issues.csv
 
 

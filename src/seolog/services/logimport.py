@@ -152,12 +152,11 @@ def _seolog_rows(path: Path, text: str) -> list[_Row]:
                 digest = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:32]
                 seen[digest] = seen.get(digest, 0) + 1
                 key = f"seolog:{digest}" + (f"#{seen[digest]}" if seen[digest] > 1 else "")
+            problem: str | None = None
             try:
                 data = record_input(record)
             except SeologError as e:  # a cell no entry can hold: named with the others
                 data, problem = EntryInput(), e.message
-            else:
-                problem = None
             row = _Row(
                 line,
                 key,

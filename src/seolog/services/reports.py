@@ -131,7 +131,7 @@ def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
     return history[-1]["id"], site_id
 
 
-def _deliver(renderer: Renderer, html: str, request: ReportRequest) -> Written:
+def deliver(renderer: Renderer, html: str, request: ReportRequest) -> Written:
     if request.fmt == "pdf":
         return Written(request.output, write_pdf(html, request.output), [])
     return Written(request.output, atomic_write(request.output, html), [])
@@ -162,7 +162,7 @@ def audit_report(ctx: AppContext, target: str, request: ReportRequest) -> Writte
         appendix_file=csv_path.name if csv_path else None,
         per_check=per_check or 0,
     )
-    written = _deliver(renderer, html, request)
+    written = deliver(renderer, html, request)
     if csv_path is not None:
         written.extra.append(csv_path)
     return written
@@ -205,7 +205,7 @@ def work_report(
     )
     renderer = Renderer(request.lang, request.branding or Branding(), amounts=request.amounts)
     html = renderer.html("work.html.j2", client=name, period=period, work=model.work_summary(rows))
-    return _deliver(renderer, html, request)
+    return deliver(renderer, html, request)
 
 
 def month_of(ctx: AppContext, month: str) -> str:
@@ -273,4 +273,4 @@ def monthly_report(ctx: AppContext, client: str, month: str, request: ReportRequ
         notes=notes,
         next_steps=next_steps,
     )
-    return _deliver(renderer, html, request)
+    return deliver(renderer, html, request)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from seolog.ids import storable_id
 from seolog.storage.models import Client, Invoice, LogEntry, Project, Rate, Site, Timer
@@ -78,7 +78,7 @@ def entries(session: Session, f: EntryFilter, limit: int | None = None) -> list[
         if value is not None:
             stmt = stmt.where(getattr(LogEntry, column) == value)
     if f.uninvoiced:
-        stmt = stmt.where(LogEntry.invoice_id.is_(None))  # type: ignore[union-attr]
+        stmt = stmt.where(col(LogEntry.invoice_id).is_(None))
     if f.since is not None:
         stmt = stmt.where(LogEntry.day >= f.since)
     if f.until is not None:
@@ -106,7 +106,7 @@ def last_entry(session: Session, author: str) -> LogEntry | None:
     stmt = (
         select(LogEntry)
         .where(LogEntry.author == author)
-        .order_by(LogEntry.day.desc(), LogEntry.ended_at.desc(), LogEntry.id.desc())  # type: ignore[attr-defined]
+        .order_by(col(LogEntry.day).desc(), col(LogEntry.ended_at).desc(), col(LogEntry.id).desc())
         .limit(1)
     )
     return session.execute(stmt).scalar_one_or_none()
@@ -117,11 +117,8 @@ def entry_by_import_key(session: Session, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(keys), 500):  # bound parameters per statement
         chunk = keys[i : i + 500]
-        found.update(
-            session.execute(
-                select(LogEntry.import_key).where(LogEntry.import_key.in_(chunk))
-            ).scalars()  # type: ignore[union-attr]
-        )
+        stmt = select(LogEntry.import_key).where(col(LogEntry.import_key).in_(chunk))
+        found.update(k for k in session.execute(stmt).scalars() if k)
     return found
 
 
@@ -130,8 +127,8 @@ def entries_by_uuid(session: Session, uuids: list[str]) -> set[str]:
     for i in range(0, len(uuids), 500):
         chunk = uuids[i : i + 500]
         found.update(
-            session.execute(select(LogEntry.uuid).where(LogEntry.uuid.in_(chunk))).scalars()
-        )  # type: ignore[attr-defined]
+            session.execute(select(LogEntry.uuid).where(col(LogEntry.uuid).in_(chunk))).scalars()
+        )
     return found
 
 
@@ -169,7 +166,7 @@ def max_invoice_seq(session: Session, prefix_like: str | None = None) -> int:
     invoices count, numbers are never reused."""
     stmt = select(func.max(Invoice.seq))
     if prefix_like is not None:
-        stmt = stmt.where(Invoice.number.like(prefix_like + "%"))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Invoice.number).startswith(prefix_like, autoescape=True))
     return int(session.execute(stmt).scalar() or 0)
 
 

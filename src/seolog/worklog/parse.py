@@ -26,10 +26,10 @@ def parse_duration(text: str) -> int:
     value = text.strip().lower()
     over = _MINUTES_OVER.match(value)
     if over and int(over["m"]) >= 60:
-        h, m = int(over["h"]) + int(over["m"]) // 60, int(over["m"]) % 60
+        hours, rest = divmod(int(over["h"]) * 60 + int(over["m"]), 60)
         raise UsageError(
             f"the minutes in {text!r} are 60 or more",
-            hint=f"did you mean {h}h{m:02d}? after the hours, give 0-59 minutes",
+            hint=f"did you mean {hours}h{rest:02d}? after the hours, give 0-59 minutes",
         )
     minutes: float | None = None
     for pattern in (_H_THEN_MINUTES, _CLOCK):

@@ -4,5 +4,17 @@ KNOWN_REVISIONS lists every revision this version of seolog can read, oldest fir
 common case (schema already at head) is answered without importing Alembic at all.
 """
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+)
 HEAD = KNOWN_REVISIONS[-1]
