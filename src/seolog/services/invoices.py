@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -79,7 +79,7 @@ def _lines(rows: list[Any]) -> list[dict[str, Any]]:
         {
             "description": what,
             "minutes": minutes,
-            "hours": str((Decimal(minutes) / 60).quantize(CENT)),
+            "hours": str((Decimal(minutes) / 60).quantize(CENT, ROUND_HALF_UP)),
             "rate": str(rate),
             "currency": currency,
             "amount": str(amount(minutes, rate)),
@@ -95,7 +95,7 @@ def _totals(rows: list[Any], vat_rate: Decimal | None) -> list[dict[str, Any]]:
     totals = []
     for currency, tally in sorted(tallies.items()):
         subtotal = tally.amount
-        vat = (subtotal * (vat_rate or 0) / 100).quantize(CENT)
+        vat = (subtotal * (vat_rate or 0) / 100).quantize(CENT, ROUND_HALF_UP)
         totals.append(
             {
                 "currency": currency,

@@ -1,0 +1,241 @@
+"""Billing that never changes behind your back: entries belong to their client's sites, rates have
+dates and entries keep the one in force on their day, invoices freeze a period under a number and
+lock its entries, and amounts are priced from exact minutes. On real SQLite files (and the
+PostgreSQL server in its CI pass); invoice PDFs are read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from seolog.errors import ExitCode
+from tests.reports.test_reports import _pdf_text
+
+
+def _ok(cli, *args: str):
+    r = cli(*args)
+    assert r.exit_code == 0, r.stderr
+    return r
+
+
+def _add(cli, *args: str) -> int:
+    return _ok(cli, "logs", "add", *args, "--format", "json").json()["id"]
+
+
+@pytest.fixture
+def two_clients(cli):
+    """Acme (95 EUR/h, VAT 21%) owns site acme; Elephant (120 EUR/h) owns site pydocs."""
+    _ok(cli, "sites", "add", "https://www.acme.example", "--name", "acme")
+    _ok(cli, "sites", "add", "https://docs.python.example", "--name", "pydocs")
+    _ok(cli, "clients", "add", "Acme Ltd", "--rate", "95", "--site", "acme", "--vat", "21")
+    _ok(cli, "clients", "add", "Elephant Data BV", "--rate", "120", "--site", "pydocs")
+    return cli
+
+
+def _amounts(cli, *filters: str) -> list[tuple[str, str | None]]:
+    rows = _ok(cli, "logs", "list", *filters, "--format", "json").json()
+    return [(r["description"], r["amount"]) for r in rows]
+
+
+# --- consistency -------------------------------------------------------------------------------
+
+
+def test_a_site_of_another_client_is_refused_naming_its_owner(two_clients):
+    cli = two_clients
+    r = cli("logs", "add", "x", "--site", "pydocs", "--client", "Elephant Data BV", "--time", "1h")
+    assert r.exit_code == 0
+    r = cli("logs", "add", "x", "--site", "pydocs", "--client", "Acme Ltd", "--time", "1h")
+    assert r.exit_code == ExitCode.USAGE
+    assert "site 'pydocs' belongs to Elephant Data BV, not Acme Ltd" in r.stderr
+    _ok(cli, "projects", "add", "Migration", "--client", "Acme Ltd", "--site", "acme")
+    r = cli("logs", "add", "x", "--project", "Migration", "--site", "pydocs", "--time", "1h")
+    assert r.exit_code == ExitCode.USAGE and "belongs to Elephant Data BV" in r.stderr
+    entry = _add(cli, "y", "--site", "acme", "--time", "1h")
+    r = cli("logs", "edit", str(entry), "--site", "pydocs", "--client", "Acme Ltd")
+    assert r.exit_code == ExitCode.USAGE and "belongs to Elephant Data BV" in r.stderr
+    assert [d for d, _ in _amounts(cli, "--client", "Acme Ltd")] == ["y"]
+
+
+def test_the_monthly_report_shows_only_the_clients_own_sites(
+    two_clients, db, sql, tmp_path: Path
+):
+    cli = two_clients
+    _add(cli, "Elephant work", "--site", "pydocs", "--time", "1h", "--date", "2026-10-03")
+    # An entry written before consistency was checked: the other client's site on Acme's entry.
+    entry = _add(cli, "Acme work", "--site", "acme", "--time", "1h", "--date", "2026-10-04")
+    (pydocs,) = db("SELECT id FROM sites WHERE name = 'pydocs'")
+    sql("UPDATE log_entries SET site_id = :s WHERE id = :e", s=pydocs[0], e=entry)
+    out = tmp_path / "acme.html"
+    _ok(cli, "reports", "monthly", "Acme Ltd", "--month", "2026-10", "-o", str(out))
+    html = out.read_text()
+    assert "www.acme.example" in html and "docs.python.example" not in html
+
+
+# --- rates with dates --------------------------------------------------------------------------
+
+
+def test_a_rate_change_applies_from_its_date_and_never_reprices_earlier_entries(two_clients):
+    cli = two_clients
+    _add(cli, "October", "--site", "acme", "--time", "1h", "--date", "2026-10-20")
+    _add(cli, "November", "--site", "acme", "--time", "1h", "--date", "2026-11-02")
+    _add(cli, "Own rate", "--site", "acme", "--time", "1h", "--date", "2026-11-03", "--rate", "50")
+    r = _ok(cli, "clients", "edit", "Acme Ltd", "--rate", "110", "--from", "2026-11-01")
+    assert "Rate 110.00 EUR from 2026-11-01: 1 entries re-priced" in r.stderr
+    assert _amounts(cli) == [("October", "95.00"), ("November", "110.00"), ("Own rate", "50.00")]
+    # an entry added later, dated before the change, takes the rate of its own day
+    _add(cli, "Back-dated", "--site", "acme", "--time", "1h", "--date", "2026-10-21")
+    assert ("Back-dated", "95.00") in _amounts(cli)
+    shown = _ok(cli, "clients", "show", "Acme Ltd", "--format", "json").json()
+    assert shown["hourly_rate"] == "110.00"
+    assert [(r["from"], r["rate"]) for r in shown["rates"]] == [
+        ("1900-01-01", "95.00"),
+        ("2026-11-01", "110.00"),
+    ]
+    assert "from 2026-11-01: 110.00 EUR" in _ok(cli, "clients", "show", "Acme Ltd").stdout
+
+
+def test_project_and_consultant_rates_beat_the_clients(two_clients, monkeypatch):
+    cli = two_clients
+    _ok(cli, "projects", "add", "Migration", "--client", "Acme Ltd", "--site", "acme")
+    _ok(cli, "clients", "edit", "Acme Ltd", "--rate", "130", "--project", "Migration")
+    _ok(cli, "clients", "edit", "Acme Ltd", "--rate", "150", "--author", "senior")
+    monkeypatch.setenv("SEOLOG_USER", "junior")
+    _add(cli, "Junior, client", "--client", "Acme Ltd", "--time", "1h", "--date", "2026-10-01")
+    _add(cli, "Junior, project", "--project", "Migration", "--time", "1h", "--date", "2026-10-01")
+    monkeypatch.setenv("SEOLOG_USER", "senior")
+    _add(cli, "Senior, client", "--client", "Acme Ltd", "--time", "1h", "--date", "2026-10-01")
+    assert _amounts(cli) == [
+        ("Junior, client", "95.00"),
+        ("Junior, project", "130.00"),
+        ("Senior, client", "150.00"),
+    ]
+
+
+def test_amounts_price_exact_minutes_once_per_rate(two_clients):
+    cli = two_clients
+    for day in ("01", "02", "03"):
+        _add(cli, f"Meta {day}", "--site", "acme", "--time", "20m", "--date", f"2026-10-{day}")
+    s = _ok(cli, "logs", "summary", "--by", "client", "--period", "2026-10", "--format", "json")
+    (group,) = s.json()["groups"]
+    assert group["amount"] == "95.00"  # not 3 x 31.67 = 95.01
+    made = _ok(cli, "invoices", "create", "Acme Ltd", "--period", "2026-10", "--format", "json")
+    assert made.json()["totals"][0]["subtotal"] == "95.00"
+
+
+# --- invoices ----------------------------------------------------------------------------------
+
+
+def _invoice(cli, client: str, period: str, *extra: str) -> dict:
+    r = cli("invoices", "create", client, "--period", period, *extra, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    return r.json()
+
+
+def test_an_invoice_freezes_the_period_locks_entries_and_survives_rate_changes(two_clients):
+    cli = two_clients
+    first = _add(cli, "Audit", "--site", "acme", "--time", "2h", "--date", "2026-10-06")
+    _add(cli, "Titles", "--site", "acme", "--time", "1h30", "--date", "2026-10-07")
+    _add(cli, "Call", "--site", "acme", "--time", "1h", "--date", "2026-10-08", "--non-billable")
+    _add(cli, "November", "--site", "acme", "--time", "1h", "--date", "2026-11-02")
+    inv = _invoice(cli, "Acme Ltd", "2026-10")
+    assert inv["number"].endswith("-0001") and len(inv["entries"]) == 2
+    (total,) = inv["totals"]
+    assert (total["subtotal"], total["vat_rate"], total["vat"], total["total"]) == (
+        "332.50", "21.00", "69.83", "402.33",
+    )  # fmt: skip
+    # a later rate change, even one dated back into the period, leaves the invoice alone
+    r = _ok(cli, "clients", "edit", "Acme Ltd", "--rate", "200", "--from", "2026-10-01")
+    assert "2 invoiced entries keep theirs" in r.stderr
+    assert _ok(cli, "invoices", "show", inv["number"], "--format", "json").json() == inv
+    assert ("Audit", "190.00") in _amounts(cli)  # the entry keeps its invoiced price
+    for args in (("edit", str(first), "--time", "3h"), ("rm", str(first), "--yes")):
+        r = cli("logs", *args)
+        assert r.exit_code == ExitCode.USAGE
+        assert f"is on invoice {inv['number']}" in r.stderr and "invoices void" in r.stderr
+    r = cli("invoices", "create", "Acme Ltd", "--period", "2026-10")
+    assert r.exit_code == ExitCode.USAGE and f"invoiced already ({inv['number']})" in r.stderr
+
+
+def test_voiding_keeps_the_number_and_frees_the_entries(two_clients, tmp_path: Path):
+    cli = two_clients
+    cfg = tmp_path / "seolog.toml"
+    cfg.write_text('[worklog]\ninvoice_number = "ACME-{seq:03d}"\ninvoice_due_days = 14\n')
+    entry = _add(cli, "Audit", "--site", "acme", "--time", "2h", "--date", "2026-10-06")
+    r = cli("--config", str(cfg), "invoices", "create", "Acme Ltd", "--period", "2026-10",
+            "--date", "2026-11-01", "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    first = r.json()
+    assert first["number"] == "ACME-001" and first["due_on"] == "2026-11-15"
+    r = _ok(cli, "invoices", "void", "ACME-001", "--reason", "wrong hours", "--yes")
+    assert "Voided invoice ACME-001" in r.stderr
+    _ok(cli, "logs", "edit", str(entry), "--time", "1h30")
+    r = cli("--config", str(cfg), "invoices", "create", "Acme Ltd", "--period", "2026-10",
+            "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["number"] == "ACME-002"  # a voided number is never given again
+    listed = _ok(cli, "invoices", "list", "--format", "json").json()
+    assert [(i["number"], i["status"], i["totals"][0]["subtotal"]) for i in listed] == [
+        ("ACME-001", "void", "190.00"),
+        ("ACME-002", "issued", "142.50"),
+    ]
+
+
+def test_unpriced_billable_work_is_not_invoiced_silently(cli):
+    _ok(cli, "clients", "add", "No Rate BV")
+    _add(cli, "Work", "--client", "No Rate BV", "--time", "1h", "--date", "2026-10-02")
+    r = cli("invoices", "create", "No Rate BV", "--period", "2026-10")
+    assert r.exit_code == ExitCode.USAGE and "have no rate" in r.stderr and "--rate" in r.stderr
+    assert _ok(cli, "invoices", "list", "--format", "json").json() == []
+
+
+def test_totals_per_currency_and_an_unfinished_period(two_clients):
+    cli = two_clients
+    _add(cli, "Euro work", "--site", "acme", "--time", "1h", "--date", "2026-10-05")
+    _ok(cli, "clients", "edit", "Acme Ltd", "--currency", "usd", "--from", "2026-10-15")
+    _add(cli, "Dollar work", "--site", "acme", "--time", "2h", "--date", "2026-10-20")
+    inv = _invoice(cli, "Acme Ltd", "2026-10", "--vat", "0")
+    assert [(t["currency"], t["subtotal"], t["total"]) for t in inv["totals"]] == [
+        ("EUR", "95.00", "95.00"),
+        ("USD", "190.00", "190.00"),
+    ]
+    r = cli("invoices", "create", "Acme Ltd", "--period", "this-year")
+    assert r.exit_code == ExitCode.USAGE and "has not ended yet" in r.stderr
+
+
+def test_invoice_pdf_in_dutch_html_and_exports(two_clients, tmp_path: Path):
+    cli = two_clients
+    _ok(cli, "clients", "edit", "Acme Ltd", "--address", "Keizersgracht 1\\n1015 CJ Amsterdam")
+    _add(cli, "Audit", "--site", "acme", "--time", "2h", "--date", "2026-10-06")
+    inv = _invoice(cli, "Acme Ltd", "2026-10")
+    pdf = tmp_path / "factuur.pdf"
+    _ok(cli, "invoices", "render", inv["number"], "--lang", "nl", "-o", str(pdf))
+    text = _pdf_text(pdf)
+    for wanted in ("Factuur", inv["number"], "Keizersgracht 1", "Btw 21%", "€ 229,90", "Audit"):
+        assert wanted in text, wanted
+    html = tmp_path / "invoice.html"
+    _ok(cli, "invoices", "render", inv["number"], "-o", str(html))
+    assert "€229.90" in html.read_text() and "Bill to" in html.read_text()
+    out = tmp_path / "invoices.csv"
+    r = _ok(cli, "invoices", "export", "--all", "--output", str(out))
+    assert "Wrote 1 invoice(s)" in r.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [(r["line"], r["amount"]) for r in rows] == [
+        ("acme", "190.00"),
+        ("Subtotal", "190.00"),
+        ("VAT", "39.90"),
+        ("Total", "229.90"),
+    ]
+    exported = _ok(cli, "invoices", "export", inv["number"], "--format", "json").json()
+    assert exported == [inv]
+
+
+def test_a_client_with_invoices_cannot_be_removed(two_clients):
+    cli = two_clients
+    _add(cli, "Audit", "--site", "acme", "--time", "2h", "--date", "2026-10-06")
+    _invoice(cli, "Acme Ltd", "2026-10")
+    r = cli("clients", "remove", "Acme Ltd", "--cascade", "--yes")
+    assert r.exit_code == ExitCode.USAGE and "invoice" in r.stderr
+    assert _amounts(cli) == [("Audit", "190.00")]
