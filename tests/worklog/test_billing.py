@@ -59,9 +59,7 @@ def test_a_site_of_another_client_is_refused_naming_its_owner(two_clients):
     assert [d for d, _ in _amounts(cli, "--client", "Acme Ltd")] == ["y"]
 
 
-def test_the_monthly_report_shows_only_the_clients_own_sites(
-    two_clients, db, sql, tmp_path: Path
-):
+def test_the_monthly_report_shows_only_the_clients_own_sites(two_clients, db, sql, tmp_path: Path):
     cli = two_clients
     _add(cli, "Elephant work", "--site", "pydocs", "--time", "1h", "--date", "2026-10-03")
     # An entry written before consistency was checked: the other client's site on Acme's entry.

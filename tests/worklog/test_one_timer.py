@@ -89,6 +89,8 @@ def test_migration_keeps_the_oldest_of_duplicate_timers(
     assert [tuple(r) for r in rows] == [(1, "upgrader")]
     with pytest.raises(Exception, match="UNIQUE"), engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO timers (started_at, entry, author) VALUES ('2026-11-01', '{}', 'upgrader')")
+            text(
+                "INSERT INTO timers (started_at, entry, author) VALUES ('2026-11-01', '{}', 'upgrader')"
+            )
         )
     engine.dispose()

@@ -276,7 +276,7 @@ def _owners(session: Session, row: _Row, opts: ImportOptions, result: ImportResu
     """Rows name clients and projects by name; with --create-clients the missing ones are made
     (in the row's currency, when the file says it)."""
     data = row.data
-    if data.client is None and data.project is None and data.site is None and opts.client:
+    if data.client is None and data.site is None and opts.client:
         data.client = opts.client
     if not opts.create_clients:
         return
