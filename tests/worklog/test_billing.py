@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,61 @@ def test_a_client_with_invoices_cannot_be_removed(two_clients):
     r = cli("clients", "remove", "Acme Ltd", "--cascade", "--yes")
     assert r.exit_code == ExitCode.USAGE and "invoice" in r.stderr
     assert _amounts(cli) == [("Audit", "190.00")]
+
+
+# --- the upgrade -------------------------------------------------------------------------------
+
+
+@pytest.mark.sqlite_only  # the same SQL on both; this one starts from an old SQLite store
+def test_upgrading_keeps_every_amount_and_starts_the_rate_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 0010 store: a client at 95, an entry with its own rate of 50 and one without. After
+    0011 each entry holds the rate it was shown at, the client's rate is its first rate (in force
+    always), entries belong to whoever upgraded, and the way back restores the client's rate."""
+    from sqlalchemy import create_engine, text
+
+    from seolog.storage.db import migrate
+    from tests.migrations import downgrade_to, upgrade_to
+
+    monkeypatch.setenv("SEOLOG_USER", "upgrader")
+    url = f"sqlite:///{tmp_path}/seolog.db"
+    upgrade_to(url, "0010")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO clients (id, uuid, name, hourly_rate, currency, created_at, updated_at)"
+                " VALUES (1, 'c1', 'Acme Ltd', 95, 'EUR', '2026-01-01', '2026-01-01')"
+            )
+        )
+        for i, rate in ((1, "50"), (2, None)):
+            conn.execute(
+                text(
+                    "INSERT INTO log_entries (id, uuid, day, minutes, client_id, work_type,"
+                    " description, billable, rate, created_at, updated_at) VALUES (:i, :u,"
+                    " '2026-10-01', 90, 1, 'other', 'x', 1, :r, '2026-10-01', '2026-10-01')"
+                ),
+                {"i": i, "u": f"e{i}", "r": rate},
+            )
+    migrate(engine)
+    with engine.connect() as conn:
+        entries = conn.execute(
+            text("SELECT rate, rate_manual, currency, author FROM log_entries ORDER BY id")
+        ).all()
+        rates = conn.execute(text("SELECT client_id, rate, effective_from FROM rates")).all()
+    assert [(Decimal(str(r[0])), bool(r[1]), r[2], r[3]) for r in entries] == [
+        (Decimal(50), True, "EUR", "upgrader"),
+        (Decimal(95), False, "EUR", "upgrader"),
+    ]
+    assert [(r[0], Decimal(str(r[1])), str(r[2])) for r in rates] == [(1, 95, "1900-01-01")]
+    engine.dispose()
+    downgrade_to(url, "0010")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert Decimal(str(conn.execute(text("SELECT hourly_rate FROM clients")).scalar())) == 95
+        assert [r[0] for r in conn.execute(text("SELECT rate FROM log_entries ORDER BY id"))] == [
+            50,
+            None,
+        ]
+    engine.dispose()
