@@ -179,6 +179,13 @@ VARIABLES = (
         OTHER,
     ),
     Variable(
+        "SEOLOG_USER",
+        "Who you are in the work log: the author of your entries and of your timer (one "
+        "running timer each), for a team sharing one store.",
+        "the login name",
+        OTHER,
+    ),
+    Variable(
         "SEOLOG_WORK_TYPES",
         "Comma-separated work types `seolog logs` accepts, replacing the built-in list.",
         "",  # filled in from seolog.services.logs

@@ -12,8 +12,8 @@ from seolog.cli import reports
 from seolog.cli.state import State
 
 app = typer.Typer(
-    help="Invoices: a client's billable hours of a period, numbered and frozen. Invoiced entries "
-    "refuse edits until the invoice is voided; a voided invoice keeps its number.",
+    help="Invoices: a client's billable hours of a period, numbered and frozen (HTML, PDF, CSV).\n\n"
+    "Invoiced entries refuse edits until the invoice is voided; a voided invoice keeps its number.",
     no_args_is_help=True,
 )
 
