@@ -18,7 +18,7 @@ from datetime import date, datetime
 from seolog.csvsafe import write_rows
 from seolog.errors import UsageError
 from seolog.services.logs import EntryInput, EntryRow
-from seolog.worklog.parse import format_minutes
+from seolog.worklog.parse import format_minutes, yes_no
 
 COLUMNS = [
     "date",
@@ -87,14 +87,10 @@ def _export_row(row: EntryRow) -> list[object]:
 
 
 def _bool(text: str) -> bool | None:
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value in ("yes", "y", "true", "1"):
-        return True
-    if value in ("no", "n", "false", "0"):
-        return False
-    raise UsageError(f"billable must be yes or no, not {text!r}")
+    try:
+        return yes_no(text)
+    except ValueError:
+        raise UsageError(f"billable must be yes or no, not {text!r}") from None
 
 
 def _split(text: str) -> list[str] | None:

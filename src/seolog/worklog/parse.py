@@ -139,3 +139,16 @@ def parse_moment(text: str, today: date, what: str) -> datetime:
     day_text, _, clock_text = value.rpartition(" ")
     day = parse_date(day_text, today) if day_text else today
     return datetime.combine(day, parse_clock(clock_text, what)).astimezone()
+
+
+def yes_no(text: str) -> bool | None:
+    """yes/no (y, true, 1 / n, false, 0; any case) as a bool, empty as None: how spreadsheets and
+    time trackers write a billable flag. Anything else is ValueError, for the caller to name."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in ("yes", "y", "true", "1"):
+        return True
+    if value in ("no", "n", "false", "0"):
+        return False
+    raise ValueError(text)

@@ -52,6 +52,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from seolog.worklog.parse import yes_no
+
 SOURCES = ("toggl", "clockify", "harvest")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 MAX_ERRORS_LISTED = 20
@@ -508,14 +510,10 @@ def _duration_seconds(text: str) -> Decimal:
 
 
 def _billable(text: str) -> bool | None:
-    value = text.lower()
-    if not value:
-        return None
-    if value in ("yes", "y", "true", "1"):
-        return True
-    if value in ("no", "n", "false", "0"):
-        return False
-    raise _RowError(f"cannot read billable {text!r} (Yes or No)")
+    try:
+        return yes_no(text)
+    except ValueError:
+        raise _RowError(f"cannot read billable {text!r} (Yes or No)") from None
 
 
 def _money(text: str, what: str) -> Decimal | None:
