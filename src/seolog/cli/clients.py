@@ -67,8 +67,10 @@ def add(
     address: AddressOpt = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Add a client. Log entries for it are priced at its hourly rate (this first rate applies
-    to entries of any date; later changes apply from a date: `clients edit --rate --from`)."""
+    """Add a client. Log entries for it are priced at its hourly rate.
+
+    This first rate applies to entries of any date; later changes apply from a date
+    (`clients edit --rate --from`)."""
     from seolog.cli import render
     from seolog.services.clients import ClientInput, add_client, client_document
     from seolog.worklog.money import parse_rate
@@ -226,8 +228,10 @@ def edit(
     vat: VatOpt = None,
     address: AddressOpt = None,
 ) -> None:
-    """Change a client's details; an empty value clears one (--email ''). A rate change applies
-    from a date and never re-prices earlier entries; `clients show` lists the history."""
+    """Change a client's details; an empty value clears one (--email '').
+
+    A rate change applies from a date and never re-prices earlier entries; `clients show` lists
+    the history."""
     from seolog.cli import render
     from seolog.services.clients import ClientInput, edit_client
 

@@ -74,8 +74,10 @@ def create(
     ] = False,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Invoice the client's billable, not yet invoiced entries of the period. Numbers follow
-    [worklog] invoice_number (default {year}-{seq:04d}); payment is due after invoice_due_days."""
+    """Invoice a client's billable entries of a period that are not invoiced yet.
+
+    Numbers follow [worklog] invoice_number (default {year}-{seq:04d}); payment is due after
+    invoice_due_days (30)."""
     from seolog.cli import render
     from seolog.services.invoices import InvoiceRequest, create_invoice
 
@@ -227,8 +229,9 @@ def export(
     ] = ExportFormat.csv,
     output: o.OutputOpt = None,
 ) -> None:
-    """Invoices for accounting: CSV with one row per line and the subtotal, VAT and total rows,
-    or the whole invoices as JSON."""
+    """Invoices for accounting, as CSV or JSON.
+
+    CSV has one row per line and then the subtotal, VAT and total rows; JSON the whole invoices."""
     from seolog.cli import render
     from seolog.errors import UsageError
     from seolog.services.invoices import invoice_csv, list_invoices, show_invoice
@@ -268,8 +271,7 @@ def void(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Void an invoice: it keeps its number (never reused) and its entries can be edited and
-    invoiced again."""
+    """Void an invoice: it keeps its number, and its entries can be edited and invoiced again."""
     from seolog.cli import render
     from seolog.services.invoices import void_invoice
 

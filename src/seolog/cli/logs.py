@@ -324,8 +324,9 @@ def start_(
     at: AtOpt = None,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Start your timer (one per consultant, SEOLOG_USER). It keeps running when the terminal
-    closes; `seolog logs stop` logs it."""
+    """Start your timer (one per consultant); `seolog logs stop` logs it.
+
+    It keeps running when the terminal closes. Whose it is: SEOLOG_USER, else the login name."""
     from seolog.services.timer import start_timer
 
     state: State = ctx.obj
@@ -393,8 +394,10 @@ def stop(
     ] = False,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Stop your timer and log the time. A timer left running over the maximum is not logged
-    without a yes (on a terminal) or --allow-long (in scripts): say when you stopped with --at."""
+    """Stop your timer and log the time.
+
+    A timer left running over the maximum is not logged without a yes (on a terminal) or
+    --allow-long (in scripts): say when you stopped with --at."""
     from seolog.cli import render
     from seolog.services.timer import LongTimer, stop_timer
 
@@ -604,6 +607,7 @@ def edit(
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
     """Change an entry; give only what changes (an empty value clears a link, e.g. --project '').
+
     --tag adds to the entry's tags and --untag removes; invoiced entries refuse changes."""
     from seolog.cli import render
     from seolog.services.logs import edit_entry
@@ -670,8 +674,9 @@ def summary(
     author: FAuthorOpt = None,
     fmt: FormatOpt = LogFormat.table,
 ) -> None:
-    """Hours, billable hours and amounts per group, with totals per currency. Amounts price each
-    rate's exact minutes, so groups and invoices agree to the cent."""
+    """Hours, billable hours and amounts per group, with totals per currency.
+
+    Amounts price each rate's exact minutes, so groups and invoices agree to the cent."""
     from seolog.cli import render
     from seolog.services.logsummary import summarize, summary_row_document
 
@@ -794,8 +799,9 @@ def import_(
     ] = False,
     fmt: o.FormatOpt = o.Format.table,
 ) -> None:
-    """Import entries: every row, or none if any row is bad (each bad line is named). Rows
-    imported before are skipped, so importing the same file twice adds nothing."""
+    """Import entries: every row, or none if any row is bad (each bad line is named).
+
+    Rows imported before are skipped, so importing the same file twice adds nothing."""
     from dataclasses import asdict
 
     from seolog.cli import render
