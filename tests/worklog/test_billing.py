@@ -252,7 +252,7 @@ def test_upgrading_keeps_every_amount_and_starts_the_rate_history(
     always), entries belong to whoever upgraded, and the way back restores the client's rate."""
     from sqlalchemy import create_engine, text
 
-    from seolog.storage.db import migrate
+    from seolog.storage.db import make_engine, migrate
     from tests.migrations import downgrade_to, upgrade_to
 
     monkeypatch.setenv("SEOLOG_USER", "upgrader")
@@ -266,21 +266,45 @@ def test_upgrading_keeps_every_amount_and_starts_the_rate_history(
                 " VALUES (1, 'c1', 'Acme Ltd', 95, 'EUR', '2026-01-01', '2026-01-01')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO projects (id, uuid, client_id, name, active, created_at, updated_at)"
+                " VALUES (1, 'p1', 1, 'Migration', 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, uuid, name, root_url, active, client_id, created_at,"
+                " updated_at) VALUES (1, 's1', 'acme', 'https://acme.example/', 1, 1,"
+                " '2026-01-01', '2026-01-01')"
+            )
+        )
         for i, rate in ((1, "50"), (2, None)):
             conn.execute(
                 text(
-                    "INSERT INTO log_entries (id, uuid, day, minutes, client_id, work_type,"
-                    " description, billable, rate, created_at, updated_at) VALUES (:i, :u,"
-                    " '2026-10-01', 90, 1, 'other', 'x', 1, :r, '2026-10-01', '2026-10-01')"
+                    "INSERT INTO log_entries (id, uuid, day, minutes, client_id, project_id,"
+                    " site_id, work_type, description, billable, rate, created_at, updated_at)"
+                    " VALUES (:i, :u, '2026-10-01', 90, 1, 1, 1, 'other', 'x', 1, :r,"
+                    " '2026-10-01', '2026-10-01')"
                 ),
                 {"i": i, "u": f"e{i}", "r": rate},
             )
+    engine.dispose()
+    # as seolog opens a store: foreign keys on, which a rebuilt `clients` must not set off
+    engine = make_engine(url)
     migrate(engine)
     with engine.connect() as conn:
         entries = conn.execute(
             text("SELECT rate, rate_manual, currency, author FROM log_entries ORDER BY id")
         ).all()
         rates = conn.execute(text("SELECT client_id, rate, effective_from FROM rates")).all()
+        links = conn.execute(
+            text("SELECT client_id, project_id, site_id FROM log_entries ORDER BY id")
+        ).all()
+        assert [tuple(r) for r in links] == [(1, 1, 1), (1, 1, 1)]
+        assert conn.execute(text("SELECT client_id FROM projects")).all() == [(1,)]
+        assert conn.execute(text("SELECT client_id FROM sites")).all() == [(1,)]
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert [(Decimal(str(r[0])), bool(r[1]), r[2], r[3]) for r in entries] == [
         (Decimal(50), True, "EUR", "upgrader"),
         (Decimal(95), False, "EUR", "upgrader"),

@@ -229,9 +229,29 @@ def migrate_with_alembic(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        # A batch migration on SQLite rebuilds a table (copy, drop, rename); with foreign keys
+        # on, dropping `clients` would cascade into its projects, rates and entries. SQLite
+        # ignores this pragma inside a transaction, so it is set before one, on the raw
+        # connection, and checked and restored after.
+        raw = conn.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise StorageError(
+                            f"the upgrade would leave {len(broken)} rows pointing nowhere "
+                            f"(table {broken[0][0]}); nothing was changed",
+                            hint="report this with `seolog db verify` output",
+                        )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _from_snapshot(engine: Engine) -> bool:
