@@ -128,3 +128,12 @@ def test_allow_long_logs_it_all(acme):
     _ok(cli, "logs", "start", "Long day", "--site", "acme", "--at", f"{begun:%Y-%m-%d %H:%M}")
     r = _ok(cli, "logs", "stop", "--allow-long", "--format", "json")
     assert r.json()["minutes"] >= 12 * 60
+
+
+def test_weekday_and_today_words_in_at(acme):
+    cli = acme
+    _ok(cli, "logs", "start", "x", "--site", "acme", "--at", "Today 00:00")
+    _ok(cli, "logs", "cancel")
+    now = datetime.now().astimezone()
+    _ok(cli, "logs", "start", "y", "--site", "acme", "--at", f"{now:%a} 00:00")
+    assert f"since {now:%Y-%m-%d} 00:00" in _ok(cli, "logs", "status").stdout

@@ -193,7 +193,20 @@ def test_unpriced_billable_work_is_not_invoiced_silently(cli):
 def test_totals_per_currency_and_an_unfinished_period(two_clients):
     cli = two_clients
     _add(cli, "Euro work", "--site", "acme", "--time", "1h", "--date", "2026-10-05")
-    _ok(cli, "clients", "edit", "Acme Ltd", "--currency", "usd", "--from", "2026-10-15")
+    r = cli("clients", "edit", "Acme Ltd", "--currency", "usd")
+    assert r.exit_code == ExitCode.USAGE and "give the rate in USD too" in r.stderr
+    _ok(
+        cli,
+        "clients",
+        "edit",
+        "Acme Ltd",
+        "--currency",
+        "usd",
+        "--rate",
+        "95",
+        "--from",
+        "2026-10-15",
+    )
     _add(cli, "Dollar work", "--site", "acme", "--time", "2h", "--date", "2026-10-20")
     inv = _invoice(cli, "Acme Ltd", "2026-10", "--vat", "0")
     assert [(t["currency"], t["subtotal"], t["total"]) for t in inv["totals"]] == [
@@ -222,7 +235,7 @@ def test_invoice_pdf_in_dutch_html_and_exports(two_clients, tmp_path: Path):
     assert "Wrote 1 invoice(s)" in r.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [(r["line"], r["amount"]) for r in rows] == [
-        ("acme", "190.00"),
+        ("SEO work: acme", "190.00"),
         ("Subtotal", "190.00"),
         ("VAT", "39.90"),
         ("Total", "229.90"),
@@ -320,3 +333,47 @@ def test_upgrading_keeps_every_amount_and_starts_the_rate_history(
             None,
         ]
     engine.dispose()
+
+
+def test_lines_add_up_to_the_subtotal_and_name_the_projects(two_clients):
+    cli = two_clients
+    _ok(cli, "clients", "edit", "Acme Ltd", "--rate", "50", "--from", "2026-09-01")
+    _ok(cli, "projects", "add", "Migration", "--client", "Acme Ltd")
+    _add(cli, "a", "--project", "Migration", "--time", "20m", "--date", "2026-09-02")
+    _add(cli, "b", "--site", "acme", "--time", "20m", "--date", "2026-09-03")
+    _add(cli, "c", "--client", "Acme Ltd", "--time", "20m", "--date", "2026-09-04")
+    inv = _invoice(cli, "Acme Ltd", "2026-09", "--vat", "0")
+    assert [(x["projects"], x["hours"], x["amount"]) for x in inv["lines"]] == [
+        (["Migration", "acme"], "1.00", "50.00")
+    ]  # one line per rate: not 3 x 16.67 = 50.01 against a subtotal of 50.00
+    assert inv["totals"][0]["subtotal"] == "50.00"
+
+
+def test_invoiced_entries_survive_project_and_site_removal(two_clients):
+    cli = two_clients
+    _ok(cli, "projects", "add", "Migration", "--client", "Acme Ltd", "--site", "acme")
+    _add(cli, "a", "--project", "Migration", "--time", "1h", "--date", "2026-10-02")
+    inv = _invoice(cli, "Acme Ltd", "2026-10")
+    r = cli("projects", "remove", "Migration", "--cascade", "--yes")
+    assert r.exit_code == ExitCode.USAGE and "invoiced" in r.stderr
+    r = cli("sites", "remove", "acme", "--yes")
+    assert r.exit_code == ExitCode.USAGE and "invoiced" in r.stderr
+    shown = _ok(cli, "invoices", "show", inv["number"], "--format", "json").json()
+    assert shown == inv and [d for d, _ in _amounts(cli)] == ["a"]
+    r = cli("invoices", "void", str(shown["number"]).split("-")[-1].lstrip("0"), "--yes")
+    assert r.exit_code == ExitCode.CONFIG  # a database id is no invoice number
+
+
+def test_an_entry_cannot_move_to_a_client_that_does_not_own_its_project(two_clients):
+    cli = two_clients
+    _ok(cli, "projects", "add", "Migration", "--client", "Acme Ltd")
+    entry = _add(cli, "a", "--project", "Migration", "--time", "1h", "--date", "2026-10-02")
+    r = cli("logs", "edit", str(entry), "--client", "Elephant Data BV")
+    assert r.exit_code == ExitCode.USAGE and "project 'Migration' belongs to Acme Ltd" in r.stderr
+    _ok(cli, "logs", "edit", str(entry), "--client", "Elephant Data BV", "--project", "")
+    r = cli("projects", "add", "Docs", "--client", "Acme Ltd", "--site", "pydocs")
+    assert r.exit_code == ExitCode.USAGE and "belongs to Elephant Data BV" in r.stderr
+    # a site moved to another client later: its old entries can still be corrected
+    entry = _add(cli, "b", "--site", "acme", "--time", "1h", "--date", "2026-10-03")
+    _ok(cli, "clients", "edit", "Elephant Data BV", "--site", "acme")
+    _ok(cli, "logs", "edit", str(entry), "--time", "2h")

@@ -191,3 +191,45 @@ def test_small_things_a_consultant_meets(cli):
     s = _ok(cli, "logs", "summary", "--by", "tag", "--format", "json").json()
     assert [g["group"] for g in s["groups"]] == ["audit", "q4"]
     assert [t["entries"] for t in s["totals"]] == [1]  # counted once in the total
+
+
+def test_an_export_imported_elsewhere_keeps_minutes_and_follows_rate_changes(cli, tmp_path: Path):
+    _ok(cli, "sites", "add", "https://www.acme.example", "--name", "acme")
+    _ok(cli, "clients", "add", "Acme Ltd", "--rate", "95", "--site", "acme")
+    _ok(cli, "logs", "add", "Own rate", "--site", "acme", "--time", "1h", "--date", "2026-10-05",
+        "--rate", "50")  # fmt: skip
+    _ok(cli, "logs", "add", "Client rate", "--site", "acme", "--time", "1h", "--date", "2026-10-06")
+    out = tmp_path / "hours.csv"
+    _ok(cli, "logs", "export", "--output", str(out))
+    # a timer counts seconds: 09:00:40 to 09:02 is one minute, though its times say 09:00-09:02
+    out.write_text(
+        out.read_text()
+        + "2026-10-07,09:00,09:02,1m,Acme Ltd,,acme,other,Timed,yes,95.00,,,,,,,1,EUR,,\n"
+    )
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    _ok(cli, "--db", other, "sites", "add", "https://www.acme.example", "--name", "acme")
+    _ok(cli, "--db", other, "clients", "add", "Acme Ltd", "--rate", "95", "--site", "acme")
+    r = _ok(cli, "--db", other, "logs", "import", str(out))
+    assert "3 new" in r.stderr
+    r = _ok(
+        cli, "--db", other, "clients", "edit", "Acme Ltd", "--rate", "100", "--from", "2026-10-01"
+    )
+    assert "2 entries re-priced" in r.stderr  # the client's rate follows; the entry's own does not
+    rows = _ok(cli, "--db", other, "logs", "list", "--format", "json").json()
+    assert [(x["description"], x["minutes"], x["rate"]) for x in rows] == [
+        ("Own rate", 60, "50.00"),
+        ("Client rate", 60, "100.00"),
+        ("Timed", 1, "100.00"),
+    ]
+
+
+def test_names_are_matched_whatever_their_spacing(cli, tmp_path: Path):
+    toggl = (SAMPLES / "toggl_detailed.csv").read_text(encoding="utf-8-sig")
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text(toggl.replace("Acme Ltd", "Acme  Ltd", 1), encoding="utf-8")
+    r = _ok(cli, "logs", "import", str(spaced), "--create-clients", "--client", "SEO Agency",
+            "--dry-run")  # fmt: skip
+    assert "would add client(s)" in r.stderr and "would add project(s)" in r.stderr
+    _ok(cli, "logs", "import", str(spaced), "--create-clients", "--client", "SEO Agency")
+    names = [c["name"] for c in _ok(cli, "clients", "list", "--format", "json").json()]
+    assert names.count("Acme Ltd") == 1

@@ -152,7 +152,7 @@ def list_(
 def show(ctx: typer.Context, number: NumberArg, fmt: o.FormatOpt = o.Format.table) -> None:
     """One invoice: its lines, totals and status."""
     from seolog.cli import render
-    from seolog.services.invoices import show_invoice
+    from seolog.services.invoices import line_label, show_invoice
 
     state: State = ctx.obj
     doc = show_invoice(state.app, number)
@@ -177,7 +177,7 @@ def show(ctx: typer.Context, number: NumberArg, fmt: o.FormatOpt = o.Format.tabl
         ["Line", "Hours", "Rate", "Amount"],
         [
             [
-                line["description"],
+                line_label(line),
                 line["hours"],
                 line["rate"],
                 f"{line['amount']} {line['currency']}",

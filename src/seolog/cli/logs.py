@@ -824,7 +824,9 @@ def import_(
         f"{'would add' if dry_run else 'added'} client(s) {', '.join(result.clients_created)}"
         if result.clients_created
         else "",
-        f"project(s) {', '.join(result.projects_created)}" if result.projects_created else "",
+        f"{'would add' if dry_run else 'added'} project(s) {', '.join(result.projects_created)}"
+        if result.projects_created
+        else "",
     ]
     extra = "; ".join(m for m in made if m)
     render.note(

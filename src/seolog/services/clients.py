@@ -164,10 +164,14 @@ def _rate_change(
     ]
     if data.rate is not None:
         rate = parse_rate(data.rate) if data.rate else None
-    else:  # a new currency: the rate in force goes on in it
-        rate = current_rate(session, client, today(ctx)).rate
-        if rate is None:
+    else:  # a new currency alone: 95 EUR is not 95 USD
+        if current_rate(session, client, today(ctx)).rate is None:
             return None
+        raise UsageError(
+            f"{client.name} has a rate in {was}: give the rate in {client.currency} too",
+            hint=f"e.g. seolog clients edit {client.name!r} --currency {client.currency} "
+            "--rate 110 --from 2027-01-01",
+        )
     now = today(ctx)
     since = parse_date(data.rate_from, now) if data.rate_from else (now if rates else BEGINNING)
     return set_rate(
@@ -345,7 +349,14 @@ def add_project(ctx: AppContext, data: ProjectInput) -> Project:
 
 def _apply_project(session: Session, project: Project, data: ProjectInput) -> None:
     if data.site is not None:
-        project.site_id = get_site(session, data.site).id if data.site else None
+        site = get_site(session, data.site) if data.site else None
+        if site is not None and site.client_id not in (None, project.client_id):
+            owner = store.client_by_id(session, site.client_id or 0)
+            raise UsageError(
+                f"site {site.name!r} belongs to {owner.name if owner else 'another client'}",
+                hint="pick a site of the project's client, or link it to that client first",
+            )
+        project.site_id = site.id if site else None
     if data.description is not None:
         project.description = data.description or None
     if data.active is not None:
@@ -398,6 +409,13 @@ def remove_project(
         owner = get_client(session, client) if client else None
         project = get_project(session, ident, owner)
         found = store.entries(session, store.EntryFilter(project_id=project.id))
+        billed = [e for e in found if e.invoice_id is not None]
+        if billed:
+            raise UsageError(
+                f"project {project.name!r} has {len(billed)} invoiced log entries",
+                hint="keep the project (`seolog projects edit NAME --inactive`), or void the "
+                "invoices first",
+            )
         if found and not cascade:
             raise UsageError(
                 f"project {project.name!r} has {len(found)} log entries",

@@ -19,13 +19,12 @@ from sqlmodel import Session
 
 from seolog.context import AppContext
 from seolog.errors import NotFoundError, UsageError
-from seolog.ids import numeric_id
 from seolog.services.clients import get_client, parse_vat
 from seolog.services.logs import author, rows_of, today
 from seolog.storage import worklog as store
 from seolog.storage.db import session_scope
 from seolog.storage.models import Client, Invoice, utcnow
-from seolog.worklog.money import CENT, Tally, amount
+from seolog.worklog.money import CENT, amount
 from seolog.worklog.parse import format_minutes, parse_date, parse_period
 
 DEFAULT_NUMBER = "{year}-{seq:04d}"
@@ -69,37 +68,43 @@ def _prefix(fmt: str, issued: date) -> str:
 
 
 def _lines(rows: list[Any]) -> list[dict[str, Any]]:
-    """One line per project (or site) and rate: its hours priced once, exactly."""
-    groups: dict[tuple[str, Decimal, str], int] = {}
+    """One line per rate and currency, naming the projects and sites the hours went to: each
+    line's hours priced once, exactly, so the lines add up to the subtotal to the cent (a line
+    per project would round each and could be a cent off)."""
+    groups: dict[tuple[Decimal, str], tuple[int, list[str]]] = {}
     for r in rows:
-        what = r.project or r.site or "SEO work"
-        key = (what, r.rate, r.currency)
-        groups[key] = groups.get(key, 0) + r.entry.minutes
+        minutes, names = groups.get((r.rate, r.currency), (0, []))
+        what = r.project or r.site
+        groups[(r.rate, r.currency)] = (
+            minutes + r.entry.minutes,
+            [*names, what] if what and what not in names else names,
+        )
     return [
         {
-            "description": what,
+            "description": "SEO work",
+            "projects": sorted(names),
             "minutes": minutes,
             "hours": str((Decimal(minutes) / 60).quantize(CENT, ROUND_HALF_UP)),
             "rate": str(rate),
             "currency": currency,
             "amount": str(amount(minutes, rate)),
         }
-        for (what, rate, currency), minutes in sorted(groups.items(), key=lambda kv: kv[0][0])
+        for (rate, currency), (minutes, names) in sorted(
+            groups.items(), key=lambda kv: (kv[0][1], -kv[0][0])
+        )
     ]
 
 
-def _totals(rows: list[Any], vat_rate: Decimal | None) -> list[dict[str, Any]]:
-    tallies: dict[str, Tally] = {}
-    for r in rows:
-        tallies.setdefault(r.currency, Tally()).add(r.entry.minutes, r.rate)
+def _totals(lines: list[dict[str, Any]], vat_rate: Decimal | None) -> list[dict[str, Any]]:
     totals = []
-    for currency, tally in sorted(tallies.items()):
-        subtotal = tally.amount
+    for currency in sorted({line["currency"] for line in lines}):
+        mine = [line for line in lines if line["currency"] == currency]
+        subtotal = sum((Decimal(line["amount"]) for line in mine), Decimal("0.00"))
         vat = (subtotal * (vat_rate or 0) / 100).quantize(CENT, ROUND_HALF_UP)
         totals.append(
             {
                 "currency": currency,
-                "minutes": sum(tally.by_rate.values()),
+                "minutes": sum(line["minutes"] for line in mine),
                 "subtotal": str(subtotal),
                 "vat_rate": str(vat_rate) if vat_rate is not None else None,
                 "vat": str(vat),
@@ -169,14 +174,15 @@ def create_invoice(ctx: AppContext, req: InvoiceRequest, settings: InvoiceSettin
                 hint=f"set one: seolog clients edit {_quoted(client.name)} --rate 95 --from {since}, "
                 "or give them --rate or --non-billable",
             )
+        lines = _lines(rows)
         document = {
             "client": _client_part(client),
             "period": {"since": since.isoformat(), "until": until.isoformat()},
             "issued_on": issued.isoformat(),
             "due_on": (issued + timedelta(days=settings.due_days)).isoformat(),
             "details": list(settings.details),
-            "lines": _lines(rows),
-            "totals": _totals(rows, vat_rate),
+            "lines": lines,
+            "totals": _totals(lines, vat_rate),
             "entries": _entries(rows),
         }
         if req.dry_run:
@@ -184,8 +190,12 @@ def create_invoice(ctx: AppContext, req: InvoiceRequest, settings: InvoiceSettin
         invoice = _insert(
             session, client, document, settings, issued, since, until, vat_rate, author(ctx)
         )
-        for e in found:
-            e.invoice_id = invoice.id
+        ids = [e.id or 0 for e in found]
+        if store.claim_entries(session, ids, invoice.id or 0) != len(ids):
+            raise UsageError(  # the session rolls back: no invoice, no number taken
+                "some of these entries were invoiced at the same moment by someone else",
+                hint="see `seolog invoices list`, then run the command again",
+            )
         return Created(invoice, invoice_document(invoice))
 
 
@@ -255,10 +265,8 @@ def _insert(
 
 
 def get_invoice(session: Session, ident: str) -> Invoice:
-    invoice = store.invoice_by_number(session, ident)
-    if invoice is None and (number := numeric_id(ident)) is not None:
-        invoice = store.invoice_by_id(session, number)
-    if invoice is None:
+    invoice = store.invoice_by_number(session, ident)  # by number only: `void 12` must not
+    if invoice is None:  # find the invoice with id 12, last year's 2025-0012
         raise NotFoundError(f"no invoice {ident!r}", hint="see `seolog invoices list`")
     return invoice
 
@@ -315,6 +323,12 @@ CSV_COLUMNS = [
 ]
 
 
+def line_label(line: dict[str, Any]) -> str:
+    """ "SEO work: Migration, acme": a line as one text, for a table or a spreadsheet."""
+    names = ", ".join(line.get("projects") or [])
+    return f"{line['description']}: {names}" if names else str(line["description"])
+
+
 def invoice_csv(docs: list[dict[str, Any]]) -> str:
     """One row per invoice line (for accounting), then per currency its subtotal, VAT and total
     rows, so a spreadsheet sum of `amount` over lines equals the subtotal."""
@@ -329,7 +343,7 @@ def invoice_csv(docs: list[dict[str, Any]]) -> str:
                 [
                     *head,
                     *period,
-                    line["description"],
+                    line_label(line),
                     line["hours"],
                     line["rate"],
                     line["currency"],

@@ -69,6 +69,7 @@ class _Row:
     end: datetime | None = None
     currency: str | None = None
     problem: str | None = None  # why the row cannot be read, said with the other bad rows
+    source: str = "seolog"
 
 
 def read_text(path: Path) -> str:
@@ -174,10 +175,14 @@ def _seolog_rows(path: Path, text: str) -> list[_Row]:
 
 
 def _across_days(row: _Row, record: dict[str, str]) -> None:
-    """Work that ended on another date is exported with the end's date (`2026-11-27 01:30`):
-    its moments and minutes are taken as they are, not as two clock times of one day."""
+    """Timed rows of seolog's export keep their minutes (a timer counts seconds: 09:00:40 to
+    09:02 is one minute, not the two its HH:MM times say), and work that ended on another date
+    (`2026-11-27 01:30`) keeps its moments, not two clock times of one day."""
     data = row.data
-    if not data.start or not data.end or not data.day or len(data.end.strip()) <= 5:
+    minutes = record.get("minutes", "").strip()
+    if not data.start or not data.end or not data.day:
+        return
+    if len(data.end.strip()) <= 5 and not minutes.isdigit():
         return
     try:
         day = date.fromisoformat(data.day.strip())
@@ -185,7 +190,6 @@ def _across_days(row: _Row, record: dict[str, str]) -> None:
         end = _wall(day, data.end)
     except ValueError:
         return  # left to the usual checks, which name the line
-    minutes = record.get("minutes", "").strip()
     row.start, row.end = start, end
     row.minutes = int(minutes) if minutes.isdigit() else int((end - start).total_seconds() // 60)
     data.start = data.end = None
@@ -217,6 +221,7 @@ def _foreign(r: sources.SourceRow) -> _Row:
         start=r.start,
         end=r.end,
         currency=r.currency,
+        source=r.source,
     )
 
 
@@ -278,6 +283,8 @@ def _owners(session: Session, row: _Row, opts: ImportOptions, result: ImportResu
     data = row.data
     if data.client is None and data.site is None and opts.client:
         data.client = opts.client
+    data.client = " ".join(data.client.split()) if data.client else data.client
+    data.project = " ".join(data.project.split()) if data.project else data.project
     if not opts.create_clients:
         return
     if data.client and store.client_by_name(session, data.client) is None:
@@ -296,6 +303,16 @@ def _owners(session: Session, row: _Row, opts: ImportOptions, result: ImportResu
         get_project(session, data.project)  # unknown: the usual "no project named" line
 
 
+def _manual_only_if_own(session: Session, entry: LogEntry) -> None:
+    """seolog's export writes every entry's rate; one that is the rate in force on its day was
+    not typed for the entry, and a later rate change may re-price it as before the export."""
+    rate, currency = entry.rate, entry.currency
+    entry.rate_manual = False
+    price_entry(session, entry)
+    if (entry.rate, entry.currency) != (rate, currency):
+        entry.rate, entry.currency, entry.rate_manual = rate, currency, True
+
+
 def _entry(ctx: AppContext, session: Session, row: _Row, me: str) -> LogEntry:
     if row.minutes is None and row.data.time is None and row.data.start is None:
         raise UsageError("no duration and no start/end time")
@@ -305,6 +322,8 @@ def _entry(ctx: AppContext, session: Session, row: _Row, me: str) -> LogEntry:
         entry.uuid = row.uuid
     if row.currency and entry.rate_manual:
         entry.currency = check_currency(row.currency)
+    if row.source == "seolog" and entry.rate_manual:
+        _manual_only_if_own(session, entry)
     if row.minutes is not None:  # the source's duration; its moments are wall-clock, local
         entry.minutes = row.minutes
         entry.started_at = row.start.astimezone() if row.start else None

@@ -153,7 +153,10 @@ def _owners(session: Session, data: EntryInput, entry: LogEntry) -> None:
             entry.client_id = site.client_id
     if client is not None:
         entry.client_id = client.id
-    _check_site_owner(session, entry)
+    if data.client is not None or data.project is not None or data.site is not None:
+        # checked when the owners change: an entry of a site since moved to another client
+        # keeps its history, and its description or time can still be corrected
+        _check_owners(session, entry)
 
 
 def _client_name(session: Session, client_id: int | None) -> str:
@@ -161,10 +164,15 @@ def _client_name(session: Session, client_id: int | None) -> str:
     return found.name if found else "no client"
 
 
-def _check_site_owner(session: Session, entry: LogEntry) -> None:
-    if entry.site_id is None:
-        return
-    site = session.get(Site, entry.site_id)
+def _check_owners(session: Session, entry: LogEntry) -> None:
+    project = session.get(Project, entry.project_id) if entry.project_id else None
+    if project is not None and entry.client_id not in (None, project.client_id):
+        raise UsageError(
+            f"project {project.name!r} belongs to {_client_name(session, project.client_id)}, "
+            f"not {_client_name(session, entry.client_id)}",
+            hint="give the project too (--project), or clear it with --project ''",
+        )
+    site = session.get(Site, entry.site_id) if entry.site_id else None
     if site is None:
         return
     if entry.client_id is not None and site.client_id != entry.client_id:
@@ -176,15 +184,13 @@ def _check_site_owner(session: Session, entry: LogEntry) -> None:
             if site.client_id
             else f"link it first: `seolog clients edit CLIENT --site {site.name}`",
         )
-    if entry.project_id is not None:
-        project = session.get(Project, entry.project_id)
-        if project is not None and project.site_id not in (None, site.id):
-            other = session.get(Site, project.site_id)
-            raise UsageError(
-                f"project {project.name!r} is for site {other.name if other else '?'!r}, "
-                f"not {site.name!r}",
-                hint="drop --site (the project's site is used), or pick another project",
-            )
+    if project is not None and project.site_id not in (None, site.id):
+        other = session.get(Site, project.site_id)
+        raise UsageError(
+            f"project {project.name!r} is for site {other.name if other else '?'!r}, "
+            f"not {site.name!r}",
+            hint="drop --site (the project's site is used), or pick another project",
+        )
 
 
 def _timing(ctx: AppContext, data: EntryInput, entry: LogEntry) -> None:

@@ -220,6 +220,16 @@ def remove_site(ctx: AppContext, ident: str) -> Site:
     """Remove a site with its scans: not while a scan runs (its rows would go from under it)."""
     with exclusive_store(ctx, f"remove site {ident}"), session_scope(ctx.engine) as session:
         site = get_site(session, ident)
+        from seolog.storage import worklog
+
+        billed = worklog.invoiced_entries(session, site_id=site.id)
+        if billed:
+            raise UsageError(
+                f"site {site.name!r} is named by {len(billed)} invoiced log entries; removing it "
+                "would change those invoices' entries",
+                hint="keep the site (`seolog sites edit NAME --inactive` stops scheduled scans), "
+                "or void the invoices first",
+            )
         repo.delete_site(session, site)
         return site
 

@@ -15,7 +15,7 @@ from seolog.storage.models import Client, Invoice, LogEntry, Project, Rate, Site
 
 def client_by_name(session: Session, name: str) -> Client | None:
     return session.execute(
-        select(Client).where(func.lower(Client.name) == name.strip().lower())
+        select(Client).where(func.lower(Client.name) == " ".join(name.split()).lower())
     ).scalar_one_or_none()
 
 
@@ -28,7 +28,7 @@ def list_clients(session: Session) -> list[Client]:
 
 
 def projects_named(session: Session, name: str) -> list[Project]:
-    stmt = select(Project).where(func.lower(Project.name) == name.strip().lower())
+    stmt = select(Project).where(func.lower(Project.name) == " ".join(name.split()).lower())
     return list(session.execute(stmt).scalars())
 
 
@@ -150,10 +150,6 @@ def invoice_by_number(session: Session, number: str) -> Invoice | None:
     ).scalar_one_or_none()
 
 
-def invoice_by_id(session: Session, invoice_id: int) -> Invoice | None:
-    return session.get(Invoice, invoice_id) if storable_id(invoice_id) else None
-
-
 def invoice_numbers(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -176,3 +172,33 @@ def names(session: Session, model: Any, ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(model.id, model.name).where(model.id.in_(ids)))
     return {r[0]: r[1] for r in rows}
+
+
+def invoiced_entries(
+    session: Session, site_id: int | None = None, project_id: int | None = None
+) -> list[LogEntry]:
+    """Entries on an invoice that name this site or project: they must not change under it."""
+    stmt = select(LogEntry).where(col(LogEntry.invoice_id).is_not(None))
+    if site_id is not None:
+        stmt = stmt.where(LogEntry.site_id == site_id)
+    if project_id is not None:
+        stmt = stmt.where(LogEntry.project_id == project_id)
+    return list(session.execute(stmt).scalars())
+
+
+def claim_entries(session: Session, ids: list[int], invoice_id: int) -> int:
+    """Link the entries to the invoice, those still on none: how many were. Another invoice made
+    at the same moment (a team on PostgreSQL) leaves fewer, and the caller gives up."""
+    from sqlalchemy import update
+
+    claimed = 0
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        result = session.execute(
+            update(LogEntry)
+            .where(col(LogEntry.id).in_(chunk), col(LogEntry.invoice_id).is_(None))
+            .values(invoice_id=invoice_id)
+            .execution_options(synchronize_session=False)
+        )
+        claimed += int(getattr(result, "rowcount", 0) or 0)
+    return claimed

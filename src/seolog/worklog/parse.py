@@ -135,7 +135,7 @@ def parse_period(text: str, today: date) -> tuple[date, date]:
 def parse_moment(text: str, today: date, what: str) -> datetime:
     """A moment in the machine's time zone: `17:30` (today), `yesterday 17:30`, `mon 09:15`,
     `2026-11-26 18:57` (or with a T). Used by `logs start --at` and `logs stop --at`."""
-    value = " ".join(text.replace("T", " ").split())
+    value = " ".join(re.sub(r"(\d{4}-\d{2}-\d{2})[Tt]", r"\1 ", text).split())
     day_text, _, clock_text = value.rpartition(" ")
     day = parse_date(day_text, today) if day_text else today
     return datetime.combine(day, parse_clock(clock_text, what)).astimezone()
