@@ -72,7 +72,8 @@ def test_commands_that_change_data_print_what_they_did_as_json(cli, tmp_path):
     assert cli("logs", "export", "--output", str(exported)).exit_code == 0
     assert cli("logs", "rm", str(stopped["id"]), "--yes").exit_code == 0
     imported = cli("logs", "import", str(exported), "--format", "json").json()
-    assert imported == {"imported": 1, "file": str(exported)}
+    assert (imported["imported"], imported["file"]) == (1, str(exported))  # the fields since 0.1
+    assert (imported["source"], imported["new"], imported["already"]) == ("seolog", 1, 0)
     assert [e["minutes"] for e in cli("logs", "list", "--format", "json").json()] == [120]
 
 
