@@ -377,3 +377,58 @@ def test_an_entry_cannot_move_to_a_client_that_does_not_own_its_project(two_clie
     entry = _add(cli, "b", "--site", "acme", "--time", "1h", "--date", "2026-10-03")
     _ok(cli, "clients", "edit", "Elephant Data BV", "--site", "acme")
     _ok(cli, "logs", "edit", str(entry), "--time", "2h")
+
+
+@pytest.mark.postgresql_only  # SQLite's BEGIN IMMEDIATE serialises writers already
+def test_an_edit_waits_for_an_invoice_being_made_and_is_then_refused(
+    two_clients, seolog_env, store_url
+):
+    """A teammate's `logs edit` while an invoice takes the entry: the edit waits for the invoice
+    (the entry is locked) and then refuses, instead of changing an invoiced entry."""
+    import subprocess
+    import sys
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    cli = two_clients
+    entry = _add(cli, "Audit", "--site", "acme", "--time", "2h", "--date", "2026-10-06")
+    inv = _invoice(cli, "Acme Ltd", "2026-10")
+    _ok(cli, "invoices", "void", inv["number"], "--yes")
+    engine = create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            tx = conn.begin()
+            # what `invoices create` does: lock the period's entries, then claim them
+            (invoice_id,) = conn.execute(text("SELECT id FROM invoices")).one()
+            conn.execute(text("SELECT id FROM log_entries WHERE id = :e FOR UPDATE"), {"e": entry})
+            conn.execute(
+                text("UPDATE log_entries SET invoice_id = :i WHERE id = :e"),
+                {"i": invoice_id, "e": entry},
+            )
+            edit = subprocess.Popen(
+                [sys.executable, "-m", "seolog", "logs", "edit", str(entry), "--time", "5h"],
+                env=seolog_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            deadline = time.monotonic() + 120
+            waiting = 0
+            while not waiting and time.monotonic() < deadline and edit.poll() is None:
+                with engine.connect() as watch:  # the edit, blocked on our row lock
+                    waiting = watch.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND pid <> pg_backend_pid()"
+                        )
+                    ).scalar_one()
+                time.sleep(0.05)
+            assert waiting, edit.communicate()
+            tx.commit()
+        _out, err = edit.communicate(timeout=120)
+    finally:
+        engine.dispose()
+    assert edit.returncode == ExitCode.USAGE, err
+    assert "is on invoice" in err
+    assert [(d, a) for d, a in _amounts(cli)] == [("Audit", "190.00")]

@@ -159,7 +159,12 @@ def create_invoice(ctx: AppContext, req: InvoiceRequest, settings: InvoiceSettin
         found = store.entries(
             session,
             store.EntryFilter(
-                client_id=client.id, since=since, until=until, billable=True, uninvoiced=True
+                client_id=client.id,
+                since=since,
+                until=until,
+                billable=True,
+                uninvoiced=True,
+                lock=True,
             ),
         )
         if not found:

@@ -292,8 +292,8 @@ def add_entry(ctx: AppContext, data: EntryInput) -> LogEntry:
         return entry
 
 
-def get_entry(session: Session, entry_id: int) -> LogEntry:
-    entry = store.entry_by_id(session, entry_id)
+def get_entry(session: Session, entry_id: int, lock: bool = False) -> LogEntry:
+    entry = store.entry_by_id(session, entry_id, lock)
     if entry is None:
         raise NotFoundError(f"no log entry with id {entry_id}", hint="see `seolog logs list`")
     return entry
@@ -313,7 +313,7 @@ def _unlocked(session: Session, entry: LogEntry, doing: str) -> None:
 
 def edit_entry(ctx: AppContext, entry_id: int, data: EntryInput) -> LogEntry:
     with session_scope(ctx.engine) as session:
-        entry = get_entry(session, entry_id)
+        entry = get_entry(session, entry_id, lock=True)
         _unlocked(session, entry, "changed")
         _apply(ctx, session, data, entry)
         entry.updated_at = utcnow()
@@ -322,7 +322,7 @@ def edit_entry(ctx: AppContext, entry_id: int, data: EntryInput) -> LogEntry:
 
 def remove_entry(ctx: AppContext, entry_id: int) -> LogEntry:
     with session_scope(ctx.engine) as session:
-        entry = get_entry(session, entry_id)
+        entry = get_entry(session, entry_id, lock=True)
         _unlocked(session, entry, "deleted")
         session.delete(entry)
         return entry

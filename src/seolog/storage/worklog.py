@@ -60,6 +60,10 @@ class EntryFilter:
     author: str | None = None
     invoice_id: int | None = None
     uninvoiced: bool = False  # only entries on no invoice
+    # Lock the rows till the end of the transaction (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    # already serialises writers): an invoice being made and an edit of one of its entries
+    # wait for each other, so neither works from what the other is changing.
+    lock: bool = False
 
 
 def entries(session: Session, f: EntryFilter, limit: int | None = None) -> list[LogEntry]:
@@ -77,6 +81,8 @@ def entries(session: Session, f: EntryFilter, limit: int | None = None) -> list[
         value = getattr(f, column)
         if value is not None:
             stmt = stmt.where(getattr(LogEntry, column) == value)
+    if f.lock:
+        stmt = stmt.with_for_update()
     if f.uninvoiced:
         stmt = stmt.where(col(LogEntry.invoice_id).is_(None))
     if f.since is not None:
@@ -89,8 +95,11 @@ def entries(session: Session, f: EntryFilter, limit: int | None = None) -> list[
     return rows[-limit:] if limit else rows
 
 
-def entry_by_id(session: Session, entry_id: int) -> LogEntry | None:
-    return session.get(LogEntry, entry_id) if storable_id(entry_id) else None
+def entry_by_id(session: Session, entry_id: int, lock: bool = False) -> LogEntry | None:
+    """With `lock`, the row is locked till the end of the transaction (see EntryFilter.lock)."""
+    if not storable_id(entry_id):
+        return None
+    return session.get(LogEntry, entry_id, with_for_update=lock or None)
 
 
 def running_timer(session: Session, author: str) -> Timer | None:
