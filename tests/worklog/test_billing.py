@@ -432,3 +432,23 @@ def test_an_edit_waits_for_an_invoice_being_made_and_is_then_refused(
     assert edit.returncode == ExitCode.USAGE, err
     assert "is on invoice" in err
     assert [(d, a) for d, a in _amounts(cli)] == [("Audit", "190.00")]
+
+
+def test_a_sequence_counts_per_year_wherever_the_year_is(two_clients, tmp_path: Path):
+    cli = two_clients
+    cfg = tmp_path / "seolog.toml"
+    cfg.write_text('[worklog]\ninvoice_number = "{seq:03d}/{year}"\n')
+    _add(cli, "Last year", "--site", "acme", "--time", "1h", "--date", "2025-11-03")
+    _add(cli, "This year", "--site", "acme", "--time", "1h", "--date", "2026-10-05")
+    _add(cli, "Other client", "--site", "pydocs", "--time", "1h", "--date", "2026-10-06")
+    numbers = []
+    for client, period, issued in (
+        ("Acme Ltd", "2025-11", "2025-12-01"),
+        ("Acme Ltd", "2026-10", "2026-11-02"),
+        ("Elephant Data BV", "2026-10", "2026-11-02"),
+    ):
+        r = cli("--config", str(cfg), "invoices", "create", client, "--period", period,
+                "--date", issued, "--format", "json")  # fmt: skip
+        assert r.exit_code == 0, r.stderr
+        numbers.append(r.json()["number"])
+    assert numbers == ["001/2025", "001/2026", "002/2026"]

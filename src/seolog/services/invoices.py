@@ -61,8 +61,9 @@ def _number(fmt: str, seq: int, issued: date) -> str:
 
 
 def _prefix(fmt: str, issued: date) -> str:
-    """The text before the sequence number: numbers of one year (with {year}) count on their
-    own; a format without it counts for ever."""
+    """The text before the sequence number: a sequence counts among the numbers that start the
+    same (and, with {year} anywhere in the format, among that year's); a format without {year}
+    counts for ever."""
     head = fmt.split("{seq", 1)[0]
     return _number(head + "{seq}", 0, issued)[:-1]
 
@@ -241,7 +242,8 @@ def _insert(
     `number`) is retried with the one after it."""
     prefix = _prefix(settings.number, issued)
     for _ in range(ATTEMPTS):
-        seq = store.max_invoice_seq(session, prefix) + 1
+        year = issued.year if "{year" in settings.number else None  # counts per year
+        seq = store.max_invoice_seq(session, prefix, year) + 1
         invoice = Invoice(
             number=_number(settings.number, seq, issued),
             seq=seq,

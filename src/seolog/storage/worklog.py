@@ -166,12 +166,16 @@ def invoice_numbers(session: Session, ids: set[int]) -> dict[int, str]:
     return {r[0]: r[1] for r in rows}
 
 
-def max_invoice_seq(session: Session, prefix_like: str | None = None) -> int:
-    """The highest sequence number used (by numbers starting `prefix_like`, when given): voided
-    invoices count, numbers are never reused."""
-    stmt = select(func.max(Invoice.seq))
-    if prefix_like is not None:
-        stmt = stmt.where(col(Invoice.number).startswith(prefix_like, autoescape=True))
+def max_invoice_seq(session: Session, prefix: str, year: int | None = None) -> int:
+    """The highest sequence number used by numbers starting `prefix` (and, with `year`, issued
+    that year): voided invoices count, numbers are never reused."""
+    stmt = select(func.max(Invoice.seq)).where(
+        col(Invoice.number).startswith(prefix, autoescape=True)
+    )
+    if year is not None:
+        stmt = stmt.where(
+            col(Invoice.issued_on) >= date(year, 1, 1), col(Invoice.issued_on) <= date(year, 12, 31)
+        )
     return int(session.execute(stmt).scalar() or 0)
 
 
