@@ -15,6 +15,9 @@ host = "smtp.agency.example"
 [report]
 agency = "Acme SEO"
 
+[worklog]
+invoice_number = "ACME-{seq:03d}"
+
 [profiles.quiet]
 alerts = { new_errors = false }
 """
@@ -33,6 +36,8 @@ def test_config_show_lists_alerts_and_report_with_their_sources(cli, tmp_path, m
     assert settings["alerts.email.host"]["value"] == "smtp.agency.example"
     assert settings["report.agency"] == {"value": "Acme SEO", "source": where}
     assert settings["report.logo"] == {"value": None, "source": "default"}
+    assert settings["worklog.invoice_number"] == {"value": "ACME-{seq:03d}", "source": where}
+    assert settings["worklog.max_timer_hours"] == {"value": 10, "source": "default"}
     # A profile's [alerts] shows with the profile named as its source.
     profiled = cli("config", "show", "--profile", "quiet", "--format", "json").json()["settings"]
     assert profiled["alerts.new_errors"]["value"] is False
@@ -41,9 +46,9 @@ def test_config_show_lists_alerts_and_report_with_their_sources(cli, tmp_path, m
     table = cli("config", "show").stdout
     for key in ("alerts.score_drop", "alerts.email.to", "report.agency", "report.footer"):
         assert key in table
-    # Every section of the file has rows: scan, gates, thresholds, checks, alerts, report.
+    # Every section of the file has rows: scan, gates, thresholds, checks, alerts, report, worklog.
     sections = {line.split(".")[0] for line in table.splitlines() if "." in line.split(" ")[0]}
-    assert {"scan", "gates", "thresholds", "checks", "alerts", "report"} <= sections
+    assert {"scan", "gates", "thresholds", "checks", "alerts", "report", "worklog"} <= sections
 
 
 def test_without_a_config_file_alerts_and_report_show_their_defaults(cli, tmp_path, monkeypatch):

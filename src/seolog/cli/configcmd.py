@@ -70,7 +70,29 @@ def _alerts_and_report(cfg: Any) -> list[tuple[str, Any, str]]:
     for name in REPORT_KEYS:
         key = f"report.{name}"
         rows.append((key, cfg.report.get(name), cfg.sources.get(key, "default")))
-    return rows
+    return rows + _worklog(cfg)
+
+
+def _worklog(cfg: Any) -> list[tuple[str, Any, str]]:
+    """[worklog]: the timer's limit and how invoices are numbered, with the defaults."""
+    from seolog.services.invoices import InvoiceSettings
+    from seolog.services.timer import DEFAULT_MAX_HOURS
+
+    invoices = InvoiceSettings()
+    defaults = {
+        "max_timer_hours": DEFAULT_MAX_HOURS,
+        "invoice_number": invoices.number,
+        "invoice_due_days": invoices.due_days,
+        "invoice_details": invoices.details,
+    }
+    return [
+        (
+            f"worklog.{name}",
+            cfg.worklog.get(name, value),
+            cfg.sources.get(f"worklog.{name}", "default"),
+        )
+        for name, value in defaults.items()
+    ]
 
 
 @app.command(
