@@ -25,7 +25,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -361,9 +360,7 @@ class LogEntry(SQLModel, table=True):
     # `rate_manual` it was given for this entry alone (--rate) and no rate change touches it.
     rate: Decimal | None = _money()
     currency: str | None = Field(default=None, max_length=3)
-    rate_manual: bool = Field(
-        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
-    )
+    rate_manual: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
     author: str = Field(
         default="", sa_column=Column(String(200), nullable=False, server_default="")
     )

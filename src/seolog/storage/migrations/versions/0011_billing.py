@@ -87,9 +87,9 @@ def upgrade() -> None:
     op.create_index("ix_invoices_client_id", "invoices", ["client_id"])
     with op.batch_alter_table("log_entries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=True))
-        batch_op.add_column(
-            sa.Column("rate_manual", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        # NOT NULL once filled (below): a boolean server default renders differently across
+        # Alembic versions ("DEFAULT 0" or "DEFAULT (0)") and is invalid as 0 on PostgreSQL
+        batch_op.add_column(sa.Column("rate_manual", sa.Boolean(), nullable=True))
         batch_op.add_column(
             sa.Column("author", sa.String(length=200), nullable=False, server_default="")
         )
@@ -102,11 +102,15 @@ def upgrade() -> None:
         )
     bind = op.get_bind()
     bind.execute(sa.text("UPDATE log_entries SET author = :a"), {"a": author})
-    op.execute(
-        "UPDATE log_entries SET rate_manual = "
-        + ("true" if bind.dialect.name == "postgresql" else "1")
-        + " WHERE rate IS NOT NULL"
+    bind.execute(
+        sa.text(
+            "UPDATE log_entries SET rate_manual = CASE WHEN rate IS NULL THEN :no ELSE :yes END"
+        ).bindparams(
+            sa.bindparam("no", False, sa.Boolean()), sa.bindparam("yes", True, sa.Boolean())
+        )
     )
+    with op.batch_alter_table("log_entries", schema=None) as batch_op:
+        batch_op.alter_column("rate_manual", existing_type=sa.Boolean(), nullable=False)
     op.execute(
         "UPDATE log_entries SET rate = (SELECT c.hourly_rate FROM clients c"
         " WHERE c.id = log_entries.client_id) WHERE rate IS NULL"
