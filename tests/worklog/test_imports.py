@@ -168,6 +168,10 @@ def test_a_seolog_export_is_complete_and_reimports_idempotently(cli, tmp_path: P
     )
     assert "2 new" in _ok(cli, "logs", "import", str(plain)).stderr  # two real, equal rows
     assert "0 new, 2 already imported" in _ok(cli, "logs", "import", str(plain)).stderr
+    typo = tmp_path / "typo.csv"
+    typo.write_text("date,duration,site,type,description\n2026-10-08,1h,acme,contnet,Typo\n")
+    r = cli("logs", "import", str(typo))
+    assert r.exit_code == ExitCode.USAGE and "line 2: unknown work type 'contnet'" in r.stderr
 
 
 def test_small_things_a_consultant_meets(cli):

@@ -248,8 +248,9 @@ def _store(
                 if row.problem:
                     raise UsageError(row.problem)
                 _owners(session, row, opts, result)
-                if row.data.work_type and row.data.work_type.strip().lower() not in types:
-                    row.data.work_type = "other"  # a Toggl task or Harvest task is not a type
+                task = (row.data.work_type or "").strip().lower()
+                if row.source != "seolog" and task not in types:
+                    row.data.work_type = "other"  # a Toggl or Harvest task is rarely a type
                 row.data.work_type = row.data.work_type or "other"
                 entries.append(_entry(ctx, session, row, me))
             except SeologError as e:
