@@ -291,9 +291,25 @@ def _crawl(
         return outcome
 
     try:
-        return asyncio.run(main())
+        return _run_loop(main())
     finally:
         pipeline.shutdown()
+
+
+def _run_loop(coro: Any) -> Any:
+    """asyncio.run, except that an interrupt raised inside a task is not also logged as "Task
+    exception was never retrieved" with a traceback: a SIGTERM to a job whose Ctrl-C is ignored
+    (started with `&`) is a KeyboardInterrupt wherever Python is, often inside a fetch, and the
+    interrupted scan is reported once, by the caller."""
+
+    def quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if isinstance(context.get("exception"), KeyboardInterrupt | SystemExit):
+            return
+        loop.default_exception_handler(context)
+
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_exception_handler(quiet)
+        return runner.run(coro)
 
 
 def _finish(ctx: AppContext, scan_id: int, **values: Any) -> int:
