@@ -148,6 +148,7 @@ def _rate_change(
     from seolog.services.logs import today
     from seolog.services.rates import current_rate, set_rate
 
+    now = today(ctx)
     if data.rate is None and (data.currency is None or client.currency == was):
         if data.rate_from or data.rate_project or data.rate_author:
             raise UsageError(
@@ -165,14 +166,13 @@ def _rate_change(
     if data.rate is not None:
         rate = parse_rate(data.rate) if data.rate else None
     else:  # a new currency alone: 95 EUR is not 95 USD
-        if current_rate(session, client, today(ctx)).rate is None:
+        if current_rate(session, client, now).rate is None:
             return None
         raise UsageError(
             f"{client.name} has a rate in {was}: give the rate in {client.currency} too",
             hint=f"e.g. seolog clients edit {client.name!r} --currency {client.currency} "
             "--rate 110 --from 2027-01-01",
         )
-    now = today(ctx)
     since = parse_date(data.rate_from, now) if data.rate_from else (now if rates else BEGINNING)
     return set_rate(
         session, client, rate, client.currency, since, project.id if project else None, author
@@ -213,6 +213,7 @@ def list_clients(ctx: AppContext) -> list[ClientRow]:
     from seolog.services.logs import today
     from seolog.services.rates import current_rate
 
+    now = today(ctx)
     with session_scope(ctx.engine) as session:
         rows = []
         for client in store.list_clients(session):
@@ -220,7 +221,7 @@ def list_clients(ctx: AppContext) -> list[ClientRow]:
             minutes = sum(
                 e.minutes for e in store.entries(session, store.EntryFilter(client_id=client.id))
             )
-            rate = current_rate(session, client, today(ctx)).rate
+            rate = current_rate(session, client, now).rate
             rows.append(ClientRow(client, rate, projects, minutes))
         return rows
 

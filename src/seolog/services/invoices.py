@@ -9,6 +9,7 @@ again.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -177,15 +178,16 @@ def create_invoice(ctx: AppContext, req: InvoiceRequest, settings: InvoiceSettin
             raise UsageError(
                 f"{len(unpriced)} billable entries ({format_minutes(minutes)}) of {client.name} "
                 f"in that period have no rate (entry {unpriced[0].entry.id} first)",
-                hint=f"set one: seolog clients edit {_quoted(client.name)} --rate 95 --from {since}, "
+                hint=f"set one: seolog clients edit {shlex.quote(client.name)} --rate 95 --from {since}, "
                 "or give them --rate or --non-billable",
             )
         lines = _lines(rows)
+        due = issued + timedelta(days=settings.due_days)
         document = {
             "client": _client_part(client),
             "period": {"since": since.isoformat(), "until": until.isoformat()},
             "issued_on": issued.isoformat(),
-            "due_on": (issued + timedelta(days=settings.due_days)).isoformat(),
+            "due_on": due.isoformat(),
             "details": list(settings.details),
             "lines": lines,
             "totals": _totals(lines, vat_rate),
@@ -194,7 +196,7 @@ def create_invoice(ctx: AppContext, req: InvoiceRequest, settings: InvoiceSettin
         if req.dry_run:
             return Created(None, {"number": None, "status": "draft", **document})
         invoice = _insert(
-            session, client, document, settings, issued, since, until, vat_rate, author(ctx)
+            session, client, document, settings, issued, due, since, until, vat_rate, author(ctx)
         )
         ids = [e.id or 0 for e in found]
         if store.claim_entries(session, ids, invoice.id or 0) != len(ids):
@@ -203,10 +205,6 @@ def create_invoice(ctx: AppContext, req: InvoiceRequest, settings: InvoiceSettin
                 hint="see `seolog invoices list`, then run the command again",
             )
         return Created(invoice, invoice_document(invoice))
-
-
-def _quoted(name: str) -> str:
-    return f"'{name}'" if " " in name else name
 
 
 def _nothing(session: Session, client: Client, since: date, until: date) -> UsageError:
@@ -233,6 +231,7 @@ def _insert(
     document: dict[str, Any],
     settings: InvoiceSettings,
     issued: date,
+    due: date,
     since: date,
     until: date,
     vat_rate: Decimal | None,
@@ -241,8 +240,8 @@ def _insert(
     """The next number in the sequence; a number someone took meanwhile (the unique index on
     `number`) is retried with the one after it."""
     prefix = _prefix(settings.number, issued)
+    year = issued.year if "{year" in settings.number else None  # counts per year
     for _ in range(ATTEMPTS):
-        year = issued.year if "{year" in settings.number else None  # counts per year
         seq = store.max_invoice_seq(session, prefix, year) + 1
         invoice = Invoice(
             number=_number(settings.number, seq, issued),
@@ -251,7 +250,7 @@ def _insert(
             period_start=since,
             period_end=until,
             issued_on=issued,
-            due_on=date.fromisoformat(document["due_on"]),
+            due_on=due,
             vat_rate=vat_rate,
             author=by,
             document=document,

@@ -234,10 +234,9 @@ def _store(
     types = work_types(ctx)
     with session_scope(ctx.engine) as session:
         keys = [r.key for r in rows]
-        done = store.entry_by_import_key(session, keys)
-        done |= {
-            f"seolog:{u}" for u in store.entries_by_uuid(session, [r.uuid for r in rows if r.uuid])
-        }
+        done = store.existing(session, LogEntry.import_key, keys)
+        uuids = [r.uuid for r in rows if r.uuid]
+        done |= {f"seolog:{u}" for u in store.existing(session, LogEntry.uuid, uuids)}
         entries: list[LogEntry] = []
         for row in rows:
             if row.key in done:
@@ -329,5 +328,4 @@ def _entry(ctx: AppContext, session: Session, row: _Row, me: str) -> LogEntry:
         entry.minutes = row.minutes
         entry.started_at = row.start.astimezone() if row.start else None
         entry.ended_at = row.end.astimezone() if row.end else None
-        price_entry(session, entry)
     return entry

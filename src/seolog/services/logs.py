@@ -95,9 +95,16 @@ class EntryRow:
     client: str | None
     project: str | None
     site: str | None
-    rate: Decimal | None
-    currency: str | None
     invoice: str | None = None  # the invoice number, when invoiced
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The rate the entry was priced at (kept with it: see services.rates)."""
+        return self.entry.rate
+
+    @property
+    def currency(self) -> str | None:
+        return self.entry.currency
 
     @property
     def amount(self) -> Decimal | None:
@@ -138,10 +145,8 @@ def _owners(session: Session, data: EntryInput, entry: LogEntry) -> None:
         entry.project_id = project.id if project else None
         if project is not None:
             if client is not None and client.id != project.client_id:
-                raise UsageError(
-                    f"project {project.name!r} belongs to {_client_name(session, project.client_id)}, "
-                    f"not {client.name}",
-                    hint="drop --client, or pick that client's project",
+                raise _not_its_project(
+                    session, project, client.id, "drop --client, or pick that client's project"
                 )
             entry.client_id = project.client_id
             if data.site is None and project.site_id is not None:
@@ -164,13 +169,24 @@ def _client_name(session: Session, client_id: int | None) -> str:
     return found.name if found else "no client"
 
 
+def _not_its_project(
+    session: Session, project: Project, client_id: int | None, hint: str
+) -> UsageError:
+    return UsageError(
+        f"project {project.name!r} belongs to {_client_name(session, project.client_id)}, "
+        f"not {_client_name(session, client_id)}",
+        hint=hint,
+    )
+
+
 def _check_owners(session: Session, entry: LogEntry) -> None:
     project = session.get(Project, entry.project_id) if entry.project_id else None
     if project is not None and entry.client_id not in (None, project.client_id):
-        raise UsageError(
-            f"project {project.name!r} belongs to {_client_name(session, project.client_id)}, "
-            f"not {_client_name(session, entry.client_id)}",
-            hint="give the project too (--project), or clear it with --project ''",
+        raise _not_its_project(
+            session,
+            project,
+            entry.client_id,
+            "give the project too (--project), or clear it with --project ''",
         )
     site = session.get(Site, entry.site_id) if entry.site_id else None
     if site is None:
@@ -385,8 +401,6 @@ def rows_of(session: Session, entries: list[LogEntry]) -> list[EntryRow]:
             clients.get(e.client_id or 0),
             projects.get(e.project_id or 0),
             sites.get(e.site_id or 0),
-            e.rate,
-            e.currency,
             numbers.get(e.invoice_id or 0),
         )
         for e in entries

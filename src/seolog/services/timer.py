@@ -13,7 +13,6 @@ from sqlmodel import Session
 from seolog.context import AppContext
 from seolog.errors import UsageError
 from seolog.services.logs import EntryInput, author, build_entry, get_entry, today
-from seolog.services.rates import price_entry
 from seolog.storage import worklog as store
 from seolog.storage.db import session_scope
 from seolog.storage.models import Client, LogEntry, Project, Site, Timer
@@ -170,13 +169,13 @@ def stop_timer(
         data = EntryInput(**timer.entry)
         if description:
             data.description = description
+        # On the day the timer started (priced at the rate in force then), with the real
+        # moments: a timer left running overnight starts on one date and ends on another
+        data.day = timer.started_at.astimezone().date().isoformat()
         entry = build_entry(ctx, session, data, by=timer.author)
-        # The real moments: a timer left running overnight starts on one date and ends on another
-        entry.day = timer.started_at.astimezone().date()
         entry.minutes = minutes
         entry.started_at = timer.started_at
         entry.ended_at = ended
-        price_entry(session, entry)  # the day may have moved: the rate in force then
         session.add(entry)
         session.delete(timer)
         session.flush()

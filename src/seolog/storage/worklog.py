@@ -121,23 +121,13 @@ def last_entry(session: Session, author: str) -> LogEntry | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
-def entry_by_import_key(session: Session, keys: list[str]) -> set[str]:
-    """Which of `keys` were imported already."""
+def existing(session: Session, column: Any, values: list[str]) -> set[str]:
+    """Which of `values` some log entry holds in `column` (LogEntry.import_key, .uuid): the
+    rows an import has seen before."""
     found: set[str] = set()
-    for i in range(0, len(keys), 500):  # bound parameters per statement
-        chunk = keys[i : i + 500]
-        stmt = select(LogEntry.import_key).where(col(LogEntry.import_key).in_(chunk))
-        found.update(k for k in session.execute(stmt).scalars() if k)
-    return found
-
-
-def entries_by_uuid(session: Session, uuids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for i in range(0, len(uuids), 500):
-        chunk = uuids[i : i + 500]
-        found.update(
-            session.execute(select(LogEntry.uuid).where(col(LogEntry.uuid).in_(chunk))).scalars()
-        )
+    for i in range(0, len(values), 500):  # bound parameters per statement
+        stmt = select(column).where(col(column).in_(values[i : i + 500]))
+        found.update(v for v in session.execute(stmt).scalars() if v)
     return found
 
 
