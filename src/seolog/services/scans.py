@@ -26,7 +26,7 @@ from seolog.services.exclusive import exclusive_store
 from seolog.services.results import AuditSummary, ScanInfo, SiteInfo, audit_summary, scope_of
 from seolog.services.sites import ensure_site, get_site, is_folder, parse_url, registered_url
 from seolog.storage import repo
-from seolog.storage.db import read_scope, session_scope
+from seolog.storage.db import read_scope, release_interrupted, session_scope
 from seolog.storage.lock import scan_lock, store_lock
 from seolog.storage.models import Scan, Site, utcnow
 from seolog.urls import root_url
@@ -364,6 +364,7 @@ def _execute(
     try:
         outcome = _crawl(ctx, scan_id, pages_before, settings, start_url, report, load_resume)
     except KeyboardInterrupt as e:
+        release_interrupted(ctx.engine, e)
         raise _interrupted(ctx, scan_id, **so_far()) from e
     except SeologError as e:
         if isinstance(e, WorkerDied) and e.stopped_from_outside:
@@ -401,6 +402,7 @@ def _execute(
     except KeyboardInterrupt as e:
         # Ctrl-C (or SIGTERM) in the site checks: they write in one transaction, so nothing
         # half-done is stored, and a resume runs them again.
+        release_interrupted(ctx.engine, e)
         raise _interrupted(ctx, scan_id) from e
 
 

@@ -29,7 +29,7 @@ from seolog.services.auth import (
 from seolog.services.sites import get_site
 from seolog.storage import repo
 from seolog.storage import sync as store
-from seolog.storage.db import read_scope, session_scope
+from seolog.storage.db import read_scope, release_interrupted, session_scope
 from seolog.storage.lock import sync_lock
 from seolog.storage.models import Scan, Site
 from seolog.sync import payloads
@@ -354,10 +354,9 @@ def _drain(
             f"{e.message}; {counts}",
             hint=e.hint or f"run `seolog sync retry {site.name}` once the platform is back",
         ) from None
-    except KeyboardInterrupt:
-        # Ctrl-C may have landed mid-query: a pooled connection can be left inside a transaction
-        # (PostgreSQL then refuses it). Count what is left on fresh connections.
-        ctx.engine.dispose()
+    except KeyboardInterrupt as e:
+        # Ctrl-C may have landed mid-query. Count what is left on fresh connections.
+        release_interrupted(ctx.engine, e)
         report.remaining, _ = _open_rows(ctx, dest)
         raise Interrupted(
             f"sync interrupted: {report.sent.sent} pages sent, {report.remaining} still queued",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -292,6 +294,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def release_interrupted(engine: Engine, interrupt: BaseException) -> None:
+    """Free the store after Ctrl-C (or SIGTERM) landed mid-query, before writing that the work
+    was interrupted.
+
+    SQLAlchemy closes a connection interrupted inside a query, but SQLite only defers that
+    close while a statement of it is alive: a result being iterated in a frame the
+    interrupt's traceback still holds. Such a zombie keeps its transaction, and with it the
+    write lock, so the next write in this very process waits out the busy timeout and fails
+    with "database is locked". Clearing those frames finalizes the statements and ends the
+    zombie; the pool is then renewed, so no connection that saw the interrupt is reused
+    (PostgreSQL refuses one left mid-query)."""
+    traceback.clear_frames(interrupt.__traceback__)
+    gc.collect()
+    engine.dispose()
 
 
 @contextmanager
