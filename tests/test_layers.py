@@ -20,7 +20,9 @@ BASE = {"errors", "domain", "urls", "retryafter", "config", "settings", "secrets
 ALLOWED: dict[str, set[str]] = {
     **{name: BASE for name in BASE},
     "parse": BASE,
-    "crawl": BASE | {"parse"},
+    "render": BASE,  # the browser (Playwright): driven by the crawl, knows nothing of it
+    "lab": BASE,  # Lighthouse: run by the lab service on pages a scan stored
+    "crawl": BASE | {"parse", "render"},
     "checks": BASE,
     "scoring": BASE,
     "storage": BASE,

@@ -31,6 +31,9 @@ MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After ends the retries for th
 # EXTERNAL_PER_HOST requests at once to one host (other people's servers: be polite).
 DEFAULT_MAX_EXTERNAL = 10_000
 DEFAULT_EXTERNAL_PER_HOST = 2
+DEFAULT_RENDER_TIMEOUT = 20.0  # seconds a page may take to load and settle in the browser
+DEFAULT_RENDER_CONCURRENCY = 2  # pages in the browser at once: Chromium is heavy on 2 cores
+RENDER_MODES = ("auto", "always", "never")
 
 
 # Control characters a header value cannot carry (a tab may: RFC 9110 field values allow it).
@@ -114,6 +117,17 @@ class CrawlSettings:
     # URL's (--auth-origin); not secret, so stored and kept by a resume.
     auth_origins: list[str] = field(default_factory=list)
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
+    # Rendering in headless Chromium (seolog.render): "never", "always", or "auto" (app shells).
+    render: str = "never"
+    render_timeout: float = DEFAULT_RENDER_TIMEOUT
+    render_concurrency: int = DEFAULT_RENDER_CONCURRENCY
+    render_third_party: bool = False  # let the browser load other hosts' scripts and data
+    browser: str | None = None  # the Chromium to render with; None: SEOLOG_BROWSER, else PATH
+    # Lab scores after the audit (seolog.services.lab): Lighthouse on a sample of the pages.
+    lab: bool = False
+    lab_pages: int | None = None  # None: one page per template
+    desktop: bool = False  # Lighthouse's desktop preset (mobile by default)
+    lighthouse: str | None = None  # None: SEOLOG_LIGHTHOUSE, else lighthouse on PATH, else npx
     thresholds: dict[str, int] = field(default_factory=dict)  # the audit's, as overridden
     audit_rules: dict[str, Any] = field(
         default_factory=dict

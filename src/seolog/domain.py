@@ -420,6 +420,50 @@ class Unparsed:
     limit: float
 
 
+@dataclass(frozen=True)
+class RawView:
+    """What a rendered page's raw HTML said, kept to compare with its rendered DOM (the
+    render-* checks) and stored with the page."""
+
+    title: str | None
+    meta_description: str | None
+    canonical: str | None
+    meta_robots: str | None
+    h1: tuple[str, ...]
+    hreflang: tuple[tuple[str, str], ...]
+    word_count: int
+    links: tuple[str, ...]  # every link's URL, once each
+
+    @classmethod
+    def of(cls, snap: PageSnapshot) -> RawView:
+        return cls(
+            title=snap.title,
+            meta_description=snap.meta_description,
+            canonical=snap.canonical,
+            meta_robots=snap.meta_robots,
+            h1=tuple(snap.h1),
+            hreflang=tuple(
+                (h.get("lang", ""), h.get("url", ""))
+                for h in snap.hreflang
+                if h.get("source") != "sitemap"
+            ),
+            word_count=snap.word_count,
+            links=tuple(dict.fromkeys(link.url for link in snap.links)),
+        )
+
+    def to_stored(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "meta_description": self.meta_description,
+            "canonical": self.canonical,
+            "meta_robots": self.meta_robots,
+            "h1": list(self.h1),
+            "hreflang": [list(h) for h in self.hreflang],
+            "word_count": self.word_count,
+            "links": len(self.links),
+        }
+
+
 @dataclass(slots=True)
 class CrawledPage:
     """A fetched URL on its way to the store: the fetch, what was parsed, and where it was found."""
@@ -435,3 +479,23 @@ class CrawledPage:
     judged: tuple[str, ...] = ()  # codes of the page checks that applied to it (and ran)
     indexable: bool | None = None  # None: not an HTML page
     unparsed: Unparsed | None = None  # HTML over the parse budget: not parsed, no snapshot
+    # Rendered in the browser (--render): the DOM until the page worker parses it; then `raw`
+    # holds what the raw HTML said and `snapshot` is of the rendered DOM.
+    rendered_html: str | None = None
+    raw: RawView | None = None
+    render_note: str | None = None  # not rendered (why), or only in part (timed out)
+    render_blocked: int = 0  # requests the browser was not allowed (robots.txt, other hosts)
+    rendered_dom: str | None = None  # the rendered DOM kept with --store-html
+
+    def render_record(self) -> dict[str, Any] | None:
+        """What is stored of the rendering; None for a page that was not rendered."""
+        if self.raw is None and self.render_note is None:
+            return None
+        record: dict[str, Any] = {
+            "raw": self.raw.to_stored() if self.raw is not None else None,
+            "note": self.render_note,
+            "blocked_requests": self.render_blocked,
+        }
+        if self.rendered_dom is not None:
+            record["html"] = self.rendered_dom
+        return record

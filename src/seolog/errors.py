@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     STORAGE = 5  # database locked, migration failed, schema too new
     SYNC = 6  # hosted API rejected us
     REPORT = 7  # template or PDF rendering failed
+    MISSING_TOOL = 8  # a browser or Lighthouse that --render / --lab need is not installed
     INTERNAL = 70  # a bug: one line, --debug for the traceback
     INTERRUPTED = 130  # Ctrl-C; partial work saved
 
@@ -71,6 +72,13 @@ class StorageError(SeologError):
 
 class ReportError(SeologError):
     exit_code = ExitCode.REPORT
+
+
+class ToolMissing(SeologError):
+    """A program a feature needs is not there (Chromium for --render, Lighthouse for --lab):
+    the environment lacks it, so it is neither a bug nor a bad flag."""
+
+    exit_code = ExitCode.MISSING_TOOL
 
 
 class Interrupted(SeologError):

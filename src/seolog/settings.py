@@ -30,6 +30,8 @@ CRAWL = "Crawl"
 EXTERNAL = "External links and resources"
 ACCESS = "Access (staging sites)"
 AUDIT = "Audit and gates"
+RENDERING = "Rendering (JavaScript sites)"
+LAB = "Lab scores (Lighthouse)"
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -48,6 +50,8 @@ class Kind(StrEnum):
     FILE = "file path"  # made absolute where it is given, so a resumed scan finds it
     SIZE = "size"  # bytes, or a number with a unit: 500k, 5M
     SEVERITY = "severity"  # error, warning or notice
+    RENDER = "render mode"  # auto, always or never
+    LAB_GATES = "table of lab score minimums"  # performance = 80: the lowest page's score
     ASSERTIONS = "table of check assertions"  # [gates.checks]: CODE or glob → max and level
 
 
@@ -109,6 +113,8 @@ class Setting:
             Kind.ORIGINS: '["https://cdn.example.com"]',
             Kind.FILE: '"staging-ca.pem"',
             Kind.SEVERITY: '"error"',
+            Kind.RENDER: '"auto"',
+            Kind.LAB_GATES: "{ performance = 80 }",
             Kind.ASSERTIONS: "{ link-broken = { max = 0 } }",
         }.get(self.kind, "true")
 
@@ -125,6 +131,8 @@ class Setting:
             Kind.FILE: "a file path in quotes",
             Kind.SIZE: "a size such as 500k or 5M",
             Kind.SEVERITY: "error, warning or notice",
+            Kind.RENDER: "auto, always or never",
+            Kind.LAB_GATES: "a table of category = minimum score (0-100)",
             Kind.ASSERTIONS: 'a table of CODE = { max = N, level = "error" | "warn" | "off" }',
         }[self.kind]
         low, high = self.minimum, self.maximum
@@ -167,6 +175,10 @@ class Setting:
             return _size(value, name)
         elif kind is Kind.ASSERTIONS:
             return parse_assertions(value, name)
+        elif kind is Kind.RENDER:
+            return _render_mode(value, name)
+        elif kind is Kind.LAB_GATES:
+            return parse_lab_gates(value, name)
         else:  # Kind.SEVERITY
             return _severity(value, name)
         if not ok:
@@ -220,6 +232,8 @@ class Setting:
             elif kind is Kind.ASSERTIONS:
                 # As the flag takes them, separated by commas or spaces: codes have neither.
                 raw = split_assertions(raw)
+            elif kind is Kind.LAB_GATES:
+                raw = [part for part in re.split(r"[,\s]+", raw) if part]
         except ValueError as e:
             raise BadValue(
                 f"{self.env}={text!r} is not a {kind.value}",
@@ -258,6 +272,8 @@ def _env_example(setting: Setting) -> str:
         Kind.FILE: "/etc/ssl/staging-ca.pem",
         Kind.SIZE: "5M",
         Kind.SEVERITY: "error",
+        Kind.RENDER: "auto",
+        Kind.LAB_GATES: "performance=80,seo=90",
         Kind.ASSERTIONS: "'link-broken=max:0,image-*=warn'",
     }.get(setting.kind, str(setting.default if setting.default is not None else 10))
 
@@ -371,6 +387,60 @@ def _severity(value: Any, name: str) -> str:
     if isinstance(value, str) and value in Severity.__members__.values():
         return value
     raise BadValue(f"{name} must be error, warning or notice", 'e.g. "error"')
+
+
+def _render_mode(value: Any, name: str) -> str:
+    value = getattr(value, "value", value)  # the CLI's choice enum
+    if isinstance(value, str) and value in config.RENDER_MODES:
+        return value
+    raise BadValue(
+        f"{name} must be auto, always or never, got {shown(value)}",
+        'e.g. "auto" (render pages that look like JavaScript app shells)',
+    )
+
+
+LAB_CATEGORIES = ("performance", "accessibility", "best_practices", "seo")
+
+
+def parse_lab_gates(value: Any, name: str) -> dict[str, int] | None:
+    """`performance=80` flags (or a list of them), or a TOML table { performance = 80 }: the
+    lowest score a measured page may have, per Lighthouse category. `best-practices` and
+    `best_practices` are one category."""
+    if value is None:
+        return None
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        for item in value:
+            category, sep, number = item.partition("=")
+            if not sep:
+                raise BadValue(f"{name}: {item!r} is not CATEGORY=SCORE", "e.g. performance=80")
+            pairs.append((category, number))
+    else:
+        raise BadValue(
+            f"{name}: expected a table of category = score, got {shown(value)}",
+            "e.g. fail_under_lab = { performance = 80, seo = 90 }",
+        )
+    gates: dict[str, int] = {}
+    for category, number in pairs:
+        key = str(category).strip().lower().replace("-", "_")
+        if key not in LAB_CATEGORIES:
+            raise BadValue(
+                f"{name}: unknown lab category {category!r}",
+                "use performance, accessibility, best-practices or seo",
+            )
+        try:
+            score = int(str(number).strip()) if not isinstance(number, bool) else -1
+        except ValueError:
+            score = -1
+        if not 0 <= score <= 100:
+            raise BadValue(
+                f"{name}: {category} must be a score from 0 to 100, got {shown(number)}",
+                f"e.g. {category}=80",
+            )
+        gates[key] = score
+    return gates
 
 
 def shown(value: Any) -> str:
@@ -583,6 +653,84 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     _scan("store_html", Kind.BOOL, False, "Keep each page's HTML in the database."),
     _scan(
+        "render",
+        Kind.RENDER,
+        "never",
+        "Load pages in headless Chromium and audit the rendered DOM: always, never, or auto "
+        "(only pages whose raw HTML looks like a JavaScript app shell). The raw HTML is "
+        "compared with the rendered page (render-* checks).",
+        panel=RENDERING,
+        metavar="MODE",
+    ),
+    _scan(
+        "lab",
+        Kind.BOOL,
+        False,
+        "After the audit, run Lighthouse on a sample of the pages (one per template) and store "
+        "their performance, accessibility, best-practices and SEO scores and lab metrics.",
+        panel=LAB,
+    ),
+    _scan(
+        "lab_pages",
+        Kind.INT,
+        None,
+        "Measure this many pages with --lab (default: one page per template).",
+        panel=LAB,
+        minimum=1,
+        maximum=500,
+    ),
+    _scan(
+        "desktop",
+        Kind.BOOL,
+        False,
+        "Measure with Lighthouse's desktop settings instead of a mobile phone.",
+        panel=LAB,
+    ),
+    _scan(
+        "lighthouse",
+        Kind.STR,
+        None,
+        "The Lighthouse command for --lab (default: SEOLOG_LIGHTHOUSE, else lighthouse on "
+        "PATH, else npx).",
+        panel=LAB,
+        metavar="PATH",
+    ),
+    _scan(
+        "render_timeout",
+        Kind.FLOAT,
+        config.DEFAULT_RENDER_TIMEOUT,
+        "Seconds a page may take to load and settle in the browser.",
+        panel=RENDERING,
+        minimum=1,
+        maximum=300,
+    ),
+    _scan(
+        "render_concurrency",
+        Kind.INT,
+        config.DEFAULT_RENDER_CONCURRENCY,
+        "Pages rendered at once (one browser context each).",
+        panel=RENDERING,
+        minimum=1,
+        maximum=16,
+    ),
+    _scan(
+        "render_third_party",
+        Kind.BOOL,
+        False,
+        "Let the browser load scripts and data from other hosts (blocked by default; the "
+        "site's own requests always obey robots.txt).",
+        panel=RENDERING,
+    ),
+    _scan(
+        "browser",
+        Kind.STR,
+        None,
+        "The Chromium or Chrome to render with: a path, or a name on PATH (default: "
+        "SEOLOG_BROWSER, else chromium on PATH).",
+        panel=RENDERING,
+        metavar="PATH",
+    ),
+    _scan(
         "external",
         Kind.BOOL,
         True,
@@ -680,6 +828,16 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Exit 1 when any issue is at or above this severity.",
         AUDIT,
+    ),
+    Setting(
+        "gates",
+        "fail_under_lab",
+        Kind.LAB_GATES,
+        None,
+        "With --lab: exit 1 when a measured page scores below this in a Lighthouse category "
+        "(repeatable), e.g. --fail-under-lab performance=80 --fail-under-lab seo=90.",
+        AUDIT,
+        metavar="CATEGORY=N",
     ),
     Setting(
         "gates",

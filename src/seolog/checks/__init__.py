@@ -9,6 +9,7 @@ from seolog.checks import (  # noqa: F401
     links,
     markup,
     origins,
+    rendering,
     resources,
     runner,
     site,

@@ -198,6 +198,7 @@ COMMANDS = {
         None,
         "Crawl a website (or a folder of HTML) politely, audit every page, and print a summary.",
     ),
+    "lab": Lazy("seolog.cli.lab", None, "Lighthouse lab scores for a site's pages."),
     "sites": Lazy("seolog.cli.sites", "app", "Register and manage the sites you audit."),
     "scans": Lazy("seolog.cli.scans", "app", "Look at, resume and delete stored scans."),
     "checks": Lazy(

@@ -17,6 +17,12 @@ from seolog.settings import ACCESS, SETTINGS, Kind, Setting
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class RenderMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class Format(StrEnum):
     table = "table"
     json = "json"
@@ -117,6 +123,8 @@ _TYPES: dict[Kind, Any] = {
     Kind.FILE: str,  # made absolute by the declaration, not by Click (an empty value is unset)
     Kind.SIZE: str,
     Kind.SEVERITY: Severity,
+    Kind.RENDER: RenderMode,
+    Kind.LAB_GATES: list[str],  # --fail-under-lab performance=80, repeatable
     Kind.ASSERTIONS: list[str],  # --assert CODE=SPEC, repeatable
 }
 
@@ -132,6 +140,8 @@ def _option(setting: Setting) -> inspect.Parameter:
     default = setting.default
     if setting.kind is Kind.SEVERITY and default is not None:
         default = Severity(default)
+    if setting.kind is Kind.RENDER and default is not None:
+        default = RenderMode(default)
     option = typer.Option(
         *names,
         help=setting.help.replace("[", "\\["),
@@ -190,5 +200,5 @@ def given(ctx: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         source = ctx.get_parameter_source(name)
         if source is not None and source.name == "COMMANDLINE":
-            typed[name] = value.value if isinstance(value, Severity) else value
+            typed[name] = value.value if isinstance(value, Severity | RenderMode) else value
     return typed

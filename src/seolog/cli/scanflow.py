@@ -65,16 +65,26 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
     if command.scheduled:
         _scheduled(state, api, plan, command)
         return
+    lab = _lab_tools(plan)  # a missing Lighthouse or browser is said before the crawl
     with render.scan_progress(
         state.quiet, state.no_color, plan.max_pages, plain_lines=not as_json
     ) as bar:
         result = api.run(plan, bar)
+    if lab is not None:
+        from seolog.cli.lab import measure
+
+        measure(state, result.scan.id, *lab)
     verdict = _deliver(
         state, api, plan, result, command.fmt, command.outputs, summary=not command.statistics
     )
     if command.statistics:
         render.statistics(api.document(result, stream=True)["issues"], state.no_color)
     fmt = command.fmt
+    if lab is not None and not state.quiet and fmt is ReportFormat.table and not command.outputs:
+        from seolog.cli.lab import show
+        from seolog.services.lab import lab_rows
+
+        show(lab_rows(state.app, result.scan.id), state.no_color)
     if (
         command.against_previous
         and not state.quiet
@@ -88,6 +98,20 @@ def run_scan_command(state: State, command: ScanCommand) -> None:
     if plan.sync:
         _push(state, result.scan.id)
     _exit(state, verdict, command.exit_zero, as_json)
+
+
+def _lab_tools(plan: ScanPlan) -> Any:
+    """(LabSettings, LabTools) when the scan asks for --lab, found before the crawl."""
+    if not plan.resolved.get("scan.lab"):
+        return None
+    from seolog.cli.lab import lab_settings
+    from seolog.services.lab import find_tools
+
+    how = lab_settings({name: plan.resolved.get(f"scan.{name}") for name in LAB_KEYS})
+    return how, find_tools(how)
+
+
+LAB_KEYS = ("lab_pages", "desktop", "lighthouse", "browser")
 
 
 def _exit(state: State, verdict: Any, exit_zero: bool, as_json: bool = False) -> None:

@@ -82,8 +82,11 @@ class Crawler:
         checker: Callable[..., ResourceChecker] | None = None,
         probe_variants: Callable[[str], Awaitable[list[OriginVariant]]] | None = None,
         carries_credentials: Callable[[str], bool] | None = None,
+        render: Callable[[CrawledPage], Awaitable[CrawledPage]] | None = None,
     ) -> None:
         self.settings = settings
+        # --render: the page with its rendered DOM (seolog.crawl.rendering.PageRendering).
+        self.render = render
         # With --auth/--header/--cookie: whether a URL gets them (CredentialGate.allows).
         self.carries_credentials = carries_credentials
         self.slow = SlowPages(slow_ms, settings.reprobe)
@@ -491,6 +494,13 @@ class Crawler:
     async def _emit(self, page: CrawledPage, item: Item) -> CrawledPage:
         """Count the page and hand it to the pipeline; `_handled` queues what it links to."""
         s = self.stats
+        if self.render is not None:
+            rendered = await self.render(page)
+            if rendered is not page:
+                s.rendered += 1
+                s.render_failed += rendered.render_note is not None
+                s.render_blocked += rendered.render_blocked
+                page = rendered
         s.pages += 1
         s.status[_status_class(page)] += 1
         f = page.fetch

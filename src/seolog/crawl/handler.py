@@ -18,6 +18,7 @@ from seolog.domain import (
     CrawledPage,
     OverBudget,
     PageSnapshot,
+    RawView,
     ResourceCheck,
     ResourceRef,
     Unparsed,
@@ -108,14 +109,21 @@ class PageHandler:
         ):
             html = decode_body(f.body, f.content_type)
             page.snapshot = self._parse(page, html, self.scope.is_internal)
+            raw_urls: tuple[str, ...] = ()
+            if page.snapshot is not None and page.rendered_html is not None:
+                raw_urls = self._rendered(page, page.rendered_html, self.scope.is_internal)
+            page.rendered_html = None
             if page.snapshot is not None:
                 page.snapshot.hreflang.extend(
                     {"lang": lang, "url": url, "source": "sitemap"}
                     for lang, url in page.sitemap_hreflang
                 )
+                urls = discovered_urls(page.snapshot, self.scope.is_internal)
                 found = Found(
                     html=True,
-                    urls=discovered_urls(page.snapshot, self.scope.is_internal),
+                    # A rendered page's links, then those only its raw HTML has (a search
+                    # engine reads both).
+                    urls=tuple(dict.fromkeys(urls + raw_urls)),
                     resources=tuple(page.snapshot.resources),
                 )
             else:
@@ -128,6 +136,25 @@ class PageHandler:
             self.inspect(page)
         self.sink(page)
         return found
+
+    def _rendered(
+        self, page: CrawledPage, dom: str, is_internal: Callable[[str], bool]
+    ) -> tuple[str, ...]:
+        """A page rendered in the browser: its rendered DOM becomes the snapshot the checks
+        judge, and what its raw HTML said is kept (`page.raw`) for the render-* checks.
+        Returns the URLs the raw HTML links to."""
+        raw = page.snapshot
+        assert raw is not None
+        rendered = self._parse(page, dom, is_internal)
+        if rendered is None:  # the DOM is over the parse budget: judge the raw HTML
+            page.unparsed = None
+            page.render_note = "the rendered page is over the parse budget; the raw HTML was judged"
+            return ()
+        page.raw = RawView.of(raw)
+        page.snapshot = rendered
+        if self.store_html:
+            page.rendered_dom = dom
+        return discovered_urls(raw, is_internal)
 
     def _parse(
         self, page: CrawledPage, html: str, is_internal: Callable[[str], bool]

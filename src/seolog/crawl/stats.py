@@ -58,6 +58,12 @@ class CrawlStats:
     resources_offline: bool = False
     origin_variants: list[OriginVariant] = field(default_factory=list)
     origin: str = ""  # the origin crawled (the start URL's, or where it redirected to)
+    # --render: pages loaded in the browser, those it could not render (or only in part), and
+    # the browser's requests refused (robots.txt, other hosts); the browser's version.
+    rendered: int = 0
+    render_failed: int = 0
+    render_blocked: int = 0
+    browser: str = ""
 
     @property
     def robots_display(self) -> str:
@@ -104,6 +110,10 @@ class CrawlStats:
             runs=runs,
             origin=self.origin or earlier.origin,
             resources_offline=self.resources_offline or earlier.resources_offline,
+            rendered=earlier.rendered + self.rendered,
+            render_failed=earlier.render_failed + self.render_failed,
+            render_blocked=earlier.render_blocked + self.render_blocked,
+            browser=self.browser or earlier.browser,
             resources_queued=earlier.resources_queued + self.resources_queued,
             resources_checked=earlier.resources_checked + self.resources_checked,
             resource_requests=earlier.resource_requests + self.resource_requests,
@@ -154,6 +164,10 @@ class CrawlStats:
             "resources_offline": self.resources_offline,
             "origin_variants": [v.to_dict() for v in self.origin_variants],
             "origin": self.origin,
+            "rendered": self.rendered,
+            "render_failed": self.render_failed,
+            "render_blocked": self.render_blocked,
+            "browser": self.browser,
         }
 
     @classmethod
@@ -196,6 +210,10 @@ class CrawlStats:
             else None,
             legacy_robots=str(data.get("robots") or "") if state is None else "",
             runs=int(data.get("runs") or 1),
+            rendered=int(data.get("rendered") or 0),
+            render_failed=int(data.get("render_failed") or 0),
+            render_blocked=int(data.get("render_blocked") or 0),
+            browser=str(data.get("browser") or ""),
             resources_queued=int(data.get("resources_queued") or 0),
             resources_checked=int(data.get("resources_checked") or 0),
             resource_requests=int(data.get("resource_requests") or 0),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -53,6 +53,8 @@ class Assertion:
 @dataclass(frozen=True)
 class Gates:
     fail_under: int | None = None
+    # With --lab: the lowest score any measured page may have, per Lighthouse category.
+    fail_under_lab: dict[str, int] | None = None
     fail_on: Severity | None = None
     fail_on_new: bool = False
     baseline: str | None = None  # FILE or SCAN_ID
@@ -64,6 +66,7 @@ class Gates:
         checks = resolved.get("gates.checks") or {}
         return cls(
             fail_under=resolved.get("gates.fail_under"),
+            fail_under_lab=resolved.get("gates.fail_under_lab") or None,
             fail_on=Severity(fail_on) if fail_on else None,
             fail_on_new=bool(resolved.get("gates.fail_on_new")),
             baseline=resolved.get("gates.baseline"),
@@ -82,6 +85,7 @@ class Gates:
     def active(self) -> bool:
         return (
             self.fail_under is not None
+            or bool(self.fail_under_lab)
             or self.fail_on is not None
             or self.fail_on_new
             or self.asserting
@@ -271,6 +275,7 @@ def evaluate(
     score: int | None,
     issues: Iterable[Mapping[str, Any]],
     baseline: Baseline | None = None,
+    lab: Sequence[Mapping[str, Any]] | None = None,
 ) -> Verdict:
     """The verdict on one scan: every gate that failed, first the score, then the issues, then
     the assertions (in code order)."""
@@ -294,6 +299,7 @@ def evaluate(
                     f"see the issues with `seolog scans show {scan_id}`",
                 )
             )
+    failures += _lab_failures(gates, scan_id, lab or [])
     if gates.fail_on is not None or gates.fail_on_new:
         floor = gates.fail_on.rank if gates.fail_on else Severity.NOTICE.rank
         counted = [i for i in issues if _rank(i) >= floor]
@@ -310,6 +316,38 @@ def evaluate(
         tuple(failures + [f for f, level in asserted if level == "error"]),
         tuple(f for f, level in asserted if level == "warn"),
     )
+
+
+def _lab_failures(gates: Gates, scan_id: int, lab: Sequence[Mapping[str, Any]]) -> list[Failure]:
+    """--fail-under-lab: each category whose lowest measured page is below its minimum. No
+    page measured, or none scored in that category, fails too: the gate cannot vouch."""
+    failures: list[Failure] = []
+    for category, minimum in (gates.fail_under_lab or {}).items():
+        flag = f"--fail-under-lab {category.replace('_', '-')}={minimum}"
+        scored = [
+            (r["scores"][category], r["url"]) for r in lab if r["scores"][category] is not None
+        ]
+        if not scored:
+            failures.append(
+                Failure(
+                    "fail_under_lab",
+                    f"{flag}: no page was scored (run the scan with --lab)",
+                    f"see `seolog lab {scan_id}`, or `seolog scans show {scan_id}` for errors",
+                )
+            )
+            continue
+        low, url = min(scored)
+        if low < minimum:
+            below = sum(1 for value, _ in scored if value < minimum)
+            failures.append(
+                Failure(
+                    "fail_under_lab",
+                    f"lab {category.replace('_', '-')} score {low} on {url} is below {flag}"
+                    f" ({below} of {len(scored)} pages below)",
+                    f"see the lab results with `seolog scans show {scan_id}`",
+                )
+            )
+    return failures
 
 
 def _assertions(
@@ -390,9 +428,11 @@ def gate_scan(
 ) -> Verdict:
     """The verdict on a stored scan; its issues are read only when a gate looks at them (from
     the scan document when one was built anyway)."""
+    from seolog.services.lab import lab_rows
     from seolog.services.results import scan_issues
 
+    lab = lab_rows(ctx, scan_id) if gates.fail_under_lab else None
     if gates.fail_on is None and not gates.fail_on_new and not gates.asserting:
-        return evaluate(gates, scan_id, score, ())
+        return evaluate(gates, scan_id, score, (), lab=lab)
     issues = document["issues"] if document is not None else scan_issues(ctx, scan_id)
-    return evaluate(gates, scan_id, score, issues, baseline)
+    return evaluate(gates, scan_id, score, issues, baseline, lab=lab)

@@ -16,6 +16,7 @@ from seolog.checks.sitedata import resource_failed
 from seolog.context import AppContext
 from seolog.domain import Severity
 from seolog.scope import ScanScope
+from seolog.services.lab import lab_rows, medians
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -341,6 +342,7 @@ def scan_document(ctx: AppContext, scan_id: int, stream: bool = False) -> dict[s
             pages = [page_doc(p) for p in repo.page_doc_rows(session, scan_id)]
             issues = [issue_doc(i) for i in store.issue_rows(session, scan_id)]
         resources = [resource_doc(r, uses) for r, uses in repo.resources_of_scan(session, scan_id)]
+        lab = lab_rows(ctx, scan_id)
         issue_counts = store.issue_counts(session, scan_id)
         checks = check_results(session, scan)
         by_severity = _by_severity(issue_counts)
@@ -377,6 +379,7 @@ def scan_document(ctx: AppContext, scan_id: int, stream: bool = False) -> dict[s
             "issues": issues,
             "resources": resources,
             "checks": checks,
+            "lab": lab,
             "summary": {
                 "score": scan.score,
                 "by_severity": by_severity,
@@ -396,6 +399,7 @@ def scan_document(ctx: AppContext, scan_id: int, stream: bool = False) -> dict[s
                     resources, bool((scan.stats or {}).get("resources_offline"))
                 ),
                 "crawl": scan.stats or {},
+                "lab": dict(medians(lab)) if lab else None,
             },
         }
 

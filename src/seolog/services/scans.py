@@ -271,6 +271,7 @@ def _crawl(
                         probe_variants=None if settings.folder else _variant_probe(settings, bare),
                         carries_credentials=gate.allows if gate.active else None,
                     )
+                    renderer = _renderer(settings, crawler, client, fetcher)
                     if resume is not None:
                         crawler.resources_pending = resume.resources_pending
                         crawler.origin = resume.origin or crawler.origin
@@ -280,7 +281,8 @@ def _crawl(
                         for url, depth in resume.pending:
                             d = depth + 1 if depth is not None else None
                             crawler.frontier.add(url, d, d or 0)
-                    outcome = await crawler.run(resume=resume is not None)
+                    async with renderer:
+                        outcome = await crawler.run(resume=resume is not None)
         except BaseException:
             # Still save every page handed over (Ctrl-C lands here as a cancellation); the
             # error that stopped the crawl is the one to report.
@@ -294,6 +296,39 @@ def _crawl(
         return _run_loop(main())
     finally:
         pipeline.shutdown()
+
+
+def _renderer(
+    settings: CrawlSettings, crawler: Any, client: Any, fetcher: Any
+) -> contextlib.AbstractAsyncContextManager[Any]:
+    """The browser for --render, open while the crawl runs; nothing without it."""
+    if settings.render == "never":
+        return contextlib.nullcontext()
+    from seolog.crawl.rendering import PageRendering, own_loader
+    from seolog.render.browser import find_browser
+    from seolog.render.renderer import Renderer, RenderSettings
+
+    renderer = Renderer(
+        RenderSettings(
+            browser=find_browser(settings.browser),
+            timeout=settings.render_timeout,
+            concurrency=settings.render_concurrency,
+            third_party=settings.render_third_party,
+            user_agent=settings.user_agent,
+        ),
+        own_loader(client, crawler.robots.allowed, fetcher.url_map.to_wire,
+                   fetcher.url_map.to_public),
+        crawler._own,
+    )  # fmt: skip
+    crawler.render = PageRendering(renderer, settings.render)
+
+    @contextlib.asynccontextmanager
+    async def running() -> Any:
+        async with renderer:
+            crawler.stats.browser = renderer.version or ""
+            yield renderer
+
+    return running()
 
 
 def _run_loop(coro: Any) -> Any:
@@ -430,6 +465,7 @@ def run_scan(
     settings = request.settings
     if target.folder is not None:
         settings.folder = str(target.folder)
+    _need_browser(settings)
     scan_type = request.scan_type or (ScanType.CI if ctx.env.get("CI") else ScanType.MANUAL)
     ctx.engine  # noqa: B018 - open (and migrate) the store before its locks, beside it
     # Held shared while the scan lives: a restore, vacuum or prune must wait for it (#18).
@@ -453,6 +489,17 @@ def run_scan(
         with scan_lock(ctx.db_url, scan_id):  # so `scan --resume` cannot start it twice meanwhile
             _execute(ctx, scan_id, 0, settings, target.start_url, progress)
     return get_scan(ctx, scan_id)
+
+
+def _need_browser(settings: CrawlSettings) -> None:
+    """A scan that renders finds its browser (and Playwright) before it starts, so a missing one
+    is one line and no scan; the path found is stored with the scan, for its resume."""
+    if settings.render == "never":
+        return
+    from seolog.render.browser import find_browser, playwright
+
+    settings.browser = find_browser(settings.browser)
+    playwright()
 
 
 def current_catalog() -> str:
@@ -506,6 +553,7 @@ def resume_scan(
                 from seolog.crawl.tls import verify_for
 
                 verify_for(settings)  # a CA file that cannot be used fails before the crawl
+            _need_browser(settings)  # the browser it rendered with may have gone since
             start_url, pages_before = scan.start_url, scan.pages_crawled
             earlier = CrawlStats.from_dict(scan.stats) if scan.stats else None
             scan.status = ScanStatus.RUNNING.value

@@ -179,6 +179,34 @@ class Page(SQLModel, table=True):
     indexable: bool | None = None  # None: not an HTML page
     score: int | None = None  # 0-100 once the scan is audited; None: not a scored page
     wp_post_id: int | None = None  # the WordPress post id the page reveals (shortlink, body class)
+    # A page rendered in the browser (--render): what its raw HTML said, a note when it could
+    # not be rendered in full, the requests the browser was refused; None: not rendered.
+    render: dict[str, Any] | None = _json()
+
+
+class LabResult(SQLModel, table=True):
+    """Lighthouse's lab scores and metrics for one page of a scan (--lab, `seolog lab`)."""
+
+    __tablename__ = "lab_results"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scan_id: int = _fk("scans.id")
+    url: str = Field(max_length=2048)
+    final_url: str | None = Field(default=None, max_length=2048)
+    template: str | None = Field(default=None, max_length=500)  # the path pattern it stands for
+    form_factor: str = Field(max_length=20)  # mobile | desktop
+    lighthouse_version: str | None = Field(default=None, max_length=40)
+    performance: int | None = None  # 0-100; None: Lighthouse could not score it
+    accessibility: int | None = None
+    best_practices: int | None = None
+    seo: int | None = None
+    lcp_ms: float | None = None
+    fcp_ms: float | None = None
+    tbt_ms: float | None = None
+    speed_index_ms: float | None = None
+    layout_shift: float | None = None  # CLS; not named cls: SQLModel takes that keyword
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    measured_at: datetime | None = _when()
 
 
 class Link(SQLModel, table=True):

@@ -265,6 +265,7 @@ def _page_row(scan_id: int, page: CrawledPage, now: datetime) -> dict[str, Any]:
         "error_kind": f.error_kind.value if f.error_kind else None,
         "error_message": f.error,
         "html": page.html,
+        "render": page.render_record(),
         "fetched_at": now,
         "indexable": page.indexable,
         "title": None,

@@ -1,0 +1,244 @@
+"""Load a fetched page in headless Chromium and read its DOM once the scripts have run.
+
+Every request the browser makes goes through `route`:
+- the page itself is answered with the bytes the crawl already fetched (one request per page,
+  and the raw and rendered views are of the same response);
+- requests to the site (`is_own`) go through the crawl's own HTTP client (`load_own`): robots.txt
+  is obeyed for each of them, the user's headers, cookies and auth are added only where the crawl
+  adds them (never to another origin), and a folder scan's URLs reach its local server;
+- requests to other hosts are blocked unless third-party loading is allowed, and then go out
+  from the browser, without the user's credentials;
+- images, media and fonts are not loaded: they do not change the DOM, and cost the most.
+
+A page is read when its `load` event has fired and no request has been in flight for QUIET_S
+seconds (the app's data fetches answered), or when its time is up: then what has rendered so far
+is read, with a note. Each page gets a fresh browser context: no state leaks between pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from seolog.render.browser import playwright
+
+QUIET_S = 0.25  # no request in flight for this long: the page has settled
+# Seconds to read the DOM once the page is loaded (or its time is up). Serializing takes well
+# under a second, but needs the page's main thread: a script that never yields (`while (true)`)
+# would hold the read, and the scan, for ever.
+READ_S = 5.0
+SKIPPED_TYPES = frozenset({"image", "media", "font"})
+# Response headers the browser must not see from a body httpx already decoded and measured.
+_DROP_RESPONSE = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+# Request headers the crawl client sets itself.
+_DROP_REQUEST = frozenset(
+    {"host", "content-length", "connection", "accept-encoding", "user-agent", "keep-alive"}
+)
+LAUNCH_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--mute-audio")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    browser: str  # the Chromium executable
+    timeout: float = 20.0  # seconds a page may take to load and settle
+    concurrency: int = 2  # pages rendered at once (one browser context each)
+    third_party: bool = False  # let the browser load other hosts' scripts and data
+    user_agent: str | None = None
+    viewport: tuple[int, int] = (1366, 900)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The site's answer to a request the browser made, as the crawl client received it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+# (method, URL, request headers, body) -> the answer, or None when robots.txt forbids the URL.
+LoadOwn = Callable[[str, str, dict[str, str], bytes | None], Awaitable[Loaded | None]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str | None  # the DOM, serialized; None when the page could not be rendered
+    final_url: str | None = None  # where the page ended (a script may navigate away)
+    error: str | None = None  # why not rendered, or a note on a partial render (timed out)
+    blocked: int = 0  # requests refused: disallowed by robots.txt, or to another host
+    failed: int = 0  # requests that failed (the site answered an error, or the network)
+
+
+class _Traffic:
+    """Requests of one page in flight, and when the last one ended."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.quiet_since = time.monotonic()
+        self.blocked = 0
+        self.failed = 0
+        self.document_served = False
+
+    def started(self, _request: Any = None) -> None:
+        self.active += 1
+
+    def ended(self, _request: Any = None) -> None:
+        self.active = max(0, self.active - 1)
+        if self.active == 0:
+            self.quiet_since = time.monotonic()
+
+    def broke(self, request: Any = None) -> None:
+        self.failed += 1
+        self.ended(request)
+
+
+class Renderer:
+    """One browser for the whole scan; `render` may be awaited by many crawl workers at once."""
+
+    def __init__(
+        self, settings: RenderSettings, load_own: LoadOwn, is_own: Callable[[str], bool]
+    ) -> None:
+        self.settings = settings
+        self.load_own = load_own
+        self.is_own = is_own
+        self._slots = asyncio.Semaphore(max(1, settings.concurrency))
+        self._manager: Any = None
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    async def __aenter__(self) -> Renderer:
+        from seolog.errors import ToolMissing
+
+        self._manager = playwright()()
+        self._playwright = await self._manager.__aenter__()
+        try:
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=self.settings.browser,
+                args=list(LAUNCH_ARGS),
+                handle_sigint=False,  # Ctrl-C is the crawl's to handle: it closes the browser
+                handle_sigterm=False,
+                handle_sighup=False,
+            )
+        except Exception as e:
+            await self._manager.__aexit__(None, None, None)
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ToolMissing(
+                f"the browser {self.settings.browser} did not start: {first[:200]}",
+                hint="check that it is a working Chromium (run it with --version), or name "
+                "another with --browser PATH",
+            ) from None
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        finally:
+            if self._manager is not None:
+                await self._manager.__aexit__(None, None, None)
+
+    @property
+    def version(self) -> str | None:
+        return self._browser.version if self._browser is not None else None
+
+    async def render(self, url: str, status: int, content_type: str, body: bytes) -> Rendered:
+        """Render a page the crawl fetched (`body`, answered with `status`)."""
+        from playwright.async_api import Error as BrowserError
+
+        async with self._slots:
+            traffic = _Traffic()
+            context = await self._browser.new_context(
+                user_agent=self.settings.user_agent,
+                viewport={"width": self.settings.viewport[0], "height": self.settings.viewport[1]},
+                service_workers="block",  # they would answer requests route never sees
+            )
+            try:
+                page = await context.new_page()
+                page.on("request", traffic.started)
+                page.on("requestfinished", traffic.ended)
+                page.on("requestfailed", traffic.broke)
+                document = Loaded(status, {"content-type": content_type or "text/html"}, body)
+                await page.route("**/*", lambda route: self._route(route, url, document, traffic))
+                return await self._load(page, url, traffic)
+            except BrowserError as e:
+                return Rendered(None, error=_one_line(e), blocked=traffic.blocked)
+            finally:
+                await context.close()
+
+    async def _load(self, page: Any, url: str, traffic: _Traffic) -> Rendered:
+        from playwright.async_api import TimeoutError as BrowserTimeout
+
+        timeout = self.settings.timeout
+        deadline = time.monotonic() + timeout
+        note = None
+        try:
+            await page.goto(url, wait_until="load", timeout=timeout * 1000)
+            while time.monotonic() < deadline:
+                if traffic.active == 0 and time.monotonic() - traffic.quiet_since >= QUIET_S:
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                note = f"still loading after {timeout:g}s; the DOM was read as it was then"
+        except BrowserTimeout:
+            note = f"did not finish loading in {timeout:g}s; the DOM was read as it was then"
+        try:
+            html = await asyncio.wait_for(page.content(), READ_S)
+        except TimeoutError:
+            return Rendered(
+                None,
+                final_url=page.url,
+                error=f"its scripts kept the page busy: the DOM could not be read in {READ_S:g}s",
+                blocked=traffic.blocked,
+                failed=traffic.failed,
+            )
+        return Rendered(
+            html,
+            final_url=page.url,
+            error=note,
+            blocked=traffic.blocked,
+            failed=traffic.failed,
+        )
+
+    async def _route(self, route: Any, url: str, document: Loaded, traffic: _Traffic) -> None:
+        request = route.request
+        target = request.url
+        if not traffic.document_served and target == url and request.is_navigation_request():
+            traffic.document_served = True
+            await _answer(route, document)
+            return
+        if request.resource_type in SKIPPED_TYPES or not target.startswith(("http:", "https:")):
+            await route.abort("blockedbyclient")
+            return
+        if self.is_own(target):
+            headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
+            try:
+                loaded = await self.load_own(
+                    request.method, target, headers, request.post_data_buffer
+                )
+            except Exception:  # the site did not answer: the browser sees a network error
+                await route.abort("failed")
+                return
+            if loaded is None:
+                traffic.blocked += 1
+                await route.abort("blockedbyclient")
+                return
+            await _answer(route, loaded)
+            return
+        if self.settings.third_party:
+            await route.continue_()
+            return
+        traffic.blocked += 1
+        await route.abort("blockedbyclient")
+
+
+async def _answer(route: Any, loaded: Loaded) -> None:
+    headers = {k: v for k, v in loaded.headers.items() if k.lower() not in _DROP_RESPONSE}
+    await route.fulfill(status=loaded.status, headers=headers, body=loaded.body)
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return (text[0] if text else type(e).__name__)[:300]
