@@ -292,13 +292,14 @@ def exit_codes(fmt: FormatOpt = "text") -> None:
 
 _EXIT_MEANING = {
     "OK": "done, whatever was found (unless a --fail-* gate was given)",
-    "THRESHOLD": "a gate failed: --fail-under, --fail-on, --fail-on-new, --assert",
+    "THRESHOLD": "a gate failed: --fail-under, --fail-under-lab, --fail-on, --fail-on-new, --assert",
     "USAGE": "a bad flag or argument",
     "CONFIG": "a bad config file or setting, an unknown site or check code",
     "UNREACHABLE": "the start URL cannot be fetched, or robots.txt forbids it",
     "STORAGE": "a database error: locked, migration failed, schema too new",
     "SYNC": "the hosted platform refused or failed (the scan is saved)",
     "REPORT": "a report could not be rendered (template, PDF)",
+    "MISSING_TOOL": "Chromium (--render, --lab) or Lighthouse (--lab) is not installed",
     "INTERNAL": "a bug in seolog: rerun with --debug and report it",
     "INTERRUPTED": "interrupted (Ctrl-C or SIGTERM); work so far is saved",
 }

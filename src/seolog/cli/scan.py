@@ -28,13 +28,18 @@ EPILOG = """\
   seolog scan ./public --assert link-broken=max:0 --assert 'image-*=warn'
   seolog scan ./public --assert title-too-long=max:10:warn   [dim]# a warning above 10[/dim]
   seolog scan --resume 12                     [dim]# finish an interrupted scan[/dim]
+  seolog scan https://app.example.com --render auto   [dim]# render JavaScript app shells[/dim]
+  seolog scan https://www.example.com --render always --render-timeout 30
+  seolog scan https://www.example.com --lab --fail-under-lab performance=80   [dim]# Lighthouse[/dim]
 
 [bold]Exit codes[/bold]
 
-  0 done · 1 a gate failed (--fail-under, --fail-on, --fail-on-new, an error-level --assert) ·
+  0 done · 1 a gate failed (--fail-under, --fail-under-lab, --fail-on, --fail-on-new, an
+  error-level --assert) ·
   2 bad flag or argument · 3 unknown site, scan or check code, or bad config ·
   4 start URL unreachable, or robots.txt forbids it · 5 database error ·
-  6 --sync failed (the scan is saved; `seolog sync retry`) · 70 internal error (a bug) ·
+  6 --sync failed (the scan is saved; `seolog sync retry`) ·
+  8 Chromium (--render, --lab) or Lighthouse (--lab) is not installed · 70 internal error (a bug) ·
   130 interrupted (pages so far are saved; resume with --resume ID)
 
 [bold]Settings[/bold]

@@ -77,7 +77,7 @@ def _segment(raw: str, *, is_last: bool) -> str:
     return raw
 
 
-def _template_pattern(url: str) -> str:
+def template_pattern(url: str) -> str:
     """The path pattern with its last segment generalised; the home page stays itself."""
     pattern = path_pattern(url)
     if pattern == HOME:
@@ -105,7 +105,7 @@ def sample_pages(pages: Iterable[PageShape], limit: int | None = None) -> list[s
         if page.url in seen:
             continue
         seen.add(page.url)
-        templates.setdefault((_template_pattern(page.url), page.shape), []).append(page)
+        templates.setdefault((template_pattern(page.url), page.shape), []).append(page)
     picks: list[tuple[bool, int, str]] = []  # (not home, -size, chosen URL)
     for (pattern, _shape), members in templates.items():
         chosen = min(members, key=_pick_key)

@@ -27,7 +27,7 @@ from seolog.lab.lighthouse import (
     lighthouse_version,
     run_lighthouse,
 )
-from seolog.lab.sample import PageShape, path_pattern, sample_pages
+from seolog.lab.sample import PageShape, sample_pages, template_pattern
 from seolog.storage import repo
 from seolog.storage.db import read_scope, session_scope
 from seolog.storage.models import LabResult as LabRow
@@ -176,7 +176,7 @@ def _store(ctx: AppContext, scan_id: int, result: LabResult) -> None:
                 scan_id=scan_id,
                 url=result.url,
                 final_url=result.final_url,
-                template=path_pattern(result.url),
+                template=template_pattern(result.url),
                 form_factor=result.form_factor,
                 lighthouse_version=result.lighthouse_version,
                 error=result.error,
