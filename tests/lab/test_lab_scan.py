@@ -66,6 +66,19 @@ def test_a_scan_with_lab_measures_one_page_per_template_and_gates_on_the_lowest(
     assert {row.url for row in stored} == set(measured)
     assert {row.template for row in stored} == {"/", "/guides/{*}"}
 
+    # The audit report shows them: a table of the measured pages with their scores.
+    report = tmp_path / "audit.html"
+    made = run_seolog(env, "reports", "audit", "1", "-o", str(report))
+    assert made.returncode == 0, made.stderr
+    html = report.read_text()
+    assert (
+        "Lab scores (Lighthouse)" in html
+        and f"Lighthouse {doc['lab'][0]['lighthouse_version']}" in html
+    )
+    lab_table = html[html.index('<table class="lab">') :]
+    lab_table = lab_table[: lab_table.index("</table>")]
+    assert guide in lab_table and f">{bad['accessibility']}<" in lab_table
+
     # `seolog lab` again, on desktop, one page: stored beside the mobile results.
     again = run_seolog(env, "lab", "1", "--desktop", "--lab-pages", "1", "--format", "json",
                        timeout=600)  # fmt: skip

@@ -91,6 +91,10 @@ class SiteAudit:
     # ("max_pages", "time_budget", "interrupted") and its page limit, so the report says so.
     stopped: str | None = None
     max_pages: int | None = None
+    # Lighthouse lab results of the scan (--lab), one per measured page, and the median
+    # performance score of each comparable scan that has them, oldest first.
+    lab: list[dict[str, Any]] = field(default_factory=list)
+    lab_trend: list[TrendPoint] = field(default_factory=list)
 
     @property
     def band(self) -> str | None:
@@ -183,7 +187,10 @@ def top_issues(issues: list[dict[str, Any]], limit: int = TOP_ISSUES) -> list[To
 
 
 def site_audit(
-    doc: dict[str, Any], history: list[dict[str, Any]], incomparable: bool = False
+    doc: dict[str, Any],
+    history: list[dict[str, Any]],
+    incomparable: bool = False,
+    lab_history: dict[int, int | None] | None = None,
 ) -> SiteAudit:
     """`doc` is the scan's document; `history` the site's completed scans comparable with it
     (`services.history.comparable_history`: id, score, completed_at), oldest first, up to and
@@ -218,6 +225,13 @@ def site_audit(
         incomparable=incomparable and previous is None,
         stopped=scan.get("stop_reason") if (scan.get("scope") or {}).get("partial") else None,
         max_pages=(scan.get("scope") or {}).get("max_pages"),
+        lab=list(doc.get("lab") or []),
+        lab_trend=[
+            TrendPoint(_when(h["completed_at"]), h["id"], performance)
+            for h in history
+            if h["id"] <= scan["id"]
+            and (performance := (lab_history or {}).get(h["id"])) is not None
+        ][-24:],
     )
 
 

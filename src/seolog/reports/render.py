@@ -158,12 +158,14 @@ class Renderer:
         self.env.filters["severity_rows"] = _severity_rows
         self.env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 
-    def trend_chart(self, points: list[model.TrendPoint]) -> str:
+    def trend_chart(self, points: list[model.TrendPoint], title: str | None = None) -> str:
         """The score line with dates in the report's language (30 Nov, 30 nov.)."""
         rows = [
             (self.t.date(p.when, "d MMM") if p.when else f"#{p.scan_id}", p.score) for p in points
         ]
-        return charts.score_line(rows, self.branding.primary_color, self.t("Score over time"))
+        return charts.score_line(
+            rows, self.branding.primary_color, title or self.t("Score over time")
+        )
 
     def html(self, template: str, **data: Any) -> str:
         from jinja2 import TemplateError, TemplateNotFound

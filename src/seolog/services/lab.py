@@ -225,3 +225,24 @@ def medians(rows: list[dict[str, Any]]) -> Iterator[tuple[str, int | None]]:
     for name in CATEGORIES:
         values = [r["scores"][name] for r in rows if r["scores"][name] is not None]
         yield name, round(median(values)) if values else None
+
+
+def median_performance(ctx: AppContext, scan_ids: list[int]) -> dict[int, int | None]:
+    """Each scan's median mobile performance score, for a report's lab trend (scans without
+    lab results are left out)."""
+    from statistics import median
+
+    if not scan_ids:
+        return {}
+    with read_scope(ctx.engine) as session:
+        rows = session.execute(
+            select(LabRow.scan_id, LabRow.performance).where(
+                col(LabRow.scan_id).in_(scan_ids),
+                col(LabRow.form_factor) == "mobile",
+                col(LabRow.performance).is_not(None),
+            )
+        ).all()
+    by_scan: dict[int, list[int]] = {}
+    for scan_id, performance in rows:
+        by_scan.setdefault(scan_id, []).append(performance)
+    return {scan_id: round(median(values)) for scan_id, values in by_scan.items()}

@@ -109,7 +109,14 @@ def _site_audit(ctx: AppContext, doc: dict[str, Any], site_id: int) -> model.Sit
     scan_id = doc["scan"]["id"]
     alike = comparable_history(ctx, scan_id)
     earlier = [h for h in _history(ctx, site_id) if h["id"] < scan_id]
-    return model.site_audit(doc, alike, incomparable=len(earlier) > len(alike) - 1)
+    from seolog.services.lab import median_performance
+
+    return model.site_audit(
+        doc,
+        alike,
+        incomparable=len(earlier) > len(alike) - 1,
+        lab_history=median_performance(ctx, [h["id"] for h in alike]),
+    )
 
 
 def _resolve_scan(ctx: AppContext, target: str) -> tuple[int, int]:
