@@ -218,8 +218,19 @@ class ScanProgress:
             rate=stats.rate,
             errors=stats.errors,
             blocked=stats.blocked,
-            resources=f" · {resources_progress(stats)}" if stats.resources_queued else "",
+            resources="".join(f" · {part}" for part in progress_extras(stats)),
         )
+
+
+def progress_extras(stats: CrawlStats) -> list[str]:
+    """What a crawl does besides fetching pages, when it does: rendering, resource checks."""
+    parts = []
+    if stats.rendered:
+        failed = f" ({stats.render_failed} not in full)" if stats.render_failed else ""
+        parts.append(f"{stats.rendered} rendered{failed}")
+    if stats.resources_queued:
+        parts.append(resources_progress(stats))
+    return parts
 
 
 def resources_progress(stats: CrawlStats) -> str:
@@ -267,7 +278,7 @@ class PlainProgress:
     def __call__(self, stats: CrawlStats) -> None:
         # A copy of the numbers: the statistics object goes on changing after the call.
         self.last = (stats.pages, stats.queued, stats.rate, stats.errors, stats.elapsed)
-        self.resources = resources_progress(stats) if stats.resources_queued else ""
+        self.resources = ", ".join(progress_extras(stats))
         now = self.clock()
         if now >= self.next_line:
             self.next_line = now + self.interval

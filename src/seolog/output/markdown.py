@@ -25,6 +25,8 @@ def _gates_set(gates: dict[str, Any]) -> str:
     said = []
     if gates.get("fail_under") is not None:
         said.append(f"--fail-under {gates['fail_under']}")
+    for category, minimum in (gates.get("fail_under_lab") or {}).items():
+        said.append(f"--fail-under-lab {category.replace('_', '-')}={minimum}")
     if gates.get("fail_on"):
         said.append(f"--fail-on {gates['fail_on']}")
     if gates.get("fail_on_new"):
@@ -110,7 +112,30 @@ def render(doc: dict[str, Any]) -> str:
             listed = ", ".join(f"`{c}`" for c in codes[:4])
             lines.append(f"| {p['score']} | {_cell(p['url'])} | {listed} |")
         lines += ["", "</details>", ""]
+    lines += _lab(doc.get("lab") or [])
     return "\n".join(lines)
+
+
+def _lab(rows: list[dict[str, Any]]) -> list[str]:
+    """The Lighthouse lab scores (--lab): a page a row."""
+    if not rows:
+        return []
+    first = rows[0]
+    lines = [
+        f"**Lab scores** (Lighthouse {_cell(first['lighthouse_version'] or '?')}, "
+        f"{first['form_factor']})",
+        "",
+        "| Perf | A11y | BP | SEO | LCP ms | CLS | URL |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        scores = [r["scores"][c] for c in ("performance", "accessibility", "best_practices", "seo")]
+        lcp, cls = r["metrics"]["lcp_ms"], r["metrics"]["cls"]
+        cells = [*("–" if v is None else str(v) for v in scores)]
+        cells += ["–" if lcp is None else f"{lcp:.0f}", "–" if cls is None else f"{cls:.3f}"]
+        error = f" ({_cell(r['error'])})" if r["error"] else ""
+        lines.append(f"| {' | '.join(cells)} | {_cell(r['url'])}{error} |")
+    return [*lines, ""]
 
 
 def render_diff(diff: dict[str, Any]) -> str:
