@@ -44,7 +44,11 @@ def test_a_scan_with_lab_measures_one_page_per_template_and_gates_on_the_lowest(
     _site(server)
     env = _env(seolog_env)
     out = tmp_path / "scan.json"
-    done = _scan(env, server.url(), "--lab", "--fail-under-lab", "accessibility=90", "-o", str(out))
+    md = tmp_path / "summary.md"
+    done = _scan(
+        env, server.url(), "--lab", "--fail-under-lab", "accessibility=90", "-o", str(out),
+        "-o", str(md),
+    )  # fmt: skip
     # The inaccessible guide fails the gate (exit 1), after everything was written.
     assert done.returncode == ExitCode.THRESHOLD, done.stderr
     assert "lab accessibility score" in done.stderr and "/guides/" in done.stderr
@@ -62,6 +66,9 @@ def test_a_scan_with_lab_measures_one_page_per_template_and_gates_on_the_lowest(
     assert bad["accessibility"] < 90 <= home["accessibility"]
     assert doc["summary"]["lab"] is not None
     assert doc["gate"]["passed"] is False
+    summary = md.read_text()
+    assert "**Lab scores**" in summary and guide in summary
+    assert "--fail-under-lab accessibility=90" in summary  # the gate that failed, named
     stored = db("SELECT url, template FROM lab_results WHERE scan_id = 1 ORDER BY id")
     assert {row.url for row in stored} == set(measured)
     assert {row.template for row in stored} == {"/", "/guides/{*}"}
