@@ -102,12 +102,20 @@ def candidates(ctx: AppContext, scan_id: int) -> list[PageShape]:
 def target_scan(ctx: AppContext, target: str) -> tuple[int, list[str] | None]:
     """What `seolog lab TARGET` measures: a scan ID, a site's latest completed scan, or a URL
     (that one page, stored with the latest completed scan of its site). None: the sample."""
+    from seolog.ids import numeric_id
     from seolog.services.sites import get_site
     from seolog.urls import root_url
 
+    number = numeric_id(target)
     with read_scope(ctx.engine) as session:
-        if target.isdigit() and repo.scan_by_id(session, int(target)) is not None:
-            return int(target), None
+        if number is not None:
+            if repo.scan_by_id(session, number) is not None:
+                return number, None
+            if (
+                repo.site_by_id(session, number) is None
+                and repo.site_by_name(session, target) is None
+            ):
+                raise NotFoundError(f"no scan {target}", hint="list them with `seolog scans list`")
         url = target if "://" in target else None
         site = repo.site_by_root(session, root_url(url)) if url else get_site(session, target)
         scans = repo.completed_scans(session, site.id or 0) if site is not None else []
@@ -236,7 +244,7 @@ def median_performance(ctx: AppContext, scan_ids: list[int]) -> dict[int, int | 
         return {}
     with read_scope(ctx.engine) as session:
         rows = session.execute(
-            select(LabRow.scan_id, LabRow.performance).where(
+            select(col(LabRow.scan_id), col(LabRow.performance)).where(
                 col(LabRow.scan_id).in_(scan_ids),
                 col(LabRow.form_factor) == "mobile",
                 col(LabRow.performance).is_not(None),
