@@ -179,6 +179,19 @@ VARIABLES = (
         OTHER,
     ),
     Variable(
+        "SEOLOG_BROWSER",
+        "The Chromium or Chrome that --render and --lab run (a path or a name on PATH); "
+        "--browser wins.",
+        "chromium (or chromium-browser, google-chrome) on PATH",
+        OTHER,
+    ),
+    Variable(
+        "SEOLOG_LIGHTHOUSE",
+        "The Lighthouse command --lab and `seolog lab` run; --lighthouse wins.",
+        "lighthouse on PATH, else npx --no-install lighthouse",
+        OTHER,
+    ),
+    Variable(
         "SEOLOG_USER",
         "Who you are in the work log: the author of your entries and of your timer (one "
         "running timer each), for a team sharing one store.",
