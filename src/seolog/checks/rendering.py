@@ -236,9 +236,14 @@ def hreflang_changed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     if (views := _views(page)) is None:
         return
     raw, snap = views
-    before = sorted(raw.hreflang)
+    # Distinct alternates: a head manager that renders the server's tags again changes nothing.
+    before = sorted(set(raw.hreflang))
     after = sorted(
-        (h.get("lang", ""), h.get("url", "")) for h in snap.hreflang if h.get("source") != "sitemap"
+        {
+            (h.get("lang", ""), h.get("url", ""))
+            for h in snap.hreflang
+            if h.get("source") != "sitemap"
+        }
     )
     if before != after:
         yield Hit(

@@ -17,6 +17,7 @@ from seolog.domain import CrawledPage
 from seolog.parse.extract import decode_body
 from seolog.render.renderer import Loaded, LoadOwn, Renderer
 from seolog.render.shell import looks_like_app_shell
+from seolog.urls import normalize_url
 
 
 def own_loader(
@@ -68,9 +69,14 @@ class PageRendering:
         f = page.fetch
         assert f.body is not None and f.status_code is not None
         result = await self.renderer.render(f.final_url, f.status_code, f.content_type, f.body)
-        return replace(
-            page,
-            rendered_html=result.html,
-            render_note=result.error,
-            render_blocked=result.blocked,
-        )
+        html, note = result.html, result.error
+        went = result.final_url
+        if html is not None and result.navigated and went and not _same(went, f.final_url):
+            # Its script sent the browser to another page (a JavaScript redirect): that DOM is
+            # another page's, whose relative links would be read against this URL.
+            html, note = None, f"its script went to {went}: the raw HTML was judged"
+        return replace(page, rendered_html=html, render_note=note, render_blocked=result.blocked)
+
+
+def _same(a: str, b: str) -> bool:
+    return (normalize_url(a) or a) == (normalize_url(b) or b)
