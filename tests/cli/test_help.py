@@ -171,7 +171,8 @@ def test_help_exit_codes_lists_every_exit_code(cli):
 
     text = cli("help", "exit-codes").stdout
     for code in ExitCode:
-        assert re.search(rf"^\s*{int(code)}\s+{code.name.lower()}\s", text, re.MULTILINE)
+        name = code.name.lower().replace("_", "-")
+        assert re.search(rf"^\s*{int(code)}\s+{name}\s", text, re.MULTILINE)
 
 
 # --- start-up stays light (deterministic: what is imported, not how long it takes) ---------------
