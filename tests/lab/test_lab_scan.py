@@ -96,6 +96,7 @@ def test_a_scan_with_lab_measures_one_page_per_template_and_gates_on_the_lowest(
     assert {(r.form_factor, r.n) for r in factors} == {("mobile", 2), ("desktop", 1)}
 
 
+@pytest.mark.store_agnostic  # what is printed; the first test stores on every backend
 def test_the_lab_table_follows_the_summary(
     server: FixtureServer, seolog_env: dict[str, str]
 ) -> None:
@@ -106,6 +107,7 @@ def test_the_lab_table_follows_the_summary(
     assert "lab 1/1: " + server.url() in done.stderr
 
 
+@pytest.mark.store_agnostic
 @pytest.mark.parametrize("flag", ["--lighthouse", "--browser"])
 def test_a_missing_lighthouse_or_browser_is_one_line_before_any_request(
     flag: str, server: FixtureServer, seolog_env: dict[str, str]
@@ -121,6 +123,7 @@ def test_a_missing_lighthouse_or_browser_is_one_line_before_any_request(
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
 
 
+@pytest.mark.store_agnostic
 def test_lab_of_an_unknown_site_is_exit_3(seolog_env: dict[str, str]) -> None:
     done = run_seolog(_env(seolog_env), "lab", "nosuchsite")
     assert done.returncode == ExitCode.CONFIG

@@ -80,6 +80,13 @@ def issue(doc: dict[str, Any], code: str, page: str) -> dict[str, Any]:
     return hits[0]
 
 
+def render_record(stored: Any) -> dict[str, Any] | None:
+    """pages.render as read back: SQLite returns the JSON text ("null" for a page not
+    rendered), PostgreSQL the value."""
+    value = json.loads(stored) if isinstance(stored, str) else stored
+    return dict(value) if value is not None else None
+
+
 def crawl_stats(doc: dict[str, Any]) -> dict[str, Any]:
     return dict(doc["summary"]["crawl"])
 

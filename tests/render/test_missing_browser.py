@@ -4,7 +4,6 @@ sent. These tests run without Chromium or Playwright installed."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from seolog.errors import ExitCode
 from tests.conftest import run_seolog
+from tests.render.support import render_record
 from tests.server import FixtureServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX PATH and executables")
@@ -95,7 +95,5 @@ def test_a_scan_that_does_not_render_never_needs_a_browser(
     assert [(r.scan_id, r.url) for r in rows] == [
         (scan, server.url(p)) for scan in (1, 2) for p in ("/", "/about")
     ]
-    # Not rendered: no render record (SQLite keeps the JSON column's None as "null").
-    assert [json.loads(r.render) if isinstance(r.render, str) else r.render for r in rows] == [
-        None
-    ] * 4
+    # Not rendered: no render record.
+    assert [render_record(r.render) for r in rows] == [None] * 4

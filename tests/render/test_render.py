@@ -6,7 +6,6 @@ system's Chromium."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from tests.render.support import (
     issue,
     pages,
     path,
+    render_record,
     scan,
 )
 from tests.server import FixtureServer, Response
@@ -39,7 +39,7 @@ MISSING_CODES = ("title-missing", "h1-missing", "meta-description-missing")
 def _render_rows(db, scan_id: int = 1) -> dict[str, dict | None]:
     """pages.render of each page of the scan, by path."""
     return {
-        path(r.url): json.loads(r.render) if isinstance(r.render, str) else r.render
+        path(r.url): render_record(r.render)
         for r in db("SELECT url, render FROM pages WHERE scan_id = :s", s=scan_id)
     }
 

@@ -32,6 +32,7 @@ from tests.render.support import (
     pages,
     parent,
     program,
+    render_record,
     running,
     scan,
 )
@@ -110,8 +111,9 @@ def test_pages_the_browser_cannot_render_as_themselves_are_stored_with_render_fa
     assert (waiting["title"], waiting["h1"]) == ("An app page waiting for its data", [])
     note = issue(doc, "render-failed", "/waiting")["message"]
     assert f"still loading after {RENDER_TIMEOUT}s" in note
-    render = db("SELECT render FROM pages WHERE url = :u", u=server.url("/waiting"))[0].render
-    render = json.loads(render) if isinstance(render, str) else render
+    stored = db("SELECT render FROM pages WHERE url = :u", u=server.url("/waiting"))[0].render
+    render = render_record(stored)
+    assert render is not None
     assert render["note"] == note.removeprefix("rendering: ")
     assert "<title>An app page waiting for its data</title>" in render["html"]
     assert "Late words" not in render["html"]

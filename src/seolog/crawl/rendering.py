@@ -34,13 +34,27 @@ def own_loader(
         if not await allowed(url):
             return None
         response = await client.request(method, to_wire(url), headers=headers, content=body)
-        answer = dict(response.headers)
+        answer = _headers(response.headers)
         location = response.headers.get("location")
         if location:  # a folder scan's local server names its own address
             answer["location"] = to_public(str(response.url.join(location)))
         return Loaded(response.status_code, answer, response.content)
 
     return load
+
+
+def _headers(headers: httpx.Headers) -> dict[str, str]:
+    """Response headers for the browser. A header sent more than once is one value, joined by
+    ", ", as `dict(headers)` makes it; but each Set-Cookie must stay a cookie of its own (one
+    value can hold commas, in its expiry date): Playwright takes them joined by newlines. Two
+    cookies, a session and a CSRF token, were one cookie before."""
+    joined: dict[str, list[str]] = {}
+    for name, value in headers.multi_items():
+        joined.setdefault(name.lower(), []).append(value)
+    return {
+        name: ("\n" if name == "set-cookie" else ", ").join(values)
+        for name, values in joined.items()
+    }
 
 
 class PageRendering:
