@@ -38,7 +38,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -52,31 +51,15 @@ from urllib.parse import urlsplit
 import pytest
 
 from seolog.checks.registry import catalog
+from tests.lighthouse_tools import (
+    CHROME,
+    LIGHTHOUSE,
+    LIGHTHOUSE_VERSION,
+    skip_without_lighthouse,
+)
 from tests.server import FixtureServer, Response
 
-LIGHTHOUSE_VERSION = "12.2.3"
-_DEFAULT_LIGHTHOUSE = Path.home() / ".cache/seolog-ci/lighthouse/node_modules/.bin/lighthouse"
-LIGHTHOUSE = os.environ.get("SEOLOG_TEST_LIGHTHOUSE") or (
-    str(_DEFAULT_LIGHTHOUSE) if _DEFAULT_LIGHTHOUSE.is_file() else shutil.which("lighthouse")
-)
-CHROME = os.environ.get("CHROME_PATH") or next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-)
-_MISSING = [
-    name
-    for name, found in (
-        ("lighthouse", LIGHTHOUSE and Path(LIGHTHOUSE).is_file()),
-        ("node", shutil.which("node")),
-        ("chromium", CHROME),
-    )
-    if not found
-]
-if _MISSING:
-    pytest.skip(
-        f"needs {', '.join(_MISSING)}: apt-get install chromium nodejs npm && npm install --prefix "
-        f"~/.cache/seolog-ci/lighthouse -E lighthouse@{LIGHTHOUSE_VERSION} (.ci/run does)",
-        allow_module_level=True,
-    )
+skip_without_lighthouse()
 
 pytestmark = [
     pytest.mark.store_agnostic,  # a private SQLite store; the PostgreSQL run skips it
