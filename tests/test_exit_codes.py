@@ -15,6 +15,7 @@ def test_enum_values_are_the_documented_contract():
         "STORAGE": 5,
         "SYNC": 6,
         "REPORT": 7,
+        "MISSING_TOOL": 8,
         "INTERNAL": 70,
         "INTERRUPTED": 130,
     }

@@ -20,9 +20,9 @@ BASE = {"errors", "domain", "urls", "retryafter", "config", "settings", "secrets
 ALLOWED: dict[str, set[str]] = {
     **{name: BASE for name in BASE},
     "parse": BASE,
-    "render": BASE,  # the browser (Playwright): driven by the crawl, knows nothing of it
+    "browser": BASE,  # Chromium through Playwright: driven by the crawl, knows nothing of it
     "lab": BASE,  # Lighthouse: run by the lab service on pages a scan stored
-    "crawl": BASE | {"parse", "render"},
+    "crawl": BASE | {"parse", "browser"},
     "checks": BASE,
     "scoring": BASE,
     "storage": BASE,

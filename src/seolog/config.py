@@ -117,7 +117,7 @@ class CrawlSettings:
     # URL's (--auth-origin); not secret, so stored and kept by a resume.
     auth_origins: list[str] = field(default_factory=list)
     folder: str | None = None  # a local folder served for the crawl; start URL is its --base-url
-    # Rendering in headless Chromium (seolog.render): "never", "always", or "auto" (app shells).
+    # Rendering in headless Chromium (seolog.browser): "never", "always", or "auto" (app shells).
     render: str = "never"
     render_timeout: float = DEFAULT_RENDER_TIMEOUT
     render_concurrency: int = DEFAULT_RENDER_CONCURRENCY

@@ -41,7 +41,12 @@ from tests.server import FixtureServer, Request, Response
 if MISSING_BROWSER:
     pytest.skip(MISSING_BROWSER, allow_module_level=True)
 
-pytestmark = pytest.mark.timeout(SLOW_TIMEOUT)
+pytestmark = [
+    pytest.mark.timeout(SLOW_TIMEOUT),
+    # The browser's failures, not the store's: the SQLite run covers them (tests/render/
+    # test_render.py renders on every backend), and CI's time goes to the three passes at once.
+    pytest.mark.store_agnostic,
+]
 
 # Seconds (--render-timeout) for pages that never finish: time enough for the app's first
 # request on a busy machine.

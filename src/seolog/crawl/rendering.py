@@ -12,11 +12,11 @@ from dataclasses import replace
 
 import httpx
 
+from seolog.browser.renderer import Loaded, LoadOwn, Renderer
+from seolog.browser.shell import looks_like_app_shell
 from seolog.crawl.handler import looks_like_html
 from seolog.domain import CrawledPage
 from seolog.parse.extract import decode_body
-from seolog.render.renderer import Loaded, LoadOwn, Renderer
-from seolog.render.shell import looks_like_app_shell
 from seolog.urls import normalize_url
 
 
@@ -59,7 +59,7 @@ def _headers(headers: httpx.Headers) -> dict[str, str]:
 
 class PageRendering:
     """Render the pages the mode asks for: every HTML page answering 2xx (`always`), or only
-    those whose raw HTML looks like an app shell (`auto`, see seolog.render.shell)."""
+    those whose raw HTML looks like an app shell (`auto`, see seolog.browser.shell)."""
 
     def __init__(self, renderer: Renderer, mode: str) -> None:
         self.renderer = renderer

@@ -62,7 +62,7 @@ class LabTools:
 
 def find_tools(how: LabSettings) -> LabTools:
     """Missing parts are one line (exit 8), before a scan or a measurement starts."""
-    from seolog.render.browser import find_browser
+    from seolog.browser.browser import find_browser
 
     command = find_lighthouse(how.lighthouse)
     browser = find_browser(how.browser)
@@ -197,12 +197,17 @@ def _store(ctx: AppContext, scan_id: int, result: LabResult) -> None:
 def lab_rows(ctx: AppContext, scan_id: int) -> list[dict[str, Any]]:
     """The scan's lab results as the scan document has them (`lab`), mobile first."""
     with read_scope(ctx.engine) as session:
-        rows = session.execute(
-            select(LabRow)
-            .where(col(LabRow.scan_id) == scan_id)
-            .order_by(col(LabRow.form_factor).desc(), col(LabRow.id))
-        ).scalars()
-        return [lab_doc(r) for r in rows]
+        return lab_docs(session, scan_id)
+
+
+def lab_docs(session: Any, scan_id: int) -> list[dict[str, Any]]:
+    """`lab_rows` in a unit of work the caller has open (one connection: an in-memory store)."""
+    rows = session.execute(
+        select(LabRow)
+        .where(col(LabRow.scan_id) == scan_id)
+        .order_by(col(LabRow.form_factor).desc(), col(LabRow.id))
+    ).scalars()
+    return [lab_doc(r) for r in rows]
 
 
 def lab_doc(row: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from seolog.checks.sitedata import resource_failed
 from seolog.context import AppContext
 from seolog.domain import Severity
 from seolog.scope import ScanScope
-from seolog.services.lab import lab_rows, medians
+from seolog.services.lab import lab_docs, medians
 from seolog.storage import audit as store
 from seolog.storage import repo
 from seolog.storage.db import session_scope
@@ -342,7 +342,7 @@ def scan_document(ctx: AppContext, scan_id: int, stream: bool = False) -> dict[s
             pages = [page_doc(p) for p in repo.page_doc_rows(session, scan_id)]
             issues = [issue_doc(i) for i in store.issue_rows(session, scan_id)]
         resources = [resource_doc(r, uses) for r, uses in repo.resources_of_scan(session, scan_id)]
-        lab = lab_rows(ctx, scan_id)
+        lab = lab_docs(session, scan_id)
         issue_counts = store.issue_counts(session, scan_id)
         checks = check_results(session, scan)
         by_severity = _by_severity(issue_counts)

@@ -304,9 +304,9 @@ def _renderer(
     """The browser for --render, open while the crawl runs; nothing without it."""
     if settings.render == "never":
         return contextlib.nullcontext()
+    from seolog.browser.browser import find_browser
+    from seolog.browser.renderer import Renderer, RenderSettings
     from seolog.crawl.rendering import PageRendering, own_loader
-    from seolog.render.browser import find_browser
-    from seolog.render.renderer import Renderer, RenderSettings
 
     renderer = Renderer(
         RenderSettings(
@@ -496,7 +496,7 @@ def _need_browser(settings: CrawlSettings) -> None:
     is one line and no scan; the path found is stored with the scan, for its resume."""
     if settings.render == "never":
         return
-    from seolog.render.browser import find_browser, playwright
+    from seolog.browser.browser import find_browser, playwright
 
     settings.browser = find_browser(settings.browser)
     playwright()

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from seolog.render.browser import playwright
+from seolog.browser.browser import playwright
 
 # No request in flight for this long, then a round trip to the page with none begun: the page
 # has settled. The browser's events reach seolog late on a busy machine (up to a second, with
