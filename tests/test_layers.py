@@ -79,3 +79,14 @@ def test_only_the_cli_uses_typer_and_rich_and_only_network_parts_use_httpx():
         if root == "httpx" and part not in NETWORK:
             misplaced.append(f"{module}:{line} imports {target}")
     assert misplaced == []
+
+
+def test_no_module_of_the_package_is_named_like_a_public_name():
+    """Importing `seolog.X` sets the attribute X on the package: a module named like a public
+    function (`seolog.render`) would replace it for every caller once anything imports it."""
+    import pkgutil
+
+    import seolog
+
+    modules = {m.name for m in pkgutil.iter_modules(seolog.__path__)}
+    assert modules & set(seolog.__all__) == set()
