@@ -127,6 +127,21 @@ def canonical_changed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     yield from _changed("the canonical", raw.canonical, snap.canonical)
 
 
+def _noindex_turned(page: CrawledPage, to: bool) -> Iterator[Hit]:
+    """The robots meta says noindex after rendering (`to`) and did not in the raw HTML, or the
+    other way round: render-noindex-added and render-noindex-removed."""
+    if (views := _views(page)) is None:
+        return
+    raw, snap = views
+    before, after = raw.meta_robots, snap.meta_robots
+    if says_noindex(parse_directives(before)) != to and says_noindex(parse_directives(after)) == to:
+        yield Hit(
+            say("robots meta is {before} in the raw HTML and {after} after rendering",
+                before=_shown(before), after=_shown(after)),
+            {"raw": before, "rendered": after},
+        )  # fmt: skip
+
+
 @page_check(
     code="render-noindex-added",
     family=FAMILY,
@@ -141,16 +156,7 @@ def canonical_changed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     "view).",
 )
 def noindex_added(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    if (views := _views(page)) is None:
-        return
-    raw, snap = views
-    before, after = raw.meta_robots, snap.meta_robots
-    if not says_noindex(parse_directives(before)) and says_noindex(parse_directives(after)):
-        yield Hit(
-            say("robots meta is {before} in the raw HTML and {after} after rendering",
-                before=_shown(before), after=_shown(after)),
-            {"raw": before, "rendered": after},
-        )  # fmt: skip
+    yield from _noindex_turned(page, to=True)
 
 
 @page_check(
@@ -165,16 +171,7 @@ def noindex_added(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     fix="If the page should be indexed, remove the noindex from the server's HTML.",
 )
 def noindex_removed(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
-    if (views := _views(page)) is None:
-        return
-    raw, snap = views
-    before, after = raw.meta_robots, snap.meta_robots
-    if says_noindex(parse_directives(before)) and not says_noindex(parse_directives(after)):
-        yield Hit(
-            say("robots meta is {before} in the raw HTML and {after} after rendering",
-                before=_shown(before), after=_shown(after)),
-            {"raw": before, "rendered": after},
-        )  # fmt: skip
+    yield from _noindex_turned(page, to=False)
 
 
 @page_check(
