@@ -1,6 +1,10 @@
 """Ctrl-C in the middle of a query must not leave the store locked for the interrupted
 process's own last write: the one that marks a scan interrupted, or counts a sync queue
-(the CI failure "database is locked" on Ctrl-C during a scan's site checks)."""
+(the CI failure "database is locked" on Ctrl-C during a scan's site checks).
+
+Whether the lock shows up without the release depends on the SQLAlchemy version (2.1 keeps the
+interrupted connection alive through the traceback's frames, 2.0.30 closes it), so the test
+asserts only what a user sees: the write after the interrupt is stored."""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from seolog.errors import StorageError
 from seolog.storage import db as storage
 from seolog.storage.db import release_interrupted, session_scope
 
@@ -73,15 +76,3 @@ def test_the_write_after_an_interrupt_mid_query_is_not_locked_out(
         scores = dict(conn.execute(text("SELECT id, score FROM pages WHERE id <= 3")).all())
     # The interrupted unit of work stored nothing; the mark after it is stored.
     assert scores == {1: None, 2: None, 3: 0}
-
-
-def test_without_the_release_the_interrupted_query_keeps_the_lock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The failure the release prevents, shown: the interrupted connection's result, alive in
-    the traceback's frames, keeps SQLite's write lock."""
-    engine = _store(tmp_path / "seolog.db", monkeypatch)
-    interrupt = _interrupted_mid_query(engine)
-    with pytest.raises(StorageError, match="database is locked"):
-        _mark(engine)
-    del interrupt

@@ -250,6 +250,21 @@ class Renderer:
     async def _route(
         self, route: Any, page: Any, url: str, document: Loaded, traffic: _Traffic
     ) -> None:
+        """Answer one request of the page (`_handle`). A page closed (its time was up, or the
+        browser quit) while its request was being answered leaves nothing to answer: older
+        Playwright versions raised that from the route callback, and printed it as a
+        traceback."""
+        from playwright.async_api import Error as BrowserError
+
+        try:
+            await self._handle(route, page, url, document, traffic)
+        except BrowserError:
+            if not page.is_closed():
+                raise
+
+    async def _handle(
+        self, route: Any, page: Any, url: str, document: Loaded, traffic: _Traffic
+    ) -> None:
         request = route.request
         target = request.url
         if _page_of(request) is not page:  # a popup: not the page rendered, nor its content
