@@ -79,6 +79,7 @@ class ProjectConfig:
     alerts: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # branding; checked by reports.render
     worklog: dict[str, Any] = field(default_factory=dict)  # timer limit, invoice numbering
+    suggest: dict[str, Any] = field(default_factory=dict)  # the language model's endpoint
     sources: dict[str, str] = field(default_factory=dict)  # "scan.max_pages" → where it came from
     warnings: list[str] = field(default_factory=list)  # deprecated names still in use
 
@@ -142,7 +143,17 @@ class Problems:
         )
 
 
-SECTIONS = ("scan", "thresholds", "checks", "gates", "profiles", "alerts", "report", "worklog")
+SECTIONS = (
+    "scan",
+    "thresholds",
+    "checks",
+    "gates",
+    "profiles",
+    "alerts",
+    "report",
+    "worklog",
+    "suggest",
+)
 # [report] is read by reports.render.Branding when a report is made; its keys are checked here
 # too, so a typo shows with the others (tests keep the two lists equal).
 REPORT_KEYS = (
@@ -165,9 +176,24 @@ WORKLOG_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     ),
 }
 
+# [suggest]: the language model `seolog suggest` asks (key → (types, an example)). The key is
+# never here: `seolog auth login --llm` keeps it in the keyring, or SEOLOG_LLM_API_KEY.
+SUGGEST_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "api_url": ((str,), 'api_url = "http://127.0.0.1:11434/v1"'),
+    "model": ((str,), 'model = "gpt-4o-mini"'),
+    "brand": ((str,), 'brand = "Acme"'),
+    "max_cost": ((int, float), "max_cost = 2.50"),
+    "max_tokens": ((int,), "max_tokens = 200000"),
+    "concurrency": ((int,), "concurrency = 2"),
+    "timeout": ((int, float), "timeout = 60"),
+    "minutes_saved": ((int, float), "minutes_saved = 5"),
+    "prices": ((dict,), 'prices = { "gpt-4o-mini" = { input = 0.00015, output = 0.0006 } }'),
+}
+
 # Keys that hold secrets, and where each secret belongs instead: config files get committed.
 _AUTH = "set SEOLOG_AUTH=user:password in the environment; --auth reads it"
 _API_KEY = "set SEOLOG_API_KEY in the environment, or run `seolog auth login`"
+_LLM_KEY = "set SEOLOG_LLM_API_KEY in the environment, or run `seolog auth login --llm`"
 _HEADER = 'pass it from a CI secret: --header "Authorization: $TOKEN"'
 _COOKIE = 'pass it from a CI secret: --cookie "name=$VALUE"'
 _SECRET_PLACES = {
@@ -191,11 +217,19 @@ def _secret_place(path: tuple[str, ...]) -> str | None:
     key = path[-1].lower().replace("-", "_")
     if path[0] == "alerts" and key in _ALERT_SECRETS:
         return _ALERT_SECRETS[key]
+    if path[0] == "suggest" and _SECRET_PLACES.get(key) == _API_KEY:
+        return _LLM_KEY
     return _SECRET_PLACES.get(key)
 
 
 # Tables whose keys are check codes or threshold names, never secrets.
-_CODE_TABLES = {("checks",), ("gates", "checks"), ("thresholds",), ("report",)}
+_CODE_TABLES = {
+    ("checks",),
+    ("gates", "checks"),
+    ("thresholds",),
+    ("report",),
+    ("suggest", "prices"),  # model names
+}
 
 
 def _find_secrets(data: dict[str, Any], problems: Problems, path: tuple[str, ...] = ()) -> None:
@@ -272,6 +306,42 @@ def _check_tables(data: dict[str, Any], problems: Problems, profile: bool = Fals
                 f"unknown setting report.{key}", did_you_mean(key, REPORT_KEYS, "the README")
             )
     _check_worklog(data.get("worklog", {}), problems)
+    _check_suggest(data.get("suggest", {}), problems)
+
+
+def _check_suggest(suggest: dict[str, Any], problems: Problems) -> None:
+    from seolog.checks.registry import did_you_mean
+
+    for key, value in suggest.items():
+        if key not in SUGGEST_KEYS:
+            if not _secret("suggest", key):
+                problems.add(
+                    f"unknown setting suggest.{key}",
+                    did_you_mean(key, list(SUGGEST_KEYS), "the README's [suggest]"),
+                )
+            continue
+        types, example = SUGGEST_KEYS[key]
+        positive = not isinstance(value, int | float) or value > 0
+        if isinstance(value, bool) or not isinstance(value, types) or not positive:
+            problems.add(
+                f"suggest.{key}: {declared.shown(value)} is not allowed here", f"e.g. {example}"
+            )
+        elif key == "prices" and isinstance(value, dict):
+            for model, price in value.items():
+                if not _price(price):
+                    problems.add(
+                        f"suggest.prices.{model}: a price per 1,000 tokens needs input and output",
+                        "e.g. " + example,
+                    )
+
+
+def _price(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == {"input", "output"}
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+                for v in value.values())
+    )  # fmt: skip
 
 
 def _check_worklog(worklog: dict[str, Any], problems: Problems) -> None:
@@ -589,6 +659,7 @@ def _apply(
         ("alerts", config.alerts),
         ("report", config.report),
         ("worklog", config.worklog),
+        ("suggest", config.suggest),
     ):
         for key, value in data.get(section, {}).items():
             target[key] = value

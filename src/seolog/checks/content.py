@@ -24,6 +24,17 @@ TITLE_FONT_PX = 20
 DESCRIPTION_FONT_PX = 14
 
 
+def title_width(title: str) -> int:
+    """A title's width in search results, in px: what title-too-long compares with
+    title_max_px (and what a suggested title is held to)."""
+    return round(text_width_px(title, TITLE_FONT_PX))
+
+
+def description_width(text: str) -> int:
+    """A meta description's width in search results, in px (description_max_px)."""
+    return round(text_width_px(text, DESCRIPTION_FONT_PX))
+
+
 def _snap(page: CrawledPage) -> PageSnapshot | None:
     return page.snapshot if is_content(page) else None
 
@@ -68,7 +79,7 @@ def title_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]:
     snap = _snap(page)
     if snap is None or not snap.title:
         return
-    width = round(text_width_px(snap.title, TITLE_FONT_PX))
+    width = title_width(snap.title)
     if width > t.title_max_px:
         yield Hit(
             say(
@@ -168,7 +179,7 @@ def meta_description_too_long(page: CrawledPage, t: Thresholds) -> Iterator[Hit]
     text = snap.meta_description if snap is not None else None
     if not text:
         return
-    width = round(text_width_px(text, DESCRIPTION_FONT_PX))
+    width = description_width(text)
     if width > t.description_max_px:
         yield Hit(
             say(

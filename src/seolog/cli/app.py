@@ -199,6 +199,16 @@ COMMANDS = {
         "Crawl a website (or a folder of HTML) politely, audit every page, and print a summary.",
     ),
     "lab": Lazy("seolog.cli.lab", None, "Lighthouse lab scores for a site's pages."),
+    "suggest": Lazy(
+        "seolog.cli.suggest",
+        None,
+        "Titles, descriptions, H1s, alt texts and FAQs from a language model, checked by the audit.",
+    ),
+    "suggestions": Lazy(
+        "seolog.cli.suggestions",
+        "app",
+        "Review language-model suggestions: list, accept, reject, export for a CMS.",
+    ),
     "sites": Lazy("seolog.cli.sites", "app", "Register and manage the sites you audit."),
     "scans": Lazy("seolog.cli.scans", "app", "Look at, resume and delete stored scans."),
     "checks": Lazy(

@@ -41,28 +41,51 @@ def _read_key() -> str:
     return sys.stdin.readline().strip()
 
 
+LlmOpt = Annotated[
+    bool,
+    typer.Option(
+        "--llm",
+        help="The key of a language model endpoint (seolog suggest), not a platform site's.",
+    ),
+]
+
+
 @app.command(
     "login",
     epilog="Examples:\n\n  seolog auth login acme --api-url https://platform.example/api/v1\n\n"
-    "  printf '%s\\n' \"$KEY\" | seolog auth login acme --api-url https://platform.example/api/v1",
+    "  printf '%s\\n' \"$KEY\" | seolog auth login acme --api-url https://platform.example/api/v1"
+    "\n\n  seolog auth login --llm   # the OpenAI API's key, for seolog suggest\n\n"
+    "  seolog auth login --llm --api-url https://llm.example/v1",
 )
 def login(
     ctx: typer.Context,
-    site: Annotated[str, typer.Argument(help="The seolog site (name or id) the key belongs to.")],
+    site: Annotated[
+        str | None,
+        typer.Argument(help="The seolog site (name or id) the key belongs to.", show_default=False),
+    ] = None,
     api_url: ApiUrlOpt = None,
     timeout: TimeoutOpt = 30.0,
+    llm: LlmOpt = False,
 ) -> None:
     """Check a site's API key with the platform and keep it in the system keyring.
 
     The key is asked for with hidden input (or read from stdin in a script).
     It is stored only if the platform accepts it, and never in the database, a file or output.
     On a server without a keyring, set SEOLOG_API_KEY and SEOLOG_API_URL instead.
+    With --llm: the key of a language model endpoint (--api-url, default the OpenAI API), checked
+    against its model list and kept for that endpoint only; SEOLOG_LLM_API_KEY instead on a
+    server.
     """
     from seolog.cli import render
     from seolog.errors import UsageError
     from seolog.services import auth
 
     state: State = ctx.obj
+    if llm:
+        _llm_login(state, site, api_url, timeout)
+        return
+    if not site:
+        raise UsageError("which site? SITE is missing", hint="seolog auth login SITE --api-url URL")
     if not api_url:
         raise UsageError(
             "which platform? --api-url is missing",
@@ -83,6 +106,37 @@ def login(
     )
     if account.warning:
         warn(account.warning)
+
+
+def _llm_login(state: State, site: str | None, api_url: str | None, timeout: float) -> None:
+    from seolog.cli import render
+    from seolog.errors import UsageError
+    from seolog.llm.client import DEFAULT_API_URL
+    from seolog.services import llmauth
+
+    if site:
+        raise UsageError(
+            "--llm takes no SITE: a language model key is the endpoint's, for every site",
+            hint="seolog auth login --llm --api-url URL",
+        )
+    done = llmauth.login(state.app, _llm_url(api_url) or DEFAULT_API_URL, _read_key, timeout)
+    models = f"; it serves {len(done.models)} model(s)" if done.models else ""
+    render.note(
+        f"Logged in to {done.api_url}: key {done.key} kept in the system keyring{models}.",
+        state.quiet,
+        state.no_color,
+        "green",
+    )
+
+
+def _llm_url(api_url: str | None) -> str | None:
+    """--api-url reads SEOLOG_API_URL, the platform's: with --llm, the language model's
+    variable is the one meant."""
+    import os
+
+    if api_url and api_url == os.environ.get("SEOLOG_API_URL"):
+        return os.environ.get("SEOLOG_LLM_API_URL")
+    return api_url or os.environ.get("SEOLOG_LLM_API_URL")
 
 
 def _account_json(a: Any) -> dict[str, Any]:
@@ -169,17 +223,42 @@ def _verdict(a: Any) -> str:
     return f"valid (checked {when})" if a.valid else f"verified {when} (not checked now)"
 
 
-@app.command("logout", epilog="Example: seolog auth logout acme")
+@app.command(
+    "logout",
+    epilog="Examples:\n\n  seolog auth logout acme\n\n  seolog auth logout --llm --api-url URL",
+)
 def logout(
     ctx: typer.Context,
-    site: Annotated[str, typer.Argument(help="The seolog site (name or id).")],
+    site: Annotated[
+        str | None, typer.Argument(help="The seolog site (name or id).", show_default=False)
+    ] = None,
     api_url: ApiUrlOpt = None,
+    llm: LlmOpt = False,
 ) -> None:
-    """Remove a site's key from the keyring and forget its login. Queued pages stay queued."""
+    """Remove a site's key from the keyring and forget its login. Queued pages stay queued.
+
+    With --llm: remove a language model endpoint's key (--api-url, default the OpenAI API)."""
     from seolog.cli import render
+    from seolog.errors import UsageError
     from seolog.services import auth
 
     state: State = ctx.obj
+    if llm:
+        from seolog.llm.client import DEFAULT_API_URL
+        from seolog.services import llmauth
+
+        url = _llm_url(api_url) or DEFAULT_API_URL
+        had = llmauth.logout(url)
+        render.note(
+            f"Logged out of {url}"
+            + ("; key removed from the keyring." if had else " (no key was kept)."),
+            state.quiet,
+            state.no_color,
+            "green",
+        )
+        return
+    if not site:
+        raise UsageError("which site? SITE is missing", hint="seolog auth logout SITE")
     url, had_key = auth.logout(state.app, site, api_url)
     render.note(
         f"Logged out {site} from {url}" + ("; key removed from the keyring." if had_key else "."),

@@ -324,6 +324,22 @@ def main_content(
     return (body, "body") if body is not None else (None, "none")
 
 
+def main_text(html: str, limit: int) -> str:
+    """The page's own content (`main_content`) as text, without scripts and the template's
+    navigation, header and footer, cut at `limit` characters: what a suggestion's prompt is
+    grounded on."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css("script, style, noscript, template, nav, header, footer"):
+        node.decompose()
+    nodes = {
+        "main": tree.css("main"),
+        "role=main": tree.css("[role=main]"),
+        "article": tree.css("article"),
+    }
+    main, _how = main_content(tree, nodes)
+    return _text(main)[:limit] if main is not None else ""
+
+
 # Template blocks by name, for pages built of plain <div>s (Mozilla Readability's "unlikely
 # candidates", trimmed): class or id saying navigation, header, footer, sidebar …, unless it also
 # says content. The PostgreSQL manual's <div class="navheader"> is one.

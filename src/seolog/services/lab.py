@@ -99,9 +99,10 @@ def candidates(ctx: AppContext, scan_id: int) -> list[PageShape]:
         ]
 
 
-def target_scan(ctx: AppContext, target: str) -> tuple[int, list[str] | None]:
-    """What `seolog lab TARGET` measures: a scan ID, a site's latest completed scan, or a URL
-    (that one page, stored with the latest completed scan of its site). None: the sample."""
+def target_scan(ctx: AppContext, target: str, then: str = " --lab") -> tuple[int, list[str] | None]:
+    """What `seolog lab TARGET` measures (and `seolog suggest TARGET` writes for): a scan ID, a
+    site's latest completed scan, or a URL (that one page, of the latest completed scan of its
+    site). None: the sample. `then`: the scan's flags the hint names."""
     from seolog.ids import numeric_id
     from seolog.services.sites import get_site
     from seolog.urls import root_url
@@ -122,7 +123,7 @@ def target_scan(ctx: AppContext, target: str) -> tuple[int, list[str] | None]:
     if not scans:
         raise NotFoundError(
             f"no completed scan of {target}",
-            hint=f"scan it first: seolog scan {target} --lab",
+            hint=f"scan it first: seolog scan {target}{then}",
         )
     latest = max(scans, key=lambda scan: scan.id or 0)
     return latest.id or 0, [url] if url and url.rstrip("/") != root_url(url).rstrip("/") else None

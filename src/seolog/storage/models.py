@@ -514,3 +514,57 @@ class OutboxItem(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     sent_at: datetime | None = _when()
+
+
+class SuggestionRun(SQLModel, table=True):
+    """One `seolog suggest` run: which endpoint and model, what it was allowed to spend, what it
+    used, and how it ended: running → done | budget (stopped before the budget would be passed)
+    | interrupted | failed (the endpoint stopped it; why in error)."""
+
+    __tablename__ = "suggestion_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = _fk("sites.id")
+    scan_id: int | None = _optional_fk("scans.id")  # paid-for work outlives a pruned scan
+    api_url: str = Field(max_length=2048)
+    model: str = Field(max_length=200)
+    fields: str = Field(max_length=100)  # the fields asked for, comma-separated
+    status: str = Field(default="running", max_length=20)
+    pages_planned: int = 0
+    pages_done: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None  # None: the model has no price
+    max_cost: float | None = None
+    max_tokens: int | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    started_at: datetime = _created()
+    completed_at: datetime | None = _when()
+
+
+class Suggestion(SQLModel, table=True):
+    """A suggested title, description, H1, alt text (per image: `target` is its URL) or FAQ of a
+    page. status: new → accepted | rejected (by the user); flagged when it failed the audit's
+    checks twice (why in problem); refused when the endpoint's content policy refused the page."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_page_field", "site_id", "page_url", "field"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = _optional_fk("suggestion_runs.id")
+    site_id: int = _fk("sites.id", index=False)
+    scan_id: int | None = _optional_fk("scans.id")
+    page_url: str = Field(max_length=2048)
+    field: str = Field(max_length=20)  # title | description | h1 | alt | faq
+    target: str = Field(default="", max_length=2048)
+    lang: str = Field(max_length=10)
+    current: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    suggested: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="new", max_length=20)
+    problem: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    model: str = Field(max_length=200)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
