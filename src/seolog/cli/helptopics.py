@@ -147,6 +147,12 @@ VARIABLES = (
         SECRETS,
     ),
     Variable(
+        "SEOLOG_LLM_API_KEY",
+        "Key for the language model endpoint of `seolog suggest` (CI, cron); beats the keyring.",
+        "the keyring entry `seolog auth login --llm` saved for the endpoint",
+        SECRETS,
+    ),
+    Variable(
         "SEOLOG_SMTP_PASSWORD",
         "Password for the e-mail alerts ([alerts.email]).",
         "the keyring entry 'smtp'",
@@ -202,6 +208,25 @@ VARIABLES = (
         "SEOLOG_WORK_TYPES",
         "Comma-separated work types `seolog logs` accepts, replacing the built-in list.",
         "",  # filled in from seolog.services.logs
+        OTHER,
+    ),
+    Variable(
+        "SEOLOG_LLM_API_URL",
+        "The OpenAI-compatible endpoint `seolog suggest` asks; --api-url wins.",
+        "[suggest] api_url, else https://api.openai.com/v1",
+        OTHER,
+    ),
+    Variable(
+        "SEOLOG_LLM_MODEL",
+        "The model `seolog suggest` asks for; --model wins.",
+        "[suggest] model, else gpt-4o-mini on the OpenAI API",
+        OTHER,
+    ),
+    Variable(
+        "SEOLOG_LLM_BACKOFF",
+        "Seconds before the first retry of a failed language model request (429, 5xx, a "
+        "timeout) without Retry-After, doubling after each.",
+        "1",
         OTHER,
     ),
     Variable(

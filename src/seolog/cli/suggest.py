@@ -354,6 +354,7 @@ def _send(state: State, request: SuggestRequest, the_plan: Plan) -> Outcome:
             key,
             timeout=request.timeout,
             connections=request.concurrency,
+            backoff=_backoff(state),
         ) as client,
         render.count_progress(state.quiet, state.no_color, "Suggesting") as bar,
     ):
@@ -363,6 +364,19 @@ def _send(state: State, request: SuggestRequest, the_plan: Plan) -> Outcome:
                 bar(done, total)
 
         return service.run(state.app, request, client, the_plan, progress)
+
+
+def _backoff(state: State) -> float:
+    from seolog.errors import UsageError
+    from seolog.llm.client import BACKOFF_S
+
+    value = state.app.env.get("SEOLOG_LLM_BACKOFF", "").strip()
+    try:
+        return float(value) if value else BACKOFF_S
+    except ValueError:
+        raise UsageError(
+            f"SEOLOG_LLM_BACKOFF={value!r} is not a number of seconds", hint="e.g. 1 or 0.5"
+        ) from None
 
 
 def _show(

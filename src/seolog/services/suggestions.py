@@ -9,11 +9,11 @@ paid for twice."""
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -301,32 +301,51 @@ class _Worker:
         self.titles.discard("")
 
     def all(self, pages: list[PlannedPage], concurrency: int, progress: Progress | None) -> str:
+        """Send the pages from `concurrency` threads. They are daemons: Ctrl-C ends the run at
+        once, without waiting out an answer in flight (a minute, on a slow model); what was
+        answered before is stored, in units of work a killed thread cannot leave half-done."""
+        todo: queue.SimpleQueue[PlannedPage] = queue.SimpleQueue()
+        for page in pages:
+            todo.put(page)
+        results: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+
+        def work() -> None:
+            while not self.stop.is_set():
+                try:
+                    page = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    self.page(page)
+                except BaseException as e:  # handed to the main thread, which stops the run
+                    results.put(e)
+                    return
+                results.put(None)
+
+        threads = [
+            threading.Thread(target=work, name=f"suggest-{n}", daemon=True)
+            for n in range(max(1, min(concurrency, len(pages))))
+        ]
+        for thread in threads:
+            thread.start()
         done = 0
-        queue = iter(pages)
-        pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="suggest")
-        running: set[Future[None]] = set()
         try:
-            while True:
-                while len(running) < concurrency and not self.stop.is_set():
-                    page = next(queue, None)
-                    if page is None:
-                        break
-                    running.add(pool.submit(self.page, page))
-                if not running:
-                    break
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    future.result()  # a run-stopping error ends the run here
-                    done += 1
-                    if progress is not None:
-                        progress(done, len(pages), "")
-        except BaseException:
-            self.stop.set()
-            for future in running:
-                future.cancel()
-            raise
+            while done < len(pages):
+                try:
+                    error = results.get(timeout=0.2)
+                except queue.Empty:
+                    if not any(t.is_alive() for t in threads) and results.empty():
+                        break  # stopped by the budget: the threads took no more pages
+                    continue
+                if error is not None:
+                    raise error
+                done += 1
+                if progress is not None:
+                    progress(done, len(pages), "")
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            self.stop.set()
+        for thread in threads:
+            thread.join()
         return "budget" if self.over_budget else "done"
 
     def _ask(self, page: PlannedPage, problems: dict[str, list[str]] | None) -> Answer | None:
