@@ -32,7 +32,9 @@ def test_max_cost_stops_before_it_is_passed_and_the_next_run_goes_on(
     dry = cli("--config", str(priced), *site.args("--dry-run")).json()
     most = dry["estimate"]["cost"]
     budget = most / 3  # room for about two of the six pages at their worst case
-    r = cli("--config", str(priced), *site.args("--max-cost", f"{budget:.6f}", "--concurrency", "1"))
+    r = cli(
+        "--config", str(priced), *site.args("--max-cost", f"{budget:.6f}", "--concurrency", "1")
+    )
     assert r.exit_code == 0, r.stderr
     doc = r.json()
     assert doc["status"] == "budget"
@@ -89,7 +91,7 @@ def test_an_interrupted_run_keeps_its_answers_and_resumes_without_repeats(
         time.sleep(0.1)
     stopped = proc.poll() is not None  # before the answer in flight came (it never does)
     site.llm.release()
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert stopped, "Ctrl-C waited for the answer in flight"
     assert "Traceback" not in err and "interrupted" in err

@@ -373,11 +373,11 @@ class _Worker:
                 return  # the budget stopped it before anything was sent
             if verdict.problems:
                 second = self._try(_only(page, tuple(verdict.problems)), verdict.problems, answers)
-                if second is not None:
-                    fixed = {(c.field, c.target) for c in second.good}
-                    verdict.good += second.good
-                    verdict.bad = [c for c in verdict.bad if (c.field, c.target) not in fixed]
-                    verdict.bad += second.bad
+                if second is not None:  # the second answer stands for the fields re-asked
+                    again = set(verdict.problems)
+                    kept = {(c.field, c.target) for c in verdict.good}  # an image's alt text
+                    verdict.good += [c for c in second.good if (c.field, c.target) not in kept]
+                    verdict.bad = [c for c in verdict.bad if c.field not in again] + second.bad
                     verdict.problems = second.problems
             rows += [(c, "new", None) for c in verdict.good]
             for c in verdict.bad:
