@@ -120,3 +120,31 @@ def test_json_list_has_the_stable_fields(site: Site, cli: Cli, suggested: list[d
         "problem", "model", "prompt_tokens", "completion_tokens", "cost", "created_at",
     }  # fmt: skip
     json.dumps(listed)
+
+
+def test_the_audit_report_shows_accepted_suggestions_beside_their_finding(
+    site: Site, cli: Cli, suggested: list[dict], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    coffee = by(suggested, url=site.server.url("/coffee-brewing"), field="title")[0]
+    rejected = by(suggested, url=site.server.url("/tea"), field="title")[0]
+    alts = by(suggested, url=site.server.url("/gallery"), field="alt")
+    ids = [str(coffee["id"])] + [str(a["id"]) for a in alts]
+    assert cli("suggestions", "accept", *ids).exit_code == 0
+    assert cli("suggestions", "reject", str(rejected["id"])).exit_code == 0
+    out = tmp_path / "audit.html"
+    r = cli("reports", "audit", "cafe", "-f", "html", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text()
+    # The title, and one alt text for each of the gallery's two images without one.
+    assert page.count('class="suggested"') == 3
+    assert f"Suggested: {coffee['suggested']}" in page
+    for alt in alts:
+        assert f"Suggested: {alt['target'].rsplit('/', 1)[-1]}: {alt['suggested']}" in page
+    assert rejected["suggested"] not in page
+    pdf = tmp_path / "audit.pdf"
+    r = cli("reports", "audit", "cafe", "--lang", "nl", "-f", "pdf", "-o", str(pdf))
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "Voorgesteld: " + coffee["suggested"][:20] in text

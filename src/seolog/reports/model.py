@@ -95,6 +95,15 @@ class SiteAudit:
     # performance score of each comparable scan that has them, oldest first.
     lab: list[dict[str, Any]] = field(default_factory=list)
     lab_trend: list[TrendPoint] = field(default_factory=list)
+    # Accepted language-model suggestions (`seolog suggest`): (page URL, field) → the texts.
+    suggested: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def suggestion(self, url: str, code: str) -> list[str]:
+        """The accepted suggestions that fix a finding of `code` on the page at `url`."""
+        from seolog.llm.fields import field_for
+
+        name = field_for(code)
+        return self.suggested.get((url, name), []) if name else []
 
     @property
     def band(self) -> str | None:
@@ -191,6 +200,7 @@ def site_audit(
     history: list[dict[str, Any]],
     incomparable: bool = False,
     lab_history: dict[int, int | None] | None = None,
+    suggested: dict[tuple[str, str], list[str]] | None = None,
 ) -> SiteAudit:
     """`doc` is the scan's document; `history` the site's completed scans comparable with it
     (`services.history.comparable_history`: id, score, completed_at), oldest first, up to and
@@ -232,6 +242,7 @@ def site_audit(
             if h["id"] <= scan["id"]
             and (performance := (lab_history or {}).get(h["id"])) is not None
         ][-24:],
+        suggested=suggested or {},
     )
 
 

@@ -110,12 +110,14 @@ def _site_audit(ctx: AppContext, doc: dict[str, Any], site_id: int) -> model.Sit
     alike = comparable_history(ctx, scan_id)
     earlier = [h for h in _history(ctx, site_id) if h["id"] < scan_id]
     from seolog.services.lab import median_performance
+    from seolog.services.suggestions import accepted
 
     return model.site_audit(
         doc,
         alike,
         incomparable=len(earlier) > len(alike) - 1,
         lab_history=median_performance(ctx, [h["id"] for h in alike]),
+        suggested=accepted(ctx, site_id),
     )
 
 

@@ -25,6 +25,7 @@ from seolog.context import AppContext
 from seolog.errors import Interrupted, NotFoundError, SeologError, UsageError
 from seolog.llm.budget import Budget, Price
 from seolog.llm.client import Answer, ChatClient, ContentRefused, Malformed, estimate_tokens
+from seolog.llm.fields import FLAGGED_BY
 from seolog.llm.prompts import (
     EXCERPT_CHARS,
     FIELDS,
@@ -41,18 +42,6 @@ from seolog.storage import suggestions as store
 from seolog.storage.db import read_scope, session_scope
 from seolog.storage.models import Suggestion, SuggestionRun, utcnow
 
-# The checks that flag each field: what `--for` defaults to, page by page.
-FLAGGED_BY = {
-    "title": ("title-missing", "title-too-long", "title-too-short", "title-duplicate"),
-    "description": (
-        "meta-description-missing",
-        "meta-description-too-long",
-        "meta-description-too-short",
-        "meta-description-duplicate",
-    ),
-    "h1": ("h1-missing", "h1-multiple"),
-    "alt": ("image-alt-missing",),
-}
 CURRENT = {"title": "title", "description": "meta_description", "h1": "h1"}
 
 
@@ -545,6 +534,21 @@ def _site_or_scan(ctx: AppContext, target: str) -> tuple[int | None, int | None]
 
 
 CSV_HEADER = ("url", "field", "target", "current", "suggested", "status", "id")
+
+
+def accepted(ctx: AppContext, site_id: int) -> dict[tuple[str, str], list[str]]:
+    """The site's accepted suggestions, (page URL, field) → the texts (an alt text each image,
+    as "image: text"), the latest first: what the audit report shows beside a finding."""
+    with read_scope(ctx.engine) as session:
+        rows = store.suggestions(session, site_id, statuses=("accepted",))
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in sorted(rows, key=lambda r: r.id or 0, reverse=True):
+        texts = found.setdefault((r.page_url, r.field), [])
+        if r.field == "alt":
+            texts.append(f"{r.target.rsplit('/', 1)[-1]}: {r.suggested}")
+        elif not texts:
+            texts.append(r.suggested)
+    return found
 
 
 def csv_rows(rows: list[Suggestion]) -> Iterator[list[object]]:
