@@ -22,12 +22,14 @@ ALLOWED: dict[str, set[str]] = {
     "parse": BASE,
     "browser": BASE,  # Chromium through Playwright: driven by the crawl, knows nothing of it
     "lab": BASE,  # Lighthouse: run by the lab service on pages a scan stored
+    # A language model's suggestions, held to the checks' own measures (title width …)
+    "llm": BASE | {"checks"},
     "crawl": BASE | {"parse", "browser"},
     "checks": BASE,
     "scoring": BASE,
     "storage": BASE,
     "output": BASE | {"checks"},
-    "reports": BASE | {"checks", "output"},
+    "reports": BASE | {"checks", "output", "llm"},
     "sync": BASE,
     "alerts": BASE,
     "projectconfig": BASE | {"checks"},
@@ -39,7 +41,7 @@ ALLOWED["api"] = BELOW_SERVICES | {"services"}
 ALLOWED["cli"] = BELOW_SERVICES | {"services", "api"}
 ALLOWED["__main__"] = {"cli"}
 # Only these parts talk to the network, and only the CLI prints.
-NETWORK = {"crawl", "sync", "alerts"}
+NETWORK = {"crawl", "sync", "alerts", "llm"}
 
 
 def _part(module: str) -> str:

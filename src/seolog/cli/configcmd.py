@@ -92,6 +92,23 @@ def _worklog(cfg: Any) -> list[tuple[str, Any, str]]:
             cfg.sources.get(f"worklog.{name}", "default"),
         )
         for name, value in defaults.items()
+    ] + _suggest(cfg)
+
+
+def _suggest(cfg: Any) -> list[tuple[str, Any, str]]:
+    """[suggest]: the language model `seolog suggest` asks, with the defaults (never its key)."""
+    from seolog.llm.client import DEFAULT_API_URL, DEFAULT_TIMEOUT
+    from seolog.projectconfig import SUGGEST_KEYS
+
+    defaults = {"api_url": DEFAULT_API_URL, "concurrency": 2, "timeout": DEFAULT_TIMEOUT}
+    defaults |= {"minutes_saved": 5, "prices": {}}
+    return [
+        (
+            f"suggest.{name}",
+            cfg.suggest.get(name, defaults.get(name)),
+            cfg.sources.get(f"suggest.{name}", "default"),
+        )
+        for name in SUGGEST_KEYS
     ]
 
 
