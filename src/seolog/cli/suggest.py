@@ -313,12 +313,20 @@ def _dry_run(state: State, request: SuggestRequest, the_plan: Plan, fmt: o.Forma
     render.note(
         f"{len(the_plan.pages)} page(s) would be sent to {request.model} at {request.api_url}: "
         f"at most {tokens:,} tokens"
-        + (f", at most {cost:.4f} in cost" if cost is not None else " (no price known)")
+        + _cost_words(cost)
         + (f"; {the_plan.skipped} field(s) have a suggestion already" if the_plan.skipped else "")
         + ". Nothing was sent.",
         state.quiet,
         state.no_color,
     )
+
+
+def _cost_words(cost: float | None) -> str:
+    if cost is None:
+        return " (no price known for the model: set [suggest] prices to see the cost)"
+    if cost == 0:
+        return ", free (a server on this machine, or a price of 0)"
+    return f", at most {cost:.4f} in cost"
 
 
 def _nothing(state: State, the_plan: Plan, fmt: o.Format) -> None:
@@ -406,7 +414,13 @@ def _show(
         )
     else:
         suggestion_rows(rows, state.no_color, f"Suggestions of run {outcome.run_id}")
-    cost = f", cost {outcome.cost:.4f}" if outcome.cost is not None else ""
+    cost = (
+        ""
+        if outcome.cost is None
+        else ", free"
+        if outcome.cost == 0
+        else f", cost {outcome.cost:.4f}"
+    )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.stored.items()))
     render.note(
         f"{outcome.pages_done} of {outcome.pages_planned} page(s) answered by {request.model}: "

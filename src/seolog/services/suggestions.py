@@ -86,6 +86,7 @@ class Plan:
     pages: list[PlannedPage]
     skipped: int  # (page, field) pairs that have a suggestion already
     thresholds: Thresholds
+    taken: set[str] = field(default_factory=set)  # every page's title, case-folded
 
     def estimate(self, budget: Budget) -> tuple[int, float | None]:
         """(tokens, cost) at most, the retries left out: every answer as long as allowed."""
@@ -132,7 +133,8 @@ def plan(ctx: AppContext, request: SuggestRequest) -> Plan:
         asked = request.fields or FIELDS
         kept = {} if request.again else store.kept(session, scan.site_id, asked)
     site_lang = _site_lang(rows)
-    titles = Counter((r.title or "").strip().casefold() for r in rows if r.title)
+    # Each page's title as written, by its case-folded form (how duplicates are compared).
+    titles = {r.title.strip().casefold(): r.title.strip() for r in rows if r.title}
     planned: list[PlannedPage] = []
     skipped = 0
     for row in rows:
@@ -160,7 +162,7 @@ def plan(ctx: AppContext, request: SuggestRequest) -> Plan:
         if not fields:
             continue
         own = (row.title or "").strip().casefold()
-        avoid = tuple(t for t, n in titles.items() if t != own and n) if "title" in fields else ()
+        avoid = _closest_titles(own, titles) if "title" in fields else ()
         facts = PageFacts(
             url=row.url,
             lang=lang,
@@ -175,7 +177,17 @@ def plan(ctx: AppContext, request: SuggestRequest) -> Plan:
         planned.append(PlannedPage(row.url, tuple(fields), facts, current))
         if request.pages is not None and len(planned) >= request.pages:
             break
-    return Plan(scan_id, scan.site_id, planned, skipped, thresholds)
+    return Plan(scan_id, scan.site_id, planned, skipped, thresholds, set(titles))
+
+
+def _closest_titles(own: str, titles: dict[str, str], limit: int = 20) -> tuple[str, ...]:
+    """Other pages' titles to name in the prompt as taken: those sharing the most words with
+    this page's (the likeliest to be written again), at most `limit`."""
+    words = set(own.split())
+    others = [(len(words & set(folded.split())), text) for folded, text in titles.items()
+              if folded != own]  # fmt: skip
+    others.sort(key=lambda pair: -pair[0])
+    return tuple(text for _shared, text in others[:limit])
 
 
 def _pattern(text: str | None) -> re.Pattern[str] | None:
@@ -285,9 +297,7 @@ class _Worker:
         self.stop = threading.Event()
         self.over_budget = False
         self._titles_lock = threading.Lock()
-        self.titles = {t for p in the_plan.pages for t in p.facts.avoid_titles}
-        self.titles |= {(p.current["title"] or "").casefold() for p in the_plan.pages}
-        self.titles.discard("")
+        self.titles = set(the_plan.taken)  # and each title suggested, as it is accepted
 
     def all(self, pages: list[PlannedPage], concurrency: int, progress: Progress | None) -> str:
         """Send the pages from `concurrency` threads. They are daemons: Ctrl-C ends the run at
