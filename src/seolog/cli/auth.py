@@ -72,9 +72,10 @@ def login(
     The key is asked for with hidden input (or read from stdin in a script).
     It is stored only if the platform accepts it, and never in the database, a file or output.
     On a server without a keyring, set SEOLOG_API_KEY and SEOLOG_API_URL instead.
-    With --llm: the key of a language model endpoint (--api-url, default the OpenAI API), checked
-    against its model list and kept for that endpoint only; SEOLOG_LLM_API_KEY instead on a
-    server.
+
+    With --llm: the key of a language model endpoint (--api-url, default the
+    OpenAI API), checked against its model list and kept for that endpoint
+    only; SEOLOG_LLM_API_KEY instead on a server.
     """
     from seolog.cli import render
     from seolog.errors import UsageError
@@ -237,7 +238,8 @@ def logout(
 ) -> None:
     """Remove a site's key from the keyring and forget its login. Queued pages stay queued.
 
-    With --llm: remove a language model endpoint's key (--api-url, default the OpenAI API)."""
+    With --llm: remove a language model endpoint's key (--api-url, default
+    the OpenAI API)."""
     from seolog.cli import render
     from seolog.errors import UsageError
     from seolog.services import auth

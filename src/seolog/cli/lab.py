@@ -123,9 +123,10 @@ def lab(
 ) -> None:
     """Lighthouse lab scores for a site's pages.
 
-    Runs the real Lighthouse on a scan's pages (one per template unless --lab-pages) and stores
-    performance, accessibility, best-practices and SEO scores and the lab metrics (LCP, CLS,
-    TBT, FCP, Speed Index) with the scan."""
+    Runs the real Lighthouse on a scan's pages (one per template unless
+    --lab-pages) and stores performance, accessibility, best-practices and
+    SEO scores and the lab metrics (LCP, CLS, TBT, FCP, Speed Index) with
+    the scan."""
     from seolog.cli import render
     from seolog.services.lab import find_tools, lab_rows, target_scan
 

@@ -168,11 +168,14 @@ def suggest(
 ) -> None:
     """Titles, descriptions, H1s, alt texts and FAQs from a language model, checked by the audit.
 
-    For each page a scan flagged (missing, too wide, too short, duplicate), a language model is
-    asked for a new one, grounded on the page's current title, description, H1 and an excerpt of
-    its text (stored with --store-html). Each suggestion must pass the checks a page would
-    (title width in pixels, description length, not another page's title); one that fails is
-    asked for again once, then stored as flagged. Review them with `seolog suggestions`."""
+    For each page a scan flagged (missing, too wide, too short, duplicate),
+    a language model is asked for a new one, grounded on the page's current
+    title, description, H1 and an excerpt of its text (kept by a scan with
+    --store-html). Each suggestion must pass the checks a page would (title
+    width in pixels, description length, not another page's title); one that
+    fails is asked for again once, then stored as flagged. Review them with
+    `seolog suggestions`.
+    """
     from seolog.projectconfig import load_config
     from seolog.services import suggestions as service
 
