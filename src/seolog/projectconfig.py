@@ -35,6 +35,7 @@ import copy
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, cast
@@ -309,24 +310,37 @@ def _check_tables(data: dict[str, Any], problems: Problems, profile: bool = Fals
     _check_suggest(data.get("suggest", {}), problems)
 
 
-def _check_suggest(suggest: dict[str, Any], problems: Problems) -> None:
+def _typed(
+    section: str,
+    table: dict[str, Any],
+    keys: dict[str, tuple[tuple[type, ...], str]],
+    problems: Problems,
+) -> Iterator[tuple[str, Any, str]]:
+    """A plain section's keys: an unknown one, or a value of the wrong type (or not above 0),
+    is a problem naming it; the others come back as (key, value, the key's example)."""
     from seolog.checks.registry import did_you_mean
 
-    for key, value in suggest.items():
-        if key not in SUGGEST_KEYS:
-            if not _secret("suggest", key):
+    for key, value in table.items():
+        if key not in keys:
+            if not _secret(section, key):  # a secret is said once, by _find_secrets
                 problems.add(
-                    f"unknown setting suggest.{key}",
-                    did_you_mean(key, list(SUGGEST_KEYS), "the README's [suggest]"),
+                    f"unknown setting {section}.{key}",
+                    did_you_mean(key, list(keys), f"the README's [{section}]"),
                 )
             continue
-        types, example = SUGGEST_KEYS[key]
+        types, example = keys[key]
         positive = not isinstance(value, int | float) or value > 0
         if isinstance(value, bool) or not isinstance(value, types) or not positive:
             problems.add(
-                f"suggest.{key}: {declared.shown(value)} is not allowed here", f"e.g. {example}"
+                f"{section}.{key}: {declared.shown(value)} is not allowed here", f"e.g. {example}"
             )
-        elif key == "prices" and isinstance(value, dict):
+            continue
+        yield key, value, example
+
+
+def _check_suggest(suggest: dict[str, Any], problems: Problems) -> None:
+    for key, value, example in _typed("suggest", suggest, SUGGEST_KEYS, problems):
+        if key == "prices":
             for model, price in value.items():
                 if not _price(price):
                     problems.add(
@@ -345,22 +359,8 @@ def _price(value: Any) -> bool:
 
 
 def _check_worklog(worklog: dict[str, Any], problems: Problems) -> None:
-    from seolog.checks.registry import did_you_mean
-
-    for key, value in worklog.items():
-        if key not in WORKLOG_KEYS:
-            problems.add(
-                f"unknown setting worklog.{key}",
-                did_you_mean(key, list(WORKLOG_KEYS), "the README's [worklog]"),
-            )
-            continue
-        types, example = WORKLOG_KEYS[key]
-        positive = not isinstance(value, int | float) or value > 0
-        if isinstance(value, bool) or not isinstance(value, types) or not positive:
-            problems.add(
-                f"worklog.{key}: {declared.shown(value)} is not allowed here", f"e.g. {example}"
-            )
-        elif key == "invoice_number" and "{seq" not in str(value):
+    for key, value, example in _typed("worklog", worklog, WORKLOG_KEYS, problems):
+        if key == "invoice_number" and "{seq" not in str(value):
             problems.add(
                 "worklog.invoice_number has no {seq}: every invoice would get the same number",
                 f"e.g. {example}",

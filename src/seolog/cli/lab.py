@@ -94,13 +94,7 @@ def register(app: typer.Typer) -> None:
 
 def lab(
     ctx: typer.Context,
-    target: Annotated[
-        str,
-        typer.Argument(
-            help="A site name, a scan ID, or a URL (one page, stored with its site's latest scan).",
-            show_default=False,
-        ),
-    ],
+    target: o.ScanTargetArg,
     lab_pages: Annotated[
         int | None,
         typer.Option(

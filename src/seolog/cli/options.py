@@ -31,6 +31,14 @@ class Format(StrEnum):
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output: a table for people, JSON for scripts.")
 ]
+# What `seolog lab` measures and `seolog suggest` writes for (services.lab.target_scan).
+ScanTargetArg = Annotated[
+    str,
+    typer.Argument(
+        help="A site name (its latest scan), a scan ID, or a page URL (that page alone).",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(

@@ -87,13 +87,7 @@ def parse_fields(value: str | None) -> tuple[str, ...] | None:
 
 def suggest(
     ctx: typer.Context,
-    target: Annotated[
-        str,
-        typer.Argument(
-            help="A site name, a scan ID, or a page URL (of its site's latest scan).",
-            show_default=False,
-        ),
-    ],
+    target: o.ScanTargetArg,
     fields: Annotated[
         str | None,
         typer.Option(

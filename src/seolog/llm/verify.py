@@ -86,26 +86,20 @@ def _text_problems(
     name: str, text: str, t: Thresholds, limits: Limits, taken_titles: set[str]
 ) -> list[str]:
     problems = []
-    if name == "title":
-        width = title_width(text)
-        if width > t.title_max_px:
+    if name in ("title", "description"):
+        title = name == "title"
+        width = title_width(text) if title else description_width(text)
+        most = t.title_max_px if title else t.description_max_px
+        least = t.title_min_chars if title else t.description_min_chars
+        said = repr(text) if title else "it"
+        if width > most:
             problems.append(
-                f"{text!r} is {width} px wide in search results, over {t.title_max_px} px: "
-                "make it shorter"
+                f"{said} is {width} px wide in search results, over {most} px: make it shorter"
             )
-        if len(text) < t.title_min_chars:
-            problems.append(f"{text!r} has {len(text)} characters, under {t.title_min_chars}")
-        if text.casefold() in taken_titles:
-            problems.append(f"{text!r} is already another page's title")
-    elif name == "description":
-        width = description_width(text)
-        if width > t.description_max_px:
-            problems.append(
-                f"it is {width} px wide in search results, over {t.description_max_px} px: "
-                "make it shorter"
-            )
-        if len(text) < t.description_min_chars:
-            problems.append(f"it has {len(text)} characters, under {t.description_min_chars}")
+        if len(text) < least:
+            problems.append(f"{said} has {len(text)} characters, under {least}")
+        if title and text.casefold() in taken_titles:
+            problems.append(f"{said} is already another page's title")
     elif name == "h1" and len(text) > limits.h1_max:
         problems.append(f"it has {len(text)} characters, over {limits.h1_max}")
     return problems
