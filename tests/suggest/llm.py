@@ -113,6 +113,7 @@ class LlmServer:
         self.model_lists = 0
         self.faults: list[Fault] = []
         self.writer: Writer = fitting_answer
+        self.delay = 0.0  # seconds before each answer: a model's time to write (bench/)
         self.hung = threading.Event()
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -213,6 +214,8 @@ class LlmServer:
                     if done is not None:
                         return done
                     text = fault.body
+                if server.delay:
+                    time.sleep(server.delay)
                 if text is None:
                     written = server.writer(call.body["messages"], call)
                     text = written if isinstance(written, str) else json.dumps(written)
