@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from tests.server import FixtureServer, html  # noqa: E402
+from tests.server import FixtureServer  # noqa: E402
 from tests.suggest.llm import KEY, MODEL, LlmServer  # noqa: E402
 
 
