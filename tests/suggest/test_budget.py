@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, interruptible
 from tests.suggest.conftest import Site
 from tests.suggest.llm import MODEL
 
@@ -82,7 +82,7 @@ def test_an_interrupted_run_keeps_its_answers_and_resumes_without_repeats(
     site.llm.fault("hang", url_has="/nl/koffie", times=1)
     args = [sys.executable, "-m", "seolog", *site.args("--concurrency", "1")]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+                            text=True, preexec_fn=interruptible)  # fmt: skip
     assert site.llm.hung.wait(60), "the hanging page was never asked"
     answered = {c.page for c in site.llm.answered()}
     proc.send_signal(signal.SIGINT)
