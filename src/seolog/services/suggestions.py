@@ -136,6 +136,7 @@ def plan(ctx: AppContext, request: SuggestRequest) -> Plan:
     # Each page's title as written, by its case-folded form (how duplicates are compared).
     titles = {r.title.strip().casefold(): r.title.strip() for r in rows if r.title}
     planned: list[PlannedPage] = []
+    chosen: list[tuple[Any, tuple[str, ...], str, tuple[str, ...], dict[str, str | None]]] = []
     skipped = 0
     for row in rows:
         if only is not None and row.url not in only:
@@ -161,22 +162,28 @@ def plan(ctx: AppContext, request: SuggestRequest) -> Plan:
             fields.append(name)
         if not fields:
             continue
+        chosen.append((row, tuple(fields), lang, missing_alt, current))
+        if request.pages is not None and len(chosen) >= request.pages:
+            break
+    html: dict[int, str] = {}
+    if request.content and chosen:
+        with read_scope(ctx.engine) as session:
+            html = store.page_html(session, [row.id for row, *_rest in chosen])
+    for row, names, lang, missing_alt, current in chosen:
         own = (row.title or "").strip().casefold()
-        avoid = _closest_titles(own, titles) if "title" in fields else ()
+        avoid = _closest_titles(own, titles) if "title" in names else ()
         facts = PageFacts(
             url=row.url,
             lang=lang,
             title=row.title,
             description=row.meta_description if request.content else None,
             h1=current["h1"] if request.content else None,
-            excerpt=_excerpt(row.html) if request.content else None,
-            images=missing_alt[:MAX_IMAGES] if "alt" in fields else (),
+            excerpt=_excerpt(html.get(row.id)),
+            images=missing_alt[:MAX_IMAGES] if "alt" in names else (),
             brand=request.brand,
-            avoid_titles=avoid[:20],
+            avoid_titles=avoid,
         )
-        planned.append(PlannedPage(row.url, tuple(fields), facts, current))
-        if request.pages is not None and len(planned) >= request.pages:
-            break
+        planned.append(PlannedPage(row.url, names, facts, current))
     return Plan(scan_id, scan.site_id, planned, skipped, thresholds, set(titles))
 
 

@@ -18,7 +18,6 @@ _PROMPT_COLUMNS = (
     Page.h1,
     Page.lang,
     Page.images,
-    Page.html,
     Page.indexable,
 )
 
@@ -32,6 +31,19 @@ def scan_pages(session: Session, scan_id: int) -> list[Any]:
         .order_by(col(Page.id))
     )
     return list(session.exec(stmt))
+
+
+def page_html(session: Session, page_ids: Sequence[int]) -> dict[int, str]:
+    """The stored HTML (`--store-html`) of these pages only: a big scan's HTML is not all read
+    to write for a few of its pages."""
+    found: dict[int, str] = {}
+    for start in range(0, len(page_ids), 500):
+        chunk = list(page_ids[start : start + 500])
+        stmt = select(Page.id, Page.html).where(
+            col(Page.id).in_(chunk), col(Page.html).is_not(None)
+        )
+        found.update({page_id: html for page_id, html in session.exec(stmt) if page_id and html})
+    return found
 
 
 def page_codes(session: Session, scan_id: int) -> dict[int, set[str]]:
