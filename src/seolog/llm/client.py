@@ -85,6 +85,12 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4)
 
 
+def most_tokens(text: str) -> int:
+    """A prompt's tokens at the most, for the budget: three characters a token, so a text
+    that tokenizes worse than English (names, URLs, accents) is still reserved for in full."""
+    return max(1, (len(text) + 2) // 3)
+
+
 def normalize_api_url(value: str) -> str:
     """The API's base (`…/v1`), or a full chat-completions URL (Azure's, with its query)."""
     url = value.strip()

@@ -24,7 +24,7 @@ from seolog.checks.thresholds import Thresholds
 from seolog.context import AppContext
 from seolog.errors import Interrupted, NotFoundError, SeologError, UsageError
 from seolog.llm.budget import Budget, Price
-from seolog.llm.client import Answer, ChatClient, ContentRefused, Malformed, estimate_tokens
+from seolog.llm.client import Answer, ChatClient, ContentRefused, Malformed, most_tokens
 from seolog.llm.fields import FLAGGED_BY
 from seolog.llm.prompts import (
     EXCERPT_CHARS,
@@ -93,7 +93,7 @@ class Plan:
         tokens, cost = 0, 0.0
         for page in self.pages:
             want = budget.worst_case(
-                estimate_tokens(prompt_text(page.chat(self.thresholds))), page.max_output()
+                most_tokens(prompt_text(page.chat(self.thresholds))), page.max_output()
             )
             tokens += want.tokens
             cost += want.cost
@@ -356,7 +356,7 @@ class _Worker:
 
     def _ask(self, page: PlannedPage, problems: dict[str, list[str]] | None) -> Answer | None:
         chat = page.chat(self.plan.thresholds, problems)
-        reservation = self.budget.reserve(estimate_tokens(prompt_text(chat)), page.max_output())
+        reservation = self.budget.reserve(most_tokens(prompt_text(chat)), page.max_output())
         if reservation is None:
             self.over_budget = True
             self.stop.set()
