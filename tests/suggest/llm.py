@@ -30,6 +30,7 @@ from tests.server import _QuietServer
 
 KEY = "sk-test-llm-0123456789abcdefghij"
 MODEL = "tiny-writer"
+REASONING = "tiny-reasoner"  # refuses max_tokens and temperature, as OpenAI's o1/o3/gpt-5 do
 
 Writer = Callable[[list[dict[str, str]], "Call"], dict[str, Any] | str]
 
@@ -108,7 +109,8 @@ def fitting_answer(messages: list[dict[str, str]], call: Call) -> dict[str, Any]
 class LlmServer:
     def __init__(self, keys: tuple[str, ...] = (KEY,), models: tuple[str, ...] = (MODEL,)) -> None:
         self.keys = set(keys)
-        self.models = set(models)
+        self.models = set(models) | {REASONING}
+        self.reasoning = {REASONING}
         self.calls: list[Call] = []
         self.model_lists = 0
         self.faults: list[Fault] = []
@@ -204,6 +206,18 @@ class LlmServer:
                         "access to it.", "type": "invalid_request_error",
                         "code": "model_not_found"}})  # fmt: skip
                     return 404
+                if model in server.reasoning:  # as OpenAI answers for o1, o3, gpt-5 …
+                    for name, message in (
+                        ("max_tokens", "Unsupported parameter: 'max_tokens' is not supported "
+                         "with this model. Use 'max_completion_tokens' instead."),
+                        ("temperature", "Unsupported value: 'temperature' does not support 0.3 "
+                         "with this model. Only the default (1) value is supported."),
+                    ):  # fmt: skip
+                        if name in call.body:
+                            self._send(400, {"error": {"message": message, "param": name,
+                                       "type": "invalid_request_error",
+                                       "code": "unsupported_parameter"}})  # fmt: skip
+                            return 400
                 if call.body.get("stream"):
                     self._send(400, {"error": {"message": "this server was told never to stream"}})
                     return 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import Cli
 from tests.suggest.conftest import WIDE_TITLE, Site, by
-from tests.suggest.llm import MODEL
+from tests.suggest.llm import MODEL, REASONING
 
 
 def test_the_fields_the_scan_flagged_are_suggested_checked_and_stored(site: Site, cli: Cli) -> None:
@@ -63,3 +63,16 @@ def test_tokens_and_cost_are_stored_per_suggestion_and_summed_per_run(
     assert abs(doc["usage"]["cost"] - expected) < 1e-9
     assert abs(sum(s["cost"] for s in rows) - expected) < 1e-9
     assert len(calls) == 6
+
+
+def test_a_reasoning_model_is_asked_as_it_wants(site: Site, cli: Cli) -> None:
+    """OpenAI's o1/o3/gpt-5 refuse max_tokens and a temperature: asked again without them."""
+    r = cli("suggest", "cafe", "--api-url", site.llm.url, "--model", REASONING, "--pages", "3",
+            "-c", "1", "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert r.json()["pages"]["done"] == 3
+    refused = [c for c in site.llm.calls if c.status == 400]
+    assert len(refused) == 2  # once for each parameter, then the client remembers
+    for call in site.llm.answered():
+        assert "max_tokens" not in call.body and "temperature" not in call.body
+        assert call.body["max_completion_tokens"] > 0

@@ -36,6 +36,7 @@ BACKOFF_S = 1.0  # the first pause without Retry-After; doubled after each retry
 MAX_WAIT_S = 60.0  # a Retry-After longer than this is not waited for: the endpoint is down
 _MAX_ERROR_CHARS = 300
 _RETRIED = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+TEMPERATURE = 0.3  # close to what was asked, a little varied between pages
 
 
 class KeyRejected(SyncError):
@@ -172,6 +173,8 @@ class ChatClient:
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
+        self._limit_name = "max_tokens"  # max_completion_tokens for a reasoning model
+        self._temperature = True  # False for a model that takes only its own
         headers = {"User-Agent": f"seolog/{__version__}", "Accept": "application/json"}
         if key is not None:
             if is_azure(self.api_url):
@@ -222,13 +225,10 @@ class ChatClient:
 
     def complete(self, messages: list[dict[str, str]], max_tokens: int) -> Answer:
         """One chat completion; retried on what may pass (see the module docstring)."""
-        body = {
-            "model": self.model,
-            "messages": messages,
-            "max_tokens": max_tokens,
-            "temperature": 0.3,
-            "stream": False,
-        }
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "stream": False}
+        body[self._limit_name] = max_tokens
+        if self._temperature:
+            body["temperature"] = TEMPERATURE
         attempt = 0
         while True:
             try:
@@ -238,6 +238,8 @@ class ChatClient:
             except httpx.TransportError as e:
                 why, wait = f"cannot connect ({type(e).__name__})", None
             else:
+                if self._adapted(response, body):
+                    continue  # asked again as this model wants (not a retry)
                 if response.status_code not in _RETRIED:
                     return self._read(response, messages)
                 why = describe(response, self.key)
@@ -252,6 +254,23 @@ class ChatClient:
             pause = wait if wait is not None else self.backoff * 2**attempt
             self._sleep(pause * (1 + random.random() * 0.1) if wait is None else pause)
             attempt += 1
+
+    def _adapted(self, response: httpx.Response, body: dict[str, Any]) -> bool:
+        """OpenAI's reasoning models (o1, o3, gpt-5 …) refuse `max_tokens` (they take
+        `max_completion_tokens`) and any temperature but their own, with a 400 naming the
+        parameter: the request is changed once for each, and the client remembers it."""
+        if response.status_code != 400:
+            return False
+        text = response.text
+        if "max_tokens" in body and "max_completion_tokens" in text:
+            self._limit_name = "max_completion_tokens"
+            body["max_completion_tokens"] = body.pop("max_tokens")
+            return True
+        if "temperature" in body and "temperature" in text:
+            self._temperature = False
+            del body["temperature"]
+            return True
+        return False
 
     def _read(self, response: httpx.Response, messages: list[dict[str, str]]) -> Answer:
         status = response.status_code
