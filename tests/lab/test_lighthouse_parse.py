@@ -529,7 +529,16 @@ def test_ctrl_c_kills_lighthouse_and_its_browser_then_reraises(
 ) -> None:
     cmd, record = stand_in
     monkeypatch.setenv("MODE", "hang")
+    # Ctrl-C as a terminal delivers it: a run started in the background (`cmd &` in a script)
+    # has SIGINT ignored, and the signal below would then be lost.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _press_and_check(cmd, record)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
+
+def _press_and_check(cmd: list[str], record: Path) -> None:
     def press_ctrl_c() -> None:
         _pids(record)  # once the browser is up
         signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
