@@ -213,3 +213,38 @@ def test_an_interrupt_inside_a_task_is_reported_once(caplog, quiet: bool) -> Non
     gc.collect()
     logged = [r.getMessage() for r in caplog.records if r.name == "asyncio"]
     assert any("never retrieved" in m for m in logged) != quiet  # asyncio.run: the noise
+
+
+def test_an_interrupt_swallowed_by_a_finalizer_is_delivered_again(tmp_path) -> None:
+    """A signal that lands while Python runs a weakref callback raises KeyboardInterrupt there,
+    where Python only prints it and goes on: seolog delivers it again (a SIGTERM once ran a
+    scan to its end, exit 0)."""
+    script = tmp_path / "swallowed.py"
+    script.write_text(
+        "import gc, sys, time, weakref\n"
+        "from seolog.cli.app import install_stop_handlers\n"
+        "install_stop_handlers()\n"
+        "class Thing: pass\n"
+        "def callback(_ref):\n"
+        "    raise KeyboardInterrupt  # as if Ctrl-C arrived inside the finalizer\n"
+        "thing = Thing()\n"
+        "ref = weakref.ref(thing, callback)\n"
+        "try:\n"
+        "    del thing\n"
+        "    gc.collect()\n"
+        "    deadline = time.monotonic() + 30\n"
+        "    while time.monotonic() < deadline:\n"
+        "        time.sleep(0.01)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+        "    sys.exit(130)\n"
+        "print('ran on')\n"
+    )
+    import seolog
+
+    src = str(Path(seolog.__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": src},
+                          preexec_fn=interruptible)  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (130, "interrupted"), done.stderr
+    assert "Exception ignored" not in done.stderr

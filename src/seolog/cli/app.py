@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import traceback
 from pathlib import Path
 from types import FrameType
@@ -253,8 +254,36 @@ light_rich_help()
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _stop_as_ctrl_c)
+    install_stop_handlers()
     app(prog_name="seolog")
+
+
+def install_stop_handlers() -> None:
+    """SIGTERM stops seolog as Ctrl-C does, and an interrupt that lands in a finalizer is not
+    lost (`_interrupt_again`)."""
+    signal.signal(signal.SIGTERM, _stop_as_ctrl_c)
+    sys.unraisablehook = _interrupt_again(sys.unraisablehook)
+
+
+def _interrupt_again(previous: Any) -> Any:
+    """A KeyboardInterrupt raised while Python runs a finalizer (a weakref callback, a
+    `__del__`) cannot propagate: Python prints "Exception ignored" and goes on, and a scan
+    stopped by SIGTERM at that instant ran to its end and exited 0 (seen in CI). Such an
+    interrupt is delivered again, as a SIGTERM (handled as Ctrl-C) sent a moment later from
+    another thread: raised here, at once, the handler would run inside this hook and be
+    swallowed the same way. Swallowed again, it is sent again."""
+    import os
+    import threading
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            again = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM))
+            again.daemon = True
+            again.start()
+            return
+        previous(unraisable)
+
+    return hook
 
 
 def _stop_as_ctrl_c(signum: int, frame: FrameType | None) -> None:
