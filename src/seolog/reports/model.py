@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from seolog.checks.registry import get_check
+from seolog.llm.fields import field_for
 from seolog.output import worst_pages
 from seolog.reports.labels import score_band
 from seolog.worklog.money import Tally
@@ -100,8 +101,6 @@ class SiteAudit:
 
     def suggestion(self, url: str, code: str) -> list[str]:
         """The accepted suggestions that fix a finding of `code` on the page at `url`."""
-        from seolog.llm.fields import field_for
-
         name = field_for(code)
         return self.suggested.get((url, name), []) if name else []
 

@@ -270,7 +270,6 @@ def run(
         )
         run_id = run_row.id or 0
     worker = _Worker(ctx, run_id, the_plan, client, budget)
-    outcome = Outcome(run_id, "done", 0, len(the_plan.pages))
     status, error = "done", None
     try:
         status = worker.all(the_plan.pages, request.concurrency, progress)
@@ -586,8 +585,8 @@ def log_time_saved(ctx: AppContext, rows: list[Suggestion], minutes_each: float)
     from seolog.storage import repo
 
     with read_scope(ctx.engine) as session:
-        names = {r.site_id: repo.site_by_id(session, r.site_id) for r in rows}
-    sites = {site.name for site in names.values() if site is not None}
+        found = [repo.site_by_id(session, site_id) for site_id in {r.site_id for r in rows}]
+    sites = {site.name for site in found if site is not None}
     fields = sorted({r.field for r in rows})
     minutes = max(1, round(minutes_each * len(rows)))
     entry = add_entry(
